@@ -1,0 +1,272 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * Copyright (c) 2026 The pppssh developers
+ *
+ * Unit tests for dialing: numeric and named hosts, refused and
+ * unanswered connects, the order of targets.  Loopback only.
+ */
+#include "config.h"
+
+#include <sys/socket.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "dial.h"
+#include "loop.h"
+
+struct result {
+	bool	 done;
+	int	 fd;
+	char	 host[64];
+	int	 port;
+	char	 cause[1024];
+};
+
+static void
+on_dial(int fd, const struct dial_target *t,
+    const struct sockaddr_storage *addr, const char *cause, void *arg)
+{
+	struct result	*r = arg;
+
+	r->done = true;
+	r->fd = fd;
+	if (t != NULL) {
+		snprintf(r->host, sizeof(r->host), "%s", t->host);
+		r->port = t->port;
+		assert_non_null(addr);
+	}
+	if (cause != NULL)
+		snprintf(r->cause, sizeof(r->cause), "%s", cause);
+}
+
+/* A listening socket on 127.0.0.1; returns its fd, port in *port. */
+static int
+listener(int backlog, int *port)
+{
+	struct sockaddr_in	sin;
+	socklen_t		len = sizeof(sin);
+	int			fd;
+
+	fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	assert_true(fd >= 0);
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	assert_int_equal(bind(fd, (struct sockaddr *)&sin, sizeof(sin)), 0);
+	assert_int_equal(listen(fd, backlog), 0);
+	assert_int_equal(getsockname(fd, (struct sockaddr *)&sin, &len), 0);
+	*port = ntohs(sin.sin_port);
+	return fd;
+}
+
+/* A port nobody listens on. */
+static int
+closed_port(void)
+{
+	int	port, fd = listener(1, &port);
+
+	close(fd);
+	return port;
+}
+
+static void
+run(struct loop *l, struct result *r)
+{
+	int	turns = 0;
+
+	while (!r->done && turns++ < 1000)
+		assert_int_equal(loop_once(l, 100), 0);
+	assert_true(r->done);
+}
+
+static void
+test_numeric_connects(void **state)
+{
+	struct loop		*l = loop_new();
+	struct result		 r = { 0 };
+	struct dial		*d;
+	struct dial_target	 t[1];
+	int			 lfd, port;
+
+	(void)state;
+	lfd = listener(4, &port);
+	t[0].host = "127.0.0.1";
+	t[0].port = port;
+	d = dial_start(l, t, 1, 2000, on_dial, &r);
+	assert_false(r.done);	/* never from inside dial_start() */
+	run(l, &r);
+	assert_true(r.fd >= 0);
+	assert_string_equal(r.host, "127.0.0.1");
+	assert_int_equal(r.port, port);
+	dial_free(d);
+	close(r.fd);
+	close(lfd);
+	loop_free(l);
+}
+
+static void
+test_refused_then_next_target(void **state)
+{
+	struct loop		*l = loop_new();
+	struct result		 r = { 0 };
+	struct dial		*d;
+	struct dial_target	 t[2];
+	char			 want[128];
+	int			 lfd, port, dead;
+
+	(void)state;
+	lfd = listener(4, &port);
+	dead = closed_port();
+	t[0].host = "127.0.0.1";
+	t[0].port = dead;
+	t[1].host = "::1";
+	t[1].port = port;	/* refused on ::1 too: v4 listener only */
+	d = dial_start(l, t, 2, 2000, on_dial, &r);
+	run(l, &r);
+	assert_int_equal(r.fd, -1);
+	snprintf(want, sizeof(want),
+	    "connect 127.0.0.1:%d: Connection refused; ", dead);
+	assert_memory_equal(r.cause, want, strlen(want));
+	dial_free(d);
+
+	/* Now the second target answers. */
+	memset(&r, 0, sizeof(r));
+	t[1].host = "127.0.0.1";
+	d = dial_start(l, t, 2, 2000, on_dial, &r);
+	run(l, &r);
+	assert_true(r.fd >= 0);
+	assert_int_equal(r.port, port);
+	close(r.fd);
+	dial_free(d);
+	close(lfd);
+	loop_free(l);
+}
+
+static void
+test_name_resolved_in_child(void **state)
+{
+	struct loop		*l = loop_new();
+	struct result		 r = { 0 };
+	struct dial		*d;
+	struct dial_target	 t[1];
+	int			 lfd, port;
+
+	(void)state;
+	lfd = listener(4, &port);
+	t[0].host = "localhost";	/* /etc/hosts */
+	t[0].port = port;
+	d = dial_start(l, t, 1, 3000, on_dial, &r);
+	run(l, &r);
+	/* localhost may come back as ::1 first: refused, then 127.0.0.1. */
+	assert_true(r.fd >= 0);
+	assert_string_equal(r.host, "localhost");
+	close(r.fd);
+	dial_free(d);
+	close(lfd);
+	loop_free(l);
+}
+
+static void
+test_bad_name(void **state)
+{
+	struct loop		*l = loop_new();
+	struct result		 r = { 0 };
+	struct dial		*d;
+	struct dial_target	 t[1];
+
+	(void)state;
+	t[0].host = "no-such-host.invalid";
+	t[0].port = 22;
+	d = dial_start(l, t, 1, 1000, on_dial, &r);
+	run(l, &r);
+	assert_int_equal(r.fd, -1);
+	assert_memory_equal(r.cause, "resolve no-such-host.invalid: ",
+	    strlen("resolve no-such-host.invalid: "));
+	dial_free(d);
+	loop_free(l);
+}
+
+/* A listener whose queue is full drops SYNs: the connect times out. */
+static void
+test_connect_timeout(void **state)
+{
+	struct loop		*l = loop_new();
+	struct result		 r = { 0 };
+	struct dial		*d;
+	struct dial_target	 t[1];
+	struct sockaddr_in	 sin;
+	int			 lfd, port, fill[4], i;
+	char			 want[128];
+
+	(void)state;
+	lfd = listener(0, &port);
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	sin.sin_port = htons((uint16_t)port);
+	for (i = 0; i < 4; i++) {
+		fill[i] = socket(AF_INET,
+		    SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+		(void)connect(fill[i], (struct sockaddr *)&sin, sizeof(sin));
+	}
+	t[0].host = "127.0.0.1";
+	t[0].port = port;
+	d = dial_start(l, t, 1, 300, on_dial, &r);
+	run(l, &r);
+	assert_int_equal(r.fd, -1);
+	snprintf(want, sizeof(want),
+	    "connect 127.0.0.1:%d: timed out after 300 ms", port);
+	assert_string_equal(r.cause, want);
+	dial_free(d);
+	for (i = 0; i < 4; i++)
+		close(fill[i]);
+	close(lfd);
+	loop_free(l);
+}
+
+/* Freeing a dial in flight kills its resolver and closes its socket. */
+static void
+test_free_in_flight(void **state)
+{
+	struct loop		*l = loop_new();
+	struct result		 r = { 0 };
+	struct dial		*d;
+	struct dial_target	 t[1];
+
+	(void)state;
+	t[0].host = "localhost";
+	t[0].port = 9;
+	d = dial_start(l, t, 1, 1000, on_dial, &r);
+	assert_int_equal(loop_once(l, 0), 0);	/* resolver forked */
+	dial_free(d);
+	assert_int_equal(loop_once(l, 50), 0);
+	assert_false(r.done);
+	loop_free(l);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_numeric_connects),
+		cmocka_unit_test(test_refused_then_next_target),
+		cmocka_unit_test(test_name_resolved_in_child),
+		cmocka_unit_test(test_bad_name),
+		cmocka_unit_test(test_connect_timeout),
+		cmocka_unit_test(test_free_in_flight),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
