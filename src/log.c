@@ -20,6 +20,9 @@ static const char	*log_ident = "pppssh";
 static bool		 log_stderr = true;
 static int		 log_level;
 
+static void	log_errno(int, const char *, va_list)
+		    __attribute__((format(printf, 2, 0)));
+
 void
 log_init(const char *ident, bool to_stderr, int verbose)
 {

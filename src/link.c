@@ -1,0 +1,1296 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * Copyright (c) 2026 The pppssh developers
+ *
+ * One link's state machine.  DOWN -> CONNECTING (dial) -> HANDSHAKE (SSH
+ * key exchange, strict host key) -> AUTH (public key) -> PPP (channel 1
+ * execs the remote pppd, the local pppd runs on a fresh pty, the relay
+ * joins them; rtnetlink tells when the interface has its addresses) ->
+ * ROUTES (remote-nets here by rtnetlink, local-nets at the far end by
+ * channel 2) -> UP.  Any failure records a reason and goes STOPPING,
+ * which undoes everything at both ends, then DOWN.
+ *
+ * Everything is driven from the loop: the session socket, the pty
+ * master and pppd's stderr pipe all call link_pump(), which advances
+ * whatever is pending; timers bound every state.
+ */
+#include "config.h"
+
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "addr.h"
+#include "conf.h"
+#include "dial.h"
+#include "link.h"
+#include "log.h"
+#include "loop.h"
+#include "netlink.h"
+#include "ppp.h"
+#include "relay.h"
+#include "ssh.h"
+#include "xmalloc.h"
+
+#define LINK_SSH_TIMEOUT	30000	/* handshake + auth, ms */
+#define LINK_PPP_TIMEOUT	30000	/* channel open to IPCP up, ms */
+#define LINK_ROUTES_TIMEOUT	15000	/* remote route command, ms */
+#define LINK_STOP_TIMEOUT	4000	/* whole teardown, ms */
+#define LINK_TERM_TIMEOUT	2500	/* SIGTERM to SIGKILL of pppd, ms */
+#define LINK_PTY_GRACE		1000	/* pty EOF to pppd's exit, ms */
+#define LINK_ROUTE_TRIES	10	/* remote route command attempts */
+#define LINK_ROUTE_RETRY	300	/* ms between them */
+#define LINK_RELAY_BUF		(256 * 1024)
+#define LINK_LINE_MAX		512	/* longest stderr line logged */
+
+/* A line-splitting buffer for a child's or the remote's stderr. */
+struct link_lines {
+	char	buf[LINK_LINE_MAX];
+	size_t	len;
+	char	last[LINK_LINE_MAX];	/* the last complete line */
+};
+
+/* The remote route command on channel 2. */
+enum route_job {
+	ROUTE_IDLE,
+	ROUTE_RUN,		/* the channel is open or opening */
+	ROUTE_CLOSING,		/* EOF seen, closing for the exit status */
+	ROUTE_WAIT,		/* failed, waiting to retry */
+};
+
+struct link {
+	struct loop		*loop;
+	struct rtnl		*rtnl;
+	const struct link_conf	*lc;
+	link_state_cb		 cb;
+	void			*cbarg;
+
+	enum link_state		 state;
+	enum link_fail_class	 fclass;
+	char			*reason;
+
+	struct loop_timer	 deadline;	/* bounds the current state */
+	struct loop_timer	 kill_timer;	/* SIGTERM -> SIGKILL */
+	struct loop_timer	 keepalive;
+	struct loop_timer	 route_timer;	/* remote route retry */
+
+	struct dial		*dial;
+	const char		*host;		/* the target that answered */
+	int			 port;
+	struct sockaddr_storage	 gw_addr;
+	struct prefix		 gw_pin;	/* host route we pinned */
+	bool			 gw_pinned;
+
+	struct ssh		*ssh;
+	int			 sshfd;		/* registered in the loop */
+	bool			 ssh_dead;	/* no more I/O on the session */
+	bool			 again;		/* a step waits on the socket */
+
+	struct ppp_params	 pp;
+	char			 local_ip[INET_ADDRSTRLEN];
+	char			 remote_ip[INET_ADDRSTRLEN];
+	char			*remote_cmd;
+	struct ssh_chan		*chan;		/* channel 1: remote pppd */
+	bool			 chan_started;
+	bool			 chan_closed;
+	struct link_lines	 rerr;
+	char			*chan_error;	/* the relay's channel end */
+
+	pid_t			 pppd;		/* -1 when not running */
+	int			 pty;
+	int			 pppd_err;
+	struct link_lines	 lerr;
+	struct relay_fd		 pty_end;
+	struct relay		*relay;
+	bool			 relay_done;
+
+	int			 ifindex;	/* of our ppp interface */
+	size_t			 nroutes;	/* remote-nets installed */
+
+	struct ssh_chan		*route_chan;	/* channel 2 */
+	enum route_job		 route_job;
+	bool			 route_del;	/* the job removes routes */
+	int			 route_tries;
+	bool			 remote_routes;	/* installed at the far end */
+	struct link_lines	 route_err;
+
+	bool			 stop_begun;
+};
+
+static void	link_set_state(struct link *, enum link_state);
+static void	link_fail(struct link *, enum link_fail_class, const char *, ...)
+		    __attribute__((format(printf, 3, 4)));
+static void	link_pump(struct link *);
+static void	link_update_events(struct link *);
+static void	link_stop_progress(struct link *);
+static void	link_finish(struct link *);
+static void	link_routes_local_del(struct link *);
+
+static const char *const link_state_names[] = {
+	[LINK_DOWN] = "down",
+	[LINK_CONNECTING] = "connecting",
+	[LINK_HANDSHAKE] = "handshake",
+	[LINK_AUTH] = "auth",
+	[LINK_PPP] = "ppp",
+	[LINK_ROUTES] = "routes",
+	[LINK_UP] = "up",
+	[LINK_STOPPING] = "stopping",
+};
+
+const char *
+link_state_name(enum link_state s)
+{
+	if ((size_t)s < sizeof(link_state_names) / sizeof(link_state_names[0]))
+		return link_state_names[s];
+	return "?";
+}
+
+const char *
+link_name(const struct link *l)
+{
+	return l->lc->name;
+}
+
+enum link_state
+link_state(const struct link *l)
+{
+	return l->state;
+}
+
+const char *
+link_reason(const struct link *l)
+{
+	return l->reason;
+}
+
+enum link_fail_class
+link_fail_class(const struct link *l)
+{
+	return l->fclass;
+}
+
+/* pppd(8), EXIT STATUS. */
+static const char *
+link_pppd_status(int code)
+{
+	static const char *const why[] = {
+		[1] = "fatal error",
+		[2] = "error in the options",
+		[3] = "not setuid root",
+		[4] = "the kernel has no PPP support",
+		[5] = "terminated by a signal",
+		[6] = "could not lock the serial port",
+		[7] = "could not open the serial port",
+		[8] = "connect script failed",
+		[9] = "pty command failed",
+		[10] = "PPP negotiation failed",
+		[11] = "peer failed to authenticate",
+		[12] = "link idle",
+		[13] = "connect time limit",
+		[14] = "callback",
+		[15] = "peer not responding to LCP echo",
+		[16] = "hangup",
+		[17] = "loopback detected",
+		[18] = "init script failed",
+		[19] = "failed to authenticate to the peer",
+	};
+
+	if (code > 0 && (size_t)code < sizeof(why) / sizeof(why[0]))
+		return why[code];
+	return "unknown status";
+}
+
+static void
+link_lines_feed(struct link *l, struct link_lines *ll, const char *who,
+    const char *data, size_t len)
+{
+	size_t	i;
+
+	for (i = 0; i < len; i++) {
+		if (data[i] != '\n' && ll->len < sizeof(ll->buf) - 1) {
+			if (data[i] != '\r')
+				ll->buf[ll->len++] = data[i];
+			continue;
+		}
+		if (data[i] != '\n')
+			continue;	/* over-long line: drop the rest */
+		ll->buf[ll->len] = '\0';
+		if (ll->len > 0) {
+			log_info("link %s: %s: %s", l->lc->name, who, ll->buf);
+			memcpy(ll->last, ll->buf, ll->len + 1);
+		}
+		ll->len = 0;
+	}
+}
+
+static void
+link_set_state(struct link *l, enum link_state s)
+{
+	enum link_state	old = l->state;
+
+	if (old == s)
+		return;
+	l->state = s;
+	if (s == LINK_DOWN && l->reason != NULL)
+		log_info("link %s: %s -> down: %s", l->lc->name,
+		    link_state_name(old), l->reason);
+	else
+		log_info("link %s: %s -> %s", l->lc->name,
+		    link_state_name(old), link_state_name(s));
+	if (l->cb != NULL)
+		l->cb(l, old, l->cbarg);
+}
+
+static void
+link_deadline_fired(void *arg)
+{
+	struct link	*l = arg;
+
+	switch (l->state) {
+	case LINK_HANDSHAKE:
+	case LINK_AUTH:
+		link_fail(l, LINK_FAIL_NETWORK,
+		    "ssh %s with %s:%d timed out after %d s",
+		    link_state_name(l->state), l->host, l->port,
+		    LINK_SSH_TIMEOUT / 1000);
+		break;
+	case LINK_PPP:
+		if (l->relay_done && l->pppd != -1)
+			link_fail(l, LINK_FAIL_REMOTE,
+			    "local pppd closed its pty");
+		else
+			link_fail(l, LINK_FAIL_REMOTE,
+			    "ppp negotiation timed out after %d s",
+			    LINK_PPP_TIMEOUT / 1000);
+		break;
+	case LINK_ROUTES:
+		link_fail(l, LINK_FAIL_REMOTE,
+		    "remote routes not installed after %d s%s%s",
+		    LINK_ROUTES_TIMEOUT / 1000,
+		    l->route_err.last[0] ? ": " : "", l->route_err.last);
+		break;
+	case LINK_UP:
+		link_fail(l, LINK_FAIL_REMOTE, "local pppd closed its pty");
+		break;
+	case LINK_STOPPING:
+		/* Out of patience: force what is left. */
+		log_warnx("link %s: teardown took over %d s, forcing",
+		    l->lc->name, LINK_STOP_TIMEOUT / 1000);
+		if (l->pppd != -1)
+			(void)kill(l->pppd, SIGKILL);
+		ssh_chan_free(l->route_chan);
+		l->route_chan = NULL;
+		l->route_job = ROUTE_IDLE;
+		l->ssh_dead = true;
+		link_stop_progress(l);
+		break;
+	default:
+		break;
+	}
+}
+
+/*
+ * Record the first reason, go STOPPING and start the teardown.  Later
+ * failures (the consequences of the first) are only logged at debug.
+ */
+static void
+link_fail(struct link *l, enum link_fail_class fc, const char *fmt, ...)
+{
+	va_list	 ap;
+	char	*msg;
+
+	va_start(ap, fmt);
+	xvasprintf(&msg, fmt, ap);
+	va_end(ap);
+	if (l->state == LINK_STOPPING || l->state == LINK_DOWN) {
+		log_debug("link %s: while stopping: %s", l->lc->name, msg);
+		free(msg);
+		return;
+	}
+	log_warnx("link %s: %s", l->lc->name, msg);
+	free(l->reason);
+	l->reason = msg;
+	l->fclass = fc;
+	link_set_state(l, LINK_STOPPING);
+	link_stop_progress(l);
+}
+
+static enum link_fail_class
+link_class_of(struct ssh *s)
+{
+	switch (ssh_fail_class(s)) {
+	case SSH_FAIL_HOSTKEY:
+	case SSH_FAIL_AUTH:
+		return LINK_FAIL_HARD;
+	case SSH_FAIL_REMOTE:
+		return LINK_FAIL_REMOTE;
+	default:
+		return LINK_FAIL_NETWORK;
+	}
+}
+
+/* An SSH step failed: fail the link with the step's cause. */
+static void
+link_ssh_failed(struct link *l, const char *what, char *cause)
+{
+	enum link_fail_class	fc = link_class_of(l->ssh);
+
+	if (fc == LINK_FAIL_NETWORK)
+		l->ssh_dead = true;
+	link_fail(l, fc, "%s: %s", what, cause ? cause : ssh_errmsg(l->ssh));
+	free(cause);
+}
+
+/* ------------------------------------------------------------- routes */
+
+/* Keep the SSH gateway's address off the tunnel if a remote-net covers it. */
+static void
+link_pin_gateway(struct link *l)
+{
+	struct rtnl_route	 rt;
+	struct prefix		 gw;
+	char			 a[ADDR_STRLEN];
+	size_t			 i;
+	int			 r;
+	bool			 covered = false;
+
+	memset(&gw, 0, sizeof(gw));
+	gw.family = l->gw_addr.ss_family;
+	if (gw.family == AF_INET) {
+		memcpy(gw.addr, &((struct sockaddr_in *)(void *)
+		    &l->gw_addr)->sin_addr, 4);
+		gw.len = 32;
+	} else {
+		memcpy(gw.addr, &((struct sockaddr_in6 *)(void *)
+		    &l->gw_addr)->sin6_addr, 16);
+		gw.len = 128;
+	}
+	for (i = 0; i < l->lc->remote_nets.n; i++)
+		if (addr_contains(&l->lc->remote_nets.v[i].prefix, &gw))
+			covered = true;
+	if (!covered)
+		return;
+	addr_ntop(&gw, a, sizeof(a));
+	if ((r = rtnl_route_get(l->rtnl, gw.family, gw.addr, &rt)) < 0) {
+		log_warnx("link %s: route to gateway %s: %s", l->lc->name, a,
+		    strerror(-r));
+		return;
+	}
+	r = rtnl_route_add(l->rtnl, gw.family, gw.addr, gw.len, rt.ifindex,
+	    rt.has_gateway ? &rt.gateway : NULL, NULL);
+	if (r < 0) {
+		log_warnx("link %s: pin host route to gateway %s: %s",
+		    l->lc->name, a, strerror(-r));
+		return;
+	}
+	l->gw_pin = gw;
+	l->gw_pinned = true;
+	log_info("link %s: pinned host route to gateway %s outside the "
+	    "tunnel", l->lc->name, a);
+}
+
+static void
+link_unpin_gateway(struct link *l)
+{
+	char	a[ADDR_STRLEN];
+	int	r;
+
+	if (!l->gw_pinned)
+		return;
+	l->gw_pinned = false;
+	r = rtnl_route_del(l->rtnl, l->gw_pin.family, l->gw_pin.addr,
+	    l->gw_pin.len, 0, NULL, NULL);
+	if (r < 0 && r != -ESRCH)
+		log_warnx("link %s: remove host route to gateway %s: %s",
+		    l->lc->name, addr_ntop(&l->gw_pin, a, sizeof(a)),
+		    strerror(-r));
+}
+
+static int
+link_routes_local_add(struct link *l)
+{
+	const struct conf_nets	*nets = &l->lc->remote_nets;
+	char			 a[ADDR_STRLEN];
+	int			 r;
+
+	for (l->nroutes = 0; l->nroutes < nets->n; l->nroutes++) {
+		const struct prefix *p = &nets->v[l->nroutes].prefix;
+
+		r = rtnl_route_add(l->rtnl, p->family, p->addr, p->len,
+		    l->ifindex, NULL, NULL);
+		if (r < 0) {
+			link_fail(l, LINK_FAIL_REMOTE, "route %s dev %s: %s",
+			    addr_format(p, a, sizeof(a)), l->lc->ifname,
+			    strerror(-r));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static void
+link_routes_local_del(struct link *l)
+{
+	const struct conf_nets	*nets = &l->lc->remote_nets;
+	char			 a[ADDR_STRLEN];
+	int			 r;
+
+	while (l->nroutes > 0) {
+		const struct prefix *p = &nets->v[--l->nroutes].prefix;
+
+		r = rtnl_route_del(l->rtnl, p->family, p->addr, p->len,
+		    l->ifindex, NULL, NULL);
+		/* Gone with the interface is fine. */
+		if (r < 0 && r != -ESRCH && r != -ENODEV)
+			log_warnx("link %s: remove route %s: %s", l->lc->name,
+			    addr_format(p, a, sizeof(a)), strerror(-r));
+	}
+}
+
+/* The far end's route commands for every local-net, joined by "&&". */
+static char *
+link_route_command(struct link *l, const char *verb)
+{
+	const struct conf_nets	*nets = &l->lc->local_nets;
+	char			 a[ADDR_STRLEN], *all = NULL, *one, *tmp;
+	size_t			 i;
+
+	for (i = 0; i < nets->n; i++) {
+		addr_format(&nets->v[i].prefix, a, sizeof(a));
+		one = ppp_remote_route_command(&l->pp, verb, a,
+		    l->lc->remote_ifname);
+		if (all == NULL) {
+			all = one;
+			continue;
+		}
+		/* Removal goes on past a failure; adding stops at one. */
+		xasprintf(&tmp, "%s %s %s", all,
+		    strcmp(verb, "del") == 0 ? ";" : "&&", one);
+		free(all);
+		free(one);
+		all = tmp;
+	}
+	return all;
+}
+
+static void
+link_route_start(struct link *l, bool del)
+{
+	char	*cmd;
+
+	if ((cmd = link_route_command(l, del ? "del" : "replace")) == NULL)
+		return;
+	log_debug("link %s: remote: %s", l->lc->name, cmd);
+	l->route_chan = ssh_chan_new(l->ssh, cmd);
+	free(cmd);
+	l->route_job = ROUTE_RUN;
+	l->route_del = del;
+	l->route_err.len = 0;
+	l->route_err.last[0] = '\0';
+}
+
+static void
+link_route_retry(void *arg)
+{
+	struct link	*l = arg;
+
+	if (l->state != LINK_ROUTES || l->route_job != ROUTE_WAIT)
+		return;
+	link_route_start(l, false);
+	link_pump(l);
+}
+
+/* The route job ended with exit status st (-1: unknown). */
+static void
+link_route_done(struct link *l, int st)
+{
+	ssh_chan_free(l->route_chan);
+	l->route_chan = NULL;
+	l->route_job = ROUTE_IDLE;
+	if (l->route_del) {
+		if (st != 0)
+			log_warnx("link %s: removing remote routes: exit "
+			    "status %d%s%s", l->lc->name, st,
+			    l->route_err.last[0] ? ": " : "",
+			    l->route_err.last);
+		l->remote_routes = false;
+		return;
+	}
+	if (st == 0) {
+		l->remote_routes = true;
+		loop_timer_cancel(l->loop, &l->deadline);
+		link_set_state(l, LINK_UP);
+		return;
+	}
+	/* The far end's interface may not be up yet: try again shortly. */
+	if (++l->route_tries < LINK_ROUTE_TRIES) {
+		log_debug("link %s: remote route command: exit status %d, "
+		    "retrying", l->lc->name, st);
+		l->route_job = ROUTE_WAIT;
+		loop_timer_set(l->loop, &l->route_timer, LINK_ROUTE_RETRY);
+		return;
+	}
+	link_fail(l, LINK_FAIL_REMOTE, "remote route command: exit status "
+	    "%d%s%s", st, l->route_err.last[0] ? ": " : "",
+	    l->route_err.last);
+}
+
+/* Advance channel 2. */
+static void
+link_route_pump(struct link *l)
+{
+	char		 buf[4096], *cause = NULL;
+	ssize_t		 n;
+	int		 r;
+
+	if (l->route_chan == NULL || l->ssh_dead)
+		return;
+	if (l->route_job == ROUTE_RUN) {
+		r = ssh_chan_start(l->route_chan, &cause);
+		if (r == SSH_AGAIN) {
+			l->again = true;
+			return;
+		}
+		if (r == SSH_ERR) {
+			link_ssh_failed(l, "remote route command", cause);
+			return;
+		}
+		for (;;) {
+			n = ssh_chan_read_stderr(l->route_chan, buf,
+			    sizeof(buf), &cause);
+			if (n > 0) {
+				link_lines_feed(l, &l->route_err, "remote",
+				    buf, (size_t)n);
+				continue;
+			}
+			if (n == SSH_ERR) {
+				link_ssh_failed(l, "remote route command",
+				    cause);
+				return;
+			}
+			break;
+		}
+		for (;;) {
+			n = ssh_chan_read(l->route_chan, buf, sizeof(buf),
+			    &cause);
+			if (n > 0)
+				continue;	/* ip prints nothing we need */
+			if (n == SSH_ERR) {
+				link_ssh_failed(l, "remote route command",
+				    cause);
+				return;
+			}
+			break;
+		}
+		if (!ssh_chan_eof(l->route_chan))
+			return;
+		l->route_job = ROUTE_CLOSING;
+	}
+	if (l->route_job == ROUTE_CLOSING) {
+		r = ssh_chan_close(l->route_chan, &cause);
+		if (r == SSH_AGAIN) {
+			l->again = true;
+			return;
+		}
+		if (r == SSH_ERR) {
+			link_ssh_failed(l, "remote route command", cause);
+			return;
+		}
+		link_route_done(l, ssh_chan_exit_status(l->route_chan, NULL));
+	}
+}
+
+/* ---------------------------------------------------------- local pppd */
+
+static void
+link_pppd_exited(pid_t pid, int status, void *arg)
+{
+	struct link	*l = arg;
+
+	(void)pid;
+	l->pppd = -1;
+	loop_timer_cancel(l->loop, &l->kill_timer);
+	if (WIFEXITED(status))
+		link_fail(l, LINK_FAIL_REMOTE, "local pppd exited with "
+		    "status %d (%s)%s%s", WEXITSTATUS(status),
+		    link_pppd_status(WEXITSTATUS(status)),
+		    l->lerr.last[0] ? ": " : "", l->lerr.last);
+	else
+		link_fail(l, LINK_FAIL_REMOTE, "local pppd killed by "
+		    "signal %d", WTERMSIG(status));
+	if (l->state == LINK_STOPPING)
+		link_stop_progress(l);
+}
+
+static void
+link_pppd_kill(void *arg)
+{
+	struct link	*l = arg;
+
+	if (l->pppd == -1)
+		return;
+	log_warnx("link %s: local pppd did not exit after SIGTERM, "
+	    "sending SIGKILL", l->lc->name);
+	(void)kill(l->pppd, SIGKILL);
+}
+
+static void
+link_pppd_stderr(int fd, short revents, void *arg)
+{
+	struct link	*l = arg;
+	char		 buf[2048];
+	ssize_t		 n;
+
+	(void)revents;
+	for (;;) {
+		n = read(fd, buf, sizeof(buf));
+		if (n > 0) {
+			link_lines_feed(l, &l->lerr, "pppd", buf, (size_t)n);
+			continue;
+		}
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1 && errno == EAGAIN)
+			return;
+		/* EOF or error: pppd is gone or going; its exit says why. */
+		loop_fd_del(l->loop, fd);
+		close(fd);
+		l->pppd_err = -1;
+		return;
+	}
+}
+
+static void
+link_pty_ready(int fd, short revents, void *arg)
+{
+	(void)fd;
+	(void)revents;
+	link_pump(arg);
+}
+
+/* The channel end of the relay. */
+static ssize_t
+link_chan_read(void *ctx, void *buf, size_t len)
+{
+	struct link	*l = ctx;
+	char		*cause = NULL;
+	ssize_t		 n;
+
+	n = ssh_chan_read(l->chan, buf, len, &cause);
+	if (n == SSH_AGAIN)
+		return RELAY_AGAIN;
+	if (n == SSH_ERR) {
+		free(l->chan_error);
+		l->chan_error = cause;
+		return RELAY_ERROR;
+	}
+	return n;
+}
+
+static ssize_t
+link_chan_write(void *ctx, const void *buf, size_t len)
+{
+	struct link	*l = ctx;
+	char		*cause = NULL;
+	ssize_t		 n;
+
+	n = ssh_chan_write(l->chan, buf, len, &cause);
+	if (n == SSH_AGAIN) {
+		l->again = true;
+		return RELAY_AGAIN;
+	}
+	if (n == SSH_ERR) {
+		free(l->chan_error);
+		l->chan_error = cause;
+		return RELAY_ERROR;
+	}
+	return n;
+}
+
+static const char *
+link_chan_error(void *ctx)
+{
+	struct link	*l = ctx;
+
+	if (l->chan_error != NULL)
+		return l->chan_error;
+	return ssh_errmsg(l->ssh);
+}
+
+static const struct relay_end_ops link_chan_ops = {
+	"channel", link_chan_read, link_chan_write, link_chan_error
+};
+
+/* Fill the pppd parameters from the config. */
+static void
+link_params(struct link *l)
+{
+	const struct link_conf	*lc = l->lc;
+	struct ppp_params	*pp = &l->pp;
+
+	memset(pp, 0, sizeof(*pp));
+	(void)inet_ntop(AF_INET, lc->local_ip.addr, l->local_ip,
+	    sizeof(l->local_ip));
+	(void)inet_ntop(AF_INET, lc->remote_ip.addr, l->remote_ip,
+	    sizeof(l->remote_ip));
+	pp->local_pppd = lc->pppd;
+	pp->local_ifname = lc->ifname;
+	pp->remote_ifname = lc->remote_ifname;
+	pp->local_ip = l->local_ip;
+	pp->remote_ip = l->remote_ip;
+	pp->lcp_echo_interval = lc->keepalive.interval;
+	pp->lcp_echo_failure = lc->keepalive.misses;
+	pp->mtu = lc->mtu > 0 ? lc->mtu : 0;
+	pp->compression = lc->compression;
+	pp->linkname = lc->remote_ifname;
+	pp->local_extra = lc->pppd_options.v;
+	pp->remote_prefix = lc->remote_command.v;
+	pp->remote_extra = lc->remote_pppd_options.v;
+	pp->remote_ip_prefix = lc->remote_ip_command.v;
+}
+
+/* Channel 1 runs: start the local pppd and join the two with the relay. */
+static int
+link_ppp_local(struct link *l)
+{
+	struct ppp_child	 child;
+	char			*cause = NULL;
+
+	if (ppp_spawn(&l->pp, &child, &cause) == -1) {
+		link_fail(l, LINK_FAIL_HARD, "local pppd: %s", cause);
+		free(cause);
+		return -1;
+	}
+	l->pppd = child.pid;
+	l->pty = child.master;
+	l->pppd_err = child.errfd;
+	loop_child_watch(l->loop, l->pppd, link_pppd_exited, l);
+	loop_fd_add(l->loop, l->pppd_err, POLLIN, link_pppd_stderr, l);
+	loop_fd_add(l->loop, l->pty, POLLIN, link_pty_ready, l);
+	l->pty_end.fd = l->pty;
+	l->pty_end.error = 0;
+	l->relay = relay_new(&relay_pty_ops, &l->pty_end, &link_chan_ops, l,
+	    LINK_RELAY_BUF, LINK_RELAY_BUF, SSH_WRITE_MAX);
+	log_info("link %s: local pppd running as pid %ld on %s", l->lc->name,
+	    (long)l->pppd, l->lc->ifname);
+	return 0;
+}
+
+/* Authenticated: pin the gateway route and open channel 1. */
+static void
+link_ppp_begin(struct link *l)
+{
+	char	*cause = NULL;
+
+	link_params(l);
+	if (ppp_params_check(&l->pp, &cause) == -1) {
+		link_fail(l, LINK_FAIL_HARD, "pppd options: %s", cause);
+		free(cause);
+		return;
+	}
+	link_pin_gateway(l);
+	free(l->remote_cmd);
+	l->remote_cmd = ppp_remote_command(&l->pp);
+	log_debug("link %s: remote: %s", l->lc->name, l->remote_cmd);
+	l->chan = ssh_chan_new(l->ssh, l->remote_cmd);
+	link_set_state(l, LINK_PPP);
+	loop_timer_set(l->loop, &l->deadline, LINK_PPP_TIMEOUT);
+}
+
+/* The interface has both addresses: routes here, then at the far end. */
+static void
+link_ppp_up(struct link *l, int ifindex)
+{
+	if (l->state != LINK_PPP)
+		return;
+	l->ifindex = ifindex;
+	log_info("link %s: %s is up, %s peer %s", l->lc->name, l->lc->ifname,
+	    l->local_ip, l->remote_ip);
+	link_set_state(l, LINK_ROUTES);
+	if (link_routes_local_add(l) == -1)
+		return;
+	if (l->lc->local_nets.n == 0) {
+		loop_timer_cancel(l->loop, &l->deadline);
+		link_set_state(l, LINK_UP);
+		return;
+	}
+	loop_timer_set(l->loop, &l->deadline, LINK_ROUTES_TIMEOUT);
+	l->route_tries = 0;
+	link_route_start(l, false);
+	link_pump(l);
+}
+
+/* An rtnetlink event names our interface with our addresses? */
+void
+link_rtnl_event(struct link *l, const struct rtnl_event *ev)
+{
+	struct in_addr	local, peer;
+	unsigned	plen;
+	int		idx;
+
+	if (l->state == LINK_PPP && ev->type == RTNL_ADDR_NEW &&
+	    ev->family == AF_INET && ev->has_peer &&
+	    strcmp(ev->ifname, l->lc->ifname) == 0 &&
+	    memcmp(&ev->local.v4, l->lc->local_ip.addr, 4) == 0 &&
+	    memcmp(&ev->peer.v4, l->lc->remote_ip.addr, 4) == 0) {
+		link_ppp_up(l, ev->ifindex);
+		return;
+	}
+	if (l->state == LINK_PPP && ev->type == RTNL_RESYNC &&
+	    rtnl_addr_get(l->rtnl, l->lc->ifname, &local, &peer, &plen) == 0 &&
+	    memcmp(&local, l->lc->local_ip.addr, 4) == 0 &&
+	    memcmp(&peer, l->lc->remote_ip.addr, 4) == 0 &&
+	    (idx = rtnl_ifindex(l->rtnl, l->lc->ifname)) > 0) {
+		link_ppp_up(l, idx);
+		return;
+	}
+	if ((l->state == LINK_ROUTES || l->state == LINK_UP) &&
+	    ev->type == RTNL_LINK_DEL && ev->ifindex == l->ifindex)
+		link_fail(l, LINK_FAIL_REMOTE, "interface %s disappeared",
+		    l->lc->ifname);
+}
+
+/* --------------------------------------------------------------- pump */
+
+static void
+link_keepalive_fired(void *arg)
+{
+	struct link	*l = arg;
+	uint64_t	 rx, tx, last_rx, quiet, limit;
+	char		*cause = NULL;
+	int		 next = l->lc->keepalive.interval;
+
+	if (l->ssh == NULL || l->ssh_dead)
+		return;
+	ssh_counters(l->ssh, &rx, &tx, &last_rx);
+	quiet = loop_now(l->loop) - last_rx;
+	limit = (uint64_t)l->lc->keepalive.interval *
+	    (uint64_t)(l->lc->keepalive.misses + 1) * 1000;
+	if (quiet > limit) {
+		l->ssh_dead = true;
+		link_fail(l, LINK_FAIL_NETWORK, "nothing from %s:%d for %llu "
+		    "s (keepalive %d s x %d)", l->host, l->port,
+		    (unsigned long long)(quiet / 1000),
+		    l->lc->keepalive.interval, l->lc->keepalive.misses);
+		return;
+	}
+	if (ssh_keepalive(l->ssh, &next, &cause) == SSH_ERR) {
+		link_ssh_failed(l, "keepalive", cause);
+		return;
+	}
+	if (next < 1)
+		next = 1;
+	loop_timer_set(l->loop, &l->keepalive, (uint64_t)next * 1000);
+	link_update_events(l);
+}
+
+static void
+link_auth_done(struct link *l)
+{
+	ssh_keepalive_config(l->ssh, (unsigned)l->lc->keepalive.interval);
+	loop_timer_set(l->loop, &l->keepalive,
+	    (uint64_t)l->lc->keepalive.interval * 1000);
+	loop_timer_cancel(l->loop, &l->deadline);
+	log_info("link %s: authenticated to %s:%d as %s", l->lc->name,
+	    l->host, l->port, l->lc->user);
+	link_ppp_begin(l);
+}
+
+/* Drain the remote pppd's stderr into the log. */
+static void
+link_remote_stderr(struct link *l)
+{
+	char	 buf[2048], *cause = NULL;
+	ssize_t	 n;
+
+	for (;;) {
+		n = ssh_chan_read_stderr(l->chan, buf, sizeof(buf), &cause);
+		if (n > 0) {
+			link_lines_feed(l, &l->rerr, "remote", buf, (size_t)n);
+			continue;
+		}
+		if (n == SSH_ERR)
+			link_ssh_failed(l, "remote pppd stderr", cause);
+		return;
+	}
+}
+
+static void
+link_channel_pump(struct link *l)
+{
+	char	*cause = NULL;
+	int	 r;
+
+	if (l->chan == NULL || l->ssh_dead || l->chan_closed)
+		return;
+	if (!l->chan_started) {
+		r = ssh_chan_start(l->chan, &cause);
+		if (r == SSH_AGAIN) {
+			l->again = true;
+			return;
+		}
+		if (r == SSH_ERR) {
+			link_ssh_failed(l, "remote pppd", cause);
+			return;
+		}
+		l->chan_started = true;
+		if (l->state != LINK_PPP || link_ppp_local(l) == -1)
+			return;
+	}
+	if (l->relay != NULL && !l->relay_done &&
+	    relay_pump(l->relay, &cause) == -1) {
+		l->relay_done = true;
+		if (strncmp(cause, "pty", 3) == 0 && l->pppd != -1 &&
+		    l->state != LINK_STOPPING) {
+			/* pppd is exiting: its status will say why. */
+			loop_timer_set(l->loop, &l->deadline,
+			    LINK_PTY_GRACE);
+		} else {
+			link_remote_stderr(l);
+			link_fail(l, LINK_FAIL_REMOTE, "remote pppd: %s%s%s",
+			    cause, l->rerr.last[0] ? ": " : "",
+			    l->rerr.last);
+		}
+		free(cause);
+	}
+	link_remote_stderr(l);
+}
+
+static void
+link_session_ready(int fd, short revents, void *arg)
+{
+	struct link	*l = arg;
+
+	(void)fd;
+	if (revents & (POLLERR | POLLNVAL)) {
+		/* Let libssh2 find out and say what happened. */
+		log_debug("link %s: session socket revents 0x%x", l->lc->name,
+		    (unsigned)revents);
+	}
+	link_pump(l);
+}
+
+static void
+link_pump(struct link *l)
+{
+	char	*cause = NULL;
+	int	 r;
+
+	l->again = false;
+	switch (l->state) {
+	case LINK_HANDSHAKE:
+		r = ssh_handshake(l->ssh, &cause);
+		if (r == SSH_AGAIN) {
+			l->again = true;
+			break;
+		}
+		if (r == SSH_ERR) {
+			link_ssh_failed(l, "ssh handshake", cause);
+			break;
+		}
+		if (ssh_check_hostkey(l->ssh, l->lc->known_hosts, l->host,
+		    l->port, &cause) != SSH_OK) {
+			link_ssh_failed(l, "host key", cause);
+			break;
+		}
+		link_set_state(l, LINK_AUTH);
+		/* FALLTHROUGH */
+	case LINK_AUTH:
+		r = ssh_auth_pubkey(l->ssh, l->lc->user, l->lc->identity,
+		    &cause);
+		if (r == SSH_AGAIN) {
+			l->again = true;
+			break;
+		}
+		if (r == SSH_ERR) {
+			link_ssh_failed(l, "auth", cause);
+			break;
+		}
+		link_auth_done(l);
+		if (l->state != LINK_PPP)
+			break;
+		/* FALLTHROUGH */
+	case LINK_PPP:
+	case LINK_ROUTES:
+	case LINK_UP:
+	case LINK_STOPPING:
+		link_channel_pump(l);
+		link_route_pump(l);
+		if (l->state == LINK_STOPPING)
+			link_stop_progress(l);
+		break;
+	default:
+		break;
+	}
+	link_update_events(l);
+}
+
+/* What the session socket and the pty wait for now. */
+static void
+link_update_events(struct link *l)
+{
+	bool	a_read, a_write, b_read, b_write;
+	short	ev = 0;
+
+	if (l->ssh != NULL && !l->ssh_dead) {
+		ev = POLLIN;
+		if (l->again)
+			ev |= ssh_poll_events(l->ssh);
+		loop_fd_events(l->loop, l->sshfd, ev);
+	}
+	if (l->pty != -1) {
+		ev = 0;
+		if (l->relay != NULL && !l->relay_done) {
+			relay_wants(l->relay, &a_read, &a_write, &b_read,
+			    &b_write);
+			if (a_read)
+				ev |= POLLIN;
+			if (a_write)
+				ev |= POLLOUT;
+		}
+		loop_fd_events(l->loop, l->pty, ev);
+	}
+}
+
+/* ------------------------------------------------------------ dialing */
+
+static void
+link_dialed(int fd, const struct dial_target *t,
+    const struct sockaddr_storage *addr, const char *cause, void *arg)
+{
+	struct link	*l = arg;
+	char		*err = NULL;
+
+	dial_free(l->dial);
+	l->dial = NULL;
+	if (fd == -1) {
+		link_fail(l, LINK_FAIL_NETWORK, "%s", cause);
+		return;
+	}
+	l->host = t->host;	/* points into the link's config */
+	l->port = t->port;
+	l->gw_addr = *addr;
+	if ((l->ssh = ssh_new(fd, &err)) == NULL) {
+		link_fail(l, LINK_FAIL_NETWORK, "ssh: %s", err);
+		free(err);
+		return;
+	}
+	l->sshfd = ssh_fd(l->ssh);
+	l->ssh_dead = false;
+	loop_fd_add(l->loop, l->sshfd, POLLIN, link_session_ready, l);
+	link_set_state(l, LINK_HANDSHAKE);
+	loop_timer_set(l->loop, &l->deadline, LINK_SSH_TIMEOUT);
+	link_pump(l);
+}
+
+void
+link_start(struct link *l)
+{
+	struct dial_target	*t;
+	size_t			 i, n = l->lc->hosts.n;
+
+	if (l->state != LINK_DOWN)
+		return;
+	free(l->reason);
+	l->reason = NULL;
+	l->fclass = LINK_FAIL_NONE;
+	l->stop_begun = false;
+	t = xcalloc(n ? n : 1, sizeof(*t));
+	for (i = 0; i < n; i++) {
+		t[i].host = l->lc->hosts.v[i].name;
+		t[i].port = l->lc->hosts.v[i].port > 0 ?
+		    l->lc->hosts.v[i].port : l->lc->port;
+	}
+	link_set_state(l, LINK_CONNECTING);
+	l->dial = dial_start(l->loop, t, n, l->lc->connect_timeout * 1000,
+	    link_dialed, l);
+	free(t);
+}
+
+/* ----------------------------------------------------------- teardown */
+
+/*
+ * Undo in order, each step once, each waiting only on the loop: local
+ * routes; the far end's routes (channel 2, while the session works);
+ * SIGTERM to the local pppd, which sends LCP Terminate through the
+ * still-running relay so the remote pppd ends too; once pppd is reaped,
+ * channel 1 and the session are closed and the gateway route unpinned.
+ */
+static void
+link_stop_progress(struct link *l)
+{
+	char	*cause = NULL;
+	int	 r;
+
+	if (l->state != LINK_STOPPING)
+		return;
+	if (!l->stop_begun) {
+		l->stop_begun = true;
+		loop_timer_set(l->loop, &l->deadline, LINK_STOP_TIMEOUT);
+		loop_timer_cancel(l->loop, &l->route_timer);
+		dial_free(l->dial);
+		l->dial = NULL;
+		link_routes_local_del(l);
+		if (l->route_chan != NULL && !l->ssh_dead) {
+			/* An install in flight: let it go, then remove. */
+			ssh_chan_free(l->route_chan);
+			l->route_chan = NULL;
+			l->remote_routes = true;
+		}
+		l->route_job = ROUTE_IDLE;
+		if (l->remote_routes && !l->ssh_dead && l->ssh != NULL)
+			link_route_start(l, true);
+		if (l->pppd != -1) {
+			(void)kill(l->pppd, SIGTERM);
+			loop_timer_set(l->loop, &l->kill_timer,
+			    LINK_TERM_TIMEOUT);
+		}
+		/* The rest happens as the loop reports progress. */
+		if (l->route_chan != NULL || l->pppd != -1) {
+			link_pump(l);
+			return;
+		}
+	}
+	if (l->pppd != -1 || (l->route_chan != NULL && !l->ssh_dead))
+		return;
+	if (l->chan != NULL && l->chan_started && !l->ssh_dead &&
+	    !l->chan_closed) {
+		r = ssh_chan_close(l->chan, &cause);
+		if (r == SSH_AGAIN) {
+			l->again = true;
+			link_update_events(l);
+			return;
+		}
+		l->chan_closed = true;
+		if (r == SSH_OK)
+			log_info("link %s: remote pppd exit status %d",
+			    l->lc->name, ssh_chan_exit_status(l->chan, NULL));
+		else {
+			log_debug("link %s: close channel: %s", l->lc->name,
+			    cause);
+			free(cause);
+		}
+	}
+	link_finish(l);
+}
+
+/* Release everything the link holds; it ends DOWN. */
+static void
+link_teardown(struct link *l)
+{
+	loop_timer_cancel(l->loop, &l->deadline);
+	loop_timer_cancel(l->loop, &l->kill_timer);
+	loop_timer_cancel(l->loop, &l->keepalive);
+	loop_timer_cancel(l->loop, &l->route_timer);
+	dial_free(l->dial);
+	l->dial = NULL;
+	link_routes_local_del(l);
+	relay_free(l->relay);
+	l->relay = NULL;
+	l->relay_done = false;
+	if (l->pty != -1) {
+		loop_fd_del(l->loop, l->pty);
+		close(l->pty);
+		l->pty = -1;
+	}
+	if (l->pppd_err != -1) {
+		loop_fd_del(l->loop, l->pppd_err);
+		close(l->pppd_err);
+		l->pppd_err = -1;
+	}
+	if (l->pppd != -1) {
+		/* Only from link_free(): nobody will wait for it. */
+		loop_child_forget(l->loop, l->pppd);
+		(void)kill(l->pppd, SIGKILL);
+		l->pppd = -1;
+	}
+	ssh_chan_free(l->route_chan);
+	l->route_chan = NULL;
+	l->route_job = ROUTE_IDLE;
+	ssh_chan_free(l->chan);
+	l->chan = NULL;
+	l->chan_started = l->chan_closed = false;
+	if (l->ssh != NULL) {
+		loop_fd_del(l->loop, l->sshfd);
+		if (!l->ssh_dead)
+			ssh_disconnect(l->ssh, "link down");
+		ssh_free(l->ssh);
+		l->ssh = NULL;
+		l->sshfd = -1;
+	}
+	link_unpin_gateway(l);
+	free(l->remote_cmd);
+	l->remote_cmd = NULL;
+	free(l->chan_error);
+	l->chan_error = NULL;
+	l->ifindex = 0;
+	l->remote_routes = false;
+	l->lerr.len = l->rerr.len = l->route_err.len = 0;
+	l->lerr.last[0] = l->rerr.last[0] = l->route_err.last[0] = '\0';
+}
+
+static void
+link_finish(struct link *l)
+{
+	link_teardown(l);
+	link_set_state(l, LINK_DOWN);
+}
+
+void
+link_stop(struct link *l, const char *reason)
+{
+	if (l->state == LINK_DOWN || l->state == LINK_STOPPING)
+		return;
+	log_info("link %s: stopping: %s", l->lc->name, reason);
+	free(l->reason);
+	l->reason = xstrdup(reason);
+	l->fclass = LINK_FAIL_NONE;
+	link_set_state(l, LINK_STOPPING);
+	link_stop_progress(l);
+}
+
+struct link *
+link_new(struct loop *loop, struct rtnl *rtnl, const struct link_conf *lc,
+    link_state_cb cb, void *arg)
+{
+	struct link	*l;
+
+	l = xcalloc(1, sizeof(*l));
+	l->loop = loop;
+	l->rtnl = rtnl;
+	l->lc = lc;
+	l->cb = cb;
+	l->cbarg = arg;
+	l->state = LINK_DOWN;
+	l->sshfd = -1;
+	l->pppd = -1;
+	l->pty = -1;
+	l->pppd_err = -1;
+	loop_timer_init(&l->deadline, link_deadline_fired, l);
+	loop_timer_init(&l->kill_timer, link_pppd_kill, l);
+	loop_timer_init(&l->keepalive, link_keepalive_fired, l);
+	loop_timer_init(&l->route_timer, link_route_retry, l);
+	return l;
+}
+
+void
+link_free(struct link *l)
+{
+	if (l == NULL)
+		return;
+	link_teardown(l);
+	free(l->reason);
+	free(l);
+}
