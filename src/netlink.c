@@ -42,13 +42,13 @@
 #include "netlink.h"
 #include "xmalloc.h"
 
-#define RTNL_BUF_SIZE		32768	/* > any one rtnetlink datagram */
+#define RTNL_BUF_SIZE		32768	/* > any rtnetlink datagram */
 #define RTNL_REQ_SIZE		512	/* our requests are small */
 #define RTNL_REQ_TIMEOUT_MS	1000
 #define RTNL_READ_MAX		64	/* datagrams per loop turn */
 #define RTNL_ERRMSG_MAX		256
 
-#define RTNL_ATTR_MAX		64	/* > IFLA_IFNAME, IFA_*, RTA_* we use */
+#define RTNL_ATTR_MAX		64	/* > any attribute type we read */
 
 struct rtnl {
 	struct loop		*loop;
@@ -62,11 +62,12 @@ struct rtnl {
 	rtnl_event_cb		 cb;
 	void			*arg;
 	bool			 dispatching;
-	bool			 closed;	/* rtnl_close() from the cb */
+	bool			 closed;	/* rtnl_close() in the cb */
 
 	char			 errmsg[RTNL_ERRMSG_MAX];
-	char			 evbuf[RTNL_BUF_SIZE];
-	char			 rbuf[RTNL_BUF_SIZE];
+	/* Aligned for struct nlmsghdr. */
+	_Alignas(struct nlmsghdr) char	 evbuf[RTNL_BUF_SIZE];
+	_Alignas(struct nlmsghdr) char	 rbuf[RTNL_BUF_SIZE];
 };
 
 typedef int	(*rtnl_reply_cb)(const struct nlmsghdr *, void *);
@@ -556,10 +557,17 @@ rtnl_request(struct rtnl *r, struct nlmsghdr *nlh, rtnl_reply_cb cb,
 	uint64_t		 deadline;
 	ssize_t			 n;
 	int			 len, cberr = 0, error;
+	bool			 dump;
 
 	r->errmsg[0] = '\0';
 	nlh->nlmsg_seq = ++r->seq;
-	if (!(nlh->nlmsg_flags & NLM_F_DUMP))
+	/*
+	 * A dump ends with NLMSG_DONE, anything else with an ACK.  Test
+	 * both dump bits on a GET: NLM_F_REPLACE is NLM_F_ROOT's bit.
+	 */
+	dump = (nlh->nlmsg_flags & NLM_F_DUMP) == NLM_F_DUMP &&
+	    (nlh->nlmsg_type & 3) == (RTM_GETLINK & 3);
+	if (!dump)
 		nlh->nlmsg_flags |= NLM_F_ACK;
 	if (mnl_socket_sendto(r->req, nlh, nlh->nlmsg_len) == -1)
 		return -errno;
@@ -633,12 +641,13 @@ rtnl_ifindex_cb(const struct nlmsghdr *nlh, void *arg)
 int
 rtnl_ifindex(struct rtnl *r, const char *ifname)
 {
-	char			 buf[RTNL_REQ_SIZE];
+	_Alignas(struct nlmsghdr) char buf[RTNL_REQ_SIZE];
 	struct nlmsghdr		*nlh;
 	struct ifinfomsg	*ifi;
 	size_t			 len = strlen(ifname);
 	int			 ifindex = 0, error;
 
+	r->errmsg[0] = '\0';
 	if (len == 0 || len >= IF_NAMESIZE)
 		return -EINVAL;
 	memset(buf, 0, sizeof(buf));
@@ -671,12 +680,13 @@ rtnl_ifname_cb(const struct nlmsghdr *nlh, void *arg)
 int
 rtnl_ifname(struct rtnl *r, int ifindex, char *name)
 {
-	char			 buf[RTNL_REQ_SIZE];
+	_Alignas(struct nlmsghdr) char buf[RTNL_REQ_SIZE];
 	char			 found[IF_NAMESIZE];
 	struct nlmsghdr		*nlh;
 	struct ifinfomsg	*ifi;
 	int			 error;
 
+	r->errmsg[0] = '\0';
 	if (ifindex <= 0)
 		return -EINVAL;
 	memset(buf, 0, sizeof(buf));
@@ -719,7 +729,7 @@ int
 rtnl_addr_get(struct rtnl *r, const char *ifname, struct in_addr *local,
     struct in_addr *peer, unsigned *plenp)
 {
-	char			 buf[RTNL_REQ_SIZE];
+	_Alignas(struct nlmsghdr) char buf[RTNL_REQ_SIZE];
 	struct nlmsghdr		*nlh;
 	struct ifaddrmsg	*ifa;
 	struct rtnl_addr_query	 q;
@@ -769,12 +779,13 @@ rtnl_route_msg(struct rtnl *r, uint16_t type, uint16_t flags, int family,
     const void *dst, unsigned plen, int ifindex, const void *gateway,
     const void *prefsrc)
 {
-	char		 buf[RTNL_REQ_SIZE];
+	_Alignas(struct nlmsghdr) char buf[RTNL_REQ_SIZE];
 	struct nlmsghdr	*nlh;
 	struct rtmsg	*rtm;
 	size_t		 alen = rtnl_alen(family);
 	static const union rtnl_ip any;
 
+	r->errmsg[0] = '\0';
 	if (alen == 0)
 		return -EAFNOSUPPORT;
 	if (dst == NULL) {
@@ -855,13 +866,14 @@ int
 rtnl_route_get(struct rtnl *r, int family, const void *dst,
     struct rtnl_route *out)
 {
-	char		 buf[RTNL_REQ_SIZE];
+	_Alignas(struct nlmsghdr) char buf[RTNL_REQ_SIZE];
 	struct nlmsghdr	*nlh;
 	struct rtmsg	*rtm;
 	struct rtnl_route route;
 	size_t		 alen = rtnl_alen(family);
 	int		 error;
 
+	r->errmsg[0] = '\0';
 	if (alen == 0)
 		return -EAFNOSUPPORT;
 	memset(buf, 0, sizeof(buf));

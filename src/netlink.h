@@ -85,7 +85,7 @@ struct rtnl_event {
 struct rtnl_route {
 	int			 family;
 	int			 ifindex;
-	bool			 has_gateway;	/* false: directly connected */
+	bool			 has_gateway;	/* false: on link */
 	union rtnl_ip		 gateway;
 	bool			 has_prefsrc;
 	union rtnl_ip		 prefsrc;
@@ -142,15 +142,20 @@ int		 rtnl_addr_get(struct rtnl *, const char *ifname,
 
 /*
  * Install dst/plen (family AF_INET or AF_INET6; dst is a struct in_addr
- * or struct in6_addr with no host bits set) in table main with
- * protocol RTPROT_PPPSSH, out of ifindex, via gateway if not NULL
- * (scope universe; else scope link), with preferred source prefsrc if
- * not NULL.  NLM_F_CREATE|NLM_F_REPLACE: the route is created, or, if
- * table main already has a route to dst/plen with metric 0, that route
- * is replaced in place, whoever installed it; adding the same route
- * twice is not an error.  Returns 0 or -errno: -EINVAL (plen too long,
- * host bits set), -EAFNOSUPPORT (family), -ENODEV (no such ifindex),
- * -ENETUNREACH (gateway not reachable out of ifindex), ...
+ * or struct in6_addr with no host bits set; NULL with plen 0 is the
+ * default route) in table main with protocol RTPROT_PPPSSH and the
+ * kernel's default metric (0 for IPv4, 1024 for IPv6), out of ifindex
+ * (0: wherever gateway is reachable), via gateway if not NULL (scope
+ * universe; else scope link), with preferred source prefsrc if not NULL.
+ * NLM_F_CREATE|NLM_F_REPLACE: the route is created, or, if table main
+ * already has a route to dst/plen with that metric, that route is
+ * replaced in place, whoever installed it.  So adding the same route
+ * twice is not an error and never makes two routes, and re-adding with a
+ * new gateway or ifindex moves the route.  Returns 0 or -errno: -EINVAL
+ * (plen too long, host bits set, neither ifindex nor gateway),
+ * -EAFNOSUPPORT (family), -ENODEV (no such ifindex), -ENETDOWN
+ * (ifindex is down), -ENETUNREACH/-EHOSTUNREACH (gateway not on link),
+ * ...; rtnl_errmsg() may say more.
  */
 int		 rtnl_route_add(struct rtnl *, int family, const void *dst,
 		    unsigned plen, int ifindex, const void *gateway,
