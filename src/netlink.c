@@ -84,6 +84,12 @@ struct rtnl_addr_query {
 	unsigned	 plen;
 };
 
+struct rtnl_flush {
+	int			 ifindex;
+	struct rtnl_event	*v;
+	size_t			 n, cap;
+};
+
 static void	rtnl_free(struct rtnl *);
 static void	rtnl_readable(int, short, void *);
 static void	rtnl_dispatch(struct rtnl *, const char *, size_t);
@@ -108,6 +114,7 @@ static int	rtnl_addr_cb(const struct nlmsghdr *, void *);
 static int	rtnl_route_cb(const struct nlmsghdr *, void *);
 static int	rtnl_route_msg(struct rtnl *, uint16_t, uint16_t, int,
 		    const void *, unsigned, int, const void *, const void *);
+static int	rtnl_flush_cb(const struct nlmsghdr *, void *);
 static bool	rtnl_host_bits(int, const void *, unsigned);
 static void	rtnl_strcpy(char *, const char *, size_t);
 
@@ -838,6 +845,71 @@ rtnl_route_del(struct rtnl *r, int family, const void *dst, unsigned plen,
 {
 	return rtnl_route_msg(r, RTM_DELROUTE, 0, family, dst, plen, ifindex,
 	    gateway, prefsrc);
+}
+
+static int
+rtnl_flush_cb(const struct nlmsghdr *nlh, void *arg)
+{
+	struct rtnl_flush	*fl = arg;
+	struct rtnl_event	 ev;
+
+	memset(&ev, 0, sizeof(ev));
+	if (nlh->nlmsg_type != RTM_NEWROUTE || rtnl_parse_route(nlh, &ev) != 0)
+		return 0;
+	if (ev.table != RT_TABLE_MAIN || ev.protocol != RTPROT_PPPSSH ||
+	    (fl->ifindex != 0 && ev.ifindex != fl->ifindex))
+		return 0;
+	if (fl->n == fl->cap) {
+		fl->cap = fl->cap == 0 ? 16 : fl->cap * 2;
+		fl->v = xreallocarray(fl->v, fl->cap, sizeof(*fl->v));
+	}
+	fl->v[fl->n++] = ev;
+	return 0;
+}
+
+int
+rtnl_route_flush(struct rtnl *r, int family, int ifindex)
+{
+	_Alignas(struct nlmsghdr) char buf[RTNL_REQ_SIZE];
+	struct nlmsghdr		*nlh;
+	struct rtmsg		*rtm;
+	struct rtnl_flush	 fl;
+	struct rtnl_event	*ev;
+	size_t			 i;
+	int			 error, n = 0;
+
+	r->errmsg[0] = '\0';
+	if (family != AF_UNSPEC && rtnl_alen(family) == 0)
+		return -EAFNOSUPPORT;
+	if (ifindex < 0)
+		return -EINVAL;
+
+	/* Collect first: no request fits inside a running dump. */
+	memset(buf, 0, sizeof(buf));
+	nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = RTM_GETROUTE;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
+	rtm->rtm_family = (unsigned char)family;
+	memset(&fl, 0, sizeof(fl));
+	fl.ifindex = ifindex;
+	if ((error = rtnl_request(r, nlh, rtnl_flush_cb, &fl)) != 0)
+		goto out;
+
+	for (i = 0; i < fl.n; i++) {
+		ev = &fl.v[i];
+		error = rtnl_route_del(r, ev->family, &ev->dst, ev->plen,
+		    ev->ifindex, ev->has_gateway ? &ev->gateway : NULL, NULL);
+		if (error == -ESRCH)
+			continue;	/* gone meanwhile */
+		if (error != 0)
+			goto out;
+		n++;
+	}
+	error = n;
+out:
+	free(fl.v);
+	return error;
 }
 
 static int

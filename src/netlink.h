@@ -173,6 +173,14 @@ int		 rtnl_route_del(struct rtnl *, int family, const void *dst,
 		    const void *prefsrc);
 
 /*
+ * Delete every route with protocol RTPROT_PPPSSH in table main of
+ * family (AF_INET, AF_INET6 or AF_UNSPEC for both) out of ifindex (0:
+ * any interface): what a vpnd that died left behind, or a link's routes
+ * at teardown.  Returns how many were deleted, or -errno.
+ */
+int		 rtnl_route_flush(struct rtnl *, int family, int ifindex);
+
+/*
  * Ask the kernel how it routes to the host dst now (`ip route get`):
  * out gets the outgoing ifindex, the gateway (if not directly
  * connected) and the preferred source.  Returns 0 or -errno, such as

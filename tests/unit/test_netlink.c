@@ -563,6 +563,45 @@ test_route_protocol(void **state)
 	    NULL), -ESRCH);
 }
 
+/* Flush removes our routes only, per interface or all. */
+static void
+test_route_flush(void **state)
+{
+	struct fx	*fx = *state;
+	union rtnl_ip	 d1 = ip(AF_INET, "10.80.0.0");
+	union rtnl_ip	 d2 = ip(AF_INET, "10.81.0.0");
+	union rtnl_ip	 d3 = ip(AF_INET6, "fd00:80::");
+	union rtnl_ip	 d4 = ip(AF_INET, "10.82.0.0");
+	union rtnl_ip	 gw = ip(AF_INET, "10.9.0.2");
+	int		 a, b;
+
+	a = link_a();
+	veth(IF_B, IF_B_PEER);
+	b = (int)if_nametoindex(IF_B);
+	assert_int_equal(rtnl_route_add(fx->r, AF_INET, &d1, 16, a, NULL,
+	    NULL), 0);
+	assert_int_equal(rtnl_route_add(fx->r, AF_INET, &d2, 16, a, &gw,
+	    NULL), 0);
+	assert_int_equal(rtnl_route_add(fx->r, AF_INET6, &d3, 64, a, NULL,
+	    NULL), 0);
+	assert_int_equal(rtnl_route_add(fx->r, AF_INET, &d4, 16, b, NULL,
+	    NULL), 0);
+	sh("ip route add 10.83.0.0/16 dev %s proto static", IF_A);
+
+	assert_int_equal(rtnl_route_flush(fx->r, AF_UNIX, 0), -EAFNOSUPPORT);
+	assert_int_equal(rtnl_route_flush(fx->r, AF_INET6, a), 1);
+	assert_int_equal(rtnl_route_flush(fx->r, AF_UNSPEC, a), 2);
+	assert_int_equal(sh_lines("ip route show proto %d", RTPROT_PPPSSH),
+	    1);
+	assert_int_equal(rtnl_route_flush(fx->r, AF_UNSPEC, 0), 1);
+	assert_int_equal(rtnl_route_flush(fx->r, AF_UNSPEC, 0), 0);
+	assert_int_equal(sh_lines("ip route show proto %d", RTPROT_PPPSSH),
+	    0);
+	assert_int_equal(sh_lines("ip -6 route show proto %d", RTPROT_PPPSSH),
+	    0);
+	assert_int_equal(sh_lines("ip route show proto static"), 1);
+}
+
 static void
 test_route_errors(void **state)
 {
@@ -789,6 +828,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_route_add_replace_del,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_route_protocol, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_route_flush, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_route_errors, setup,
 		    teardown),
