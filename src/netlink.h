@@ -53,7 +53,10 @@ enum rtnl_event_type {
  *	    gone), family, plen, local (IFA_LOCAL, or IFA_ADDRESS if
  *	    there is no IFA_LOCAL) and, on a point-to-point address
  *	    (`ip addr add 10.9.0.1 peer 10.9.0.2/32`, what pppd sets),
- *	    has_peer and peer (IFA_ADDRESS).
+ *	    has_peer and peer (IFA_ADDRESS).  pppd sets the address with
+ *	    ioctls, one part at a time, and the kernel re-adds the address
+ *	    for each (ADDR_DEL, ADDR_NEW), so a link is UP at the ADDR_NEW
+ *	    that has_peer, and an ADDR_DEL on its own is not a DOWN.
  * ROUTE_*: family, dst/plen, ifindex/ifname of the first next hop (0/""
  *	    if none), has_gateway/gateway, table, protocol, and
  *	    is_default: a unicast route with plen 0 in table main.  Routes
