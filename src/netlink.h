@@ -54,8 +54,8 @@ enum rtnl_event_type {
  *	    there is no IFA_LOCAL) and, on a point-to-point address
  *	    (`ip addr add 10.9.0.1 peer 10.9.0.2/32`, what pppd sets),
  *	    has_peer and peer (IFA_ADDRESS).  pppd sets the address with
- *	    ioctls, one part at a time, and the kernel re-adds the address
- *	    for each (ADDR_DEL, ADDR_NEW), so a link is UP at the ADDR_NEW
+ *	    ioctls, one part at a time, and the kernel may re-add it for
+ *	    each (ADDR_DEL, ADDR_NEW), so a link is UP at the ADDR_NEW
  *	    that has_peer, and an ADDR_DEL on its own is not a DOWN.
  * ROUTE_*: family, dst/plen, ifindex/ifname of the first next hop (0/""
  *	    if none), has_gateway/gateway, table, protocol, and
