@@ -90,21 +90,34 @@ _e2e_quote()
 	printf "'%s'" "$(printf '%s' "$1" | sed "s/'/'\\\\''/g")"
 }
 
+# True if process $1 exists and is not a zombie.
+_e2e_running()
+{
+	_e2e_st=$(sed 's/.*) \(.\).*/\1/' "/proc/$1/stat" 2>/dev/null) ||
+	    return 1
+	[ -n "$_e2e_st" ] && [ "$_e2e_st" != Z ]
+}
+
 # Kill what is left of the guest and remove the run directory.
 _e2e_cleanup()
 {
-	if [ -n "${_e2e_pid:-}" ] && kill -0 "$_e2e_pid" 2>/dev/null; then
-		# timeout(1) leads its own process group: the guest is in it.
-		kill -TERM -- "-$_e2e_pid" 2>/dev/null || :
-		sleep 1
-		kill -KILL -- "-$_e2e_pid" 2>/dev/null || :
+	if [ -n "${_e2e_pid:-}" ] && _e2e_running "$_e2e_pid"; then
+		# timeout(1) passes the signal on to the guest; give it 3 s.
+		kill -TERM "$_e2e_pid" 2>/dev/null || :
+		_e2e_n=0
+		while _e2e_running "$_e2e_pid" && [ "$_e2e_n" -lt 30 ]; do
+			sleep 0.1
+			_e2e_n=$((_e2e_n + 1))
+		done
 	fi
 	_e2e_pid=
-	# Any UML process still carrying this run's unique umid.
+	# UML runs its processes in a process group of its own: kill any
+	# process left that carries this run's unique umid.
 	if [ -n "${_e2e_umid:-}" ]; then
 		for _e2e_p in /proc/[0-9]*; do
-			if tr '\0' ' ' <"$_e2e_p/cmdline" 2>/dev/null |
-			    grep -q "umid=$_e2e_umid "; then
+			[ "${_e2e_p#/proc/}" != "$$" ] || continue
+			if { tr '\0' '\n' <"$_e2e_p/cmdline"; } 2>/dev/null |
+			    grep -qxF "umid=$_e2e_umid"; then
 				kill -KILL "${_e2e_p#/proc/}" 2>/dev/null || :
 			fi
 		done
@@ -294,6 +307,11 @@ e2e_run()
 		return 99
 	fi
 	_e2e_scenario=$(cd "$(dirname "$_e2e_scenario")" && pwd)/${_e2e_scenario##*/}
+	if [ ! -r "$top_srcdir/tests/e2e/guest-lib.sh" ]; then
+		echo "e2e_run: no tests/e2e/guest-lib.sh in top_srcdir" \
+		    "$top_srcdir" >&2
+		return 99
+	fi
 	for _e2e_kv in "$@"; do
 		case ${_e2e_kv%%=*} in
 		''|[0-9]*|*[!A-Za-z0-9_]*)
