@@ -14,6 +14,16 @@
 #
 # `fail` and `skip` exit the scenario shell: call them from the scenario's
 # own shell, not from inside $(...) or a pipeline.
+#
+# A scenario is a plain list of steps (see scenarios/smoke_pppd.sh): build the
+# sites, start daemons in the namespaces (`ip netns exec gwa PROGRAM &`),
+# register their logs with collect_log, wait with wait_for (never a bare
+# sleep), check with `... || fail "why"`.  Programs from the build tree run
+# as $top_builddir/src/PROGRAM; they cannot write next to themselves (the
+# host's / is read-only), so point their files into $E2E_DIR.  AddressSanitizer
+# binaries do not run in the guest (no room for ASan's shadow memory under
+# UML); UBSan ones do.  The guest powers off after the scenario: nothing needs
+# cleaning up, but a scenario that tests a clean stop must check it.
 
 # The two sites (see site_topology), for scenarios to use.
 # shellcheck disable=SC2034

@@ -20,7 +20,8 @@
 #	1	it failed (the console, with the guest's logs, is printed)
 #	77	skipped: not root, a tool missing on the host, or the scenario
 #		called skip (the reason is on stderr)
-#	99	the guest did not boot, crashed, or ran out of time
+#	99	the guest did not boot, crashed, ran out of time, or could not
+#		set itself up; or e2e_run was called wrongly
 # The console is always printed, so the test log shows the steps and timings.
 #
 # Knobs (environment):
@@ -33,7 +34,9 @@
 #	E2E_UML_MODULES	its module tree (/usr/lib/uml/modules)
 #	E2E_KEEP	if set, keep the run directory and say where it is
 #
-# e2e_run owns the EXIT, HUP, INT and TERM traps while it runs (to kill the
+# e2e_check_host (called by e2e_run) returns 77, saying why on stderr, when
+# the tier cannot run here; a test with host-side preparation may call it
+# first.  e2e_run owns the EXIT, HUP, INT and TERM traps while it runs (to kill the
 # guest and remove its directory) and clears them when it returns.  After it
 # returns, `e2e_report_value KEY` prints what the scenario reported with
 # `e2e_report KEY VALUE`.
