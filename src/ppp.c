@@ -501,6 +501,8 @@ ppp_spawn(const struct ppp_params *p, struct ppp_child *out, char **cause)
 		goto out;
 	}
 	cfmakeraw(&tio);
+	/* cfmakeraw() leaves these: no XON/XOFF from the tty either. */
+	tio.c_iflag &= ~(IXOFF | IXANY);
 	if (tcsetattr(slave, TCSANOW, &tio) == -1) {
 		xasprintf(cause, "pty slave: tcsetattr: %s", strerror(errno));
 		goto out;
