@@ -479,7 +479,8 @@ ppp_spawn(const struct ppp_params *p, struct ppp_child *out, char **cause)
 	struct termios		  tio;
 	char			**argv = NULL;
 	int			  master = -1, slave = -1;
-	int			  errp[2] = { -1, -1 }, statp[2] = { -1, -1 };
+	int			  errp[2] = { -1, -1 };
+	int			  statp[2] = { -1, -1 };
 	int			  r = -1, status;
 	pid_t			  pid;
 	ssize_t			  n;

@@ -24,7 +24,7 @@
  * NULL-terminated, and a NULL list is an empty one.
  */
 struct ppp_params {
-	const char	 *local_pppd;	/* absolute path, "/usr/sbin/pppd" */
+	const char	 *local_pppd;	/* absolute: "/usr/sbin/pppd" */
 	const char	 *local_ifname;	/* "vpn-office" */
 	const char	 *remote_ifname;
 	const char	 *local_ip;	/* IPv4 dotted quad */
@@ -33,18 +33,21 @@ struct ppp_params {
 	int		  lcp_echo_failure;	/* missed echoes, >= 1 */
 	int		  mtu;		/* 0: pppd's default (1500) */
 	bool		  compression;	/* false: noccp */
-	const char	 *linkname;	/* remote /run/ppp-NAME.pid; NULL: none */
+	/* Remote only: /run/ppp-NAME.pid on the gateway; NULL: none. */
+	const char	 *linkname;
 	char *const	 *local_extra;	/* appended to the local argv */
-	char *const	 *remote_prefix;	/* {"sudo", "-n", "/usr/sbin/pppd"} */
+	/* First words of the remote command: sudo -n /usr/sbin/pppd */
+	char *const	 *remote_prefix;
 	char *const	 *remote_extra;	/* appended to the remote command */
-	char *const	 *remote_ip_prefix;	/* {"sudo", "-n", "/sbin/ip"} */
+	/* First words of the remote route commands: sudo -n /sbin/ip */
+	char *const	 *remote_ip_prefix;
 };
 
-/* The local pppd once it runs. */
+/* The local pppd once it runs; both fds O_NONBLOCK and FD_CLOEXEC. */
 struct ppp_child {
 	pid_t	 pid;
-	int	 master;	/* pty master: O_NONBLOCK, FD_CLOEXEC */
-	int	 errfd;		/* pppd's stderr: read end, O_NONBLOCK, FD_CLOEXEC */
+	int	 master;	/* the pty master */
+	int	 errfd;		/* read end of pppd's stderr */
 };
 
 /*
@@ -75,17 +78,19 @@ char	 *ppp_remote_command(const struct ppp_params *);
  * the words of remote_ip_prefix, shell-quoted; -6 when net holds a ':'.
  * verb is "replace" or "del".  Caller frees.
  */
-char	 *ppp_remote_route_command(const struct ppp_params *, const char *verb,
-	    const char *net, const char *ifname);
+char	 *ppp_remote_route_command(const struct ppp_params *,
+	    const char *verb, const char *net, const char *ifname);
 
 /*
  * openpty(), the slave in raw mode, fork and exec the local pppd with
  * the slave as its stdin, stdout and controlling tty, its stderr a pipe,
  * every other fd closed, signal mask and dispositions reset.  Returns 0
- * and fills *out once pppd has been exec'd (the caller then owns the
- * pid, to watch and kill, and both fds, to close); or -1 with *cause
- * set ("exec /usr/sbin/pppd: No such file or directory"), nothing left
- * open and no child left behind.
+ * and fills *out once pppd has been exec'd: the caller then owns the
+ * pid (to watch with loop_child_watch() and to kill) and both fds (to
+ * close; closing the master hangs pppd up with SIGHUP).  Or returns -1
+ * with *cause set ("exec /usr/sbin/pppd: No such file or directory"),
+ * nothing left open and no child left behind.  It waits only for the
+ * exec itself, reported over a close-on-exec pipe.
  */
 int	 ppp_spawn(const struct ppp_params *, struct ppp_child *out,
 	    char **cause);

@@ -35,7 +35,7 @@ struct relay_buf {
 struct relay_side {
 	const struct relay_end_ops	*ops;
 	void				*ctx;
-	bool				 idle;	/* last read: RELAY_AGAIN */
+	bool				 idle;	/* last read said AGAIN */
 	bool				 eof;
 	bool				 failed;
 };
@@ -44,7 +44,7 @@ struct relay {
 	struct relay_side	 a, b;
 	struct relay_buf	 ab, ba;
 	size_t			 max_write_b;
-	char			*cause;		/* set once the relay ended */
+	char			*cause;	/* set once the relay ended */
 };
 
 static void	relay_end(struct relay *, const char *, ...)
