@@ -53,10 +53,10 @@ struct relay;
 /*
  * A relay between end a (ops a, context actx) and end b.  The ends are
  * not owned: the caller closes them after relay_free().  bufsize_a_to_b
- * and bufsize_b_to_a bound what is held each way (64 KiB is plenty for a
- * pty).  Writes to b never exceed max_write_b bytes per call (32700 for
- * a libssh2 channel; 0 means no limit); under load they are exactly
- * max_write_b, shorter only when a has nothing more to give.
+ * and bufsize_b_to_a (both > 0) bound what is held each way (64 KiB is
+ * plenty for a pty).  Writes to b never exceed max_write_b bytes per
+ * call (32700 for a libssh2 channel; 0 means no limit); under load they
+ * are exactly max_write_b, shorter only when a has nothing more to give.
  */
 struct relay	*relay_new(const struct relay_end_ops *a, void *actx,
 		    const struct relay_end_ops *b, void *bctx,
