@@ -1,0 +1,574 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * Copyright (c) 2026 The pppssh developers
+ *
+ * Both pppd command lines and the local pppd's process.  The local pppd
+ * is exec'd directly (no shell) on the slave of a pty we allocate; the
+ * remote one is a shell command line run over SSH, each word quoted by
+ * sh_quote(), so no value from the config can become shell syntax.
+ * Options are checked against pppd(8) of ppp 2.4.9 (Debian 12).
+ */
+#include "config.h"
+
+#include <sys/types.h>
+#include <sys/ioctl.h>
+#include <sys/wait.h>
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <pty.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "ppp.h"
+#include "quote.h"
+#include "xmalloc.h"
+
+/* Longest interface name the kernel takes (IFNAMSIZ - 1). */
+#define PPP_IFNAME_MAX		15
+#define PPP_LINKNAME_MAX	64
+#define PPP_ECHO_INTERVAL_MAX	3600
+#define PPP_ECHO_FAILURE_MAX	1000
+
+/* A growing NULL-terminated word list. */
+struct ppp_words {
+	char	**v;
+	size_t	  n, cap;
+};
+
+/* What the child reports over the status pipe when it cannot exec. */
+enum ppp_stage {
+	PPP_STAGE_FDS,
+	PPP_STAGE_SETSID,
+	PPP_STAGE_CTTY,
+	PPP_STAGE_SIGNALS,
+	PPP_STAGE_EXEC
+};
+
+struct ppp_status {
+	int	stage;
+	int	error;
+};
+
+static void	ppp_words_add(struct ppp_words *, const char *);
+static void	ppp_words_addf(struct ppp_words *, const char *, ...)
+		    __attribute__((format(printf, 2, 3)));
+static void	ppp_words_addv(struct ppp_words *, char *const *);
+static void	ppp_add_link_options(struct ppp_words *,
+		    const struct ppp_params *, const char *, const char *,
+		    const char *);
+static int	ppp_check_name(const char *, const char *, size_t, char **);
+static int	ppp_check_ip(const char *, const char *, char **);
+static int	ppp_check_words(const char *, char *const *, bool, char **);
+static int	ppp_fd_flags(int, bool, char **, const char *);
+static void	ppp_child(char **, int, int, int) __attribute__((noreturn));
+static void	ppp_child_fail(int, int, int) __attribute__((noreturn));
+static const char *ppp_stage_name(int);
+
+static void
+ppp_words_add(struct ppp_words *w, const char *word)
+{
+	if (w->n + 2 > w->cap) {
+		w->cap = w->cap == 0 ? 32 : w->cap * 2;
+		w->v = xreallocarray(w->v, w->cap, sizeof(*w->v));
+	}
+	w->v[w->n++] = xstrdup(word);
+	w->v[w->n] = NULL;
+}
+
+static void
+ppp_words_addf(struct ppp_words *w, const char *fmt, ...)
+{
+	va_list	 ap;
+	char	*word;
+
+	va_start(ap, fmt);
+	xvasprintf(&word, fmt, ap);
+	va_end(ap);
+	ppp_words_add(w, word);
+	free(word);
+}
+
+static void
+ppp_words_addv(struct ppp_words *w, char *const *words)
+{
+	size_t	i;
+
+	if (words == NULL)
+		return;
+	for (i = 0; words[i] != NULL; i++)
+		ppp_words_add(w, words[i]);
+}
+
+/*
+ * Options both ends get.  Debian's /etc/ppp/options (read before the
+ * command line, which wins) says "auth crtscts lock modem"; a gateway
+ * may say anything, so everything that matters is stated here:
+ *
+ * nodetach	stay in the foreground: vpnd (or sshd) watches the process.
+ * noauth	the peer was authenticated by SSH (host key, user key);
+ *		PPP authentication would add nothing.  Privileged: root
+ *		runs the local pppd, sudo or vpn-peer the remote one.
+ * local	a pty has no modem control lines; "modem" would wait for CD.
+ * nolock	the pty is ours alone: no UUCP lock, no need for /run/lock.
+ * nocrtscts	a pty has no RTS/CTS.
+ * nodefaultroute  routes are vpnd's job, from its config, nothing more.
+ * logfd 2	pppd's messages go to its stderr (a pipe locally, the
+ *		channel's stderr remotely) to be logged by vpnd; pppd's
+ *		default, stdout, is the PPP stream itself on both ends.
+ * ifname	the interface is named after the link, so routes can name it
+ *		and a stale session's ppp0/ppp1 shuffle cannot happen.
+ * A:B		fixed addresses; pppd refuses others offered by the peer.
+ * lcp-echo-interval/-failure  pppd detects a dead peer by itself; the
+ *		remote pppd needs this too or it lingers after the session
+ *		dies.  pppd 2.4.9 then exits with status 16.
+ * lcp-restart 1	resend an unanswered Configure- or Terminate-Request
+ *		after 1 s instead of 3.
+ * lcp-max-terminate 1	one Terminate-Request, then exit: a dead link is
+ *		not waited on (measured: exit ~5 s after a blackhole with
+ *		echo 1/3).
+ * noccp	(compression off) no Deflate/BSD-Compress: measured 20-50 %
+ *		throughput lost on incompressible traffic.
+ * mtu/mru	both directions the same size when set.
+ *
+ * Left out on purpose: persist, maxfail, holdoff (vpnd re-dials with its
+ * own backoff; without persist pppd exits after one attempt); asyncmap
+ * (its default is 0 in pppd 2.4.9: the path is 8-bit clean, nothing
+ * needs escaping); defaultroute, usepeerdns, proxyarp (not ours to
+ * change); noipdefault (the addresses are given); silent, passive (both
+ * ends start at once; early bytes wait in the pty and the channel).
+ */
+static void
+ppp_add_link_options(struct ppp_words *w, const struct ppp_params *p,
+    const char *ifname, const char *ours, const char *theirs)
+{
+	ppp_words_add(w, "noauth");
+	ppp_words_add(w, "local");
+	ppp_words_add(w, "nolock");
+	ppp_words_add(w, "nocrtscts");
+	ppp_words_add(w, "nodefaultroute");
+	ppp_words_add(w, "logfd");
+	ppp_words_add(w, "2");
+	ppp_words_add(w, "ifname");
+	ppp_words_add(w, ifname);
+	ppp_words_addf(w, "%s:%s", ours, theirs);
+	ppp_words_add(w, "lcp-echo-interval");
+	ppp_words_addf(w, "%d", p->lcp_echo_interval);
+	ppp_words_add(w, "lcp-echo-failure");
+	ppp_words_addf(w, "%d", p->lcp_echo_failure);
+	ppp_words_add(w, "lcp-restart");
+	ppp_words_add(w, "1");
+	ppp_words_add(w, "lcp-max-terminate");
+	ppp_words_add(w, "1");
+	if (!p->compression)
+		ppp_words_add(w, "noccp");
+	if (p->mtu != 0) {
+		ppp_words_add(w, "mtu");
+		ppp_words_addf(w, "%d", p->mtu);
+		ppp_words_add(w, "mru");
+		ppp_words_addf(w, "%d", p->mtu);
+	}
+}
+
+char **
+ppp_local_argv(const struct ppp_params *p)
+{
+	struct ppp_words	w = { NULL, 0, 0 };
+
+	ppp_words_add(&w, p->local_pppd);
+	/* No device named: pppd uses the tty on its stdin. */
+	ppp_words_add(&w, "nodetach");
+	ppp_add_link_options(&w, p, p->local_ifname, p->local_ip,
+	    p->remote_ip);
+	/*
+	 * No linkname here: vpnd knows its child's pid, and with both ends
+	 * on one host (the tests) they would share /run/ppp-NAME.pid.
+	 */
+	ppp_words_addv(&w, p->local_extra);
+	return w.v;
+}
+
+void
+ppp_argv_free(char **argv)
+{
+	size_t	i;
+
+	if (argv == NULL)
+		return;
+	for (i = 0; argv[i] != NULL; i++)
+		free(argv[i]);
+	free(argv);
+}
+
+char *
+ppp_remote_command(const struct ppp_params *p)
+{
+	struct ppp_words	 w = { NULL, 0, 0 };
+	char			*cmd;
+
+	ppp_words_addv(&w, p->remote_prefix);
+	ppp_words_add(&w, "nodetach");
+	/* stdin/stdout are the channel, not a tty: pppd makes its own pty. */
+	ppp_words_add(&w, "notty");
+	ppp_add_link_options(&w, p, p->remote_ifname, p->remote_ip,
+	    p->local_ip);
+	/* /run/ppp-NAME.pid on the gateway: how a stale pppd is found. */
+	if (p->linkname != NULL) {
+		ppp_words_add(&w, "linkname");
+		ppp_words_add(&w, p->linkname);
+	}
+	ppp_words_addv(&w, p->remote_extra);
+	cmd = sh_join(w.v);
+	ppp_argv_free(w.v);
+	return cmd;
+}
+
+char *
+ppp_remote_route_command(const struct ppp_params *p, const char *verb,
+    const char *net, const char *ifname)
+{
+	struct ppp_words	 w = { NULL, 0, 0 };
+	char			*cmd;
+
+	if (strcmp(verb, "replace") != 0 && strcmp(verb, "del") != 0)
+		fatalx("%s: bad verb %s", __func__, verb);
+	if (p->remote_ip_prefix == NULL || p->remote_ip_prefix[0] == NULL)
+		fatalx("%s: no remote ip command", __func__);
+	ppp_words_addv(&w, p->remote_ip_prefix);
+	if (strchr(net, ':') != NULL)
+		ppp_words_add(&w, "-6");
+	ppp_words_add(&w, "route");
+	ppp_words_add(&w, verb);
+	ppp_words_add(&w, net);
+	ppp_words_add(&w, "dev");
+	ppp_words_add(&w, ifname);
+	cmd = sh_join(w.v);
+	ppp_argv_free(w.v);
+	return cmd;
+}
+
+/*
+ * Interface and link names: letters, digits, '.', '-', '_', starting
+ * with a letter or digit (no option look-alike, no path).
+ */
+static int
+ppp_check_name(const char *what, const char *name, size_t max, char **cause)
+{
+	const char	*s;
+	size_t		 len;
+
+	if (name == NULL) {
+		xasprintf(cause, "%s: missing", what);
+		return -1;
+	}
+	len = strlen(name);
+	if (len == 0 || len > max)
+		goto bad;
+	for (s = name; *s != '\0'; s++) {
+		if ((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+		    (*s >= '0' && *s <= '9'))
+			continue;
+		if (s == name || strchr(".-_", *s) == NULL)
+			goto bad;
+	}
+	return 0;
+bad:
+	xasprintf(cause, "%s: \"%s\" is not 1-%zu letters, digits, '.', '-' "
+	    "or '_' starting with a letter or digit", what, name, max);
+	return -1;
+}
+
+static int
+ppp_check_ip(const char *what, const char *ip, char **cause)
+{
+	struct in_addr	in;
+
+	if (ip == NULL) {
+		xasprintf(cause, "%s: missing", what);
+		return -1;
+	}
+	if (inet_pton(AF_INET, ip, &in) != 1) {
+		xasprintf(cause, "%s: \"%s\" is not an IPv4 address", what, ip);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+ppp_check_words(const char *what, char *const *words, bool required,
+    char **cause)
+{
+	if (words == NULL || words[0] == NULL) {
+		if (!required)
+			return 0;
+		xasprintf(cause, "%s: missing", what);
+		return -1;
+	}
+	if (words[0][0] == '\0') {
+		xasprintf(cause, "%s: empty command name", what);
+		return -1;
+	}
+	return 0;
+}
+
+int
+ppp_params_check(const struct ppp_params *p, char **cause)
+{
+	if (p->local_pppd == NULL || p->local_pppd[0] != '/') {
+		xasprintf(cause, "local pppd: \"%s\" is not an absolute path",
+		    p->local_pppd == NULL ? "" : p->local_pppd);
+		return -1;
+	}
+	if (ppp_check_name("local interface", p->local_ifname,
+	    PPP_IFNAME_MAX, cause) == -1)
+		return -1;
+	if (ppp_check_name("remote interface", p->remote_ifname,
+	    PPP_IFNAME_MAX, cause) == -1)
+		return -1;
+	if (ppp_check_ip("local ip", p->local_ip, cause) == -1)
+		return -1;
+	if (ppp_check_ip("remote ip", p->remote_ip, cause) == -1)
+		return -1;
+	if (strcmp(p->local_ip, p->remote_ip) == 0) {
+		xasprintf(cause, "local ip and remote ip are both %s",
+		    p->local_ip);
+		return -1;
+	}
+	if (p->lcp_echo_interval < 1 ||
+	    p->lcp_echo_interval > PPP_ECHO_INTERVAL_MAX) {
+		xasprintf(cause, "lcp echo interval: %d is not in 1-%d",
+		    p->lcp_echo_interval, PPP_ECHO_INTERVAL_MAX);
+		return -1;
+	}
+	if (p->lcp_echo_failure < 1 ||
+	    p->lcp_echo_failure > PPP_ECHO_FAILURE_MAX) {
+		xasprintf(cause, "lcp echo failure: %d is not in 1-%d",
+		    p->lcp_echo_failure, PPP_ECHO_FAILURE_MAX);
+		return -1;
+	}
+	if (p->mtu != 0 && (p->mtu < PPP_MTU_MIN || p->mtu > PPP_MTU_MAX)) {
+		xasprintf(cause, "mtu: %d is not in %d-%d", p->mtu,
+		    PPP_MTU_MIN, PPP_MTU_MAX);
+		return -1;
+	}
+	if (p->linkname != NULL && ppp_check_name("link name", p->linkname,
+	    PPP_LINKNAME_MAX, cause) == -1)
+		return -1;
+	if (ppp_check_words("remote pppd command", p->remote_prefix, true,
+	    cause) == -1)
+		return -1;
+	if (ppp_check_words("remote ip command", p->remote_ip_prefix, true,
+	    cause) == -1)
+		return -1;
+	return 0;
+}
+
+static int
+ppp_fd_flags(int fd, bool nonblock, char **cause, const char *what)
+{
+	int	fl;
+
+	if (fcntl(fd, F_SETFD, FD_CLOEXEC) == -1)
+		goto fail;
+	if (!nonblock)
+		return 0;
+	if ((fl = fcntl(fd, F_GETFL)) == -1 ||
+	    fcntl(fd, F_SETFL, fl | O_NONBLOCK) == -1)
+		goto fail;
+	return 0;
+fail:
+	xasprintf(cause, "%s: fcntl: %s", what, strerror(errno));
+	return -1;
+}
+
+static const char *
+ppp_stage_name(int stage)
+{
+	switch (stage) {
+	case PPP_STAGE_FDS:
+		return "moving fds";
+	case PPP_STAGE_SETSID:
+		return "setsid";
+	case PPP_STAGE_CTTY:
+		return "TIOCSCTTY";
+	case PPP_STAGE_SIGNALS:
+		return "sigprocmask";
+	}
+	return "exec";
+}
+
+/* In the child: tell the parent why, and go. */
+static void
+ppp_child_fail(int statusfd, int stage, int error)
+{
+	struct ppp_status	st;
+	ssize_t			n;
+
+	memset(&st, 0, sizeof(st));
+	st.stage = stage;
+	st.error = error;
+	do
+		n = write(statusfd, &st, sizeof(st));
+	while (n == -1 && errno == EINTR);
+	_exit(127);
+}
+
+/*
+ * In the child, between fork() and exec(): only async-signal-safe
+ * calls.  Every fd but 0, 1, 2 and the status pipe (close-on-exec) is
+ * closed; the status pipe stays silent unless something fails.
+ */
+static void
+ppp_child(char **argv, int slave, int errw, int statusw)
+{
+	struct sigaction	sa;
+	sigset_t		none;
+	int			s, e, st, signo;
+
+	/* Lift all three above 3 so that no dup2() below clobbers one. */
+	if ((st = fcntl(statusw, F_DUPFD_CLOEXEC, 4)) == -1)
+		ppp_child_fail(statusw, PPP_STAGE_FDS, errno);
+	if ((s = fcntl(slave, F_DUPFD_CLOEXEC, 4)) == -1 ||
+	    (e = fcntl(errw, F_DUPFD_CLOEXEC, 4)) == -1)
+		ppp_child_fail(st, PPP_STAGE_FDS, errno);
+
+	if (setsid() == -1)
+		ppp_child_fail(st, PPP_STAGE_SETSID, errno);
+	if (ioctl(s, TIOCSCTTY, 0) == -1)
+		ppp_child_fail(st, PPP_STAGE_CTTY, errno);
+	if (dup2(s, 0) == -1 || dup2(s, 1) == -1 || dup2(e, 2) == -1)
+		ppp_child_fail(st, PPP_STAGE_FDS, errno);
+	if (st != 3) {
+		if (dup3(st, 3, O_CLOEXEC) == -1)
+			ppp_child_fail(st, PPP_STAGE_FDS, errno);
+		st = 3;
+	}
+	closefrom(4);
+
+	/*
+	 * vpnd keeps its signals blocked outside ppoll() and has handlers
+	 * (reset by exec) and maybe ignored signals (not reset by exec).
+	 * Dispositions first, so a signal already pending for us acts
+	 * normally once unblocked.  sigaction() fails for SIGKILL, SIGSTOP
+	 * and the signals libc reserves: nothing to reset there.
+	 */
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = SIG_DFL;
+	sigemptyset(&sa.sa_mask);
+	for (signo = 1; signo < NSIG; signo++)
+		(void)sigaction(signo, &sa, NULL);
+	sigemptyset(&none);
+	if (sigprocmask(SIG_SETMASK, &none, NULL) == -1)
+		ppp_child_fail(st, PPP_STAGE_SIGNALS, errno);
+
+	execv(argv[0], argv);
+	ppp_child_fail(st, PPP_STAGE_EXEC, errno);
+}
+
+int
+ppp_spawn(const struct ppp_params *p, struct ppp_child *out, char **cause)
+{
+	struct ppp_status	  st;
+	struct termios		  tio;
+	char			**argv = NULL;
+	int			  master = -1, slave = -1;
+	int			  errp[2] = { -1, -1 };
+	int			  statp[2] = { -1, -1 };
+	int			  r = -1, status;
+	pid_t			  pid;
+	ssize_t			  n;
+
+	if (ppp_params_check(p, cause) == -1)
+		return -1;
+	argv = ppp_local_argv(p);
+
+	if (openpty(&master, &slave, NULL, NULL, NULL) == -1) {
+		xasprintf(cause, "openpty: %s", strerror(errno));
+		goto out;
+	}
+	if (ppp_fd_flags(master, true, cause, "pty master") == -1 ||
+	    ppp_fd_flags(slave, false, cause, "pty slave") == -1)
+		goto out;
+	/* pppd sets its own modes; raw until then, and for anything else. */
+	if (tcgetattr(slave, &tio) == -1) {
+		xasprintf(cause, "pty slave: tcgetattr: %s", strerror(errno));
+		goto out;
+	}
+	cfmakeraw(&tio);
+	/* cfmakeraw() leaves these: no XON/XOFF from the tty either. */
+	tio.c_iflag &= ~(IXOFF | IXANY);
+	if (tcsetattr(slave, TCSANOW, &tio) == -1) {
+		xasprintf(cause, "pty slave: tcsetattr: %s", strerror(errno));
+		goto out;
+	}
+	if (pipe2(errp, O_CLOEXEC) == -1 || pipe2(statp, O_CLOEXEC) == -1) {
+		xasprintf(cause, "pipe: %s", strerror(errno));
+		goto out;
+	}
+	if (ppp_fd_flags(errp[0], true, cause, "pppd stderr pipe") == -1)
+		goto out;
+
+	if ((pid = fork()) == -1) {
+		xasprintf(cause, "fork: %s", strerror(errno));
+		goto out;
+	}
+	if (pid == 0)
+		ppp_child(argv, slave, errp[1], statp[1]);
+
+	(void)close(slave);
+	slave = -1;
+	(void)close(errp[1]);
+	errp[1] = -1;
+	(void)close(statp[1]);
+	statp[1] = -1;
+
+	/* EOF: exec succeeded and closed the pipe.  Data: it failed. */
+	do
+		n = read(statp[0], &st, sizeof(st));
+	while (n == -1 && errno == EINTR);
+	if (n != 0) {
+		if (n == -1)
+			xasprintf(cause, "exec %s: reading status: %s",
+			    argv[0], strerror(errno));
+		else if (n != sizeof(st))
+			xasprintf(cause, "exec %s: short status", argv[0]);
+		else if (st.stage == PPP_STAGE_EXEC)
+			xasprintf(cause, "exec %s: %s", argv[0],
+			    strerror(st.error));
+		else
+			xasprintf(cause, "exec %s: %s: %s", argv[0],
+			    ppp_stage_name(st.stage), strerror(st.error));
+		/* The child has _exit()ed or is about to: reap it now. */
+		while (waitpid(pid, &status, 0) == -1 && errno == EINTR)
+			continue;
+		goto out;
+	}
+
+	out->pid = pid;
+	out->master = master;
+	out->errfd = errp[0];
+	master = errp[0] = -1;
+	r = 0;
+out:
+	if (master != -1)
+		(void)close(master);
+	if (slave != -1)
+		(void)close(slave);
+	if (errp[0] != -1)
+		(void)close(errp[0]);
+	if (errp[1] != -1)
+		(void)close(errp[1]);
+	if (statp[0] != -1)
+		(void)close(statp[0]);
+	if (statp[1] != -1)
+		(void)close(statp[1]);
+	ppp_argv_free(argv);
+	return r;
+}

@@ -1,0 +1,98 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * Copyright (c) 2026 The pppssh developers
+ *
+ * The two pppds of a link: the argv of the local one, the shell command
+ * line of the remote one and of the remote route commands, and spawning
+ * the local pppd on a fresh pty.  This module knows nothing of the
+ * config file: the link code fills struct ppp_params from it.
+ */
+#ifndef PPPSSH_PPP_H
+#define PPPSSH_PPP_H
+
+#include <sys/types.h>
+
+#include <stdbool.h>
+
+/* pppd accepts an MRU/MTU in this range (pppd(8), "mru n"). */
+#define PPP_MTU_MIN	128
+#define PPP_MTU_MAX	16384
+
+/*
+ * Everything both pppd command lines are built from.  Strings and word
+ * lists belong to the caller and must outlive the calls; word lists are
+ * NULL-terminated, and a NULL list is an empty one.
+ */
+struct ppp_params {
+	const char	 *local_pppd;	/* absolute: "/usr/sbin/pppd" */
+	const char	 *local_ifname;	/* "vpn-office" */
+	const char	 *remote_ifname;
+	const char	 *local_ip;	/* IPv4 dotted quad */
+	const char	 *remote_ip;
+	int		  lcp_echo_interval;	/* seconds, >= 1 */
+	int		  lcp_echo_failure;	/* missed echoes, >= 1 */
+	int		  mtu;		/* 0: pppd's default (1500) */
+	bool		  compression;	/* false: noccp */
+	/* Remote only: /run/ppp-NAME.pid on the gateway; NULL: none. */
+	const char	 *linkname;
+	char *const	 *local_extra;	/* appended to the local argv */
+	/* First words of the remote command: sudo -n /usr/sbin/pppd */
+	char *const	 *remote_prefix;
+	char *const	 *remote_extra;	/* appended to the remote command */
+	/* First words of the remote route commands: sudo -n /sbin/ip */
+	char *const	 *remote_ip_prefix;
+};
+
+/* The local pppd once it runs; both fds O_NONBLOCK and FD_CLOEXEC. */
+struct ppp_child {
+	pid_t	 pid;
+	int	 master;	/* the pty master */
+	int	 errfd;		/* read end of pppd's stderr */
+};
+
+/*
+ * Check what the command lines are built from: interface and link names
+ * pppd and the kernel accept, IPv4 addresses, LCP and MTU values in
+ * range, an absolute local pppd path, a non-empty remote prefix.
+ * Returns 0, or -1 with *cause set (caller frees).
+ */
+int	 ppp_params_check(const struct ppp_params *, char **cause);
+
+/*
+ * The local pppd's argv, NULL-terminated, for execv() without a shell;
+ * argv[0] is local_pppd.  Free it with ppp_argv_free().  The params
+ * must have passed ppp_params_check().
+ */
+char	**ppp_local_argv(const struct ppp_params *);
+void	  ppp_argv_free(char **);
+
+/*
+ * The remote pppd command line: remote_prefix, the options, remote_extra,
+ * every word shell-quoted so the remote shell sees exactly these words.
+ * Caller frees.  The params must have passed ppp_params_check().
+ */
+char	 *ppp_remote_command(const struct ppp_params *);
+
+/*
+ * The remote route command "PREFIX [-6] route VERB NET dev IFNAME" for
+ * the words of remote_ip_prefix, shell-quoted; -6 when net holds a ':'.
+ * verb is "replace" or "del".  Caller frees.
+ */
+char	 *ppp_remote_route_command(const struct ppp_params *,
+	    const char *verb, const char *net, const char *ifname);
+
+/*
+ * openpty(), the slave in raw mode, fork and exec the local pppd with
+ * the slave as its stdin, stdout and controlling tty, its stderr a pipe,
+ * every other fd closed, signal mask and dispositions reset.  Returns 0
+ * and fills *out once pppd has been exec'd: the caller then owns the
+ * pid (to watch with loop_child_watch() and to kill) and both fds (to
+ * close; closing the master hangs pppd up with SIGHUP).  Or returns -1
+ * with *cause set ("exec /usr/sbin/pppd: No such file or directory"),
+ * nothing left open and no child left behind.  It waits only for the
+ * exec itself, reported over a close-on-exec pipe.
+ */
+int	 ppp_spawn(const struct ppp_params *, struct ppp_child *out,
+	    char **cause);
+
+#endif

@@ -1,0 +1,302 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * Copyright (c) 2026 The pppssh developers
+ *
+ * The byte relay.  Owns one linear buffer per direction and the reason
+ * the relay ended; the ends belong to the caller.
+ *
+ * Batching (see PERF-FACTS): every SSH packet costs the same whatever
+ * its size, so the A->B side (pty -> channel) reads until the pty has
+ * nothing more or the buffer is full, then writes in pieces of exactly
+ * max_write_b, holding a shorter tail back only while A may still add
+ * to it.  Nothing waits on a timer: a tail is written as soon as A says
+ * RELAY_AGAIN, so latency is that of one read more.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "relay.h"
+#include "xmalloc.h"
+
+struct relay_buf {
+	char		*data;
+	size_t		 size;
+	size_t		 off;		/* first byte held */
+	size_t		 len;		/* bytes held */
+	uint64_t	 moved;		/* bytes written out so far */
+};
+
+struct relay_side {
+	const struct relay_end_ops	*ops;
+	void				*ctx;
+	bool				 idle;	/* last read said AGAIN */
+	bool				 eof;
+	bool				 failed;
+};
+
+struct relay {
+	struct relay_side	 a, b;
+	struct relay_buf	 ab, ba;
+	size_t			 max_write_b;
+	char			*cause;	/* set once the relay ended */
+};
+
+static void	relay_end(struct relay *, const char *, ...)
+		    __attribute__((format(printf, 2, 3)));
+static int	relay_fill(struct relay *, struct relay_side *,
+		    struct relay_buf *, bool *);
+static int	relay_drain(struct relay *, struct relay_side *,
+		    struct relay_side *, struct relay_buf *, size_t, bool,
+		    bool *);
+static ssize_t	relay_fd_read(void *, void *, size_t);
+static ssize_t	relay_pty_read(void *, void *, size_t);
+static ssize_t	relay_fd_write(void *, const void *, size_t);
+static const char *relay_fd_error(void *);
+
+const struct relay_end_ops relay_fd_ops = {
+	"fd", relay_fd_read, relay_fd_write, relay_fd_error
+};
+const struct relay_end_ops relay_pty_ops = {
+	"pty", relay_pty_read, relay_fd_write, relay_fd_error
+};
+
+struct relay *
+relay_new(const struct relay_end_ops *a, void *actx,
+    const struct relay_end_ops *b, void *bctx, size_t bufsize_a_to_b,
+    size_t bufsize_b_to_a, size_t max_write_b)
+{
+	struct relay	*r;
+
+	r = xcalloc(1, sizeof(*r));
+	r->a.ops = a;
+	r->a.ctx = actx;
+	r->b.ops = b;
+	r->b.ctx = bctx;
+	r->ab.data = xmalloc(bufsize_a_to_b);
+	r->ab.size = bufsize_a_to_b;
+	r->ba.data = xmalloc(bufsize_b_to_a);
+	r->ba.size = bufsize_b_to_a;
+	r->max_write_b = max_write_b;
+	return r;
+}
+
+void
+relay_free(struct relay *r)
+{
+	if (r == NULL)
+		return;
+	free(r->ab.data);
+	free(r->ba.data);
+	free(r->cause);
+	free(r);
+}
+
+/* Record the first reason the relay ends; later ones add nothing. */
+static void
+relay_end(struct relay *r, const char *fmt, ...)
+{
+	va_list	ap;
+
+	if (r->cause != NULL)
+		return;
+	va_start(ap, fmt);
+	xvasprintf(&r->cause, fmt, ap);
+	va_end(ap);
+}
+
+/* Read src into buf until it would block, ends, or buf is full. */
+static int
+relay_fill(struct relay *r, struct relay_side *src, struct relay_buf *buf,
+    bool *progress)
+{
+	size_t	room;
+	ssize_t	n;
+
+	while (!src->eof && !src->failed && buf->len < buf->size) {
+		if (buf->len == 0)
+			buf->off = 0;
+		else if (buf->off + buf->len == buf->size) {
+			memmove(buf->data, buf->data + buf->off, buf->len);
+			buf->off = 0;
+		}
+		room = buf->size - buf->off - buf->len;
+		n = src->ops->read(src->ctx, buf->data + buf->off + buf->len,
+		    room);
+		if (n == RELAY_AGAIN) {
+			src->idle = true;
+			return 0;
+		}
+		if (n == RELAY_ERROR) {
+			src->failed = true;
+			relay_end(r, "%s: %s", src->ops->name,
+			    src->ops->error(src->ctx));
+			return -1;
+		}
+		if (n == 0) {
+			src->eof = true;
+			relay_end(r, "%s: EOF", src->ops->name);
+			return -1;
+		}
+		if (n < 0 || (size_t)n > room)
+			fatalx("relay: %s: read of %zu returned %zd",
+			    src->ops->name, room, n);
+		buf->len += n;
+		src->idle = false;
+		*progress = true;
+	}
+	return 0;
+}
+
+/*
+ * Write buf to dst in pieces of at most maxw (0: any size) until it is
+ * empty or dst would block.  Unless flushing, a piece shorter than maxw
+ * waits while src may still add to it (it did not say RELAY_AGAIN yet
+ * and there is room), so that a busy link sends full SSH packets.
+ */
+static int
+relay_drain(struct relay *r, struct relay_side *src, struct relay_side *dst,
+    struct relay_buf *buf, size_t maxw, bool flush, bool *progress)
+{
+	size_t	want;
+	ssize_t	n;
+
+	while (buf->len > 0 && !dst->failed) {
+		want = buf->len;
+		if (maxw != 0 && want > maxw)
+			want = maxw;
+		if (!flush && maxw != 0 && want < maxw && !src->idle &&
+		    !src->eof && !src->failed && buf->len < buf->size)
+			break;
+		n = dst->ops->write(dst->ctx, buf->data + buf->off, want);
+		if (n == RELAY_AGAIN)
+			break;
+		if (n == RELAY_ERROR) {
+			dst->failed = true;
+			relay_end(r, "%s: %s", dst->ops->name,
+			    dst->ops->error(dst->ctx));
+			return -1;
+		}
+		if (n <= 0 || (size_t)n > want)
+			fatalx("relay: %s: write of %zu returned %zd",
+			    dst->ops->name, want, n);
+		buf->off += n;
+		buf->len -= n;
+		buf->moved += n;
+		*progress = true;
+	}
+	if (buf->len == 0)
+		buf->off = 0;
+	return 0;
+}
+
+int
+relay_pump(struct relay *r, char **cause)
+{
+	bool	progress, unused;
+
+	if (r->cause == NULL) {
+		do {
+			progress = false;
+			if (relay_fill(r, &r->a, &r->ab, &progress) == -1 ||
+			    relay_drain(r, &r->a, &r->b, &r->ab, r->max_write_b,
+			    false, &progress) == -1 ||
+			    relay_fill(r, &r->b, &r->ba, &progress) == -1 ||
+			    relay_drain(r, &r->b, &r->a, &r->ba, 0, false,
+			    &progress) == -1)
+				break;
+		} while (progress);
+		if (r->cause == NULL)
+			return 0;
+
+		/*
+		 * Ended: hand over what is already held, as far as that
+		 * goes without blocking (pppd's last frames, a Terminate-
+		 * Request).  Errors here add nothing to the first reason.
+		 */
+		(void)relay_drain(r, &r->a, &r->b, &r->ab, r->max_write_b,
+		    true, &unused);
+		(void)relay_drain(r, &r->b, &r->a, &r->ba, 0, true, &unused);
+	}
+	*cause = xstrdup(r->cause);
+	return -1;
+}
+
+void
+relay_wants(struct relay *r, bool *a_read, bool *a_write, bool *b_read,
+    bool *b_write)
+{
+	bool	running = r->cause == NULL;
+
+	*a_read = running && r->ab.len < r->ab.size;
+	*b_write = running && r->ab.len > 0;
+	*b_read = running && r->ba.len < r->ba.size;
+	*a_write = running && r->ba.len > 0;
+}
+
+void
+relay_bytes(struct relay *r, uint64_t *a_to_b, uint64_t *b_to_a)
+{
+	*a_to_b = r->ab.moved;
+	*b_to_a = r->ba.moved;
+}
+
+static ssize_t
+relay_fd_read(void *ctx, void *buf, size_t len)
+{
+	struct relay_fd	*f = ctx;
+	ssize_t		 n;
+
+	do
+		n = read(f->fd, buf, len);
+	while (n == -1 && errno == EINTR);
+	if (n >= 0)
+		return n;
+	if (errno == EAGAIN || errno == EWOULDBLOCK)
+		return RELAY_AGAIN;
+	f->error = errno;
+	return RELAY_ERROR;
+}
+
+/* A pty master reads EIO once no slave fd is open: pppd is gone. */
+static ssize_t
+relay_pty_read(void *ctx, void *buf, size_t len)
+{
+	struct relay_fd	*f = ctx;
+	ssize_t		 n;
+
+	n = relay_fd_read(ctx, buf, len);
+	if (n == RELAY_ERROR && f->error == EIO)
+		return 0;
+	return n;
+}
+
+static ssize_t
+relay_fd_write(void *ctx, const void *buf, size_t len)
+{
+	struct relay_fd	*f = ctx;
+	ssize_t		 n;
+
+	do
+		n = write(f->fd, buf, len);
+	while (n == -1 && errno == EINTR);
+	if (n > 0)
+		return n;
+	if (n == -1 && (errno == EAGAIN || errno == EWOULDBLOCK))
+		return RELAY_AGAIN;
+	f->error = n == 0 ? EIO : errno;
+	return RELAY_ERROR;
+}
+
+static const char *
+relay_fd_error(void *ctx)
+{
+	struct relay_fd	*f = ctx;
+
+	return strerror(f->error);
+}
