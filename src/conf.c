@@ -829,7 +829,7 @@ kw_parse_hosts(struct parse *p, struct scope *s, const struct kw *kw,
 			    (size_t)(close - argv[i] - 1));
 			if (addr_parse(name, AF_INET6, &q) == -1)
 				goto bad;
-			if (close[1] == ':')
+			if (close[1] == ':' && close[2] != '\0')
 				port = close + 2;
 			else if (close[1] != '\0')
 				goto bad;
@@ -845,6 +845,8 @@ kw_parse_hosts(struct parse *p, struct scope *s, const struct kw *kw,
 					*colon = '\0';
 					port = colon + 1;
 				}
+				if (port != NULL && *port == '\0')
+					goto bad;
 				if (!host_name_ok(name))
 					goto bad;
 				q.family = AF_UNSPEC;
