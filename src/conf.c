@@ -1,0 +1,1890 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * Copyright (c) 2026 The pppssh developers
+ *
+ * The vpn.conf parser.  A keyword table drives it.  Parsing happens in
+ * three phases: the parse proper sets only what the file says (the rest
+ * stays -1/NULL, and each scope remembers the line of every keyword it
+ * wrote), then conf_fill_defaults() copies global settings into the
+ * links that did not set them and applies the built-in defaults, then
+ * conf_validate() checks files, required keywords and relations between
+ * values and links.  Every error is "FILE:LINE: keyword: problem"; the
+ * whole file is read and every error reported before the load fails.
+ */
+#include "config.h"
+
+#include <sys/stat.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "addr.h"
+#include "conf.h"
+#include "xmalloc.h"
+
+#ifndef VPN_KNOWN_HOSTS
+#define VPN_KNOWN_HOSTS		"/etc/vpn/known_hosts"
+#endif
+
+#define CONF_DEF_PORT		22
+#define CONF_DEF_USER		"vpn"
+#define CONF_DEF_GROUP		"vpn"
+#define CONF_DEF_PPPD		"/usr/sbin/pppd"
+#define CONF_DEF_REMOTE_CMD	"sudo -n /usr/sbin/pppd"
+#define CONF_DEF_REMOTE_IP_CMD	"sudo -n /sbin/ip"
+#define CONF_DEF_KA_INTERVAL	10
+#define CONF_DEF_KA_MISSES	3
+#define CONF_DEF_BACKOFF_MIN	1
+#define CONF_DEF_BACKOFF_CAP	300
+#define CONF_DEF_CONNECT_TO	10
+#define CONF_DEF_PROBE_INTERVAL	30
+#define CONF_DEF_PROBE_FAILURES	3
+#define CONF_IFNAME_PREFIX	"vpn-"
+
+#define CONF_MAX_PATH		1024	/* bytes in a path */
+#define CONF_MAX_URL		2048	/* bytes in a probe URL */
+#define CONF_MAX_WORDS_LEN	2048	/* bytes in one option list */
+#define CONF_MAX_NAME		32	/* user and group names */
+
+#define nitems(a)		(sizeof(a) / sizeof((a)[0]))
+
+/* Where a keyword may appear. */
+#define S_GLOBAL	0x1	/* before the first link only */
+#define S_LINK		0x2	/* inside a link block only */
+#define S_BOTH		0x3	/* global: default for links; link: override */
+
+/* Checks on a path, run by conf_validate(). */
+#define P_EXISTS	0x1	/* must be a regular file */
+#define P_SECRET	0x2	/* not group/world readable or writable */
+#define P_EXEC		0x4	/* must be executable */
+#define P_SOCKET	0x8	/* must fit sun_path */
+
+enum kw_type {
+	T_LINK,		/* link NAME */
+	T_PATH,		/* absolute path, see P_* */
+	T_NAME,		/* user or group name */
+	T_IFNAME,	/* interface name */
+	T_INT,		/* one integer in [min, max] */
+	T_BOOL,		/* yes | no */
+	T_HOSTS,	/* host NAME[:PORT]..., accumulates */
+	T_CMD,		/* WORD..., restricted charset */
+	T_OPTS,		/* pppd options, accumulates, no command options */
+	T_ADDR4,	/* one unicast IPv4 address */
+	T_NETS,		/* PREFIX..., accumulates */
+	T_KEEPALIVE,	/* INTERVAL MISSES */
+	T_BACKOFF,	/* MIN CAP */
+	T_PROBE		/* URL [INTERVAL [FAILURES]] */
+};
+
+/* Keyword ids, in canonical print order. */
+enum kw_id {
+	K_CONTROL_SOCKET,
+	K_CONTROL_GROUP,
+	K_LINK,
+	K_HOST,
+	K_PORT,
+	K_USER,
+	K_IDENTITY,
+	K_KNOWN_HOSTS,
+	K_LOCAL_IP,
+	K_REMOTE_IP,
+	K_REMOTE_NET,
+	K_LOCAL_NET,
+	K_IFNAME,
+	K_REMOTE_IFNAME,
+	K_REMOTE_COMMAND,
+	K_REMOTE_IP_COMMAND,
+	K_PPPD,
+	K_PPPD_OPTIONS,
+	K_REMOTE_PPPD_OPTIONS,
+	K_KEEPALIVE,
+	K_BACKOFF,
+	K_CONNECT_TIMEOUT,
+	K_MTU,
+	K_COMPRESSION,
+	K_AUTOSTART,
+	K_PROBE,
+	K__COUNT
+};
+
+struct parse;
+struct scope;
+
+struct kw {
+	const char	*name;
+	int		 scope;		/* S_* */
+	enum kw_type	 type;
+	size_t		 off;		/* in struct conf (S_GLOBAL) or link_conf */
+	void		(*parse)(struct parse *, struct scope *,
+			    const struct kw *, void *, int, char **);
+	int		 min, max;	/* T_INT */
+	int		 flags;		/* T_PATH: P_* */
+};
+
+/* One scope: the global defaults or one link, and where it set what. */
+struct scope {
+	struct link_conf	*lc;
+	int			 lines[K__COUNT];	/* 0: not written */
+	bool			 bad;	/* broken header: parse, skip checks */
+};
+
+struct conf_err {
+	int		 line;
+	size_t		 seq;
+	char		*msg;
+};
+
+struct parse {
+	const char	 *file;
+	struct conf	 *conf;
+	struct scope	  global;	/* S_BOTH values written at global scope */
+	struct scope	**links;
+	size_t		  nlinks;
+	struct scope	 *cur;		/* NULL: global scope */
+	int		  line;
+	struct conf_err	 *errs;
+	size_t		  nerrs;
+	bool		  too_many;
+	bool		  checked_default[K__COUNT];
+};
+
+static void	kw_parse_link(struct parse *, struct scope *, const struct kw *,
+		    void *, int, char **);
+static void	kw_parse_hosts(struct parse *, struct scope *,
+		    const struct kw *, void *, int, char **);
+static void	kw_parse_keepalive(struct parse *, struct scope *,
+		    const struct kw *, void *, int, char **);
+static void	kw_parse_backoff(struct parse *, struct scope *,
+		    const struct kw *, void *, int, char **);
+static void	kw_parse_probe(struct parse *, struct scope *,
+		    const struct kw *, void *, int, char **);
+
+#define GC(f)	offsetof(struct conf, f)
+#define LC(f)	offsetof(struct link_conf, f)
+
+static const struct kw kw_table[K__COUNT] = {
+	[K_CONTROL_SOCKET] = { "control-socket", S_GLOBAL, T_PATH,
+	    GC(control_socket), NULL, 0, 0, P_SOCKET },
+	[K_CONTROL_GROUP] = { "control-group", S_GLOBAL, T_NAME,
+	    GC(control_group), NULL, 0, 0, 0 },
+	[K_LINK] = { "link", S_BOTH, T_LINK, 0, kw_parse_link, 0, 0, 0 },
+	[K_HOST] = { "host", S_BOTH, T_HOSTS, LC(hosts), kw_parse_hosts,
+	    0, 0, 0 },
+	[K_PORT] = { "port", S_BOTH, T_INT, LC(port), NULL, 1, 65535, 0 },
+	[K_USER] = { "user", S_BOTH, T_NAME, LC(user), NULL, 0, 0, 0 },
+	[K_IDENTITY] = { "identity", S_BOTH, T_PATH, LC(identity), NULL,
+	    0, 0, P_EXISTS | P_SECRET },
+	[K_KNOWN_HOSTS] = { "known-hosts", S_BOTH, T_PATH, LC(known_hosts),
+	    NULL, 0, 0, P_EXISTS },
+	[K_LOCAL_IP] = { "local-ip", S_LINK, T_ADDR4, LC(local_ip), NULL,
+	    0, 0, 0 },
+	[K_REMOTE_IP] = { "remote-ip", S_LINK, T_ADDR4, LC(remote_ip), NULL,
+	    0, 0, 0 },
+	[K_REMOTE_NET] = { "remote-net", S_LINK, T_NETS, LC(remote_nets),
+	    NULL, 0, 0, 0 },
+	[K_LOCAL_NET] = { "local-net", S_LINK, T_NETS, LC(local_nets),
+	    NULL, 0, 0, 0 },
+	[K_IFNAME] = { "ifname", S_LINK, T_IFNAME, LC(ifname), NULL,
+	    0, 0, 0 },
+	[K_REMOTE_IFNAME] = { "remote-ifname", S_LINK, T_IFNAME,
+	    LC(remote_ifname), NULL, 0, 0, 0 },
+	[K_REMOTE_COMMAND] = { "remote-command", S_BOTH, T_CMD,
+	    LC(remote_command), NULL, 0, 0, 0 },
+	[K_REMOTE_IP_COMMAND] = { "remote-ip-command", S_BOTH, T_CMD,
+	    LC(remote_ip_command), NULL, 0, 0, 0 },
+	[K_PPPD] = { "pppd", S_BOTH, T_PATH, LC(pppd), NULL, 0, 0,
+	    P_EXISTS | P_EXEC },
+	[K_PPPD_OPTIONS] = { "pppd-options", S_BOTH, T_OPTS,
+	    LC(pppd_options), NULL, 0, 0, 0 },
+	[K_REMOTE_PPPD_OPTIONS] = { "remote-pppd-options", S_BOTH, T_OPTS,
+	    LC(remote_pppd_options), NULL, 0, 0, 0 },
+	[K_KEEPALIVE] = { "keepalive", S_BOTH, T_KEEPALIVE, LC(keepalive),
+	    kw_parse_keepalive, 0, 0, 0 },
+	[K_BACKOFF] = { "backoff", S_BOTH, T_BACKOFF, LC(backoff),
+	    kw_parse_backoff, 0, 0, 0 },
+	[K_CONNECT_TIMEOUT] = { "connect-timeout", S_BOTH, T_INT,
+	    LC(connect_timeout), NULL, 1, 300, 0 },
+	[K_MTU] = { "mtu", S_BOTH, T_INT, LC(mtu), NULL, 576, 9000, 0 },
+	[K_COMPRESSION] = { "compression", S_BOTH, T_BOOL, LC(compression),
+	    NULL, 0, 0, 0 },
+	[K_AUTOSTART] = { "autostart", S_BOTH, T_BOOL, LC(autostart), NULL,
+	    0, 0, 0 },
+	[K_PROBE] = { "probe", S_LINK, T_PROBE, 0, kw_parse_probe, 0, 0, 0 },
+};
+
+/*
+ * pppd options that run a program or load code; refused in both option
+ * lists so a config can never turn into a command line.
+ */
+static const char *const pppd_refused[] = {
+	"pty", "connect", "disconnect", "init", "welcome", "plugin", "file",
+	"call", "ip-up-script", "ip-down-script", "ipv6-up-script",
+	"ipv6-down-script"
+};
+
+static void	perr(struct parse *, int, const char *, ...)
+		    __attribute__((format(printf, 3, 4)));
+static int	conf_err_cmp(const void *, const void *);
+static int	net_ref_cmp(const void *, const void *);
+static void	print_words(FILE *, const char *, const struct conf_words *);
+static void	print_nets(FILE *, const char *, const struct conf_nets *);
+static bool	utf8_valid(const unsigned char *, size_t);
+static int	parse_int(struct parse *, const struct kw *, const char *,
+		    const char *, int, int, int *);
+static bool	word_ok(const char *);
+static bool	name_ok(const char *);
+static bool	ifname_ok(const char *);
+static bool	link_name_ok(const char *);
+static bool	host_name_ok(const char *);
+static bool	url_ok(const char *);
+static void	words_add(struct conf_words *, const char *);
+static void	words_copy(struct conf_words *, const struct conf_words *);
+static void	words_clear(struct conf_words *);
+static bool	words_equal(const struct conf_words *,
+		    const struct conf_words *);
+static void	words_set_default(struct conf_words *, const char *);
+static size_t	words_len(const struct conf_words *);
+static void	nets_add(struct conf_nets *, const struct prefix *, int);
+static struct link_conf *link_conf_new(void);
+static void	link_conf_free(struct link_conf *);
+static void	scope_free(struct scope *);
+static void	conf_parse_buffer(struct parse *, const char *, size_t);
+static void	conf_parse_line(struct parse *, int, char **);
+static void	kw_parse(struct parse *, struct scope *, const struct kw *,
+		    void *, int, char **);
+static void	kw_copy(const struct kw *, struct link_conf *,
+		    const struct link_conf *);
+static void	conf_fill_defaults(struct parse *);
+static void	conf_fill_link(struct parse *, struct scope *);
+static bool	kw_written(struct parse *, struct scope *, enum kw_id);
+static void	conf_validate(struct parse *);
+static void	conf_check_path(struct parse *, int, const char *,
+		    const struct kw *, const char *, bool);
+static void	conf_check_scope_paths(struct parse *, struct scope *);
+static void	conf_validate_link(struct parse *, struct scope *);
+static void	conf_validate_links(struct parse *);
+static void	conf_validate_remote_nets(struct parse *);
+static char	*conf_join_errors(struct parse *);
+static void	conf_print_link(FILE *, const struct link_conf *);
+static struct conf *conf_new(void);
+
+/* ------------------------------------------------------------ errors */
+
+/* Record "FILE:LINE: message" (or "FILE: message" for line 0). */
+static void
+perr(struct parse *p, int line, const char *fmt, ...)
+{
+	struct conf_err	*e;
+	va_list		 ap;
+	char		*msg;
+
+	if (p->nerrs >= CONF_MAX_ERRORS) {
+		p->too_many = true;
+		return;
+	}
+	va_start(ap, fmt);
+	xvasprintf(&msg, fmt, ap);
+	va_end(ap);
+	p->errs = xreallocarray(p->errs, p->nerrs + 1, sizeof(*p->errs));
+	e = &p->errs[p->nerrs];
+	e->line = line;
+	e->seq = p->nerrs;
+	if (line > 0)
+		xasprintf(&e->msg, "%s:%d: %s", p->file, line, msg);
+	else
+		xasprintf(&e->msg, "%s: %s", p->file, msg);
+	free(msg);
+	p->nerrs++;
+}
+
+static int
+conf_err_cmp(const void *va, const void *vb)
+{
+	const struct conf_err	*a = va, *b = vb;
+
+	if (a->line != b->line)
+		return a->line < b->line ? -1 : 1;
+	return a->seq < b->seq ? -1 : (a->seq > b->seq);
+}
+
+/* Every error, in line order, joined by newlines; NULL if none. */
+static char *
+conf_join_errors(struct parse *p)
+{
+	char	*out, *tmp;
+	size_t	 i;
+
+	if (p->nerrs == 0 && !p->too_many)
+		return NULL;
+	qsort(p->errs, p->nerrs, sizeof(*p->errs), conf_err_cmp);
+	out = xstrdup("");
+	for (i = 0; i < p->nerrs; i++) {
+		xasprintf(&tmp, "%s%s%s", out, i == 0 ? "" : "\n",
+		    p->errs[i].msg);
+		free(out);
+		out = tmp;
+	}
+	if (p->too_many) {
+		xasprintf(&tmp, "%s\n%s: too many errors, only the first %d "
+		    "shown", out, p->file, CONF_MAX_ERRORS);
+		free(out);
+		out = tmp;
+	}
+	return out;
+}
+
+/* ---------------------------------------------------- lexical checks */
+
+/* Strict UTF-8: no overlong forms, no surrogates, nothing past U+10FFFF. */
+static bool
+utf8_valid(const unsigned char *s, size_t n)
+{
+	size_t		i = 0, k, need;
+	uint32_t	cp, min;
+
+	while (i < n) {
+		if (s[i] < 0x80) {
+			i++;
+			continue;
+		}
+		if ((s[i] & 0xe0) == 0xc0) {
+			need = 1;
+			cp = s[i] & 0x1f;
+			min = 0x80;
+		} else if ((s[i] & 0xf0) == 0xe0) {
+			need = 2;
+			cp = s[i] & 0x0f;
+			min = 0x800;
+		} else if ((s[i] & 0xf8) == 0xf0) {
+			need = 3;
+			cp = s[i] & 0x07;
+			min = 0x10000;
+		} else
+			return false;
+		if (n - i <= need)
+			return false;
+		for (k = 1; k <= need; k++) {
+			if ((s[i + k] & 0xc0) != 0x80)
+				return false;
+			cp = (cp << 6) | (s[i + k] & 0x3f);
+		}
+		if (cp < min || cp > 0x10ffff ||
+		    (cp >= 0xd800 && cp <= 0xdfff))
+			return false;
+		i += need + 1;
+	}
+	return true;
+}
+
+/*
+ * Parse a decimal int in [min, max] into *out.  what names the value in
+ * messages ("interval"), or NULL for a keyword's only value.
+ */
+static int
+parse_int(struct parse *p, const struct kw *kw, const char *what,
+    const char *s, int min, int max, int *out)
+{
+	const char	*c;
+	long long	 v = 0;
+
+	if (*s == '\0')
+		goto bad;
+	for (c = s; *c != '\0'; c++) {
+		if (*c < '0' || *c > '9')
+			goto bad;
+		if (v <= INT32_MAX)
+			v = v * 10 + (*c - '0');
+	}
+	if (v < min || v > max) {
+		perr(p, p->line, "%s: %s%s%s is out of range (%d-%d)",
+		    kw->name, what != NULL ? what : "", what != NULL ? " " : "",
+		    s, min, max);
+		return -1;
+	}
+	*out = (int)v;
+	return 0;
+
+bad:
+	perr(p, p->line, "%s: %s%s%s is not a number", kw->name,
+	    what != NULL ? what : "", what != NULL ? " " : "", s);
+	return -1;
+}
+
+/* A word that can reach a remote shell: [A-Za-z0-9_./=:@,+-]+. */
+static bool
+word_ok(const char *s)
+{
+	if (*s == '\0')
+		return false;
+	for (; *s != '\0'; s++) {
+		if ((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+		    (*s >= '0' && *s <= '9'))
+			continue;
+		if (strchr("_./=:@,+-", *s) == NULL)
+			return false;
+	}
+	return true;
+}
+
+/* A user or group name: [A-Za-z0-9_.-], not starting with '-'. */
+static bool
+name_ok(const char *s)
+{
+	size_t	n = strlen(s), i;
+
+	if (n == 0 || n > CONF_MAX_NAME || s[0] == '-')
+		return false;
+	for (i = 0; i < n; i++) {
+		if ((s[i] >= 'a' && s[i] <= 'z') ||
+		    (s[i] >= 'A' && s[i] <= 'Z') ||
+		    (s[i] >= '0' && s[i] <= '9') || strchr("_.-", s[i]) != NULL)
+			continue;
+		return false;
+	}
+	return true;
+}
+
+/* An interface name: 1..15 of [A-Za-z0-9_.-], not "." or "..". */
+static bool
+ifname_ok(const char *s)
+{
+	size_t	n = strlen(s), i;
+
+	if (n == 0 || n > CONF_IFNAME_MAX || strcmp(s, ".") == 0 ||
+	    strcmp(s, "..") == 0)
+		return false;
+	for (i = 0; i < n; i++) {
+		if ((s[i] >= 'a' && s[i] <= 'z') ||
+		    (s[i] >= 'A' && s[i] <= 'Z') ||
+		    (s[i] >= '0' && s[i] <= '9') || strchr("_.-", s[i]) != NULL)
+			continue;
+		return false;
+	}
+	return true;
+}
+
+/* A link name: [a-z0-9_-]{1,15}. */
+static bool
+link_name_ok(const char *s)
+{
+	size_t	n = strlen(s), i;
+
+	if (n == 0 || n > CONF_LINK_NAME_MAX)
+		return false;
+	for (i = 0; i < n; i++) {
+		if ((s[i] >= 'a' && s[i] <= 'z') ||
+		    (s[i] >= '0' && s[i] <= '9') || s[i] == '_' || s[i] == '-')
+			continue;
+		return false;
+	}
+	return true;
+}
+
+/*
+ * A DNS host name (labels of [A-Za-z0-9-], 1..63 bytes, no hyphen at
+ * either end, 253 bytes in all, one trailing dot allowed) or an IPv4
+ * literal; an all-numeric name must be a valid IPv4 address.
+ */
+static bool
+host_name_ok(const char *s)
+{
+	struct prefix	 q;
+	size_t		 n = strlen(s), label = 0, i;
+	bool		 numeric = true;
+
+	if (n == 0 || n > 254 || (n == 254 && s[n - 1] != '.'))
+		return false;
+	for (i = 0; i < n; i++) {
+		if (s[i] == '.') {
+			if (label == 0 || s[i - 1] == '-')
+				return false;
+			label = 0;
+			continue;
+		}
+		if (s[i] == '-') {
+			if (label == 0)
+				return false;
+		} else if (s[i] >= '0' && s[i] <= '9') {
+			/* digits are fine anywhere */
+		} else if ((s[i] >= 'a' && s[i] <= 'z') ||
+		    (s[i] >= 'A' && s[i] <= 'Z'))
+			numeric = false;
+		else
+			return false;
+		if (s[i] == '-')
+			numeric = false;
+		if (++label > 63)
+			return false;
+	}
+	if (label == 0 && s[n - 1] != '.')
+		return false;
+	if (s[n - 1] == '-')
+		return false;
+	if (numeric)
+		return addr_parse(s, AF_INET, &q) == 0;
+	return true;
+}
+
+/* http:// or https://, then a non-empty authority, printable ASCII. */
+static bool
+url_ok(const char *s)
+{
+	const char	*rest, *c;
+
+	if (strlen(s) > CONF_MAX_URL)
+		return false;
+	if (strncmp(s, "http://", 7) == 0)
+		rest = s + 7;
+	else if (strncmp(s, "https://", 8) == 0)
+		rest = s + 8;
+	else
+		return false;
+	if (*rest == '\0' || *rest == '/' || *rest == '?' || *rest == '#')
+		return false;
+	for (c = s; *c != '\0'; c++) {
+		if ((unsigned char)*c <= 0x20 || (unsigned char)*c >= 0x7f)
+			return false;
+	}
+	return true;
+}
+
+/* -------------------------------------------------------------- lists */
+
+static void
+words_add(struct conf_words *w, const char *s)
+{
+	w->v = xreallocarray(w->v, w->n + 2, sizeof(*w->v));
+	w->v[w->n++] = xstrdup(s);
+	w->v[w->n] = NULL;
+}
+
+static void
+words_copy(struct conf_words *dst, const struct conf_words *src)
+{
+	size_t	i;
+
+	words_clear(dst);
+	for (i = 0; i < src->n; i++)
+		words_add(dst, src->v[i]);
+}
+
+static void
+words_clear(struct conf_words *w)
+{
+	size_t	i;
+
+	for (i = 0; i < w->n; i++)
+		free(w->v[i]);
+	free(w->v);
+	w->v = NULL;
+	w->n = 0;
+}
+
+static bool
+words_equal(const struct conf_words *a, const struct conf_words *b)
+{
+	size_t	i;
+
+	if (a->n != b->n)
+		return false;
+	for (i = 0; i < a->n; i++) {
+		if (strcmp(a->v[i], b->v[i]) != 0)
+			return false;
+	}
+	return true;
+}
+
+/* Set w to the blank-separated words of s. */
+static void
+words_set_default(struct conf_words *w, const char *s)
+{
+	char	*copy, *word, *last;
+
+	words_clear(w);
+	copy = xstrdup(s);
+	for (word = strtok_r(copy, " ", &last); word != NULL;
+	    word = strtok_r(NULL, " ", &last))
+		words_add(w, word);
+	free(copy);
+}
+
+/* Bytes the list takes on one line: the words and a blank each. */
+static size_t
+words_len(const struct conf_words *w)
+{
+	size_t	i, len = 0;
+
+	for (i = 0; i < w->n; i++)
+		len += strlen(w->v[i]) + 1;
+	return len;
+}
+
+static void
+nets_add(struct conf_nets *nets, const struct prefix *pfx, int line)
+{
+	nets->v = xreallocarray(nets->v, nets->n + 1, sizeof(*nets->v));
+	nets->v[nets->n].prefix = *pfx;
+	nets->v[nets->n].line = line;
+	nets->n++;
+}
+
+/* ------------------------------------------------------ link_conf */
+
+/* A link_conf with nothing set: -1 and NULL everywhere. */
+static struct link_conf *
+link_conf_new(void)
+{
+	struct link_conf	*lc;
+
+	lc = xcalloc(1, sizeof(*lc));
+	lc->line = -1;
+	lc->port = -1;
+	lc->keepalive.interval = -1;
+	lc->keepalive.misses = -1;
+	lc->backoff.min = -1;
+	lc->backoff.cap = -1;
+	lc->connect_timeout = -1;
+	lc->mtu = -1;
+	lc->local_ip.family = AF_UNSPEC;
+	lc->remote_ip.family = AF_UNSPEC;
+	lc->probe_interval = -1;
+	lc->probe_failures = -1;
+	return lc;
+}
+
+static void
+link_conf_free(struct link_conf *lc)
+{
+	size_t	i;
+
+	if (lc == NULL)
+		return;
+	free(lc->name);
+	free(lc->file);
+	for (i = 0; i < lc->hosts.n; i++)
+		free(lc->hosts.v[i].name);
+	free(lc->hosts.v);
+	free(lc->user);
+	free(lc->identity);
+	free(lc->known_hosts);
+	words_clear(&lc->remote_command);
+	words_clear(&lc->remote_ip_command);
+	free(lc->pppd);
+	words_clear(&lc->pppd_options);
+	words_clear(&lc->remote_pppd_options);
+	free(lc->remote_nets.v);
+	free(lc->local_nets.v);
+	free(lc->ifname);
+	free(lc->remote_ifname);
+	free(lc->probe_url);
+	free(lc);
+}
+
+static void
+scope_free(struct scope *s)
+{
+	if (s == NULL)
+		return;
+	link_conf_free(s->lc);
+	free(s);
+}
+
+bool
+link_conf_equal(const struct link_conf *a, const struct link_conf *b)
+{
+	size_t	i;
+
+	if (strcmp(a->name, b->name) != 0 || a->hosts.n != b->hosts.n ||
+	    a->port != b->port || strcmp(a->user, b->user) != 0 ||
+	    strcmp(a->identity, b->identity) != 0 ||
+	    strcmp(a->known_hosts, b->known_hosts) != 0 ||
+	    !words_equal(&a->remote_command, &b->remote_command) ||
+	    !words_equal(&a->remote_ip_command, &b->remote_ip_command) ||
+	    strcmp(a->pppd, b->pppd) != 0 ||
+	    !words_equal(&a->pppd_options, &b->pppd_options) ||
+	    !words_equal(&a->remote_pppd_options, &b->remote_pppd_options) ||
+	    a->keepalive.interval != b->keepalive.interval ||
+	    a->keepalive.misses != b->keepalive.misses ||
+	    a->backoff.min != b->backoff.min ||
+	    a->backoff.cap != b->backoff.cap ||
+	    a->connect_timeout != b->connect_timeout || a->mtu != b->mtu ||
+	    a->compression != b->compression ||
+	    a->autostart != b->autostart ||
+	    !addr_equal(&a->local_ip, &b->local_ip) ||
+	    !addr_equal(&a->remote_ip, &b->remote_ip) ||
+	    a->remote_nets.n != b->remote_nets.n ||
+	    a->local_nets.n != b->local_nets.n ||
+	    strcmp(a->ifname, b->ifname) != 0 ||
+	    strcmp(a->remote_ifname, b->remote_ifname) != 0 ||
+	    (a->probe_url == NULL) != (b->probe_url == NULL) ||
+	    a->probe_interval != b->probe_interval ||
+	    a->probe_failures != b->probe_failures)
+		return false;
+	if (a->probe_url != NULL && strcmp(a->probe_url, b->probe_url) != 0)
+		return false;
+	for (i = 0; i < a->hosts.n; i++) {
+		if (strcmp(a->hosts.v[i].name, b->hosts.v[i].name) != 0 ||
+		    a->hosts.v[i].port != b->hosts.v[i].port)
+			return false;
+	}
+	for (i = 0; i < a->remote_nets.n; i++) {
+		if (!addr_equal(&a->remote_nets.v[i].prefix,
+		    &b->remote_nets.v[i].prefix))
+			return false;
+	}
+	for (i = 0; i < a->local_nets.n; i++) {
+		if (!addr_equal(&a->local_nets.v[i].prefix,
+		    &b->local_nets.v[i].prefix))
+			return false;
+	}
+	return true;
+}
+
+/* ------------------------------------------------------------ parsing */
+
+static void
+kw_parse_link(struct parse *p, struct scope *unused, const struct kw *kw,
+    void *field, int argc, char **argv)
+{
+	struct scope	*s;
+	size_t		 i;
+
+	s = xcalloc(1, sizeof(*s));
+	s->lc = link_conf_new();
+	s->lc->name = xstrdup(argc > 1 ? argv[1] : "");
+	s->lc->file = xstrdup(p->file);
+	s->lc->line = p->line;
+	p->cur = s;
+
+	if (p->nlinks >= CONF_MAX_LINKS) {
+		perr(p, p->line, "link: more than %d links", CONF_MAX_LINKS);
+		/* Keep parsing into a scope nobody will keep. */
+		s->bad = true;
+		p->links = xreallocarray(p->links, p->nlinks + 1,
+		    sizeof(*p->links));
+		p->links[p->nlinks++] = s;
+		return;
+	}
+	p->links = xreallocarray(p->links, p->nlinks + 1, sizeof(*p->links));
+	p->links[p->nlinks++] = s;
+
+	if (argc != 2) {
+		perr(p, p->line, "link: expects one NAME");
+		s->bad = true;
+		return;
+	}
+	if (!link_name_ok(argv[1])) {
+		perr(p, p->line, "link: %s is not a valid link name (1 to %d "
+		    "of a-z 0-9 _ -)", argv[1], CONF_LINK_NAME_MAX);
+		s->bad = true;
+		return;
+	}
+	for (i = 0; i + 1 < p->nlinks; i++) {
+		if (strcmp(p->links[i]->lc->name, argv[1]) == 0) {
+			perr(p, p->line, "link: %s is already defined at "
+			    "line %d", argv[1], p->links[i]->lc->line);
+			s->bad = true;
+			return;
+		}
+	}
+}
+
+/* host NAME[:PORT] | [IPV6]:PORT | IPV6 ... */
+static void
+kw_parse_hosts(struct parse *p, struct scope *s, const struct kw *kw,
+    void *field, int argc, char **argv)
+{
+	struct conf_hosts	*hosts = field;
+	struct conf_host	*h;
+	struct prefix		 q;
+	char			*name, *colon;
+	char			 buf[INET6_ADDRSTRLEN];
+	const char		*port, *close;
+	int			 i, portnum;
+
+	for (i = 1; i < argc; i++) {
+		if (hosts->n >= CONF_MAX_HOSTS) {
+			perr(p, p->line, "host: more than %d hosts",
+			    CONF_MAX_HOSTS);
+			return;
+		}
+		port = NULL;
+		name = NULL;
+		q.family = AF_UNSPEC;
+		if (argv[i][0] == '[') {
+			/* [IPV6] or [IPV6]:PORT */
+			if ((close = strchr(argv[i], ']')) == NULL)
+				goto bad;
+			name = xstrndup(argv[i] + 1,
+			    (size_t)(close - argv[i] - 1));
+			if (addr_parse(name, AF_INET6, &q) == -1)
+				goto bad;
+			if (close[1] == ':' && close[2] != '\0')
+				port = close + 2;
+			else if (close[1] != '\0')
+				goto bad;
+		} else {
+			name = xstrdup(argv[i]);
+			colon = strchr(name, ':');
+			if (colon != NULL && colon != strrchr(name, ':')) {
+				/* Two or more colons: a bare IPv6 literal. */
+				if (addr_parse(name, AF_INET6, &q) == -1)
+					goto bad;
+			} else {
+				if (colon != NULL) {
+					*colon = '\0';
+					port = colon + 1;
+				}
+				if (port != NULL && *port == '\0')
+					goto bad;
+				if (!host_name_ok(name))
+					goto bad;
+				q.family = AF_UNSPEC;
+			}
+		}
+		if (q.family == AF_INET6) {
+			/* Keep IPv6 literals in canonical form. */
+			free(name);
+			name = xstrdup(addr_ntop(&q, buf, sizeof(buf)));
+		}
+		portnum = -1;
+		if (port != NULL && parse_int(p, kw, "port", port, 1, 65535,
+		    &portnum) == -1) {
+			free(name);
+			continue;
+		}
+		hosts->v = xreallocarray(hosts->v, hosts->n + 1,
+		    sizeof(*hosts->v));
+		h = &hosts->v[hosts->n++];
+		h->name = name;
+		h->port = portnum;
+		h->line = p->line;
+		continue;
+bad:
+		perr(p, p->line, "host: %s is not a host name or address",
+		    argv[i]);
+		free(name);
+	}
+}
+
+static void
+kw_parse_keepalive(struct parse *p, struct scope *s, const struct kw *kw,
+    void *field, int argc, char **argv)
+{
+	struct link_conf	*lc = s->lc;
+	int			 interval, misses;
+
+	if (argc != 3) {
+		perr(p, p->line, "keepalive: expects INTERVAL MISSES");
+		return;
+	}
+	if (parse_int(p, kw, "interval", argv[1], 1, 3600, &interval) == -1 ||
+	    parse_int(p, kw, "misses", argv[2], 1, 100, &misses) == -1)
+		return;
+	lc->keepalive.interval = interval;
+	lc->keepalive.misses = misses;
+}
+
+static void
+kw_parse_backoff(struct parse *p, struct scope *s, const struct kw *kw,
+    void *field, int argc, char **argv)
+{
+	struct link_conf	*lc = s->lc;
+	int			 min, cap;
+
+	if (argc != 3) {
+		perr(p, p->line, "backoff: expects MIN CAP");
+		return;
+	}
+	if (parse_int(p, kw, "min", argv[1], 1, 86400, &min) == -1 ||
+	    parse_int(p, kw, "cap", argv[2], 1, 86400, &cap) == -1)
+		return;
+	if (min > cap) {
+		perr(p, p->line, "backoff: min %d is larger than cap %d", min,
+		    cap);
+		return;
+	}
+	lc->backoff.min = min;
+	lc->backoff.cap = cap;
+}
+
+static void
+kw_parse_probe(struct parse *p, struct scope *s, const struct kw *kw,
+    void *field, int argc, char **argv)
+{
+	struct link_conf	*lc = s->lc;
+	int			 interval = CONF_DEF_PROBE_INTERVAL;
+	int			 failures = CONF_DEF_PROBE_FAILURES;
+
+	if (argc > 4) {
+		perr(p, p->line, "probe: expects URL [INTERVAL [FAILURES]]");
+		return;
+	}
+	if (!url_ok(argv[1])) {
+		perr(p, p->line, "probe: %s is not an http:// or https:// URL",
+		    argv[1]);
+		return;
+	}
+	if (argc > 2 && parse_int(p, kw, "interval", argv[2], 1, 3600,
+	    &interval) == -1)
+		return;
+	if (argc > 3 && parse_int(p, kw, "failures", argv[3], 1, 100,
+	    &failures) == -1)
+		return;
+	lc->probe_url = xstrdup(argv[1]);
+	lc->probe_interval = interval;
+	lc->probe_failures = failures;
+}
+
+/* The generic types; specials go through kw->parse. */
+static void
+kw_parse(struct parse *p, struct scope *s, const struct kw *kw, void *field,
+    int argc, char **argv)
+{
+	struct conf_words	*w = field;
+	struct conf_nets	*nets = field;
+	struct prefix		 pfx;
+	char			*why;
+	size_t			 k;
+	int			 i, v;
+
+	switch (kw->type) {
+	case T_PATH:
+	case T_NAME:
+	case T_IFNAME:
+	case T_INT:
+	case T_BOOL:
+	case T_ADDR4:
+		if (argc > 2) {
+			perr(p, p->line, "%s: too many arguments", kw->name);
+			return;
+		}
+		break;
+	default:
+		break;
+	}
+
+	switch (kw->type) {
+	case T_PATH:
+		if (argv[1][0] != '/') {
+			perr(p, p->line, "%s: %s is not an absolute path",
+			    kw->name, argv[1]);
+			return;
+		}
+		if (strlen(argv[1]) > CONF_MAX_PATH) {
+			perr(p, p->line, "%s: path longer than %d bytes",
+			    kw->name, CONF_MAX_PATH);
+			return;
+		}
+		if ((kw->flags & P_SOCKET) &&
+		    strlen(argv[1]) >= sizeof(((struct sockaddr_un *)0)->sun_path)) {
+			perr(p, p->line, "%s: %s is too long for a socket "
+			    "path (over %zu bytes)", kw->name, argv[1],
+			    sizeof(((struct sockaddr_un *)0)->sun_path) - 1);
+			return;
+		}
+		*(char **)field = xstrdup(argv[1]);
+		break;
+	case T_NAME:
+		if (!name_ok(argv[1])) {
+			perr(p, p->line, "%s: %s is not a valid name (1 to %d "
+			    "of A-Z a-z 0-9 _ . -, not starting with -)",
+			    kw->name, argv[1], CONF_MAX_NAME);
+			return;
+		}
+		*(char **)field = xstrdup(argv[1]);
+		break;
+	case T_IFNAME:
+		if (!ifname_ok(argv[1])) {
+			perr(p, p->line, "%s: %s is not a valid interface "
+			    "name (1 to %d of A-Z a-z 0-9 _ . -)", kw->name,
+			    argv[1], CONF_IFNAME_MAX);
+			return;
+		}
+		*(char **)field = xstrdup(argv[1]);
+		break;
+	case T_INT:
+		if (parse_int(p, kw, NULL, argv[1], kw->min, kw->max, &v) == 0)
+			*(int *)field = v;
+		break;
+	case T_BOOL:
+		if (strcmp(argv[1], "yes") == 0)
+			*(bool *)field = true;
+		else if (strcmp(argv[1], "no") == 0)
+			*(bool *)field = false;
+		else
+			perr(p, p->line, "%s: %s is not yes or no", kw->name,
+			    argv[1]);
+		break;
+	case T_CMD:
+	case T_OPTS:
+		for (i = 1; i < argc; i++) {
+			if (!word_ok(argv[i])) {
+				perr(p, p->line, "%s: %s has a character "
+				    "outside [A-Za-z0-9_./=:@,+-]", kw->name,
+				    argv[i]);
+				return;
+			}
+			if (kw->type == T_CMD)
+				continue;
+			for (k = 0; k < nitems(pppd_refused); k++) {
+				if (strcmp(argv[i], pppd_refused[k]) == 0) {
+					perr(p, p->line, "%s: %s is refused "
+					    "(it runs a program or loads code)",
+					    kw->name, argv[i]);
+					return;
+				}
+			}
+		}
+		if (w->n + (size_t)argc - 1 > CONF_MAX_WORDS) {
+			perr(p, p->line, "%s: more than %d words", kw->name,
+			    CONF_MAX_WORDS);
+			return;
+		}
+		for (i = 1; i < argc; i++)
+			words_add(w, argv[i]);
+		if (words_len(w) > CONF_MAX_WORDS_LEN) {
+			perr(p, p->line, "%s: longer than %d bytes in all",
+			    kw->name, CONF_MAX_WORDS_LEN);
+			return;
+		}
+		break;
+	case T_ADDR4:
+		if (addr_parse(argv[1], AF_INET, &pfx) == -1) {
+			perr(p, p->line, "%s: %s is not an IPv4 address",
+			    kw->name, argv[1]);
+			return;
+		}
+		/* 0/8, 127/8, 224/3 (multicast, reserved, broadcast) */
+		if (pfx.addr[0] == 0 || pfx.addr[0] == 127 ||
+		    pfx.addr[0] >= 224) {
+			perr(p, p->line, "%s: %s is not a unicast address",
+			    kw->name, argv[1]);
+			return;
+		}
+		*(struct prefix *)field = pfx;
+		break;
+	case T_NETS:
+		for (i = 1; i < argc; i++) {
+			if (nets->n >= CONF_MAX_NETS) {
+				perr(p, p->line, "%s: more than %d prefixes",
+				    kw->name, CONF_MAX_NETS);
+				return;
+			}
+			if (addr_prefix_parse(argv[i], &pfx, &why) == -1) {
+				perr(p, p->line, "%s: %s", kw->name, why);
+				free(why);
+				continue;
+			}
+			nets_add(nets, &pfx, p->line);
+		}
+		break;
+	default:
+		/* The special types have their own parser. */
+		break;
+	}
+}
+
+/* Dispatch one line's words to its keyword. */
+static void
+conf_parse_line(struct parse *p, int argc, char **argv)
+{
+	const struct kw	*kw = NULL;
+	struct scope	*s;
+	char		*base;
+	size_t		 i;
+
+	for (i = 0; i < K__COUNT; i++) {
+		if (strcmp(argv[0], kw_table[i].name) == 0) {
+			kw = &kw_table[i];
+			break;
+		}
+	}
+	if (kw == NULL) {
+		perr(p, p->line, "%s: unknown keyword", argv[0]);
+		return;
+	}
+	if (kw->type == T_LINK) {
+		kw->parse(p, NULL, kw, NULL, argc, argv);
+		return;
+	}
+	if (p->cur == NULL && (kw->scope & S_GLOBAL) == 0) {
+		perr(p, p->line, "%s: only allowed inside a link block",
+		    kw->name);
+		return;
+	}
+	if (p->cur != NULL && (kw->scope & S_LINK) == 0) {
+		perr(p, p->line, "%s: global keyword inside link %s (move it "
+		    "before the first link)", kw->name, p->cur->lc->name);
+		return;
+	}
+	if (argc < 2) {
+		perr(p, p->line, "%s: missing argument", kw->name);
+		return;
+	}
+	s = p->cur != NULL ? p->cur : &p->global;
+	if (s->lines[i] != 0) {
+		if (kw->type != T_HOSTS && kw->type != T_NETS &&
+		    kw->type != T_OPTS) {
+			perr(p, p->line, "%s: already set at line %d",
+			    kw->name, s->lines[i]);
+			return;
+		}
+	} else
+		s->lines[i] = p->line;
+
+	base = kw->scope == S_GLOBAL ? (char *)p->conf : (char *)s->lc;
+	if (kw->parse != NULL)
+		kw->parse(p, s, kw, base + kw->off, argc, argv);
+	else
+		kw_parse(p, s, kw, base + kw->off, argc, argv);
+}
+
+/*
+ * Split buf into lines, refuse the ones no keyword could want (too
+ * long, NUL, invalid UTF-8, control characters), split the rest into
+ * words on blanks, drop comments and hand each line to its keyword.
+ */
+static void
+conf_parse_buffer(struct parse *p, const char *buf, size_t len)
+{
+	char		 line[CONF_MAX_LINE + 1];
+	char		*argv[CONF_MAX_WORDS + 2], *c;
+	const char	*s, *nl;
+	size_t		 off = 0, n, i;
+	int		 argc;
+	bool		 bad, toomany;
+
+	while (off < len && !p->too_many) {
+		s = buf + off;
+		nl = memchr(s, '\n', len - off);
+		n = nl != NULL ? (size_t)(nl - s) : len - off;
+		off += n + (nl != NULL);
+		p->line++;
+
+		if (n > CONF_MAX_LINE) {
+			perr(p, p->line, "line longer than %d bytes",
+			    CONF_MAX_LINE);
+			continue;
+		}
+		if (memchr(s, '\0', n) != NULL) {
+			perr(p, p->line, "NUL byte in line");
+			continue;
+		}
+		if (!utf8_valid((const unsigned char *)s, n)) {
+			perr(p, p->line, "not valid UTF-8");
+			continue;
+		}
+		bad = false;
+		for (i = 0; i < n && !bad; i++) {
+			if (s[i] == '\r') {
+				perr(p, p->line, "carriage return in line (DOS "
+				    "line endings?)");
+				bad = true;
+			} else if (((unsigned char)s[i] < 0x20 &&
+			    s[i] != '\t') || s[i] == 0x7f) {
+				perr(p, p->line, "control character 0x%02x in "
+				    "line", (unsigned char)s[i]);
+				bad = true;
+			}
+		}
+		if (bad)
+			continue;
+
+		memcpy(line, s, n);
+		line[n] = '\0';
+		argc = 0;
+		toomany = false;
+		for (c = line; *c != '\0';) {
+			while (*c == ' ' || *c == '\t')
+				*c++ = '\0';
+			if (*c == '\0' || *c == '#')
+				break;
+			if (argc == (int)nitems(argv) - 1) {
+				toomany = true;
+				break;
+			}
+			argv[argc++] = c;
+			while (*c != '\0' && *c != ' ' && *c != '\t')
+				c++;
+		}
+		argv[argc] = NULL;
+		if (toomany) {
+			perr(p, p->line, "%s: too many words on one line (at "
+			    "most %d)", argv[0], CONF_MAX_WORDS);
+			continue;
+		}
+		if (argc > 0)
+			conf_parse_line(p, argc, argv);
+	}
+}
+
+/* ----------------------------------------------------------- defaults */
+
+/* Copy the value of kw from src (the global defaults) into dst. */
+static void
+kw_copy(const struct kw *kw, struct link_conf *dst,
+    const struct link_conf *src)
+{
+	const char		*from = (const char *)src + kw->off;
+	char			*to = (char *)dst + kw->off;
+	const struct conf_hosts	*sh;
+	struct conf_hosts	*dh;
+	size_t			 i;
+
+	switch (kw->type) {
+	case T_PATH:
+	case T_NAME:
+	case T_IFNAME:
+		free(*(char **)to);
+		*(char **)to = NULL;
+		if (*(char *const *)from != NULL)
+			*(char **)to = xstrdup(*(char *const *)from);
+		break;
+	case T_INT:
+		*(int *)to = *(const int *)from;
+		break;
+	case T_BOOL:
+		*(bool *)to = *(const bool *)from;
+		break;
+	case T_KEEPALIVE:
+		dst->keepalive = src->keepalive;
+		break;
+	case T_BACKOFF:
+		dst->backoff = src->backoff;
+		break;
+	case T_CMD:
+	case T_OPTS:
+		words_copy((struct conf_words *)to,
+		    (const struct conf_words *)from);
+		break;
+	case T_HOSTS:
+		sh = (const struct conf_hosts *)from;
+		dh = (struct conf_hosts *)to;
+		for (i = 0; i < sh->n; i++) {
+			dh->v = xreallocarray(dh->v, dh->n + 1,
+			    sizeof(*dh->v));
+			dh->v[dh->n] = sh->v[i];
+			dh->v[dh->n].name = xstrdup(sh->v[i].name);
+			dh->n++;
+		}
+		break;
+	default:
+		/* Link-only keywords are never inherited. */
+		break;
+	}
+}
+
+/* Was id written in this link, or at global scope for every link? */
+static bool
+kw_written(struct parse *p, struct scope *s, enum kw_id id)
+{
+	if (s->lines[id] != 0)
+		return true;
+	return kw_table[id].scope == S_BOTH && p->global.lines[id] != 0;
+}
+
+/*
+ * Give a link everything it did not write: the global value if there is
+ * one, else the built-in default.  A keyword that was written but did
+ * not parse stays unset, so its error is not followed by a second one
+ * about a default it never asked for.
+ */
+static void
+conf_fill_link(struct parse *p, struct scope *s)
+{
+	struct link_conf	*lc = s->lc;
+	size_t			 i;
+
+	for (i = 0; i < K__COUNT; i++) {
+		if (kw_table[i].scope != S_BOTH || kw_table[i].type == T_LINK)
+			continue;
+		if (s->lines[i] == 0 && p->global.lines[i] != 0)
+			kw_copy(&kw_table[i], lc, p->global.lc);
+	}
+
+	if (!kw_written(p, s, K_PORT))
+		lc->port = CONF_DEF_PORT;
+	for (i = 0; i < lc->hosts.n; i++) {
+		if (lc->hosts.v[i].port == -1)
+			lc->hosts.v[i].port = lc->port;
+	}
+	if (!kw_written(p, s, K_USER))
+		lc->user = xstrdup(CONF_DEF_USER);
+	if (!kw_written(p, s, K_KNOWN_HOSTS))
+		lc->known_hosts = xstrdup(VPN_KNOWN_HOSTS);
+	if (!kw_written(p, s, K_REMOTE_COMMAND))
+		words_set_default(&lc->remote_command, CONF_DEF_REMOTE_CMD);
+	if (!kw_written(p, s, K_REMOTE_IP_COMMAND))
+		words_set_default(&lc->remote_ip_command,
+		    CONF_DEF_REMOTE_IP_CMD);
+	lc->vpn_peer = lc->remote_command.n == 1 &&
+	    strcmp(lc->remote_command.v[0], "vpn-peer") == 0;
+	if (!kw_written(p, s, K_PPPD))
+		lc->pppd = xstrdup(CONF_DEF_PPPD);
+	if (!kw_written(p, s, K_KEEPALIVE)) {
+		lc->keepalive.interval = CONF_DEF_KA_INTERVAL;
+		lc->keepalive.misses = CONF_DEF_KA_MISSES;
+	}
+	if (!kw_written(p, s, K_BACKOFF)) {
+		lc->backoff.min = CONF_DEF_BACKOFF_MIN;
+		lc->backoff.cap = CONF_DEF_BACKOFF_CAP;
+	}
+	if (!kw_written(p, s, K_CONNECT_TIMEOUT))
+		lc->connect_timeout = CONF_DEF_CONNECT_TO;
+	/* mtu stays -1 (pppd's default) unless written. */
+	if (!kw_written(p, s, K_COMPRESSION))
+		lc->compression = false;
+	if (!kw_written(p, s, K_AUTOSTART))
+		lc->autostart = true;
+	if (!kw_written(p, s, K_IFNAME)) {
+		if (strlen(CONF_IFNAME_PREFIX) + strlen(lc->name) >
+		    CONF_IFNAME_MAX)
+			perr(p, lc->line, "link %s: a link name over %zu "
+			    "characters needs an explicit ifname", lc->name,
+			    CONF_IFNAME_MAX - strlen(CONF_IFNAME_PREFIX));
+		else
+			xasprintf(&lc->ifname, "%s%s", CONF_IFNAME_PREFIX,
+			    lc->name);
+	}
+	if (!kw_written(p, s, K_REMOTE_IFNAME) && lc->ifname != NULL)
+		lc->remote_ifname = xstrdup(lc->ifname);
+}
+
+static void
+conf_fill_defaults(struct parse *p)
+{
+	size_t	i;
+
+	if (p->global.lines[K_CONTROL_SOCKET] == 0)
+		p->conf->control_socket = xstrdup(CONF_CONTROL_SOCKET);
+	if (p->global.lines[K_CONTROL_GROUP] == 0)
+		p->conf->control_group = xstrdup(CONF_DEF_GROUP);
+	for (i = 0; i < p->nlinks; i++) {
+		if (!p->links[i]->bad)
+			conf_fill_link(p, p->links[i]);
+	}
+}
+
+/* --------------------------------------------------------- validation */
+
+/*
+ * Check a file named by kw: it exists, is a regular file, and is not
+ * group or world writable (P_SECRET: not accessible at all).  prefix
+ * ("link NAME: ") and dflt say where a default value came from.
+ */
+static void
+conf_check_path(struct parse *p, int line, const char *prefix,
+    const struct kw *kw, const char *path, bool dflt)
+{
+	struct stat	 st;
+	const char	*d = dflt ? " (default)" : "";
+
+	if ((kw->flags & P_EXISTS) == 0 || path == NULL)
+		return;
+	if (stat(path, &st) == -1) {
+		perr(p, line, "%s%s: %s%s: %s", prefix, kw->name, path, d,
+		    strerror(errno));
+		return;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		perr(p, line, "%s%s: %s%s: not a regular file", prefix,
+		    kw->name, path, d);
+		return;
+	}
+	if ((kw->flags & P_SECRET) && (st.st_mode & 066) != 0) {
+		perr(p, line, "%s%s: %s%s: group or world readable or "
+		    "writable (mode %04o), refusing", prefix, kw->name, path,
+		    d, (unsigned)(st.st_mode & 07777));
+		return;
+	}
+	if ((st.st_mode & 022) != 0) {
+		perr(p, line, "%s%s: %s%s: group or world writable (mode "
+		    "%04o), refusing", prefix, kw->name, path, d,
+		    (unsigned)(st.st_mode & 07777));
+		return;
+	}
+	if ((kw->flags & P_EXEC) && (st.st_mode & 0111) == 0) {
+		perr(p, line, "%s%s: %s%s: not executable", prefix, kw->name,
+		    path, d);
+		return;
+	}
+}
+
+/* Check the files this scope itself wrote (inherited ones are not). */
+static void
+conf_check_scope_paths(struct parse *p, struct scope *s)
+{
+	const struct kw	*kw;
+	size_t		 i;
+
+	for (i = 0; i < K__COUNT; i++) {
+		kw = &kw_table[i];
+		if (kw->type != T_PATH || kw->scope == S_GLOBAL ||
+		    s->lines[i] == 0)
+			continue;
+		conf_check_path(p, s->lines[i], "", kw,
+		    *(char **)((char *)s->lc + kw->off), false);
+	}
+}
+
+static void
+conf_validate_link(struct parse *p, struct scope *s)
+{
+	static const enum kw_id	 required[] = {
+		K_HOST, K_IDENTITY, K_LOCAL_IP, K_REMOTE_IP
+	};
+	struct link_conf	*lc = s->lc;
+	const struct conf_net	*r, *l;
+	char			 a[ADDR_STRLEN], b[ADDR_STRLEN];
+	char			*prefix;
+	size_t			 i, j;
+
+	conf_check_scope_paths(p, s);
+
+	/* Defaults nobody wrote: check once, at the first link using them. */
+	xasprintf(&prefix, "link %s: ", lc->name);
+	if (!kw_written(p, s, K_KNOWN_HOSTS) &&
+	    !p->checked_default[K_KNOWN_HOSTS]) {
+		p->checked_default[K_KNOWN_HOSTS] = true;
+		conf_check_path(p, lc->line, prefix, &kw_table[K_KNOWN_HOSTS],
+		    lc->known_hosts, true);
+	}
+	if (!kw_written(p, s, K_PPPD) && !p->checked_default[K_PPPD]) {
+		p->checked_default[K_PPPD] = true;
+		conf_check_path(p, lc->line, prefix, &kw_table[K_PPPD],
+		    lc->pppd, true);
+	}
+	free(prefix);
+
+	for (i = 0; i < nitems(required); i++) {
+		if (!kw_written(p, s, required[i]))
+			perr(p, lc->line, "link %s: %s is required", lc->name,
+			    kw_table[required[i]].name);
+	}
+
+	if (lc->local_ip.family != AF_UNSPEC &&
+	    addr_equal(&lc->local_ip, &lc->remote_ip))
+		perr(p, s->lines[K_REMOTE_IP], "remote-ip: %s is also the "
+		    "local-ip", addr_ntop(&lc->remote_ip, a, sizeof(a)));
+
+	for (i = 0; i < lc->remote_nets.n; i++) {
+		r = &lc->remote_nets.v[i];
+		for (j = 0; j < lc->local_nets.n; j++) {
+			l = &lc->local_nets.v[j];
+			if (!addr_overlap(&r->prefix, &l->prefix))
+				continue;
+			addr_format(&r->prefix, a, sizeof(a));
+			addr_format(&l->prefix, b, sizeof(b));
+			if (r->line >= l->line)
+				perr(p, r->line, "remote-net: %s overlaps "
+				    "local-net %s (line %d)", a, b, l->line);
+			else
+				perr(p, l->line, "local-net: %s overlaps "
+				    "remote-net %s (line %d)", b, a, r->line);
+		}
+	}
+}
+
+/* Relations between links: interface names and remote addresses. */
+static void
+conf_validate_links(struct parse *p)
+{
+	struct scope		*si, *sj;
+	struct link_conf	*li, *lj;
+	char			 a[ADDR_STRLEN];
+	size_t			 i, j;
+
+	for (j = 0; j < p->nlinks; j++) {
+		sj = p->links[j];
+		lj = sj->lc;
+		if (sj->bad)
+			continue;
+		for (i = 0; i < j; i++) {
+			si = p->links[i];
+			li = si->lc;
+			if (si->bad)
+				continue;
+			if (li->ifname != NULL && lj->ifname != NULL &&
+			    strcmp(li->ifname, lj->ifname) == 0) {
+				if (sj->lines[K_IFNAME] != 0)
+					perr(p, sj->lines[K_IFNAME], "ifname: "
+					    "%s is already used by link %s",
+					    lj->ifname, li->name);
+				else
+					perr(p, lj->line, "link %s: ifname %s "
+					    "(default) is already used by link "
+					    "%s", lj->name, lj->ifname,
+					    li->name);
+			}
+			if (li->remote_ip.family != AF_UNSPEC &&
+			    addr_equal(&li->remote_ip, &lj->remote_ip))
+				perr(p, sj->lines[K_REMOTE_IP], "remote-ip: %s "
+				    "is already the remote-ip of link %s",
+				    addr_ntop(&lj->remote_ip, a, sizeof(a)),
+				    li->name);
+		}
+	}
+}
+
+struct net_ref {
+	const struct conf_net	*net;
+	const struct link_conf	*lc;
+};
+
+static int
+net_ref_cmp(const void *va, const void *vb)
+{
+	const struct net_ref	*a = va, *b = vb;
+	int			 r;
+
+	if ((r = addr_cmp(&a->net->prefix, &b->net->prefix)) != 0)
+		return r;
+	return a->net->line < b->net->line ? -1 : (a->net->line >
+	    b->net->line);
+}
+
+/*
+ * No two remote-net prefixes, in one link or in two, may overlap.
+ * Prefixes nest or are disjoint, so after sorting by address (shorter
+ * first on a tie) a prefix overlaps an earlier one exactly when it lies
+ * inside the widest one seen since the last gap: O(n log n).
+ */
+static void
+conf_validate_remote_nets(struct parse *p)
+{
+	struct net_ref		*refs = NULL, *cur, *e, *later, *other;
+	struct link_conf	*lc;
+	char			 a[ADDR_STRLEN], b[ADDR_STRLEN];
+	size_t			 n = 0, i, j;
+
+	for (i = 0; i < p->nlinks; i++) {
+		if (p->links[i]->bad)
+			continue;
+		lc = p->links[i]->lc;
+		for (j = 0; j < lc->remote_nets.n; j++) {
+			refs = xreallocarray(refs, n + 1, sizeof(*refs));
+			refs[n].net = &lc->remote_nets.v[j];
+			refs[n].lc = lc;
+			n++;
+		}
+	}
+	if (n == 0)
+		return;
+	qsort(refs, n, sizeof(*refs), net_ref_cmp);
+	cur = &refs[0];
+	for (i = 1; i < n; i++) {
+		e = &refs[i];
+		if (!addr_contains(&cur->net->prefix, &e->net->prefix)) {
+			cur = e;
+			continue;
+		}
+		if (e->net->line >= cur->net->line) {
+			later = e;
+			other = cur;
+		} else {
+			later = cur;
+			other = e;
+		}
+		addr_format(&later->net->prefix, a, sizeof(a));
+		addr_format(&other->net->prefix, b, sizeof(b));
+		if (later->lc == other->lc)
+			perr(p, later->net->line, "remote-net: %s overlaps "
+			    "remote-net %s (line %d)", a, b, other->net->line);
+		else
+			perr(p, later->net->line, "remote-net: %s overlaps "
+			    "remote-net %s of link %s (line %d)", a, b,
+			    other->lc->name, other->net->line);
+	}
+	free(refs);
+}
+
+static void
+conf_validate(struct parse *p)
+{
+	size_t	i;
+
+	conf_check_scope_paths(p, &p->global);
+	for (i = 0; i < p->nlinks; i++) {
+		if (!p->links[i]->bad)
+			conf_validate_link(p, p->links[i]);
+	}
+	conf_validate_links(p);
+	conf_validate_remote_nets(p);
+}
+
+/* ------------------------------------------------------------ loading */
+
+static struct conf *
+conf_new(void)
+{
+	return xcalloc(1, sizeof(struct conf));
+}
+
+struct conf *
+conf_load_buffer(const char *name, const char *buf, size_t len,
+    char **cause)
+{
+	struct parse	 p;
+	struct conf	*c;
+	size_t		 i;
+
+	memset(&p, 0, sizeof(p));
+	p.file = name;
+	p.conf = conf_new();
+	p.conf->file = xstrdup(name);
+	p.global.lc = link_conf_new();
+	*cause = NULL;
+
+	if (len > CONF_MAX_SIZE)
+		perr(&p, 0, "larger than the %d byte limit, refusing",
+		    CONF_MAX_SIZE);
+	else {
+		conf_parse_buffer(&p, buf, len);
+		if (!p.too_many) {
+			conf_fill_defaults(&p);
+			conf_validate(&p);
+		}
+	}
+
+	c = p.conf;
+	if ((*cause = conf_join_errors(&p)) == NULL && p.nlinks > 0) {
+		c->links = xreallocarray(NULL, p.nlinks, sizeof(*c->links));
+		for (i = 0; i < p.nlinks; i++) {
+			c->links[i] = p.links[i]->lc;
+			p.links[i]->lc = NULL;
+		}
+		c->nlinks = p.nlinks;
+	}
+	if (*cause != NULL) {
+		conf_free(c);
+		c = NULL;
+	}
+
+	for (i = 0; i < p.nerrs; i++)
+		free(p.errs[i].msg);
+	free(p.errs);
+	for (i = 0; i < p.nlinks; i++)
+		scope_free(p.links[i]);
+	free(p.links);
+	link_conf_free(p.global.lc);
+	return c;
+}
+
+struct conf *
+conf_load(const char *path, char **cause)
+{
+	struct stat	 st;
+	struct conf	*c = NULL;
+	char		*buf = NULL;
+	size_t		 len = 0;
+	ssize_t		 n;
+	int		 fd;
+
+	*cause = NULL;
+	/* O_NONBLOCK: a FIFO must not hang us; regular files ignore it. */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd == -1) {
+		xasprintf(cause, "%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	if (fstat(fd, &st) == -1) {
+		xasprintf(cause, "%s: fstat: %s", path, strerror(errno));
+		goto out;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		xasprintf(cause, "%s: not a regular file", path);
+		goto out;
+	}
+	if ((st.st_mode & 022) != 0) {
+		xasprintf(cause, "%s: group or world writable (mode %04o), "
+		    "refusing", path, (unsigned)(st.st_mode & 07777));
+		goto out;
+	}
+	if (st.st_uid != 0 && st.st_uid != geteuid()) {
+		xasprintf(cause, "%s: owned by uid %u, not root, refusing",
+		    path, (unsigned)st.st_uid);
+		goto out;
+	}
+	if (st.st_size > CONF_MAX_SIZE) {
+		xasprintf(cause, "%s: larger than the %d byte limit, refusing",
+		    path, CONF_MAX_SIZE);
+		goto out;
+	}
+	/* Read one byte past the limit in case the file grew. */
+	buf = xmalloc(CONF_MAX_SIZE + 1);
+	for (;;) {
+		n = read(fd, buf + len, CONF_MAX_SIZE + 1 - len);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1) {
+			xasprintf(cause, "%s: read: %s", path, strerror(errno));
+			goto out;
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+		if (len > CONF_MAX_SIZE)
+			break;
+	}
+	c = conf_load_buffer(path, buf, len, cause);
+
+out:
+	free(buf);
+	if (close(fd) == -1 && c != NULL && *cause == NULL) {
+		xasprintf(cause, "%s: close: %s", path, strerror(errno));
+		conf_free(c);
+		c = NULL;
+	}
+	return c;
+}
+
+void
+conf_free(struct conf *c)
+{
+	size_t	i;
+
+	if (c == NULL)
+		return;
+	for (i = 0; i < c->nlinks; i++)
+		link_conf_free(c->links[i]);
+	free(c->links);
+	free(c->file);
+	free(c->control_socket);
+	free(c->control_group);
+	free(c);
+}
+
+const struct link_conf *
+conf_link_find(const struct conf *c, const char *name)
+{
+	size_t	i;
+
+	for (i = 0; i < c->nlinks; i++) {
+		if (strcmp(c->links[i]->name, name) == 0)
+			return c->links[i];
+	}
+	return NULL;
+}
+
+/* ----------------------------------------------------------- printing */
+
+static void
+print_words(FILE *f, const char *name, const struct conf_words *w)
+{
+	size_t	i;
+
+	if (w->n == 0)
+		return;
+	fprintf(f, "\t%s", name);
+	for (i = 0; i < w->n; i++)
+		fprintf(f, " %s", w->v[i]);
+	fputc('\n', f);
+}
+
+static void
+print_nets(FILE *f, const char *name, const struct conf_nets *nets)
+{
+	char	buf[ADDR_STRLEN];
+	size_t	i;
+
+	for (i = 0; i < nets->n; i++)
+		fprintf(f, "\t%s %s\n", name, addr_format(&nets->v[i].prefix,
+		    buf, sizeof(buf)));
+}
+
+static void
+conf_print_link(FILE *f, const struct link_conf *lc)
+{
+	const struct kw		*kw;
+	const struct conf_host	*h;
+	const char		*field;
+	char			 buf[ADDR_STRLEN];
+	size_t			 i, j;
+
+	fprintf(f, "\nlink %s\n", lc->name);
+	for (i = 0; i < K__COUNT; i++) {
+		kw = &kw_table[i];
+		if ((kw->scope & S_LINK) == 0 || kw->type == T_LINK)
+			continue;
+		field = (const char *)lc + kw->off;
+		switch (kw->type) {
+		case T_PATH:
+		case T_NAME:
+		case T_IFNAME:
+			fprintf(f, "\t%s %s\n", kw->name,
+			    *(char *const *)field);
+			break;
+		case T_INT:
+			if (*(const int *)field != -1)
+				fprintf(f, "\t%s %d\n", kw->name,
+				    *(const int *)field);
+			break;
+		case T_BOOL:
+			fprintf(f, "\t%s %s\n", kw->name,
+			    *(const bool *)field ? "yes" : "no");
+			break;
+		case T_HOSTS:
+			for (j = 0; j < lc->hosts.n; j++) {
+				h = &lc->hosts.v[j];
+				if (strchr(h->name, ':') != NULL)
+					fprintf(f, "\thost [%s]:%d\n", h->name,
+					    h->port);
+				else
+					fprintf(f, "\thost %s:%d\n", h->name,
+					    h->port);
+			}
+			break;
+		case T_CMD:
+		case T_OPTS:
+			print_words(f, kw->name,
+			    (const struct conf_words *)field);
+			break;
+		case T_ADDR4:
+			fprintf(f, "\t%s %s\n", kw->name,
+			    addr_ntop((const struct prefix *)field, buf,
+			    sizeof(buf)));
+			break;
+		case T_NETS:
+			print_nets(f, kw->name,
+			    (const struct conf_nets *)field);
+			break;
+		case T_KEEPALIVE:
+			fprintf(f, "\tkeepalive %d %d\n", lc->keepalive.interval,
+			    lc->keepalive.misses);
+			break;
+		case T_BACKOFF:
+			fprintf(f, "\tbackoff %d %d\n", lc->backoff.min,
+			    lc->backoff.cap);
+			break;
+		case T_PROBE:
+			if (lc->probe_url != NULL)
+				fprintf(f, "\tprobe %s %d %d\n", lc->probe_url,
+				    lc->probe_interval, lc->probe_failures);
+			break;
+		case T_LINK:
+			break;
+		}
+	}
+}
+
+void
+conf_print(FILE *f, const struct conf *c)
+{
+	size_t	i;
+
+	fprintf(f, "control-socket %s\n", c->control_socket);
+	fprintf(f, "control-group %s\n", c->control_group);
+	for (i = 0; i < c->nlinks; i++)
+		conf_print_link(f, c->links[i]);
+}

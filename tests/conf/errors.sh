@@ -1,0 +1,157 @@
+#!/bin/sh
+# SPDX-License-Identifier: ISC
+#
+# Table test of malformed configurations: every case must make
+# `vpnd -t -f CASE` exit 2, print nothing on stdout, and print exactly
+# the expected FILE:LINE messages on stderr.
+#
+# Stored cases are tests/conf/cases/NAME.conf with NAME.err beside it;
+# @DIR@ in either stands for a temporary directory holding the files
+# the cases name (made here, because git does not keep file modes).
+# Inputs git cannot hold well (NUL bytes, invalid UTF-8, 10 MB, bad
+# modes, FIFOs) are generated below.
+set -eu
+
+: "${top_srcdir:?run from make check}"
+: "${top_builddir:?run from make check}"
+vpnd="$top_builddir/src/vpnd"
+cases="$top_srcdir/tests/conf/cases"
+
+if [ ! -x "$vpnd" ]; then
+	echo "FAIL: $vpnd not built" >&2
+	exit 99
+fi
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/conf-errors.XXXXXX") || exit 99
+cleanup() {
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 1' HUP INT TERM
+
+# The files the cases refer to, with the modes they need.
+umask 077
+: >"$tmp/id"
+: >"$tmp/known_hosts"
+printf '#!/bin/sh\nexit 0\n' >"$tmp/pppd"
+chmod 0700 "$tmp/pppd"
+: >"$tmp/id-open"
+chmod 0644 "$tmp/id-open"
+: >"$tmp/kh-open"
+chmod 0666 "$tmp/kh-open"
+mkdir "$tmp/run" "$tmp/want"
+
+# ---------------------------------------------------------- stored cases
+count=0
+for conf in "$cases"/*.conf; do
+	name=$(basename "$conf" .conf)
+	if [ ! -f "$cases/$name.err" ]; then
+		echo "FAIL: $name: $cases/$name.err is missing" >&2
+		exit 99
+	fi
+	sed "s|@DIR@|$tmp|g" "$conf" >"$tmp/run/$name.conf"
+	sed "s|@DIR@|$tmp|g" "$cases/$name.err" >"$tmp/want/$name"
+	count=$((count + 1))
+done
+if [ "$count" -lt 40 ]; then
+	echo "FAIL: only $count stored cases in $cases" >&2
+	exit 99
+fi
+
+# ------------------------------------------------------- generated cases
+# want NAME LINE...: the expected stderr of NAME.conf.
+want() {
+	w="$tmp/want/$1"
+	shift
+	: >"$w"
+	for l in "$@"; do
+		printf '%s\n' "$l" >>"$w"
+	done
+}
+
+printf 'port 22\nuser v\000pn\n' >"$tmp/run/nul-byte.conf"
+want nul-byte "nul-byte.conf:2: NUL byte in line"
+
+printf '# caf\351\nport 22\nuser \300\257\n' >"$tmp/run/non-utf8.conf"
+want non-utf8 "non-utf8.conf:1: not valid UTF-8" \
+    "non-utf8.conf:3: not valid UTF-8"
+
+printf '# \355\240\200 is a surrogate\n' >"$tmp/run/utf8-surrogate.conf"
+want utf8-surrogate "utf8-surrogate.conf:1: not valid UTF-8"
+
+printf 'port 22\r\nuser vpn\r\n' >"$tmp/run/crlf.conf"
+want crlf "crlf.conf:1: carriage return in line (DOS line endings?)" \
+    "crlf.conf:2: carriage return in line (DOS line endings?)"
+
+printf 'port 22\nuser\033[2Jvpn\n' >"$tmp/run/control-char.conf"
+want control-char "control-char.conf:2: control character 0x1b in line"
+
+# A comment of 5000 bytes on line 2; line 3 is still read.
+{
+	printf 'port 22\n#'
+	i=0
+	while [ "$i" -lt 50 ]; do
+		printf '%0100d' 0
+		i=$((i + 1))
+	done
+	printf '\nbogus\n'
+} >"$tmp/run/long-line.conf"
+want long-line "long-line.conf:2: line longer than 4096 bytes" \
+    "long-line.conf:3: bogus: unknown keyword"
+
+# 10 MB of comments.
+dd if=/dev/zero bs=1048576 count=10 2>/dev/null | tr '\000' '#' \
+    >"$tmp/run/ten-mb.conf"
+want ten-mb "ten-mb.conf: larger than the 1048576 byte limit, refusing"
+
+printf 'port 22\n' >"$tmp/run/group-writable.conf"
+chmod 0620 "$tmp/run/group-writable.conf"
+want group-writable \
+    "group-writable.conf: group or world writable (mode 0620), refusing"
+
+printf 'port 22\n' >"$tmp/run/world-writable.conf"
+chmod 0666 "$tmp/run/world-writable.conf"
+want world-writable \
+    "world-writable.conf: group or world writable (mode 0666), refusing"
+
+mkdir "$tmp/run/directory.conf"
+want directory "directory.conf: not a regular file"
+
+mkfifo "$tmp/run/fifo.conf"
+want fifo "fifo.conf: not a regular file"
+
+want missing "missing.conf: No such file or directory"
+
+# ------------------------------------------------------------------ run
+cd "$tmp/run"
+failed=0
+total=0
+for w in "$tmp/want"/*; do
+	name=$(basename "$w")
+	total=$((total + 1))
+	rc=0
+	"$vpnd" -t -f "$name.conf" >"$tmp/stdout" 2>"$tmp/stderr" || rc=$?
+	ok=true
+	if [ "$rc" -ne 2 ]; then
+		printf 'FAIL: %s: exit status %s, want 2\n' "$name" "$rc"
+		ok=false
+	fi
+	if [ -s "$tmp/stdout" ]; then
+		printf 'FAIL: %s: unexpected output on stdout:\n' "$name"
+		cat "$tmp/stdout"
+		ok=false
+	fi
+	if ! cmp -s "$w" "$tmp/stderr"; then
+		printf 'FAIL: %s: stderr differs (- want, + got):\n' "$name"
+		diff -u "$w" "$tmp/stderr" | sed '1,2d' || true
+		ok=false
+	fi
+	if $ok; then
+		printf 'ok: %s\n' "$name"
+	else
+		failed=$((failed + 1))
+	fi
+done
+
+printf '%d cases, %d failed\n' "$total" "$failed"
+[ "$failed" -eq 0 ]
