@@ -59,7 +59,7 @@
 struct link_lines {
 	char	buf[LINK_LINE_MAX];
 	size_t	len;
-	char	last[LINK_LINE_MAX];	/* the last complete line */
+	char	first[LINK_LINE_MAX];	/* the first complete line */
 };
 
 /* The remote route command on channel 2. */
@@ -87,7 +87,7 @@ struct link {
 	struct loop_timer	 route_timer;	/* remote route retry */
 
 	struct dial		*dial;
-	const char		*host;		/* the target that answered */
+	char			*host;		/* the target that answered */
 	int			 port;
 	struct sockaddr_storage	 gw_addr;
 	struct prefix		 gw_pin;	/* host route we pinned */
@@ -117,6 +117,8 @@ struct link {
 	bool			 relay_done;
 
 	int			 ifindex;	/* of our ppp interface */
+	bool			 if_addr;	/* it has both addresses */
+	bool			 if_up;		/* and IFF_UP */
 	size_t			 nroutes;	/* remote-nets installed */
 
 	struct ssh_chan		*route_chan;	/* channel 2 */
@@ -229,7 +231,8 @@ link_lines_feed(struct link *l, struct link_lines *ll, const char *who,
 		ll->buf[ll->len] = '\0';
 		if (ll->len > 0) {
 			log_info("link %s: %s: %s", l->lc->name, who, ll->buf);
-			memcpy(ll->last, ll->buf, ll->len + 1);
+			if (ll->first[0] == '\0')
+				memcpy(ll->first, ll->buf, ll->len + 1);
 		}
 		ll->len = 0;
 	}
@@ -279,7 +282,7 @@ link_deadline_fired(void *arg)
 		link_fail(l, LINK_FAIL_REMOTE,
 		    "remote routes not installed after %d s%s%s",
 		    LINK_ROUTES_TIMEOUT / 1000,
-		    l->route_err.last[0] ? ": " : "", l->route_err.last);
+		    l->route_err.first[0] ? ": " : "", l->route_err.first);
 		break;
 	case LINK_UP:
 		link_fail(l, LINK_FAIL_REMOTE, "local pppd closed its pty");
@@ -498,7 +501,7 @@ link_route_start(struct link *l, bool del)
 	l->route_job = ROUTE_RUN;
 	l->route_del = del;
 	l->route_err.len = 0;
-	l->route_err.last[0] = '\0';
+	l->route_err.first[0] = '\0';
 }
 
 static void
@@ -523,8 +526,8 @@ link_route_done(struct link *l, int st)
 		if (st != 0)
 			log_warnx("link %s: removing remote routes: exit "
 			    "status %d%s%s", l->lc->name, st,
-			    l->route_err.last[0] ? ": " : "",
-			    l->route_err.last);
+			    l->route_err.first[0] ? ": " : "",
+			    l->route_err.first);
 		l->remote_routes = false;
 		return;
 	}
@@ -543,8 +546,8 @@ link_route_done(struct link *l, int st)
 		return;
 	}
 	link_fail(l, LINK_FAIL_REMOTE, "remote route command: exit status "
-	    "%d%s%s", st, l->route_err.last[0] ? ": " : "",
-	    l->route_err.last);
+	    "%d%s%s", st, l->route_err.first[0] ? ": " : "",
+	    l->route_err.first);
 }
 
 /* Advance channel 2. */
@@ -622,11 +625,17 @@ link_pppd_exited(pid_t pid, int status, void *arg)
 	(void)pid;
 	l->pppd = -1;
 	loop_timer_cancel(l->loop, &l->kill_timer);
-	if (WIFEXITED(status))
-		link_fail(l, LINK_FAIL_REMOTE, "local pppd exited with "
+	/* Statuses 1-4 are setup errors: pppd's first words say which. */
+	if (WIFEXITED(status) && WEXITSTATUS(status) >= 1 &&
+	    WEXITSTATUS(status) <= 4)
+		link_fail(l, LINK_FAIL_HARD, "local pppd exited with "
 		    "status %d (%s)%s%s", WEXITSTATUS(status),
 		    link_pppd_status(WEXITSTATUS(status)),
-		    l->lerr.last[0] ? ": " : "", l->lerr.last);
+		    l->lerr.first[0] ? ": " : "", l->lerr.first);
+	else if (WIFEXITED(status))
+		link_fail(l, LINK_FAIL_REMOTE, "local pppd exited with "
+		    "status %d (%s)", WEXITSTATUS(status),
+		    link_pppd_status(WEXITSTATUS(status)));
 	else
 		link_fail(l, LINK_FAIL_REMOTE, "local pppd killed by "
 		    "signal %d", WTERMSIG(status));
@@ -832,7 +841,10 @@ link_ppp_up(struct link *l, int ifindex)
 	link_pump(l);
 }
 
-/* An rtnetlink event names our interface with our addresses? */
+/*
+ * pppd sets the addresses (one ioctl at a time) and then brings the
+ * interface up: the link is up once both have been seen, in any order.
+ */
 void
 link_rtnl_event(struct link *l, const struct rtnl_event *ev)
 {
@@ -840,20 +852,39 @@ link_rtnl_event(struct link *l, const struct rtnl_event *ev)
 	unsigned	plen;
 	int		idx;
 
-	if (l->state == LINK_PPP && ev->type == RTNL_ADDR_NEW &&
-	    ev->family == AF_INET && ev->has_peer &&
-	    strcmp(ev->ifname, l->lc->ifname) == 0 &&
-	    memcmp(&ev->local.v4, l->lc->local_ip.addr, 4) == 0 &&
-	    memcmp(&ev->peer.v4, l->lc->remote_ip.addr, 4) == 0) {
-		link_ppp_up(l, ev->ifindex);
-		return;
-	}
-	if (l->state == LINK_PPP && ev->type == RTNL_RESYNC &&
-	    rtnl_addr_get(l->rtnl, l->lc->ifname, &local, &peer, &plen) == 0 &&
-	    memcmp(&local, l->lc->local_ip.addr, 4) == 0 &&
-	    memcmp(&peer, l->lc->remote_ip.addr, 4) == 0 &&
-	    (idx = rtnl_ifindex(l->rtnl, l->lc->ifname)) > 0) {
-		link_ppp_up(l, idx);
+	if (l->state == LINK_PPP) {
+		switch (ev->type) {
+		case RTNL_ADDR_NEW:
+			if (ev->family == AF_INET && ev->has_peer &&
+			    strcmp(ev->ifname, l->lc->ifname) == 0 &&
+			    memcmp(&ev->local.v4, l->lc->local_ip.addr, 4) == 0 &&
+			    memcmp(&ev->peer.v4, l->lc->remote_ip.addr, 4) == 0) {
+				l->if_addr = true;
+				l->ifindex = ev->ifindex;
+			}
+			break;
+		case RTNL_LINK_NEW:
+			if (strcmp(ev->ifname, l->lc->ifname) == 0) {
+				l->if_up = ev->up;
+				l->ifindex = ev->ifindex;
+			}
+			break;
+		case RTNL_RESYNC:
+			/* Events were lost: ask.  Up is then assumed. */
+			if (rtnl_addr_get(l->rtnl, l->lc->ifname, &local,
+			    &peer, &plen) == 0 &&
+			    memcmp(&local, l->lc->local_ip.addr, 4) == 0 &&
+			    memcmp(&peer, l->lc->remote_ip.addr, 4) == 0 &&
+			    (idx = rtnl_ifindex(l->rtnl, l->lc->ifname)) > 0) {
+				l->if_addr = l->if_up = true;
+				l->ifindex = idx;
+			}
+			break;
+		default:
+			break;
+		}
+		if (l->if_addr && l->if_up)
+			link_ppp_up(l, l->ifindex);
 		return;
 	}
 	if ((l->state == LINK_ROUTES || l->state == LINK_UP) &&
@@ -960,8 +991,8 @@ link_channel_pump(struct link *l)
 		} else {
 			link_remote_stderr(l);
 			link_fail(l, LINK_FAIL_REMOTE, "remote pppd: %s%s%s",
-			    cause, l->rerr.last[0] ? ": " : "",
-			    l->rerr.last);
+			    cause, l->rerr.first[0] ? ": " : "",
+			    l->rerr.first);
 		}
 		free(cause);
 	}
@@ -1073,15 +1104,16 @@ link_dialed(int fd, const struct dial_target *t,
 	struct link	*l = arg;
 	char		*err = NULL;
 
-	dial_free(l->dial);
-	l->dial = NULL;
 	if (fd == -1) {
 		link_fail(l, LINK_FAIL_NETWORK, "%s", cause);
 		return;
 	}
-	l->host = t->host;	/* points into the link's config */
+	free(l->host);
+	l->host = xstrdup(t->host);
 	l->port = t->port;
 	l->gw_addr = *addr;
+	dial_free(l->dial);	/* t lives in the dial */
+	l->dial = NULL;
 	if ((l->ssh = ssh_new(fd, &err)) == NULL) {
 		link_fail(l, LINK_FAIL_NETWORK, "ssh: %s", err);
 		free(err);
@@ -1233,12 +1265,15 @@ link_teardown(struct link *l)
 	link_unpin_gateway(l);
 	free(l->remote_cmd);
 	l->remote_cmd = NULL;
+	free(l->host);
+	l->host = NULL;
 	free(l->chan_error);
 	l->chan_error = NULL;
 	l->ifindex = 0;
+	l->if_addr = l->if_up = false;
 	l->remote_routes = false;
 	l->lerr.len = l->rerr.len = l->route_err.len = 0;
-	l->lerr.last[0] = l->rerr.last[0] = l->route_err.last[0] = '\0';
+	l->lerr.first[0] = l->rerr.first[0] = l->route_err.first[0] = '\0';
 }
 
 static void
