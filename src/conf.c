@@ -13,10 +13,10 @@
  */
 #include "config.h"
 
-#include <sys/stat.h>
-#include <netinet/in.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
+#include <netinet/in.h>
 
 #include <errno.h>
 #include <fcntl.h>
