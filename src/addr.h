@@ -19,9 +19,9 @@
 #define ADDR_STRLEN	(INET6_ADDRSTRLEN + 4)
 
 struct prefix {
-	int		family;		/* AF_INET, AF_INET6; AF_UNSPEC: unset */
-	uint8_t		addr[16];	/* network order; IPv4 uses addr[0..3] */
-	unsigned	len;		/* prefix length in bits */
+	int		family;	/* AF_INET, AF_INET6; AF_UNSPEC: unset */
+	uint8_t		addr[16]; /* network order; IPv4 in addr[0..3] */
+	unsigned	len;	/* prefix length in bits */
 };
 
 /* Address width in bits of family: 32, 128, or 0 if unknown. */

@@ -13,10 +13,10 @@
  */
 #include "config.h"
 
-#include <sys/stat.h>
-#include <netinet/in.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
+#include <netinet/in.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -57,6 +57,7 @@
 #define CONF_MAX_NAME		32	/* user and group names */
 
 #define nitems(a)		(sizeof(a) / sizeof((a)[0]))
+#define SUN_LEN_MAX		sizeof(((struct sockaddr_un *)0)->sun_path)
 
 /* Where a keyword may appear. */
 #define S_GLOBAL	0x1	/* before the first link only */
@@ -124,7 +125,7 @@ struct kw {
 	const char	*name;
 	int		 scope;		/* S_* */
 	enum kw_type	 type;
-	size_t		 off;		/* in struct conf (S_GLOBAL) or link_conf */
+	size_t		 off;		/* in conf (S_GLOBAL), else link_conf */
 	void		(*parse)(struct parse *, struct scope *,
 			    const struct kw *, void *, int, char **);
 	int		 min, max;	/* T_INT */
@@ -147,7 +148,7 @@ struct conf_err {
 struct parse {
 	const char	 *file;
 	struct conf	 *conf;
-	struct scope	  global;	/* S_BOTH values written at global scope */
+	struct scope	  global;	/* S_BOTH values set at global scope */
 	struct scope	**links;
 	size_t		  nlinks;
 	struct scope	 *cur;		/* NULL: global scope */
@@ -765,19 +766,15 @@ kw_parse_link(struct parse *p, struct scope *unused, const struct kw *kw,
 	s->lc->file = xstrdup(p->file);
 	s->lc->line = p->line;
 	p->cur = s;
-
-	if (p->nlinks >= CONF_MAX_LINKS) {
-		perr(p, p->line, "link: more than %d links", CONF_MAX_LINKS);
-		/* Keep parsing into a scope nobody will keep. */
-		s->bad = true;
-		p->links = xreallocarray(p->links, p->nlinks + 1,
-		    sizeof(*p->links));
-		p->links[p->nlinks++] = s;
-		return;
-	}
 	p->links = xreallocarray(p->links, p->nlinks + 1, sizeof(*p->links));
 	p->links[p->nlinks++] = s;
 
+	/* A bad scope still takes its lines but is never checked or kept. */
+	if (p->nlinks > CONF_MAX_LINKS) {
+		perr(p, p->line, "link: more than %d links", CONF_MAX_LINKS);
+		s->bad = true;
+		return;
+	}
 	if (argc != 2) {
 		perr(p, p->line, "link: expects one NAME");
 		s->bad = true;
@@ -809,7 +806,7 @@ kw_parse_hosts(struct parse *p, struct scope *s, const struct kw *kw,
 	struct prefix		 q;
 	char			*name, *colon;
 	char			 buf[INET6_ADDRSTRLEN];
-	const char		*port, *close;
+	const char		*port, *rb;
 	int			 i, portnum;
 
 	for (i = 1; i < argc; i++) {
@@ -823,15 +820,15 @@ kw_parse_hosts(struct parse *p, struct scope *s, const struct kw *kw,
 		q.family = AF_UNSPEC;
 		if (argv[i][0] == '[') {
 			/* [IPV6] or [IPV6]:PORT */
-			if ((close = strchr(argv[i], ']')) == NULL)
+			if ((rb = strchr(argv[i], ']')) == NULL)
 				goto bad;
 			name = xstrndup(argv[i] + 1,
-			    (size_t)(close - argv[i] - 1));
+			    (size_t)(rb - argv[i] - 1));
 			if (addr_parse(name, AF_INET6, &q) == -1)
 				goto bad;
-			if (close[1] == ':' && close[2] != '\0')
-				port = close + 2;
-			else if (close[1] != '\0')
+			if (rb[1] == ':' && rb[2] != '\0')
+				port = rb + 2;
+			else if (rb[1] != '\0')
 				goto bad;
 		} else {
 			name = xstrdup(argv[i]);
@@ -986,11 +983,10 @@ kw_parse(struct parse *p, struct scope *s, const struct kw *kw, void *field,
 			    kw->name, CONF_MAX_PATH);
 			return;
 		}
-		if ((kw->flags & P_SOCKET) &&
-		    strlen(argv[1]) >= sizeof(((struct sockaddr_un *)0)->sun_path)) {
+		if ((kw->flags & P_SOCKET) && strlen(argv[1]) >= SUN_LEN_MAX) {
 			perr(p, p->line, "%s: %s is too long for a socket "
 			    "path (over %zu bytes)", kw->name, argv[1],
-			    sizeof(((struct sockaddr_un *)0)->sun_path) - 1);
+			    SUN_LEN_MAX - 1);
 			return;
 		}
 		*(char **)field = xstrdup(argv[1]);
@@ -1860,8 +1856,8 @@ conf_print_link(FILE *f, const struct link_conf *lc)
 			    (const struct conf_nets *)field);
 			break;
 		case T_KEEPALIVE:
-			fprintf(f, "\tkeepalive %d %d\n", lc->keepalive.interval,
-			    lc->keepalive.misses);
+			fprintf(f, "\tkeepalive %d %d\n",
+			    lc->keepalive.interval, lc->keepalive.misses);
 			break;
 		case T_BACKOFF:
 			fprintf(f, "\tbackoff %d %d\n", lc->backoff.min,

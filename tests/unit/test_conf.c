@@ -76,7 +76,9 @@ static char *
 subst(const char *text)
 {
 	static const char	*keys[] = { "@ID@", "@KH@", "@PPPD@", "@DIR@" };
-	const char		*vals[] = { id_path, kh_path, pppd_path, tmpdir };
+	const char		*vals[] = {
+		id_path, kh_path, pppd_path, tmpdir
+	};
 	char			*out = xstrdup(""), *tmp;
 	const char		*s = text;
 	size_t			 k;
