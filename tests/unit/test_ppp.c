@@ -856,8 +856,12 @@ static void
 list_add(char *list, size_t size, const char *word)
 {
 	size_t	len = strlen(list);
+	int	n;
 
-	snprintf(list + len, size - len, "%s%s", len == 0 ? "" : ",", word);
+	n = snprintf(list + len, size - len, "%s%s", len == 0 ? "" : ",",
+	    word);
+	if (n < 0 || (size_t)n >= size - len)
+		list[len] = '\0';	/* no room: leave the list as it was */
 }
 
 static int
