@@ -129,6 +129,7 @@ struct link {
 	struct link_lines	 route_err;
 
 	bool			 stop_begun;
+	bool			 term_sent;	/* SIGTERM sent to pppd */
 };
 
 static void	link_set_state(struct link *, enum link_state);
@@ -1139,6 +1140,7 @@ link_start(struct link *l)
 	l->reason = NULL;
 	l->fclass = LINK_FAIL_NONE;
 	l->stop_begun = false;
+	l->term_sent = false;
 	t = xcalloc(n ? n : 1, sizeof(*t));
 	for (i = 0; i < n; i++) {
 		t[i].host = l->lc->hosts.v[i].name;
@@ -1182,21 +1184,25 @@ link_stop_progress(struct link *l)
 			l->remote_routes = true;
 		}
 		l->route_job = ROUTE_IDLE;
-		if (l->remote_routes && !l->ssh_dead && l->ssh != NULL)
+		if (l->remote_routes && !l->ssh_dead && l->ssh != NULL) {
 			link_route_start(l, true);
-		if (l->pppd != -1) {
-			(void)kill(l->pppd, SIGTERM);
-			loop_timer_set(l->loop, &l->kill_timer,
-			    LINK_TERM_TIMEOUT);
-		}
-		/* The rest happens as the loop reports progress. */
-		if (l->route_chan != NULL || l->pppd != -1) {
 			link_pump(l);
 			return;
 		}
 	}
-	if (l->pppd != -1 || (l->route_chan != NULL && !l->ssh_dead))
+	/* The far end's routes go first, while its interface exists. */
+	if (l->route_chan != NULL && !l->ssh_dead)
 		return;
+	if (l->pppd != -1) {
+		if (!l->term_sent) {
+			l->term_sent = true;
+			(void)kill(l->pppd, SIGTERM);
+			loop_timer_set(l->loop, &l->kill_timer,
+			    LINK_TERM_TIMEOUT);
+			link_pump(l);
+		}
+		return;
+	}
 	if (l->chan != NULL && l->chan_started && !l->ssh_dead &&
 	    !l->chan_closed) {
 		r = ssh_chan_close(l->chan, &cause);

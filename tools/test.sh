@@ -8,19 +8,19 @@
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
-sh tools/deps.sh
-
 jobs=$(nproc 2>/dev/null || echo 2)
 t0=$(date +%s)
-autoreconf -fi
-mkdir -p build
+sh tools/build.sh
 cd build
-../configure --enable-debug CFLAGS="-O2 -g -Werror" >configure.out ||
-    { cat configure.out; exit 1; }
-make -j"$jobs"
 status=0
 make -j"$jobs" check || status=$?
 printf '\n%s\n' "---- summary (build/test-suite.log) ----"
+for tier in unit conf man integration e2e; do
+	set -- tests/"$tier"/*.trs
+	[ -f "$1" ] || continue
+	printf '%-12s %s\n' "$tier" "$(sed -n 's/^:test-result: //p' "$@" |
+	    sort | uniq -c | awk '{printf "%s %s  ", $2, $1}')"
+done
 sed -n '/^# TOTAL/,/^# ERROR/p' test-suite.log
 printf 'wall time: %ss\n' "$(($(date +%s) - t0))"
 if [ "$status" -ne 0 ]; then
