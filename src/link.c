@@ -33,6 +33,7 @@
 #include <unistd.h>
 
 #include "addr.h"
+#include "backoff.h"
 #include "conf.h"
 #include "dial.h"
 #include "link.h"
@@ -40,6 +41,7 @@
 #include "loop.h"
 #include "netlink.h"
 #include "ppp.h"
+#include "quote.h"
 #include "relay.h"
 #include "ssh.h"
 #include "xmalloc.h"
@@ -54,6 +56,7 @@
 #define LINK_ROUTE_RETRY	300	/* ms between them */
 #define LINK_RELAY_BUF		(256 * 1024)
 #define LINK_LINE_MAX		512	/* longest stderr line logged */
+#define LINK_HOLD		60000	/* up this long: backoff starts over */
 
 /* A line-splitting buffer for a child's or the remote's stderr. */
 struct link_lines {
@@ -78,8 +81,19 @@ struct link {
 	void			*cbarg;
 
 	enum link_state		 state;
+	time_t			 since;		/* wall clock, entered state */
 	enum link_fail_class	 fclass;
 	char			*reason;
+	bool			 want_up;	/* re-dial after a failure */
+	bool			 restart;	/* dial again once down */
+	unsigned		 attempt;	/* failures since the last hold */
+	unsigned		 redials;	/* dials after the first */
+	uint64_t		 up_at;		/* loop ms it came up; 0 */
+	uint64_t		 dial_at;	/* loop ms of the next dial */
+	struct loop_timer	 redial;
+	bool			 fast;		/* network change: no wait */
+	uint64_t		 bytes_out;	/* relayed, earlier sessions */
+	uint64_t		 bytes_in;
 
 	struct loop_timer	 deadline;	/* bounds the current state */
 	struct loop_timer	 kill_timer;	/* SIGTERM -> SIGKILL */
@@ -150,6 +164,7 @@ static const char *const link_state_names[] = {
 	[LINK_ROUTES] = "routes",
 	[LINK_UP] = "up",
 	[LINK_STOPPING] = "stopping",
+	[LINK_BACKOFF] = "backoff",
 };
 
 const char *
@@ -247,6 +262,9 @@ link_set_state(struct link *l, enum link_state s)
 	if (old == s)
 		return;
 	l->state = s;
+	l->since = time(NULL);
+	if (s == LINK_UP)
+		l->up_at = loop_now(l->loop);
 	if (s == LINK_DOWN && l->reason != NULL)
 		log_info("link %s: %s -> down: %s", l->lc->name,
 		    link_state_name(old), l->reason);
@@ -798,6 +816,56 @@ link_ppp_local(struct link *l)
 	return 0;
 }
 
+/*
+ * Channel 1's command: first end a stale remote pppd of this link (a
+ * session that died without the far end noticing leaves it holding the
+ * interface name; pppd's linkname pid file says which process it is,
+ * and /proc says whether it is still a pppd), then exec the new one.
+ * kill runs with the words that precede the pppd path in
+ * remote-command (e.g. "sudo -n").  vpn-peer cleans up by itself.
+ */
+static char *
+link_remote_command(struct link *l)
+{
+	const struct conf_words	*rc = &l->lc->remote_command;
+	char			*ppp, *priv = NULL, *pidf, *ifp, *cmd, *tmp;
+	size_t			 i;
+
+	ppp = ppp_remote_command(&l->pp);
+	if (l->lc->vpn_peer)
+		return ppp;
+	for (i = 0; i + 1 < rc->n; i++) {
+		char	*q = sh_quote(rc->v[i]);
+
+		if (priv == NULL)
+			priv = q;
+		else {
+			xasprintf(&tmp, "%s %s", priv, q);
+			free(priv);
+			free(q);
+			priv = tmp;
+		}
+	}
+	xasprintf(&tmp, "/run/ppp-%s.pid", l->pp.linkname);
+	pidf = sh_quote(tmp);
+	free(tmp);
+	xasprintf(&tmp, "/sys/class/net/%s", l->pp.remote_ifname);
+	ifp = sh_quote(tmp);
+	free(tmp);
+	xasprintf(&cmd,
+	    "f=%s; if [ -r \"$f\" ]; then p=$(head -n 1 \"$f\"); "
+	    "if [ \"$(cat /proc/$p/comm 2>/dev/null)\" = pppd ]; then "
+	    "echo \"ending stale pppd $p\" >&2; %s%skill -TERM \"$p\"; "
+	    "n=0; while { [ -d /proc/$p ] || [ -e %s ]; } && "
+	    "[ $n -lt 30 ]; do sleep 0.1; n=$((n+1)); done; fi; fi; "
+	    "exec %s", pidf, priv ? priv : "", priv ? " " : "", ifp, ppp);
+	free(priv);
+	free(pidf);
+	free(ifp);
+	free(ppp);
+	return cmd;
+}
+
 /* Authenticated: pin the gateway route and open channel 1. */
 static void
 link_ppp_begin(struct link *l)
@@ -812,7 +880,7 @@ link_ppp_begin(struct link *l)
 	}
 	link_pin_gateway(l);
 	free(l->remote_cmd);
-	l->remote_cmd = ppp_remote_command(&l->pp);
+	l->remote_cmd = link_remote_command(l);
 	log_debug("link %s: remote: %s", l->lc->name, l->remote_cmd);
 	l->chan = ssh_chan_new(l->ssh, l->remote_cmd);
 	link_set_state(l, LINK_PPP);
@@ -1128,17 +1196,14 @@ link_dialed(int fd, const struct dial_target *t,
 	link_pump(l);
 }
 
-void
-link_start(struct link *l)
+/* Dial now, from DOWN or BACKOFF. */
+static void
+link_dial(struct link *l)
 {
 	struct dial_target	*t;
 	size_t			 i, n = l->lc->hosts.n;
 
-	if (l->state != LINK_DOWN)
-		return;
-	free(l->reason);
-	l->reason = NULL;
-	l->fclass = LINK_FAIL_NONE;
+	loop_timer_cancel(l->loop, &l->redial);
 	l->stop_begun = false;
 	l->term_sent = false;
 	t = xcalloc(n ? n : 1, sizeof(*t));
@@ -1151,6 +1216,171 @@ link_start(struct link *l)
 	l->dial = dial_start(l->loop, t, n, l->lc->connect_timeout * 1000,
 	    link_dialed, l);
 	free(t);
+}
+
+static void
+link_redial_fired(void *arg)
+{
+	struct link	*l = arg;
+
+	if (l->state != LINK_BACKOFF)
+		return;
+	l->redials++;
+	link_dial(l);
+}
+
+/*
+ * Down after a failure: wait before the next dial.  The wait grows with
+ * each failure in a row (full jitter between backoff MIN and the
+ * growing ceiling, at most CAP), starts over once the link has stayed
+ * up for LINK_HOLD, and is CAP after a hard failure (host key, auth,
+ * refused command): those need an admin, not a retry storm.
+ */
+static void
+link_backoff(struct link *l, uint64_t delay)
+{
+	const struct link_conf	*lc = l->lc;
+	uint64_t		 min = (uint64_t)lc->backoff.min * 1000;
+	uint64_t		 cap = (uint64_t)lc->backoff.cap * 1000;
+
+	if (delay == UINT64_MAX) {
+		if (l->up_at != 0 && loop_now(l->loop) - l->up_at >= LINK_HOLD)
+			l->attempt = 0;
+		if (l->fclass == LINK_FAIL_HARD)
+			delay = cap;
+		else
+			delay = backoff_delay(min, cap, l->attempt,
+			    arc4random());
+		l->attempt++;
+	}
+	l->up_at = 0;
+	l->dial_at = loop_now(l->loop) + delay;
+	link_set_state(l, LINK_BACKOFF);
+	log_info("link %s: re-dial in %.1f s (failure %u in a row%s)",
+	    lc->name, (double)delay / 1000, l->attempt,
+	    l->fclass == LINK_FAIL_HARD ? ", needs attention" : "");
+	loop_timer_set(l->loop, &l->redial, delay);
+}
+
+void
+link_start(struct link *l)
+{
+	l->want_up = true;
+	switch (l->state) {
+	case LINK_DOWN:
+		free(l->reason);
+		l->reason = NULL;
+		l->fclass = LINK_FAIL_NONE;
+		link_dial(l);
+		break;
+	case LINK_BACKOFF:
+		link_dial(l);
+		break;
+	case LINK_STOPPING:
+		l->restart = true;
+		break;
+	default:
+		break;
+	}
+}
+
+void
+link_restart(struct link *l, const char *reason)
+{
+	if (l->state == LINK_DOWN || l->state == LINK_BACKOFF) {
+		link_start(l);
+		return;
+	}
+	l->want_up = true;
+	l->restart = true;
+	if (l->state != LINK_STOPPING) {
+		log_info("link %s: restarting: %s", l->lc->name, reason);
+		free(l->reason);
+		l->reason = xstrdup(reason);
+		l->fclass = LINK_FAIL_NONE;
+		link_set_state(l, LINK_STOPPING);
+		link_stop_progress(l);
+	}
+}
+
+void
+link_network_changed(struct link *l)
+{
+	struct sockaddr_storage	 ss;
+	struct rtnl_route	 rt;
+	socklen_t		 len = sizeof(ss);
+	const void		*dst, *src;
+	size_t			 alen;
+	int			 r;
+
+	if (l->state == LINK_BACKOFF && l->fclass != LINK_FAIL_HARD) {
+		log_info("link %s: network changed, dialing now",
+		    l->lc->name);
+		l->redials++;
+		link_dial(l);
+		return;
+	}
+	if (l->state != LINK_UP || l->ssh == NULL || l->ssh_dead)
+		return;
+	/* Does the path to the gateway still leave from our address? */
+	if (getsockname(l->sshfd, (struct sockaddr *)&ss, &len) == -1)
+		return;
+	if (ss.ss_family == AF_INET) {
+		dst = &((struct sockaddr_in *)(void *)&l->gw_addr)->sin_addr;
+		src = &((struct sockaddr_in *)(void *)&ss)->sin_addr;
+		alen = 4;
+	} else {
+		dst = &((struct sockaddr_in6 *)(void *)&l->gw_addr)->sin6_addr;
+		src = &((struct sockaddr_in6 *)(void *)&ss)->sin6_addr;
+		alen = 16;
+	}
+	r = rtnl_route_get(l->rtnl, ss.ss_family, dst, &rt);
+	if (r < 0) {
+		l->fast = true;
+		link_fail(l, LINK_FAIL_NETWORK, "network changed: no route "
+		    "to %s any more: %s", l->host, strerror(-r));
+		return;
+	}
+	if (rt.has_prefsrc && memcmp(&rt.prefsrc, src, alen) != 0) {
+		l->fast = true;
+		link_fail(l, LINK_FAIL_NETWORK, "network changed: the path "
+		    "to %s no longer leaves from our address", l->host);
+		return;
+	}
+	log_debug("link %s: network changed, path to %s unchanged",
+	    l->lc->name, l->host);
+}
+
+void
+link_info(const struct link *l, struct link_info *info)
+{
+	uint64_t	now = loop_now(l->loop);
+
+	memset(info, 0, sizeof(*info));
+	info->name = l->lc->name;
+	info->ifname = l->lc->ifname;
+	info->state = l->state;
+	info->since = l->since;
+	info->reason = l->reason;
+	info->fclass = l->fclass;
+	info->needs_attention = l->fclass == LINK_FAIL_HARD;
+	info->wanted = l->want_up;
+	info->redials = l->redials;
+	info->next_dial = -1;
+	if (l->state == LINK_BACKOFF)
+		info->next_dial = l->dial_at > now ?
+		    (int)((l->dial_at - now + 999) / 1000) : 0;
+	info->host = l->host;
+	info->port = l->port;
+	info->bytes_out = l->bytes_out;
+	info->bytes_in = l->bytes_in;
+	if (l->relay != NULL) {
+		uint64_t	out, in;
+
+		relay_bytes(l->relay, &out, &in);
+		info->bytes_out += out;
+		info->bytes_in += in;
+	}
 }
 
 /* ----------------------------------------------------------- teardown */
@@ -1235,6 +1465,13 @@ link_teardown(struct link *l)
 	dial_free(l->dial);
 	l->dial = NULL;
 	link_routes_local_del(l);
+	if (l->relay != NULL) {
+		uint64_t	out, in;
+
+		relay_bytes(l->relay, &out, &in);
+		l->bytes_out += out;
+		l->bytes_in += in;
+	}
 	relay_free(l->relay);
 	l->relay = NULL;
 	l->relay_done = false;
@@ -1282,16 +1519,34 @@ link_teardown(struct link *l)
 	l->lerr.first[0] = l->rerr.first[0] = l->route_err.first[0] = '\0';
 }
 
+/* Everything is released: dial again, wait to, or stay down. */
 static void
 link_finish(struct link *l)
 {
 	link_teardown(l);
-	link_set_state(l, LINK_DOWN);
+	if (l->restart) {
+		l->restart = false;
+		l->attempt = 0;
+		link_set_state(l, LINK_DOWN);
+		link_dial(l);
+	} else if (l->want_up && l->fclass != LINK_FAIL_NONE)
+		link_backoff(l, l->fast && l->fclass != LINK_FAIL_HARD ?
+		    0 : UINT64_MAX);
+	else
+		link_set_state(l, LINK_DOWN);
+	l->fast = false;
 }
 
 void
 link_stop(struct link *l, const char *reason)
 {
+	l->want_up = false;
+	l->restart = false;
+	if (l->state == LINK_BACKOFF) {
+		loop_timer_cancel(l->loop, &l->redial);
+		link_set_state(l, LINK_DOWN);
+		return;
+	}
 	if (l->state == LINK_DOWN || l->state == LINK_STOPPING)
 		return;
 	log_info("link %s: stopping: %s", l->lc->name, reason);
@@ -1323,6 +1578,8 @@ link_new(struct loop *loop, struct rtnl *rtnl, const struct link_conf *lc,
 	loop_timer_init(&l->kill_timer, link_pppd_kill, l);
 	loop_timer_init(&l->keepalive, link_keepalive_fired, l);
 	loop_timer_init(&l->route_timer, link_route_retry, l);
+	loop_timer_init(&l->redial, link_redial_fired, l);
+	l->since = time(NULL);
 	return l;
 }
 
@@ -1332,6 +1589,7 @@ link_free(struct link *l)
 	if (l == NULL)
 		return;
 	link_teardown(l);
+	loop_timer_cancel(l->loop, &l->redial);
 	free(l->reason);
 	free(l);
 }

@@ -13,6 +13,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <time.h>
 
 struct link;
 struct link_conf;
@@ -29,6 +30,7 @@ enum link_state {
 	LINK_ROUTES,		/* installing routes at both ends */
 	LINK_UP,
 	LINK_STOPPING,		/* tearing down both ends */
+	LINK_BACKOFF,		/* down, waiting to re-dial */
 };
 
 /* What a failure means for the next attempt. */
@@ -37,6 +39,24 @@ enum link_fail_class {
 	LINK_FAIL_NETWORK,	/* re-dial */
 	LINK_FAIL_REMOTE,	/* re-dial */
 	LINK_FAIL_HARD,		/* host key, auth, refused: needs attention */
+};
+
+/* What `vpnctl status` shows of a link. */
+struct link_info {
+	const char		*name;
+	const char		*ifname;
+	enum link_state		 state;
+	time_t			 since;		/* wall clock, entered state */
+	const char		*reason;	/* last failure or stop; NULL */
+	enum link_fail_class	 fclass;	/* of that failure */
+	bool			 needs_attention; /* hard failure */
+	bool			 wanted;	/* should be up (re-dials) */
+	unsigned		 redials;	/* attempts after the first */
+	int			 next_dial;	/* seconds to the next; -1 */
+	const char		*host;		/* gateway in use, or NULL */
+	int			 port;
+	uint64_t		 bytes_out;	/* through the relay, to peer */
+	uint64_t		 bytes_in;
 };
 
 /* Told whenever the link changes state. */
@@ -52,16 +72,28 @@ struct link	*link_new(struct loop *, struct rtnl *,
 /* Tear down whatever runs, at once (no waiting), and free; NULL no-op. */
 void		 link_free(struct link *);
 
-/* Dial: DOWN -> CONNECTING.  No-op in any other state. */
+/*
+ * Want the link up: dial now if it is down (a pending re-dial is
+ * brought forward), and re-dial after every failure from now on.
+ */
 void		 link_start(struct link *);
 /*
- * Take the link down cleanly (both ends); it reaches DOWN later, told
- * through the state callback.  No-op when already down or stopping.
+ * Want the link down: take it down cleanly (both ends) and do not
+ * re-dial; it reaches DOWN later, told through the state callback.
  */
 void		 link_stop(struct link *, const char *reason);
+/* Take the link down cleanly, then dial again at once. */
+void		 link_restart(struct link *, const char *reason);
+/* Fill *info; its strings live until the link changes state. */
+void		 link_info(const struct link *, struct link_info *);
 
 /* Every rtnetlink event, for the link to pick out its interface. */
 void		 link_rtnl_event(struct link *, const struct rtnl_event *);
+/*
+ * The network changed (default route, local addresses): a link in
+ * backoff dials at once, a link that is up checks its path at once.
+ */
+void		 link_network_changed(struct link *);
 
 const char	*link_name(const struct link *);
 enum link_state	 link_state(const struct link *);

@@ -36,6 +36,7 @@ struct vpnd {
 	size_t		 nlinks;
 	bool		 exiting;
 	struct loop_timer settle;	/* vpnd_settle(), from the loop */
+	struct loop_timer netchange;	/* debounces network changes */
 };
 
 static void	usage(void) __attribute__((noreturn));
@@ -112,14 +113,62 @@ vpnd_link_changed(struct link *l, enum link_state old, void *arg)
 		loop_timer_set(d->loop, &d->settle, 0);
 }
 
+/* Is ifname one of our links' ppp interfaces? */
+static bool
+vpnd_is_link_if(struct vpnd *d, const char *ifname)
+{
+	size_t	i;
+
+	for (i = 0; i < d->conf->nlinks; i++)
+		if (strcmp(d->conf->links[i]->ifname, ifname) == 0)
+			return true;
+	return false;
+}
+
 static void
-vpnd_rtnl_event(const struct rtnl_event *ev, void *arg)
+vpnd_netchange_fired(void *arg)
 {
 	struct vpnd	*d = arg;
 	size_t		 i;
 
 	for (i = 0; i < d->nlinks; i++)
+		link_network_changed(d->links[i]);
+}
+
+static void
+vpnd_rtnl_event(const struct rtnl_event *ev, void *arg)
+{
+	struct vpnd	*d = arg;
+	bool		 changed = false;
+	size_t		 i;
+
+	for (i = 0; i < d->nlinks; i++)
 		link_rtnl_event(d->links[i], ev);
+
+	/*
+	 * The laptop moved from cable to Wi-Fi: the default route or a
+	 * local address changed (not ours: our routes carry our protocol,
+	 * our interfaces are the links').  A burst of such events makes
+	 * one check, 200 ms after the last.
+	 */
+	switch (ev->type) {
+	case RTNL_ROUTE_NEW:
+	case RTNL_ROUTE_DEL:
+		changed = ev->is_default && ev->protocol != RTPROT_PPPSSH;
+		break;
+	case RTNL_ADDR_NEW:
+	case RTNL_ADDR_DEL:
+		changed = ev->ifname[0] != '\0' &&
+		    !vpnd_is_link_if(d, ev->ifname);
+		break;
+	case RTNL_RESYNC:
+		changed = true;
+		break;
+	default:
+		break;
+	}
+	if (changed && !d->exiting)
+		loop_timer_set(d->loop, &d->netchange, 200);
 }
 
 static void
@@ -254,6 +303,7 @@ main(int argc, char **argv)
 		fatalx("%s", cause);
 	d.loop = loop_new();
 	loop_timer_init(&d.settle, vpnd_settle_fired, &d);
+	loop_timer_init(&d.netchange, vpnd_netchange_fired, &d);
 	loop_signal(d.loop, SIGTERM, vpnd_on_term, &d);
 	loop_signal(d.loop, SIGINT, vpnd_on_term, &d);
 	loop_signal(d.loop, SIGHUP, vpnd_on_hup, &d);
@@ -271,6 +321,7 @@ main(int argc, char **argv)
 
 	log_info("exiting");
 	loop_timer_cancel(d.loop, &d.settle);
+	loop_timer_cancel(d.loop, &d.netchange);
 	vpnd_links_free(&d);
 	rtnl_close(d.rtnl);
 	loop_free(d.loop);
