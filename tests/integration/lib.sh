@@ -20,7 +20,7 @@
 #	itest_keys		$IT_KEY, $IT_HOSTKEY, $IT_DIR/authorized_keys
 #	itest_sshd_start [LINE...]	sshd in $IT_GW, waits until it answers
 #	itest_sshd_stop		stops the listener (by PID), waits for it
-#	itest_sshd_kill_sessions	kills sshd's session children
+#	itest_sshd_kill_sessions	kills sshd's sessions and their commands
 #	itest_known_hosts FILE	known_hosts line for the current host key
 #	itest_hostkey_rotate	new host key, sshd restarted with it
 #	itest_in_cli CMD...	CMD in $IT_CLI
@@ -584,13 +584,23 @@ itest_sshd_stop()
 	IT_SSHD_PID=
 }
 
-# itest_sshd_kill_sessions: kill the session processes of the running sshd
-# (its children), which drops every open SSH connection.
+# itest_sshd_kill_sessions: kill every descendant of the running sshd (the
+# per-connection sshd processes and the commands they run), which drops every
+# open SSH connection; the listener keeps accepting new ones.
 itest_sshd_kill_sessions()
 {
 	[ -n "$IT_SSHD_PID" ] ||
 	    itest_error "itest_sshd_kill_sessions: sshd not running"
-	it_kids=$(pgrep -P "$IT_SSHD_PID") || return 0
+	# Descendants by PPID, from /proc (no procps needed).
+	it_kids=$(cat /proc/[0-9]*/stat 2>/dev/null | awk -v root="$IT_SSHD_PID" '
+	    { pid = $1; sub(/.*\) /, ""); ppid[pid] = $2 }
+	    END {
+		for (p in ppid) {
+			for (q = ppid[p]; q != "" && q > 1; q = ppid[q])
+				if (q == root) { print p; break }
+		}
+	    }')
+	[ -n "$it_kids" ] || return 0
 	# shellcheck disable=SC2086
 	itest__kill $it_kids
 }
