@@ -14,6 +14,36 @@
 #	itest_known_hosts "$IT_DIR/known_hosts"
 #	out=$(itest_ssh 'ip -o -4 addr show')
 #
+# Functions (details above each one):
+#	itest_init NAME		root, tools, $IT_DIR, HOME, cleanup trap; else 77
+#	itest_topology		$IT_CLI and $IT_GW joined by veth, lo up, ping
+#	itest_keys		$IT_KEY, $IT_HOSTKEY, $IT_DIR/authorized_keys
+#	itest_sshd_start [LINE...]	sshd in $IT_GW, waits until it answers
+#	itest_sshd_stop		stops the listener (by PID), waits for it
+#	itest_sshd_kill_sessions	kills sshd's sessions and their commands
+#	itest_known_hosts FILE	known_hosts line for the current host key
+#	itest_hostkey_rotate	new host key, sshd restarted with it
+#	itest_in_cli CMD...	CMD in $IT_CLI
+#	itest_in_gw CMD...	CMD in $IT_GW
+#	itest_spawn NS LOG CMD...	CMD in NS in the background, $IT_PID, tracked
+#	itest_track PID		kill PID at the end
+#	itest_ssh CMD...	ssh to the gateway with $IT_KEY, $IT_KNOWN_HOSTS
+#	itest_ssh_custom KEY KNOWN_HOSTS [OPT...] -- CMD...	same, other key/hosts
+#	itest_step "words"	record and print the current step
+#	itest_log FILE		dump FILE too on failure
+#	itest_dump_logs		print the logs now
+#	itest_fail "why"	FAIL: step: why, logs, exit 1
+#	itest_error "why"	harness error: logs, exit 99
+#	itest_skip "why"	reason on stderr, exit 77
+#	itest_cleanup		the EXIT trap (never call it directly)
+#
+# Variables: IT_DIR IT_NAME IT_CLI IT_GW IT_CLI_IF IT_GW_IF IT_CLI_ADDR
+# IT_GW_ADDR IT_CLI_IP IT_GW_IP IT_SSH_PORT IT_USER IT_KEY IT_HOSTKEY
+# IT_KNOWN_HOSTS IT_SSHD_PID IT_SSHD_CONFIG IT_PID IT_SSH_TIMEOUT.  The
+# library's own variables are IT_* and it_*: do not use those names in a
+# test.  HOME is $IT_DIR/home; the logs of $IT_DIR/*.log are dumped on
+# failure.
+#
 # Everything a run creates carries a tag unique to the run (the shell's PID and
 # the random part of its temporary directory), so tests run in parallel under
 # `make -j`.  Addresses and the port repeat from run to run: every run has its
@@ -38,7 +68,7 @@
 #   sshd does not treat it as locked).
 # - sshd's privilege separation directory /run/sshd is compiled in.  It is
 #   created when missing, with a marker file inside saying a test made it.
-#   Every test holds a shared flock(2) on it (on fd 9) while it runs; the last
+#   A test holds a shared flock(2) on it (fd 9) from its first sshd to its end; the last
 #   test out removes it, and only if the marker is there, so a directory that
 #   existed before is never removed and a parallel test never loses it.
 #   fd 9 is therefore reserved by this library.
@@ -166,9 +196,9 @@ itest_init()
 
 	[ "$(id -u)" -eq 0 ] ||
 	    itest_skip "needs root (network namespaces, sshd); uid is $(id -u)"
-	for it_c in ip ssh ssh-keygen ssh-keyscan flock timeout; do
+	for it_c in ip ssh ssh-keygen ssh-keyscan flock timeout ping; do
 		command -v "$it_c" >/dev/null 2>&1 ||
-		    itest_skip "$it_c not found (install iproute2/openssh-client/util-linux/coreutils)"
+		    itest_skip "$it_c not found (install iproute2 openssh-client util-linux coreutils iputils-ping)"
 	done
 	[ -x "$IT_SSHD" ] ||
 	    itest_skip "$IT_SSHD not found (install openssh-server)"
@@ -554,13 +584,23 @@ itest_sshd_stop()
 	IT_SSHD_PID=
 }
 
-# itest_sshd_kill_sessions: kill the session processes of the running sshd
-# (its children), which drops every open SSH connection.
+# itest_sshd_kill_sessions: kill every descendant of the running sshd (the
+# per-connection sshd processes and the commands they run), which drops every
+# open SSH connection; the listener keeps accepting new ones.
 itest_sshd_kill_sessions()
 {
 	[ -n "$IT_SSHD_PID" ] ||
 	    itest_error "itest_sshd_kill_sessions: sshd not running"
-	it_kids=$(pgrep -P "$IT_SSHD_PID") || return 0
+	# Descendants by PPID, from /proc (no procps needed).
+	it_kids=$(cat /proc/[0-9]*/stat 2>/dev/null | awk -v root="$IT_SSHD_PID" '
+	    { pid = $1; sub(/.*\) /, ""); ppid[pid] = $2 }
+	    END {
+		for (p in ppid) {
+			for (q = ppid[p]; q != "" && q > 1; q = ppid[q])
+				if (q == root) { print p; break }
+		}
+	    }')
+	[ -n "$it_kids" ] || return 0
 	# shellcheck disable=SC2086
 	itest__kill $it_kids
 }

@@ -92,6 +92,34 @@ itest_known_hosts "$IT_DIR/known_hosts"
 [ "$(itest_ssh echo rotated)" = rotated ] ||
     itest_fail "login with the new host key failed"
 
+itest_step "open sessions are killed, the listener stays"
+# PIDs in the gateway namespace running "sleep 101" (our remote command).
+gw_sleep()
+{
+	for p in $(ip netns pids "$IT_GW"); do
+		if [ "$(tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null)" = \
+		    "sleep 101 " ]; then
+			echo "$p"
+		fi
+	done
+}
+itest_ssh 'sleep 101' 2>"$IT_DIR/killed-session.log" &
+ssh_pid=$!
+n=0
+until [ -n "$(gw_sleep)" ]; do
+	n=$((n + 1))
+	[ "$n" -lt 100 ] || itest_fail "remote sleep did not start"
+	sleep 0.05
+done
+itest_sshd_kill_sessions
+st=0
+wait "$ssh_pid" || st=$?
+[ "$st" -eq 255 ] || itest_fail "ssh of a killed session: status $st, want 255"
+[ -z "$(gw_sleep)" ] || itest_fail "remote command survived: $(gw_sleep)"
+kill -0 "$IT_SSHD_PID" || itest_fail "the listener died too"
+[ "$(itest_ssh echo again)" = again ] ||
+    itest_fail "no new login after the sessions were killed"
+
 itest_step "sshd stops"
 pid=$IT_SSHD_PID
 itest_sshd_stop
