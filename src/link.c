@@ -1442,9 +1442,22 @@ link_stop_progress(struct link *l)
 			return;
 		}
 		l->chan_closed = true;
-		if (r == SSH_OK)
-			log_info("link %s: remote pppd exit status %d",
-			    l->lc->name, ssh_chan_exit_status(l->chan, NULL));
+		if (r == SSH_OK) {
+			const char	*sig = NULL;
+			int		 st;
+
+			st = ssh_chan_exit_status(l->chan, &sig);
+			if (st == -1 && sig != NULL)
+				log_info("link %s: remote pppd killed by "
+				    "SIG%s", l->lc->name, sig);
+			else if (st == -1)
+				log_info("link %s: remote pppd: no exit "
+				    "status", l->lc->name);
+			else
+				log_info("link %s: remote pppd exited with "
+				    "status %d (%s)", l->lc->name, st,
+				    st == 0 ? "ok" : link_pppd_status(st));
+		}
 		else {
 			log_debug("link %s: close channel: %s", l->lc->name,
 			    cause);
