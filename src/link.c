@@ -1597,6 +1597,14 @@ link_new(struct loop *loop, struct rtnl *rtnl, const struct link_conf *lc,
 }
 
 void
+link_set_conf(struct link *l, const struct link_conf *lc)
+{
+	l->lc = lc;
+	if (l->pp.local_pppd != NULL)
+		link_params(l);	/* its strings point into the config */
+}
+
+void
 link_free(struct link *l)
 {
 	if (l == NULL)
