@@ -569,12 +569,34 @@ link_route_done(struct link *l, int st)
 	    l->route_err.first);
 }
 
+/*
+ * Log what channel c has on stderr, line by line, and if discard_out
+ * throw away its stdout.  Returns -1 after failing the link.
+ */
+static int
+link_chan_drain(struct link *l, struct ssh_chan *c, struct link_lines *ll,
+    bool discard_out, const char *what)
+{
+	char	 buf[4096], *cause = NULL;
+	ssize_t	 n;
+
+	while ((n = ssh_chan_read_stderr(c, buf, sizeof(buf), &cause)) > 0)
+		link_lines_feed(l, ll, "remote", buf, (size_t)n);
+	while (n != SSH_ERR && discard_out &&
+	    (n = ssh_chan_read(c, buf, sizeof(buf), &cause)) > 0)
+		continue;
+	if (n == SSH_ERR) {
+		link_ssh_failed(l, what, cause);
+		return -1;
+	}
+	return 0;
+}
+
 /* Advance channel 2. */
 static void
 link_route_pump(struct link *l)
 {
-	char		 buf[4096], *cause = NULL;
-	ssize_t		 n;
+	char		*cause = NULL;
 	int		 r;
 
 	if (l->route_chan == NULL || l->ssh_dead)
@@ -589,33 +611,9 @@ link_route_pump(struct link *l)
 			link_ssh_failed(l, "remote route command", cause);
 			return;
 		}
-		for (;;) {
-			n = ssh_chan_read_stderr(l->route_chan, buf,
-			    sizeof(buf), &cause);
-			if (n > 0) {
-				link_lines_feed(l, &l->route_err, "remote",
-				    buf, (size_t)n);
-				continue;
-			}
-			if (n == SSH_ERR) {
-				link_ssh_failed(l, "remote route command",
-				    cause);
-				return;
-			}
-			break;
-		}
-		for (;;) {
-			n = ssh_chan_read(l->route_chan, buf, sizeof(buf),
-			    &cause);
-			if (n > 0)
-				continue;	/* ip prints nothing we need */
-			if (n == SSH_ERR) {
-				link_ssh_failed(l, "remote route command",
-				    cause);
-				return;
-			}
-			break;
-		}
+		if (link_chan_drain(l, l->route_chan, &l->route_err, true,
+		    "remote route command") == -1)
+			return;
 		if (!ssh_chan_eof(l->route_chan))
 			return;
 		l->route_job = ROUTE_CLOSING;
@@ -1008,25 +1006,6 @@ link_auth_done(struct link *l)
 	link_ppp_begin(l);
 }
 
-/* Drain the remote pppd's stderr into the log. */
-static void
-link_remote_stderr(struct link *l)
-{
-	char	 buf[2048], *cause = NULL;
-	ssize_t	 n;
-
-	for (;;) {
-		n = ssh_chan_read_stderr(l->chan, buf, sizeof(buf), &cause);
-		if (n > 0) {
-			link_lines_feed(l, &l->rerr, "remote", buf, (size_t)n);
-			continue;
-		}
-		if (n == SSH_ERR)
-			link_ssh_failed(l, "remote pppd stderr", cause);
-		return;
-	}
-}
-
 static void
 link_channel_pump(struct link *l)
 {
@@ -1058,14 +1037,17 @@ link_channel_pump(struct link *l)
 			loop_timer_set(l->loop, &l->deadline,
 			    LINK_PTY_GRACE);
 		} else {
-			link_remote_stderr(l);
+			(void)link_chan_drain(l, l->chan, &l->rerr, false,
+			    "remote pppd stderr");
 			link_fail(l, LINK_FAIL_REMOTE, "remote pppd: %s%s%s",
 			    cause, l->rerr.first[0] ? ": " : "",
 			    l->rerr.first);
 		}
 		free(cause);
 	}
-	link_remote_stderr(l);
+	if (l->chan != NULL && !l->ssh_dead)
+		(void)link_chan_drain(l, l->chan, &l->rerr, false,
+		    "remote pppd stderr");
 }
 
 static void
@@ -1594,6 +1576,14 @@ link_new(struct loop *loop, struct rtnl *rtnl, const struct link_conf *lc,
 	loop_timer_init(&l->redial, link_redial_fired, l);
 	l->since = time(NULL);
 	return l;
+}
+
+void
+link_set_conf(struct link *l, const struct link_conf *lc)
+{
+	l->lc = lc;
+	if (l->pp.local_pppd != NULL)
+		link_params(l);	/* its strings point into the config */
 }
 
 void
