@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "conf.h"
+#include "ctl.h"
 #include "link.h"
 #include "log.h"
 #include "loop.h"
@@ -41,6 +42,7 @@ struct vpnd {
 	bool		 exiting;
 	struct loop_timer settle;	/* vpnd_settle(), from the loop */
 	struct loop_timer netchange;	/* debounces network changes */
+	struct ctl	*ctl;		/* the control socket */
 };
 
 static void	usage(void) __attribute__((noreturn));
@@ -123,6 +125,7 @@ vpnd_link_changed(struct link *l, enum link_state old, void *arg)
 	struct vpnd	*d = arg;
 
 	(void)old;
+	ctl_link_changed(d->ctl, l);
 	if (link_state(l) == LINK_DOWN)
 		loop_timer_set(d->loop, &d->settle, 0);
 }
@@ -302,11 +305,43 @@ vpnd_on_hup(int signo, void *arg)
 	}
 }
 
+/* What the control socket may see and do. */
+static size_t
+vpnd_ctl_count(void *arg)
+{
+	return ((struct vpnd *)arg)->nlinks;
+}
+
+static struct link *
+vpnd_ctl_link(void *arg, size_t i)
+{
+	return ((struct vpnd *)arg)->links[i];
+}
+
+static int
+vpnd_ctl_reload(void *arg, char **cause)
+{
+	struct vpnd	*d = arg;
+
+	if (d->exiting) {
+		*cause = xstrdup("vpnd is shutting down");
+		return -1;
+	}
+	if (vpnd_reload(d, cause) == -1) {
+		log_warnx("reload of %s refused, running config kept:\n%s",
+		    d->conf_path, *cause);
+		return -1;
+	}
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
 	struct vpnd	 d;
 	struct pidfile	*pf = NULL;
+	struct ctl_env	 env = { NULL, vpnd_ctl_count, vpnd_ctl_link,
+			    vpnd_ctl_reload };
 	const char	*pidpath = VPND_PIDFILE;
 	char		*cause = NULL;
 	bool		 foreground = false, check = false, dump = false;
@@ -383,12 +418,19 @@ main(int argc, char **argv)
 	(void)rtnl_set_rcvbuf(d.rtnl, 1024 * 1024);	/* best effort */
 	log_info("started with %s, %zu link%s", d.conf_path, d.conf->nlinks,
 	    d.conf->nlinks == 1 ? "" : "s");
+	/* Before any link dials: a fatal error here leaves nothing behind. */
+	env.arg = &d;
+	if ((d.ctl = ctl_open(d.loop, d.conf->control_socket,
+	    d.conf->control_group, &env, &cause)) == NULL)
+		fatalx("%s", cause);
 	vpnd_links_start(&d);
 
 	if (loop_run(d.loop) == -1)
 		fatal("poll");
 
 	log_info("exiting");
+	ctl_close(d.ctl);
+	d.ctl = NULL;
 	loop_timer_cancel(d.loop, &d.settle);
 	loop_timer_cancel(d.loop, &d.netchange);
 	vpnd_free_all(&d);
