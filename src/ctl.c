@@ -392,7 +392,9 @@ ctl_conn_timeout(void *arg)
 		ctl_conn_finish(c);
 		return;
 	}
-	/* The peer does not read its final reply. */
+	log_warnx("control socket: dropped pid %ld: %zu bytes of its reply "
+	    "not read within %d s", (long)c->pid, c->out.len,
+	    CTL_FLUSH_TIMEOUT / 1000);
 	ctl_conn_kill(c);
 }
 

@@ -380,6 +380,67 @@ ctl reload
 expect_rc 0
 wait_json '[l["name"] for l in d["links"]] == ["office", "lab", "spare"]' 10
 
+itest_step "1000 links: a client that does not read stalls nobody, is dropped"
+i=0
+while [ "$i" -lt 1000 ]; do
+	printf 'link x%d\n\thost %s\n\tuser %s\n\tidentity %s\n' \
+	    "$i" "$IT_GW_IP" "$IT_USER" "$IT_KEY"
+	printf '\tknown-hosts %s\n\tautostart no\n' "$IT_KNOWN_HOSTS"
+	printf '\tlocal-ip 10.10.%d.%d\n\tremote-ip 10.11.%d.%d\n' \
+	    "$((i / 200))" "$((i % 200 + 1))" "$((i / 200))" \
+	    "$((i % 200 + 1))"
+	i=$((i + 1))
+done >"$IT_DIR/many"
+cp "$CONF" "$IT_DIR/spare.conf"
+cat "$IT_DIR/many" >>"$CONF"
+ctl reload
+expect_rc 0
+wait_json 'len(d["links"]) == 1003' 10
+printf 'status --json of 1003 links: %s bytes\n' \
+    "$(wc -c <"$IT_DIR/status.json")" >&2
+python3 - "$SOCK" "$VPNCTL" <<'EOF' || itest_fail "slow and idle clients"
+import socket, subprocess, sys, time
+path, vpnctl = sys.argv[1], sys.argv[2]
+def conn():
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    s.connect(path)
+    return s
+slow = conn()
+slow.sendall(b"pppssh/1 status +json\n")    # and do not read it
+idle = conn()                               # sends nothing at all
+t0 = time.monotonic()
+for i in range(5):
+    r = subprocess.run([vpnctl, "-s", path, "check", "lab"],
+                       capture_output=True, timeout=5)
+    if r.returncode != 1 or b"link lab is down" not in r.stderr:
+        sys.exit("check while a client does not read: %r" % (r,))
+print("5 checks while one client does not read: %.2f s" %
+      (time.monotonic() - t0), file=sys.stderr)
+time.sleep(11.5)
+idle.settimeout(5)
+reply = idle.makefile("rb").readline()
+print("idle:", reply, file=sys.stderr)
+if not reply.startswith(b"pppssh/1 error timeout "):
+    sys.exit("idle connection: %r" % reply)
+slow.settimeout(5)
+got = b""
+while True:
+    d = slow.recv(65536)
+    if not d:
+        break
+    got += d
+print("the slow reader got %d bytes, then EOF" % len(got), file=sys.stderr)
+if got.endswith(b"pppssh/1 ok\n"):
+    sys.exit("the slow reader was not dropped (%d bytes)" % len(got))
+EOF
+grep -q 'control socket: dropped pid [0-9]*: .* not read' \
+    "$IT_DIR/vpnd.log" || itest_fail "the drop is not logged"
+[ "$(json 'len(d["links"])')" = 1003 ] || itest_fail "status after"
+cp "$IT_DIR/spare.conf" "$CONF"
+ctl reload
+expect_rc 0
+wait_json 'len(d["links"]) == 3' 10
+
 itest_step "a second vpnd does not take a socket somebody answers on"
 rc=0
 ip netns exec "$IT_CLI" "$VPND" -d -f "$CONF" -p "$RUN/other.pid" \
