@@ -135,3 +135,46 @@ vt_count()
 {
 	grep -cF -- "$1" "${2:-$VT_LOG}" || :
 }
+
+# vt_streamer_conf FILE LINK IDENTITY KNOWN_HOSTS BYTES: write a config
+# with one link LINK to the gateway whose local pppd and remote command
+# are both the streamer, exchanging BYTES each way; their results go to
+# $IT_DIR/LINK.local.result and $IT_DIR/LINK.remote.result.
+vt_streamer_conf()
+{
+	vt_conf "$1" <<VT_EOF
+link $2
+	host		$IT_GW_IP
+	port		$IT_SSH_PORT
+	user		$IT_USER
+	identity	$3
+	known-hosts	$4
+	local-ip	10.9.0.1
+	remote-ip	10.9.0.2
+	pppd		$STREAMER
+	pppd-options	stream-out=1 stream-in=2 bytes=$5 result=$IT_DIR/$2.local.result
+	remote-command	$STREAMER stream-out=2 stream-in=1 bytes=$5 result=$IT_DIR/$2.remote.result
+VT_EOF
+}
+
+# vt_wait_results LINK SECS: wait up to SECS for both streamers of LINK
+# to write their results, and fail unless both say OK.
+vt_wait_results()
+{
+	vt_end=$(($(date +%s) + $2))
+	vt_l=$IT_DIR/$1.local.result
+	vt_r=$IT_DIR/$1.remote.result
+	while [ ! -e "$vt_l" ] || [ ! -e "$vt_r" ]; do
+		[ "$(date +%s)" -le "$vt_end" ] ||
+		    itest_fail "streamer results of link $1 missing after $2 s"
+		sleep 0.05
+	done
+	case $(cat "$vt_l") in
+	"OK "*) ;;
+	*) itest_fail "link $1: local streamer: $(cat "$vt_l")" ;;
+	esac
+	case $(cat "$vt_r") in
+	"OK "*) ;;
+	*) itest_fail "link $1: remote streamer: $(cat "$vt_r")" ;;
+	esac
+}
