@@ -11,7 +11,8 @@
  *
  *	OK <bytes> <crc>		all bytes arrived, in order; <crc> is
  *					what cksum(1) prints for them
- *	MISMATCH at byte <n>: ...	byte <n> (from 0) is not the expected one
+ *	MISMATCH at byte <n>: ...	byte <n> (from 0) is not the one
+ *					expected
  *	SHORT <n> of <bytes>: ...	stdin ended or failed early
  *	TIMEOUT ...			nothing moved for timeout= seconds
  *	EXTRA <n> bytes after <bytes>	more than <bytes> arrived
@@ -30,8 +31,8 @@
  *	bytes=N		bytes each way (default 1 MiB)
  *	result=PATH	the verdict file (required)
  *	timeout=S	idle timeout in seconds (default 60)
- *	gen=N		only write N bytes of stream gen= to stdout and exit
- *			(the test pipes it to cksum(1) for the expected <crc>)
+ *	gen=N		only write bytes= bytes of stream N to stdout and
+ *			exit (piped to cksum(1) for the expected <crc>)
  *
  * At start it says on stderr "streamer: started, sending N bytes of
  * stream S, expecting stream R"; when done, "streamer: done: received N
