@@ -19,6 +19,10 @@
 # so every run's log is dumped if the test fails).  It is killed by PID
 # (itest_track) if the test ends while it runs.  There is no PPP on the
 # host: tests point `pppd` and `remote-command` at small test programs.
+# Their own words go in pppd-options and remote-pppd-options, after the
+# pppd options vpnd adds, so remote-command stays a lone path as vpnd
+# expects of a pppd (the words before its last one are taken as the
+# privilege prefix for killing a stale remote pppd).
 
 VPND=
 STREAMER=
@@ -120,13 +124,18 @@ vt_wait_log()
 	done
 }
 
-# vt_down_reason LINK: the reason of the first "LINK: X -> down: REASON"
-# line of $VT_LOG (empty if none).
-vt_down_reason()
+# vt_fail_reason LINK: why LINK first went to stopping: the line vpnd
+# logs just before "LINK: STATE -> stopping" (link_fail()'s reason, or
+# link_stop()'s "stopping: WHY"), without its "vpnd: link LINK: " (empty
+# if the link never stopped).
+vt_fail_reason()
 {
-	awk -v m="vpnd: link $1: stopping -> down: " '
-	    index($0, m) == 1 { print substr($0, length(m) + 1); exit }' \
-	    "$VT_LOG"
+	awk -v p="vpnd: link $1: " '
+	    index($0, p) == 1 && / -> stopping$/ {
+		print substr(prev, length(p) + 1)
+		exit
+	    }
+	    { prev = $0 }' "$VT_LOG"
 }
 
 # vt_count STRING [FILE]: number of lines of FILE ($VT_LOG) holding the
@@ -153,7 +162,8 @@ link $2
 	remote-ip	10.9.0.2
 	pppd		$STREAMER
 	pppd-options	stream-out=1 stream-in=2 bytes=$5 result=$IT_DIR/$2.local.result
-	remote-command	$STREAMER stream-out=2 stream-in=1 bytes=$5 result=$IT_DIR/$2.remote.result
+	remote-command	$STREAMER
+	remote-pppd-options stream-out=2 stream-in=1 bytes=$5 result=$IT_DIR/$2.remote.result
 VT_EOF
 }
 

@@ -2,10 +2,11 @@
 # SPDX-License-Identifier: ISC
 #
 # vpnd_hostkey.sh: vpnd checks the gateway's host key strictly, before it
-# authenticates.  With an empty known_hosts the link goes down with a
+# authenticates.  With an empty known_hosts the link fails with a
 # reason that names the key type, the SHA256 fingerprint ssh-keygen -lf
-# shows for the gateway's key and the exact known_hosts line to add; vpnd
-# itself stays up, and sshd saw no login.  With that line added, a new
+# shows for the gateway's key and the exact known_hosts line to add, and
+# waits as a hard failure (backoff cap, "needs attention"); vpnd itself
+# stays up, and sshd saw no login.  With that line added, a new
 # vpnd gets past the host key: authenticated, channel 1 runs (the stand-in
 # pppds exchange data).  After the gateway's key changes, the link is
 # refused again with the mismatch message naming the file and line, the
@@ -43,16 +44,25 @@ KH=$IT_DIR/known_hosts
 CONF=$IT_DIR/vpn.conf
 vt_streamer_conf "$CONF" "$LINK" "$IT_KEY" "$KH" 65536
 
-itest_step "empty known_hosts: the link goes down, unknown key named"
+# hard_failure: the link failed once, in state handshake, and waits the
+# backoff cap (300 s by default) as a hard failure.
+hard_failure()
+{
+	vt_wait_log "vpnd: link $LINK: stopping -> backoff" 20
+	grep -qxF "vpnd: link $LINK: handshake -> stopping" "$VT_LOG" ||
+	    itest_fail "the link did not fail in state handshake"
+	grep -qxF "vpnd: link $LINK: re-dial in 300.0 s (failure 1 in a row, needs attention)" \
+	    "$VT_LOG" || itest_fail "not waiting as a hard failure: $(grep -F 're-dial' "$VT_LOG")"
+}
+
+itest_step "empty known_hosts: the link fails, unknown key named"
 vt_start "$CONF"
-vt_wait_log "vpnd: link $LINK: stopping -> down: " 20
+hard_failure
 WANT="host key: host key for $NAME is unknown: ssh-ed25519 $FP; after verifying it, add to $KH: $LINE"
-GOT=$(vt_down_reason "$LINK")
+GOT=$(vt_fail_reason "$LINK")
 [ "$GOT" = "$WANT" ] || itest_fail "reason
   got:  $GOT
   want: $WANT"
-grep -qxF "vpnd: link $LINK: handshake -> stopping" "$VT_LOG" ||
-    itest_fail "the link did not fail in state handshake"
 [ "$(vt_count "vpnd: link $LINK: handshake -> auth")" -eq 0 ] ||
     itest_fail "vpnd went on to authenticate"
 
@@ -72,8 +82,8 @@ vt_wait_log "vpnd: link $LINK: handshake -> auth" 20
 vt_wait_log "vpnd: link $LINK: authenticated to $IT_GW_IP:$IT_SSH_PORT as $IT_USER" 20
 vt_wait_log "vpnd: link $LINK: auth -> ppp" 20
 vt_wait_results "$LINK" 30
-[ -z "$(vt_down_reason "$LINK")" ] ||
-    itest_fail "the link went down: $(vt_down_reason "$LINK")"
+[ -z "$(vt_fail_reason "$LINK")" ] ||
+    itest_fail "the link failed: $(vt_fail_reason "$LINK")"
 [ "$(vt_count "Accepted publickey" "$SSHD_LOG")" -eq 1 ] ||
     itest_fail "sshd logged $(vt_count "Accepted publickey" "$SSHD_LOG") logins, want 1"
 vt_stop
@@ -92,9 +102,9 @@ itest_known_hosts "$IT_DIR/known_hosts.new"
 NEWLINE=$(cat "$IT_DIR/known_hosts.new")
 rm -f "$IT_DIR/$LINK.local.result" "$IT_DIR/$LINK.remote.result"
 vt_start "$CONF"
-vt_wait_log "vpnd: link $LINK: stopping -> down: " 20
+hard_failure
 WANT="host key: host key for $NAME does not match $KH:2 (POSSIBLE MITM): server offers ssh-ed25519 $NEWFP; if the key was changed on purpose, after verifying it, replace that line with: $NEWLINE"
-GOT=$(vt_down_reason "$LINK")
+GOT=$(vt_fail_reason "$LINK")
 [ "$GOT" = "$WANT" ] || itest_fail "reason
   got:  $GOT
   want: $WANT"

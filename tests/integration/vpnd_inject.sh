@@ -16,8 +16,9 @@
 #   restart, no new SSH connection).
 #
 # The canary never appears and sshd logs no connection and no session for
-# any of them; the control at the end (the good config reloaded) shows a
-# reload that is accepted does reconnect, so the check can see one.
+# any of them.  Controls at the end: the same good config reloaded keeps
+# the link as it is; a changed one restarts it, and sshd's log shows that
+# new session, so the check can see one.
 set -eu
 
 : "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
@@ -135,6 +136,7 @@ vt_conf "$CONF" <"$GOOD"
 vt_start "$CONF"
 vt_wait_log "vpnd: link $LINK: auth -> ppp" 20
 vt_wait_results "$LINK" 20
+OK4096=$(cat "$IT_DIR/$LINK.local.result")
 CONNS=$((CONNS + 1))
 SESSIONS=$((SESSIONS + 1))
 [ "$(vt_count "Connection from" "$SSHD_LOG")" -eq "$CONNS" ] ||
@@ -172,13 +174,22 @@ vt_alive "$VT_PID" || itest_fail "vpnd exited"
     itest_fail "sshd saw a new session: $(tail -n 5 "$SSHD_LOG")"
 [ ! -e "$CANARY" ] || itest_fail "the canary $CANARY was created"
 
-itest_step "control: the good config, reloaded, reconnects"
-rm -f "$IT_DIR/$LINK.local.result" "$IT_DIR/$LINK.remote.result"
+itest_step "control: the same good config, reloaded, keeps the link"
 vt_conf "$CONF" <"$GOOD"
 kill -HUP "$VT_PID" || itest_error "kill -HUP $VT_PID"
-vt_wait_log "vpnd: link $LINK: stopping: configuration reloaded" 10
-vt_wait_log "vpnd: reloaded $CONF" 10
+vt_wait_log "vpnd: reloaded $CONF: 1 link unchanged, 0 stopped, 0 to start" 10
+[ "$(vt_count "vpnd: link $LINK: ")" -eq "$NLINES" ] ||
+    itest_fail "the link logged something: $(grep -F "vpnd: link $LINK: " "$VT_LOG" | tail -n 3)"
+
+itest_step "control: a changed good config, reloaded, reconnects"
+rm -f "$IT_DIR/$LINK.local.result" "$IT_DIR/$LINK.remote.result"
+vt_streamer_conf "$CONF" "$LINK" "$IT_KEY" "$KH" 8192
+kill -HUP "$VT_PID" || itest_error "kill -HUP $VT_PID"
+vt_wait_log "vpnd: link $LINK: stopping: settings changed, restarting" 10
+vt_wait_log "vpnd: reloaded $CONF: 0 links unchanged, 1 stopped, 1 to start" 10
 vt_wait_results "$LINK" 20
+[ "$(cat "$IT_DIR/$LINK.local.result")" != "${OK4096:?}" ] ||
+    itest_fail "the restarted link ran the old streamers"
 [ "$(vt_count "vpnd: link $LINK: auth -> ppp")" -eq 2 ] ||
     itest_fail "the link did not come back once"
 [ "$(vt_count "Starting session:" "$SSHD_LOG")" -eq $((SESSIONS + 1)) ] ||

@@ -5,7 +5,8 @@
 # channel of the remote pppd is exact.  vpnd dials a real sshd with both
 # pppds replaced by tests/integration/streamer: locally as `pppd` (on
 # vpnd's raw pty, with vpnd's pppd options in its argv), remotely as the
-# `remote-command` (run by sshd through the user's shell).  Each writes
+# `remote-command` (run by sshd through the user's shell); each gets its
+# own words through pppd-options and remote-pppd-options.  Each writes
 # 64 MiB of a deterministic pseudo-random stream and checks, byte by byte,
 # the 64 MiB it receives from the other, both directions at once; both
 # must report OK with the full count and the cksum(1) of the stream.
@@ -73,7 +74,8 @@ link $LINK
 	remote-ip	10.9.0.2
 	pppd		$STREAMER
 	pppd-options	stream-out=1 stream-in=2 bytes=$BYTES result=$LRES
-	remote-command	$STREAMER stream-out=2 stream-in=1 bytes=$BYTES result=$RRES
+	remote-command	$STREAMER
+	remote-pppd-options stream-out=2 stream-in=1 bytes=$BYTES result=$RRES
 EOF
 itest_step "vpnd -t accepts the config"
 "$VPND" -t -f "$CONF" 2>"$IT_DIR/check.out" ||
@@ -89,10 +91,10 @@ vt_wait_log "vpnd: link $LINK: pppd: streamer: started, sending $BYTES bytes of 
 itest_step "64 MiB each way cross the relay, byte-exact"
 end=$(($(date +%s) + 120))
 while [ ! -e "$LRES" ] || [ ! -e "$RRES" ]; do
-	reason=$(vt_down_reason "$LINK")
+	reason=$(vt_fail_reason "$LINK")
 	if [ -n "$reason" ]; then
 		sleep 1		# a streamer that failed may still be writing
-		itest_fail "the link went down before both results ($reason); local result '$(cat "$LRES" 2>/dev/null)', remote result '$(cat "$RRES" 2>/dev/null)'"
+		itest_fail "the link failed before both results ($reason); local result '$(cat "$LRES" 2>/dev/null)', remote result '$(cat "$RRES" 2>/dev/null)'"
 	fi
 	vt_alive "$VT_PID" || itest_fail "vpnd exited during the transfer"
 	[ "$(date +%s)" -le "$end" ] ||
@@ -104,8 +106,8 @@ t1=$(date +%s%N)
     itest_fail "local streamer (remote -> local): '$(cat "$LRES")', want '$WANT_LOCAL'"
 [ "$(cat "$RRES")" = "$WANT_REMOTE" ] ||
     itest_fail "remote streamer (local -> remote): '$(cat "$RRES")', want '$WANT_REMOTE'"
-[ -z "$(vt_down_reason "$LINK")" ] ||
-    itest_fail "the link went down: $(vt_down_reason "$LINK")"
+[ -z "$(vt_fail_reason "$LINK")" ] ||
+    itest_fail "the link failed: $(vt_fail_reason "$LINK")"
 
 itest_step "speed, as each receiving end measured it"
 # "streamer: done: received N bytes in T ms, sent N in T ms"
@@ -126,8 +128,10 @@ grep -qF "vpnd: link $LINK: ppp -> stopping" "$VT_LOG" ||
     itest_fail "the link did not go from ppp to stopping"
 grep -qF "vpnd: link $LINK: stopping -> down: vpnd is shutting down" "$VT_LOG" ||
     itest_fail "no 'stopping -> down: vpnd is shutting down'"
-[ "$(vt_count '-> down')" -eq 1 ] ||
-    itest_fail "the link went down $(vt_count '-> down') times"
+[ "$(vt_count '-> stopping')" -eq 1 ] ||
+    itest_fail "the link stopped $(vt_count '-> stopping') times"
+[ "$(vt_fail_reason "$LINK")" = "stopping: vpnd is shutting down" ] ||
+    itest_fail "the link stopped for: $(vt_fail_reason "$LINK")"
 
 itest_step "the remote streamer ends by itself, no byte arrived late"
 end=$(($(date +%s) + 10))
@@ -136,8 +140,8 @@ while [ -n "$(gw_streamers)" ]; do
 	    itest_fail "the remote streamer still runs 10 s after vpnd exited"
 	sleep 0.05
 done
-grep -qF "vpnd: link $LINK: remote pppd exit status 0" "$VT_LOG" ||
-    itest_fail "no 'remote pppd exit status 0' in the log"
+grep -qxF "vpnd: link $LINK: remote pppd exited with status 0 (ok)" "$VT_LOG" ||
+    itest_fail "no 'remote pppd exited with status 0 (ok)' in the log"
 [ "$(cat "$LRES")" = "$WANT_LOCAL" ] ||
     itest_fail "local result changed to '$(cat "$LRES")'"
 [ "$(cat "$RRES")" = "$WANT_REMOTE" ] ||
