@@ -58,7 +58,7 @@ hard_failure()
 itest_step "empty known_hosts: the link fails, unknown key named"
 vt_start "$CONF"
 hard_failure
-WANT="host key: host key for $NAME is unknown: ssh-ed25519 $FP; after verifying it, add to $KH: $LINE"
+WANT="host key for $NAME is unknown: ssh-ed25519 $FP; after verifying it, add to $KH: $LINE"
 GOT=$(vt_fail_reason "$LINK")
 [ "$GOT" = "$WANT" ] || itest_fail "reason
   got:  $GOT
@@ -103,7 +103,7 @@ NEWLINE=$(cat "$IT_DIR/known_hosts.new")
 rm -f "$IT_DIR/$LINK.local.result" "$IT_DIR/$LINK.remote.result"
 vt_start "$CONF"
 hard_failure
-WANT="host key: host key for $NAME does not match $KH:2 (POSSIBLE MITM): server offers ssh-ed25519 $NEWFP; if the key was changed on purpose, after verifying it, replace that line with: $NEWLINE"
+WANT="host key for $NAME does not match $KH:2 (POSSIBLE MITM): server offers ssh-ed25519 $NEWFP; if the key was changed on purpose, after verifying it, replace that line with: $NEWLINE"
 GOT=$(vt_fail_reason "$LINK")
 [ "$GOT" = "$WANT" ] || itest_fail "reason
   got:  $GOT
