@@ -819,8 +819,9 @@ link_ppp_local(struct link *l)
  * session that died without the far end noticing leaves it holding the
  * interface name; pppd's linkname pid file says which process it is,
  * and /proc says whether it is still a pppd), then exec the new one.
- * kill runs with the words that precede the pppd path in
- * remote-command (e.g. "sudo -n").  vpn-peer cleans up by itself.
+ * kill runs with remote-command's privilege prefix: its first word when
+ * that is sudo or doas, with the option words after it ("sudo -n").
+ * vpn-peer cleans up by itself.
  */
 static char *
 link_remote_command(struct link *l)
@@ -832,8 +833,16 @@ link_remote_command(struct link *l)
 	ppp = ppp_remote_command(&l->pp);
 	if (l->lc->vpn_peer)
 		return ppp;
-	for (i = 0; i + 1 < rc->n; i++) {
-		char	*q = sh_quote(rc->v[i]);
+	for (i = 0; i < rc->n; i++) {
+		const char	*base = strrchr(rc->v[0], '/');
+		char		*q;
+
+		base = base != NULL ? base + 1 : rc->v[0];
+		if (strcmp(base, "sudo") != 0 && strcmp(base, "doas") != 0)
+			break;
+		if (i > 0 && rc->v[i][0] != '-')
+			break;
+		q = sh_quote(rc->v[i]);
 
 		if (priv == NULL)
 			priv = q;
@@ -1084,7 +1093,8 @@ link_pump(struct link *l)
 		}
 		if (ssh_check_hostkey(l->ssh, l->lc->known_hosts, l->host,
 		    l->port, &cause) != SSH_OK) {
-			link_ssh_failed(l, "host key", cause);
+			link_fail(l, LINK_FAIL_HARD, "%s", cause);
+			free(cause);
 			break;
 		}
 		link_set_state(l, LINK_AUTH);

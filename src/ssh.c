@@ -37,10 +37,19 @@
 #include "ssh.h"
 #include "xmalloc.h"
 
-/* OpenSSH's order; libssh2 drops what it does not support. */
-#define SSH_HOSTKEY_PREFS \
-	"ssh-ed25519,ecdsa-sha2-nistp256,ecdsa-sha2-nistp384," \
-	"ecdsa-sha2-nistp521,rsa-sha2-512,rsa-sha2-256,ssh-rsa"
+/*
+ * Host key algorithms in OpenSSH's order.  Only those this libssh2
+ * supports are passed on (ssh_hostkey_prefs()).
+ */
+static const char *const ssh_hostkey_algs[] = {
+	"ssh-ed25519",
+	"ecdsa-sha2-nistp256",
+	"ecdsa-sha2-nistp384",
+	"ecdsa-sha2-nistp521",
+	"rsa-sha2-512",
+	"rsa-sha2-256",
+	"ssh-rsa",
+};
 
 /* What owns the send path (with the struct it acts on). */
 enum ssh_op {
@@ -135,6 +144,7 @@ static bool	ssh_network_rc(int);
 static bool	ssh_tx_busy(struct ssh *, const void *, enum ssh_op);
 static void	ssh_tx_done(struct ssh *, const void *, enum ssh_op, int);
 static int	ssh_usable(struct ssh *, char **);
+static char	*ssh_hostkey_prefs(struct ssh *, char **);
 static char	*ssh_base64(const unsigned char *, size_t, bool);
 static char	*ssh_known_name(const char *, int);
 static int	ssh_hostkey_get(struct ssh *, struct ssh_key *, char **);
@@ -204,11 +214,56 @@ LIBSSH2_SEND_FUNC(ssh_send_cb)
 	return n;
 }
 
+/*
+ * The comma-separated list of ssh_hostkey_algs[] that this libssh2
+ * supports, or NULL with *cause.  libssh2_session_method_pref() would
+ * drop the others itself, but 1.10 does it with an overlapping memcpy():
+ * undefined behaviour, which ASan aborts on.
+ */
+static char *
+ssh_hostkey_prefs(struct ssh *s, char **cause)
+{
+	const char	**algs = NULL;
+	char		 *list = NULL, *tmp;
+	size_t		  i;
+	int		  n, j;
+
+	if ((n = libssh2_session_supported_algs(s->session,
+	    LIBSSH2_METHOD_HOSTKEY, &algs)) < 0) {
+		xasprintf(cause, "ssh: supported host key algorithms: %s",
+		    ssh_errmsg(s));
+		return NULL;
+	}
+	for (i = 0; i < sizeof(ssh_hostkey_algs) /
+	    sizeof(ssh_hostkey_algs[0]); i++) {
+		for (j = 0; j < n; j++) {
+			if (strcmp(algs[j], ssh_hostkey_algs[i]) != 0)
+				continue;
+			if (list == NULL)
+				list = xstrdup(ssh_hostkey_algs[i]);
+			else {
+				xasprintf(&tmp, "%s,%s", list,
+				    ssh_hostkey_algs[i]);
+				free(list);
+				list = tmp;
+			}
+			break;
+		}
+	}
+	if (n > 0)
+		libssh2_free(s->session, algs);
+	if (list == NULL)
+		xasprintf(cause, "ssh: libssh2 supports none of our host key "
+		    "algorithms");
+	return list;
+}
+
 struct ssh *
 ssh_new(int fd, char **cause)
 {
 	struct ssh	*s;
-	int		 flags, one = 1;
+	char		*prefs;
+	int		 flags, one = 1, rc;
 
 	s = xcalloc(1, sizeof(*s));
 	s->fd = fd;
@@ -241,8 +296,12 @@ ssh_new(int fd, char **cause)
 	    (void *)ssh_recv_cb);
 	(void)libssh2_session_callback_set(s->session, LIBSSH2_CALLBACK_SEND,
 	    (void *)ssh_send_cb);
-	if (libssh2_session_method_pref(s->session, LIBSSH2_METHOD_HOSTKEY,
-	    SSH_HOSTKEY_PREFS) != 0) {
+	if ((prefs = ssh_hostkey_prefs(s, cause)) == NULL)
+		goto fail;
+	rc = libssh2_session_method_pref(s->session, LIBSSH2_METHOD_HOSTKEY,
+	    prefs);
+	free(prefs);
+	if (rc != 0) {
 		xasprintf(cause, "ssh: host key algorithms: %s",
 		    ssh_errmsg(s));
 		goto fail;
