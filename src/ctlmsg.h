@@ -42,7 +42,7 @@ enum ctlmsg_error {
 	CTLMSG_E_VERSION,	/* another protocol version */
 	CTLMSG_E_DENIED,	/* peer is not root nor in the control group */
 	CTLMSG_E_CONFIG,	/* reload refused: the new config is broken */
-	CTLMSG_E_FAILED,	/* the operation failed (link did not come up) */
+	CTLMSG_E_FAILED,	/* the operation failed (link not up) */
 	CTLMSG_E_BUSY,		/* too many connections, or shutting down */
 	CTLMSG_E_TIMEOUT,	/* no complete request in time */
 	CTLMSG_E_UNKNOWN,	/* a kind this client does not know */

@@ -418,12 +418,15 @@ main(int argc, char **argv)
 	(void)rtnl_set_rcvbuf(d.rtnl, 1024 * 1024);	/* best effort */
 	log_info("started with %s, %zu link%s", d.conf_path, d.conf->nlinks,
 	    d.conf->nlinks == 1 ? "" : "s");
-	/* Before any link dials: a fatal error here leaves nothing behind. */
+	vpnd_links_start(&d);
+	/* The links matter more: without the socket they still run. */
 	env.arg = &d;
 	if ((d.ctl = ctl_open(d.loop, d.conf->control_socket,
-	    d.conf->control_group, &env, &cause)) == NULL)
-		fatalx("%s", cause);
-	vpnd_links_start(&d);
+	    d.conf->control_group, &env, &cause)) == NULL) {
+		log_warnx("%s; running without a control socket", cause);
+		free(cause);
+		cause = NULL;
+	}
 
 	if (loop_run(d.loop) == -1)
 		fatal("poll");
