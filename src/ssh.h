@@ -18,9 +18,10 @@
  *   every other sending step on the session returns SSH_AGAIN and
  *   ssh_poll_events() includes POLLOUT; so on each readiness of the fd,
  *   retry every pending step of the session, not just one.
- * - libssh2 reads ahead: data for a channel can be buffered inside
- *   libssh2 while the fd shows nothing.  After any step, read every open
- *   channel until it returns SSH_AGAIN before waiting for POLLIN.
+ * - libssh2 reads ahead: any step, even reading one stream, can pull
+ *   data for every channel off the socket into libssh2, and then the fd
+ *   shows nothing.  Before waiting for POLLIN, read each open channel
+ *   (stdout and stderr) until ssh_chan_pending() is false.
  * - Bytes that ssh_chan_write() did not report written must be offered
  *   again, unchanged, at the start of the next ssh_chan_write().
  * - While channels are open, watch the fd for POLLIN always, plus
@@ -154,6 +155,13 @@ ssize_t		 ssh_chan_read_stderr(struct ssh_chan *, void *buf,
  */
 ssize_t		 ssh_chan_write(struct ssh_chan *, const void *buf,
 		    size_t len, char **cause);
+/*
+ * Whether libssh2 holds something for this channel that a read would
+ * return now: data on stdout or stderr, or an end of file one of the two
+ * streams has not reported yet.  False while the send path is busy (the
+ * read would say SSH_AGAIN; wait for ssh_poll_events()).  No I/O.
+ */
+bool		 ssh_chan_pending(struct ssh_chan *);
 /* Send EOF on the command's stdin (step). */
 int		 ssh_chan_send_eof(struct ssh_chan *, char **cause);
 /* Whether the remote sent EOF and everything before it was read. */
