@@ -820,8 +820,8 @@ ssh_check_hostkey(struct ssh *s, const char *path, const char *host,
 		if (lineno != 0) {
 			ssh_error(s, SSH_FAIL_HOSTKEY, cause,
 			    "host key for %s is unknown: %s %s (%s:%lu has a "
-			    "%s key for it); after verifying it, add to %s: "
-			    "%s %s %s", name, k.type->name, k.fp, path, lineno,
+			    "key of type %s for it); after verifying it, add "
+			    "to %s: %s %s %s", name, k.type->name, k.fp, path, lineno,
 			    ssh_kh_type_name(found->typemask), path, name,
 			    k.type->name, k.b64);
 		} else {
