@@ -20,6 +20,7 @@
 #include <sys/queue.h>
 #include <sys/socket.h>
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <libssh2.h>
@@ -569,15 +570,21 @@ ssh_base64(const unsigned char *in, size_t len, bool pad)
 	return out;
 }
 
-/* The host name as known_hosts spells it: port 22 bare, else [host]:port. */
+/*
+ * The host name as OpenSSH spells it in known_hosts: lower case, bare for
+ * port 22, else "[host]:port".
+ */
 static char *
 ssh_known_name(const char *host, int port)
 {
-	char	*name;
+	char	*name, *p;
 
 	if (port == 22)
-		return xstrdup(host);
-	xasprintf(&name, "[%s]:%d", host, port);
+		name = xstrdup(host);
+	else
+		xasprintf(&name, "[%s]:%d", host, port);
+	for (p = name; *p != '\0'; p++)
+		*p = (char)tolower((unsigned char)*p);
 	return name;
 }
 
