@@ -113,19 +113,25 @@ int		 ssh_check_hostkey(struct ssh *, const char *known_hosts,
 /*
  * Public key authentication as user with the private key file
  * identity (OpenSSH or PEM format, no passphrase; the public half is
- * derived from it).  Refusal, a missing or unusable key file are
+ * derived from it; ed25519 is what works with OpenSSH 9.2, libssh2 1.10
+ * has no rsa-sha2).  Refusal, a missing or unusable key file are
  * SSH_FAIL_AUTH.  Arguments must not change across SSH_AGAIN.
  */
 int		 ssh_auth_pubkey(struct ssh *, const char *user,
 		    const char *identity, char **cause);
 
-/* Send a keepalive (asking for a reply) every interval seconds; 0: off. */
+/*
+ * Send a keepalive (asking for a reply) every interval seconds; 0: off.
+ * libssh2 turns an interval of 1 into 2.
+ */
 void		 ssh_keepalive_config(struct ssh *, unsigned int interval);
 /*
  * Send a keepalive if one is due; *next is set to the seconds until the
- * next call is useful.  Never returns SSH_AGAIN: when the send path is
- * busy the keepalive is put off (the traffic shows the peer is there;
- * use ssh_counters() for liveness).  SSH_ERR is SSH_FAIL_NETWORK.
+ * next call is useful (0: keepalive is off).  Never returns SSH_AGAIN:
+ * when the send path is busy the keepalive is put off for a second.
+ * The server answers each keepalive, so a quiet ssh_counters() last_rx
+ * (say, 3 intervals) means the peer is gone.  SSH_ERR is
+ * SSH_FAIL_NETWORK.
  */
 int		 ssh_keepalive(struct ssh *, int *next, char **cause);
 
