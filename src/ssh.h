@@ -81,13 +81,18 @@ enum ssh_fail	 ssh_fail_class(struct ssh *);
 const char	*ssh_fail_name(enum ssh_fail);
 /* libssh2's text for its last error on this session. */
 const char	*ssh_errmsg(struct ssh *);
-/* Bytes received/sent on the socket, and when the last byte came in
- * (loop_clock() ms; the time of ssh_new() before any). */
+/*
+ * Bytes received and sent on the socket, and when the last byte came in
+ * (loop_clock() ms; the time of ssh_new() before any).  Any out pointer
+ * may be NULL.
+ */
 void		 ssh_counters(struct ssh *, uint64_t *rx, uint64_t *tx,
 		    uint64_t *last_rx);
 
-/* Key exchange.  Failures are SSH_FAIL_NETWORK (or REMOTE when no
- * algorithms are in common). */
+/*
+ * Key exchange (step).  Failures are SSH_FAIL_NETWORK, or
+ * SSH_FAIL_REMOTE when no algorithms are in common.
+ */
 int		 ssh_handshake(struct ssh *, char **cause);
 
 /*
