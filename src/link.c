@@ -99,6 +99,7 @@ struct link {
 	struct loop_timer	 kill_timer;	/* SIGTERM -> SIGKILL */
 	struct loop_timer	 keepalive;
 	struct loop_timer	 route_timer;	/* remote route retry */
+	struct loop_timer	 kick;		/* pump again, from the loop */
 
 	struct dial		*dial;
 	char			*host;		/* the target that answered */
@@ -151,6 +152,7 @@ static void	link_fail(struct link *, enum link_fail_class, const char *, ...)
 		    __attribute__((format(printf, 3, 4)));
 static void	link_pump(struct link *);
 static void	link_update_events(struct link *);
+static bool	link_chan_buffered(struct link *);
 static void	link_stop_progress(struct link *);
 static void	link_finish(struct link *);
 static void	link_routes_local_del(struct link *);
@@ -1126,7 +1128,38 @@ link_pump(struct link *l)
 	default:
 		break;
 	}
+	if (link_chan_buffered(l))
+		loop_timer_set(l->loop, &l->kick, 0);
 	link_update_events(l);
+}
+
+/*
+ * Does libssh2 hold channel data that no poll() will announce (it reads
+ * ahead for every channel), and that we can take now?  Channel 1's data
+ * waits while the relay's buffer toward the pty is full: the pty's
+ * POLLOUT brings us back then.
+ */
+static bool
+link_chan_buffered(struct link *l)
+{
+	bool	a_read, a_write, b_read = true, b_write;
+
+	if (l->ssh == NULL || l->ssh_dead)
+		return false;
+	if (l->route_chan != NULL && l->route_job == ROUTE_RUN &&
+	    ssh_chan_pending(l->route_chan))
+		return true;
+	if (l->chan == NULL || !l->chan_started || l->chan_closed)
+		return false;
+	if (l->relay != NULL && !l->relay_done)
+		relay_wants(l->relay, &a_read, &a_write, &b_read, &b_write);
+	return b_read && ssh_chan_pending(l->chan);
+}
+
+static void
+link_kick(void *arg)
+{
+	link_pump(arg);
 }
 
 /* What the session socket and the pty wait for now. */
@@ -1467,6 +1500,7 @@ link_teardown(struct link *l)
 	loop_timer_cancel(l->loop, &l->kill_timer);
 	loop_timer_cancel(l->loop, &l->keepalive);
 	loop_timer_cancel(l->loop, &l->route_timer);
+	loop_timer_cancel(l->loop, &l->kick);
 	dial_free(l->dial);
 	l->dial = NULL;
 	link_routes_local_del(l);
@@ -1584,6 +1618,7 @@ link_new(struct loop *loop, struct rtnl *rtnl, const struct link_conf *lc,
 	loop_timer_init(&l->keepalive, link_keepalive_fired, l);
 	loop_timer_init(&l->route_timer, link_route_retry, l);
 	loop_timer_init(&l->redial, link_redial_fired, l);
+	loop_timer_init(&l->kick, link_kick, l);
 	l->since = time(NULL);
 	return l;
 }
