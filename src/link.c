@@ -481,7 +481,10 @@ link_routes_local_del(struct link *l)
 	}
 }
 
-/* The far end's route commands for every local-net, joined by "&&". */
+/*
+ * The far end's route commands for every local-net, joined by "&&"; or
+ * for vpn-peer(8) one request for all of them, "route VERB NET ...".
+ */
 static char *
 link_route_command(struct link *l, const char *verb)
 {
@@ -491,6 +494,15 @@ link_route_command(struct link *l, const char *verb)
 
 	for (i = 0; i < nets->n; i++) {
 		addr_format(&nets->v[i].prefix, a, sizeof(a));
+		if (l->lc->vpn_peer) {
+			if (all == NULL)
+				xasprintf(&tmp, "route %s %s", verb, a);
+			else
+				xasprintf(&tmp, "%s %s", all, a);
+			free(all);
+			all = tmp;
+			continue;
+		}
 		one = ppp_remote_route_command(&l->pp, verb, a,
 		    l->lc->remote_ifname);
 		if (all == NULL) {
@@ -820,7 +832,10 @@ link_ppp_local(struct link *l)
  * interface name; pppd's linkname pid file says which process it is,
  * and /proc says whether it is still a pppd), then exec the new one.
  * kill runs with the words that precede the pppd path in
- * remote-command (e.g. "sudo -n").  vpn-peer cleans up by itself.
+ * remote-command (e.g. "sudo -n").  vpn-peer(8) cleans up by itself
+ * and builds pppd's command line from its own arguments: it gets only
+ * the request "pppd lcp-echo-interval N lcp-echo-failure N [mtu N]
+ * [compression yes]" (remote-pppd-options cannot reach it).
  */
 static char *
 link_remote_command(struct link *l)
@@ -829,9 +844,22 @@ link_remote_command(struct link *l)
 	char			*ppp, *priv = NULL, *pidf, *ifp, *cmd, *tmp;
 	size_t			 i;
 
+	if (l->lc->vpn_peer) {
+		xasprintf(&cmd, "pppd lcp-echo-interval %d lcp-echo-failure %d",
+		    l->pp.lcp_echo_interval, l->pp.lcp_echo_failure);
+		if (l->pp.mtu != 0) {
+			xasprintf(&tmp, "%s mtu %d", cmd, l->pp.mtu);
+			free(cmd);
+			cmd = tmp;
+		}
+		if (l->pp.compression) {
+			xasprintf(&tmp, "%s compression yes", cmd);
+			free(cmd);
+			cmd = tmp;
+		}
+		return cmd;
+	}
 	ppp = ppp_remote_command(&l->pp);
-	if (l->lc->vpn_peer)
-		return ppp;
 	for (i = 0; i + 1 < rc->n; i++) {
 		char	*q = sh_quote(rc->v[i]);
 
