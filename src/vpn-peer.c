@@ -60,6 +60,7 @@ static const struct option vpn_peer_options[] = {
 };
 
 static char	*vpn_peer_client;	/* SSH_CONNECTION's address, port */
+static char	*cause;			/* the last error, until exit */
 
 static void	vpn_peer_usage_error(const char *, ...)
 		    __attribute__((format(printf, 1, 2), noreturn));
@@ -85,6 +86,7 @@ vpn_peer_usage_error(const char *fmt, ...)
 	log_warnx("bad arguments: %s", msg);
 	log_syslog(LOG_AUTH | LOG_ERR, "bad arguments (check the forced "
 	    "command in authorized_keys): %s", msg);
+	free(msg);
 	exit(2);
 }
 
@@ -114,6 +116,7 @@ vpn_peer_fail(const char *fmt, ...)
 	va_end(ap);
 	log_warnx("%s", msg);
 	log_syslog(LOG_AUTH | LOG_ERR, "from %s: %s", vpn_peer_client, msg);
+	free(msg);
 	exit(1);
 }
 
@@ -154,19 +157,19 @@ vpn_peer_set(const char **slot, const char *name, const char *value)
 static int
 vpn_peer_route(const struct peer_conf *c, const struct peer_request *r)
 {
-	char	**argv, *cause = NULL, a[ADDR_STRLEN];
+	char	**argv, *why = NULL, a[ADDR_STRLEN];
 	size_t	  i;
 	int	  st, rv = 0;
 
 	for (i = 0; i < r->nnets; i++) {
 		addr_format(&r->nets[i], a, sizeof(a));
 		argv = peer_route_argv(c, r->route_del, &r->nets[i]);
-		st = peer_run(argv, &cause);
+		st = peer_run(argv, &why);
 		if (st == -1) {
 			log_warnx("route %s %s: %s", r->route_del ? "del" :
-			    "replace", a, cause);
-			free(cause);
-			cause = NULL;
+			    "replace", a, why);
+			free(why);
+			why = NULL;
 		} else if (st != 0)
 			log_warnx("route %s %s: %s exited with status %d",
 			    r->route_del ? "del" : "replace", a, argv[0], st);
@@ -188,7 +191,7 @@ main(int argc, char **argv)
 	const char		*ip = NULL, *peer = NULL, *ifname = NULL;
 	const char		*pppd = NULL, *ipc = NULL, *killc = NULL;
 	const char		*sudoc = NULL, *rundir = NULL, *request;
-	char			*cause = NULL, **pargv;
+	char			**pargv;
 	pid_t			 stale;
 	int			 ch;
 
@@ -306,7 +309,9 @@ main(int argc, char **argv)
 		closelog();
 		closefrom(3);
 		execv(pargv[0], pargv);
-		vpn_peer_fail("exec %s: %s", pargv[0], strerror(errno));
+		xasprintf(&cause, "exec %s: %s", pargv[0], strerror(errno));
+		ppp_argv_free(pargv);
+		vpn_peer_fail("%s", cause);
 	}
 	vpn_peer_fail("request: unknown verb %d", (int)r.verb);
 }
