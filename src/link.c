@@ -483,7 +483,10 @@ link_routes_local_del(struct link *l)
 	}
 }
 
-/* The far end's route commands for every local-net, joined by "&&". */
+/*
+ * The far end's route commands for every local-net, joined by "&&"; or
+ * for vpn-peer(8) one request for all of them, "route VERB NET ...".
+ */
 static char *
 link_route_command(struct link *l, const char *verb)
 {
@@ -493,6 +496,15 @@ link_route_command(struct link *l, const char *verb)
 
 	for (i = 0; i < nets->n; i++) {
 		addr_format(&nets->v[i].prefix, a, sizeof(a));
+		if (l->lc->vpn_peer) {
+			if (all == NULL)
+				xasprintf(&tmp, "route %s %s", verb, a);
+			else
+				xasprintf(&tmp, "%s %s", all, a);
+			free(all);
+			all = tmp;
+			continue;
+		}
 		one = ppp_remote_route_command(&l->pp, verb, a,
 		    l->lc->remote_ifname);
 		if (all == NULL) {
@@ -823,7 +835,10 @@ link_ppp_local(struct link *l)
  * and /proc says whether it is still a pppd), then exec the new one.
  * kill runs with remote-command's privilege prefix: its first word when
  * that is sudo or doas, with the option words after it ("sudo -n").
- * vpn-peer cleans up by itself.
+ * vpn-peer(8) cleans up by itself and builds pppd's command line from
+ * its own arguments: it gets only the request "pppd lcp-echo-interval N
+ * lcp-echo-failure N [mtu N] [compression yes]" (remote-pppd-options
+ * cannot reach it).
  */
 static char *
 link_remote_command(struct link *l)
@@ -832,9 +847,22 @@ link_remote_command(struct link *l)
 	char			*ppp, *priv = NULL, *pidf, *ifp, *cmd, *tmp;
 	size_t			 i;
 
+	if (l->lc->vpn_peer) {
+		xasprintf(&cmd, "pppd lcp-echo-interval %d lcp-echo-failure %d",
+		    l->pp.lcp_echo_interval, l->pp.lcp_echo_failure);
+		if (l->pp.mtu != 0) {
+			xasprintf(&tmp, "%s mtu %d", cmd, l->pp.mtu);
+			free(cmd);
+			cmd = tmp;
+		}
+		if (l->pp.compression) {
+			xasprintf(&tmp, "%s compression yes", cmd);
+			free(cmd);
+			cmd = tmp;
+		}
+		return cmd;
+	}
 	ppp = ppp_remote_command(&l->pp);
-	if (l->lc->vpn_peer)
-		return ppp;
 	for (i = 0; i < rc->n; i++) {
 		const char	*base = strrchr(rc->v[0], '/');
 		char		*q;
@@ -845,7 +873,6 @@ link_remote_command(struct link *l)
 		if (i > 0 && rc->v[i][0] != '-')
 			break;
 		q = sh_quote(rc->v[i]);
-
 		if (priv == NULL)
 			priv = q;
 		else {
