@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "conf.h"
+#include "detach.h"
 #include "link.h"
 #include "log.h"
 #include "loop.h"
@@ -310,7 +311,7 @@ main(int argc, char **argv)
 	const char	*pidpath = VPND_PIDFILE;
 	char		*cause = NULL;
 	bool		 foreground = false, check = false, dump = false;
-	int		 ch, verbose = 0;
+	int		 ch, verbose = 0, readyfd = -1;
 
 	memset(&d, 0, sizeof(d));
 	d.conf_path = VPN_CONF;
@@ -360,9 +361,13 @@ main(int argc, char **argv)
 		return 0;
 	}
 
+	/*
+	 * The foreground process waits until the daemon is ready (pid file
+	 * written, netlink open, links started) and exits with its status.
+	 */
 	if (!foreground) {
-		if (daemon(0, 0) == -1)
-			fatal("daemon");
+		if (detach_start(&readyfd, &cause) == -1)
+			fatalx("%s", cause);
 		log_to_stderr(false);
 	}
 	if ((pf = pidfile_open(pidpath, &cause)) == NULL)
@@ -384,6 +389,7 @@ main(int argc, char **argv)
 	log_info("started with %s, %zu link%s", d.conf_path, d.conf->nlinks,
 	    d.conf->nlinks == 1 ? "" : "s");
 	vpnd_links_start(&d);
+	detach_ready(readyfd);
 
 	if (loop_run(d.loop) == -1)
 		fatal("poll");
