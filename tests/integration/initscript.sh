@@ -298,6 +298,16 @@ grep -q 'already running' "$tmp/vpn.out" || fail "start does not say so"
 [ "$(pidfile_pid)" = "$pid" ] || fail "the pid file changed"
 [ "$(vpnd_count)" -eq 1 ] || fail "$(vpnd_count) vpnd running, want 1"
 
+step "a second vpnd on the same pid file: its foreground process exits 1"
+rc=0
+"$daemon" -f "$conf" -p "$pidfile" >"$tmp/second.out" 2>&1 || rc=$?
+[ "$rc" -eq 1 ] || fail "second vpnd: status $rc, want 1"
+grep -q 'before it was ready' "$tmp/second.out" ||
+    fail "the second vpnd's foreground process does not say why"
+wait_log "already running as pid $pid"
+[ "$(pidfile_pid)" = "$pid" ] || fail "the pid file changed"
+[ "$(vpnd_count)" -eq 1 ] || fail "$(vpnd_count) vpnd running, want 1"
+
 step "reload: vpnd re-reads its configuration"
 write_conf 'link third' '	host 127.0.0.1:9' '	local-ip 10.9.2.1' \
     '	remote-ip 10.9.2.2' '	autostart no'
