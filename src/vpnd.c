@@ -17,6 +17,7 @@
 
 #include "conf.h"
 #include "ctl.h"
+#include "detach.h"
 #include "link.h"
 #include "log.h"
 #include "loop.h"
@@ -345,7 +346,7 @@ main(int argc, char **argv)
 	const char	*pidpath = VPND_PIDFILE;
 	char		*cause = NULL;
 	bool		 foreground = false, check = false, dump = false;
-	int		 ch, verbose = 0;
+	int		 ch, verbose = 0, readyfd = -1;
 
 	memset(&d, 0, sizeof(d));
 	d.conf_path = VPN_CONF;
@@ -395,9 +396,13 @@ main(int argc, char **argv)
 		return 0;
 	}
 
+	/*
+	 * The foreground process waits until the daemon is ready (pid file
+	 * written, netlink open, links started) and exits with its status.
+	 */
 	if (!foreground) {
-		if (daemon(0, 0) == -1)
-			fatal("daemon");
+		if (detach_start(&readyfd, &cause) == -1)
+			fatalx("%s", cause);
 		log_to_stderr(false);
 	}
 	if ((pf = pidfile_open(pidpath, &cause)) == NULL)
@@ -427,6 +432,7 @@ main(int argc, char **argv)
 		free(cause);
 		cause = NULL;
 	}
+	detach_ready(readyfd);
 
 	if (loop_run(d.loop) == -1)
 		fatal("poll");
