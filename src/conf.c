@@ -1475,13 +1475,14 @@ conf_validate_link(struct parse *p, struct scope *s)
 			K_REMOTE_PPPD_OPTIONS, K_REMOTE_IP_COMMAND
 		};
 
+		/* Written in the link itself; a global value is for others. */
 		for (i = 0; i < nitems(unused); i++) {
-			if (!kw_written(p, s, unused[i]))
+			if (s->lines[unused[i]] == 0)
 				continue;
-			perr(p, s->lines[unused[i]] ? s->lines[unused[i]] :
-			    lc->line, "%s: not used with remote-command "
-			    "vpn-peer (link %s): vpn-peer's own arguments "
-			    "decide that", kw_table[unused[i]].name, lc->name);
+			perr(p, s->lines[unused[i]], "%s: not used with "
+			    "remote-command vpn-peer (link %s): vpn-peer's own "
+			    "arguments decide that", kw_table[unused[i]].name,
+			    lc->name);
 		}
 		if (lc->local_nets.n > CONF_PEER_MAX_NETS)
 			perr(p, lc->line, "link %s: vpn-peer takes at most %d "
@@ -1832,6 +1833,10 @@ conf_print_link(FILE *f, const struct link_conf *lc)
 	for (i = 0; i < K__COUNT; i++) {
 		kw = &kw_table[i];
 		if ((kw->scope & S_LINK) == 0 || kw->type == T_LINK)
+			continue;
+		/* vpn-peer decides these itself (conf_validate_link()). */
+		if (lc->vpn_peer && (i == K_REMOTE_IP_COMMAND ||
+		    i == K_REMOTE_PPPD_OPTIONS))
 			continue;
 		field = (const char *)lc + kw->off;
 		switch (kw->type) {
