@@ -22,9 +22,14 @@
 # ciphers come from sshd's log (LogLevel DEBUG1), for every connection.
 #
 # Knobs: BENCH_ROUNDS (5), BENCH_BYTES (268435456), BENCH_TIMEOUT (120 s per
-# transfer), BENCH_DIRS ("up down"), BENCH_PEERS ("vpnd ssh"), BENCH_PERF
-# (set: run vpnd under `perf record -g` in the first vpnd round of each
-# direction and print its top symbols).  Prints per-round figures and, per
+# transfer), BENCH_DIRS ("up down"), BENCH_VPND2 (another vpnd binary, say
+# one built from the previous commit: it runs as peer "vpnd2" in the same
+# rounds, for a before/after on equal terms), BENCH_PEERS ("vpnd ssh", or
+# "vpnd vpnd2 ssh" with BENCH_VPND2),
+# BENCH_PROFILE (perf: before the rounds, one more vpnd transfer each way
+# under `perf record -g`, not counted, and vpnd's top symbols; strace: the
+# same under strace, and vpnd's system calls per MB moved with their mean
+# size).  Prints per-round figures and, per
 # direction, the medians and the ratio vpnd / OpenSSH.  Exit 0 when every
 # transfer completed intact, 77 when it cannot run here, else 1 or 99.
 set -eu
@@ -38,13 +43,18 @@ ROUNDS=${BENCH_ROUNDS:-5}
 BYTES=${BENCH_BYTES:-268435456}
 TIMEOUT=${BENCH_TIMEOUT:-120}
 DIRS=${BENCH_DIRS:-up down}
-PEERS=${BENCH_PEERS:-vpnd ssh}
+VPND2=${BENCH_VPND2:-}
+if [ -n "$VPND2" ]; then
+	PEERS=${BENCH_PEERS:-vpnd vpnd2 ssh}
+else
+	PEERS=${BENCH_PEERS:-vpnd ssh}
+fi
 VPND=$top_builddir/src/vpnd
 BENCH_IO=$top_builddir/bench/bench-io
 PTYRUN=$top_builddir/bench/ptyrun
 DATA_SIZE=67108864
 CUR=
-PERF=
+WRAP=
 
 itest_init relay-throughput
 
@@ -61,12 +71,18 @@ bench_cleanup()
 }
 trap bench_cleanup EXIT
 
-for f in "$VPND" "$BENCH_IO" "$PTYRUN"; do
+for f in "$VPND" "$BENCH_IO" "$PTYRUN" ${VPND2:+"$VPND2"}; do
 	[ -x "$f" ] ||
 	    itest_skip "$f is not built: run \`make bench-programs\` in $top_builddir"
 done
-[ -z "${BENCH_PERF:-}" ] || command -v perf >/dev/null 2>&1 ||
-    itest_skip "BENCH_PERF is set but perf is not installed (linux-perf)"
+case ${BENCH_PROFILE:-} in
+'') ;;
+perf | strace)
+	command -v "$BENCH_PROFILE" >/dev/null 2>&1 ||
+	    itest_skip "BENCH_PROFILE=$BENCH_PROFILE: not installed"
+	;;
+*)	itest_error "BENCH_PROFILE must be perf or strace" ;;
+esac
 
 itest_step "make $DATA_SIZE bytes of random data"
 DATA=$IT_DIR/data
@@ -105,18 +121,25 @@ sessions_gone()
 	return 0
 }
 
+# gone PID: PID has exited (a zombie, or reaped already).
+gone()
+{
+	[ -r "/proc/$1/stat" ] || return 0
+	awk '{ sub(/^.*\) /, ""); exit $1 != "Z" }' "/proc/$1/stat" 2>/dev/null ||
+	    [ ! -r "/proc/$1/stat" ]
+}
+
 # stop_cur: SIGTERM to the transfer's process, reap it (KILL after 10 s).
 stop_cur()
 {
-	if [ -n "$PERF" ] && [ -s "$IT_DIR/vpnd.pid" ]; then
-		# perf record ends with its workload.
+	if [ -n "$WRAP" ] && [ -s "$IT_DIR/vpnd.pid" ]; then
+		# perf and strace end with their workload.
 		kill -TERM "$(cat "$IT_DIR/vpnd.pid")" 2>/dev/null || :
 	else
 		kill -TERM "$CUR" 2>/dev/null || :
 	fi
 	sc_n=0
-	while [ -r "/proc/$CUR/stat" ] &&
-	    ! awk '{ sub(/^.*\) /, ""); exit $1 != "Z" }' "/proc/$CUR/stat"; do
+	until gone "$CUR"; do
 		sc_n=$((sc_n + 1))
 		if [ "$sc_n" -gt 200 ]; then
 			echo "bench: pid $CUR ignored SIGTERM, killing it" >&2
@@ -151,10 +174,11 @@ ends()
 	fi
 }
 
-# start_vpnd DIR LOG: vpnd in the client namespace, bench-io at both ends
-# (under $PERF if set).
+# start_vpnd DIR LOG [VPND]: vpnd (or VPND) in the client namespace,
+# bench-io at both ends (under the $WRAP command if set).
 start_vpnd()
 {
+	vpnd=${3:-$VPND}
 	conf=$IT_DIR/vpn-$1.conf
 	# The words of LOCAL and REMOTE are meant to split.
 	# shellcheck disable=SC2086
@@ -175,12 +199,18 @@ link bench
 	backoff		3600 3600
 EOF
 	) || itest_error "cannot write $conf"
-	"$VPND" -t -f "$conf" 2>>"$2" || itest_error "vpnd -t refuses $conf"
-	# PERF is a word list.
+	"$vpnd" -t -f "$conf" 2>>"$2" || itest_error "vpnd -t refuses $conf"
+	# WRAP is a word list.
 	# shellcheck disable=SC2086
-	ip netns exec "$IT_CLI" $PERF "$VPND" -d -f "$conf" \
+	ip netns exec "$IT_CLI" $WRAP "$vpnd" -d -f "$conf" \
 	    -p "$IT_DIR/vpnd.pid" </dev/null >>"$2" 2>&1 9<&- &
 	CUR=$!
+}
+
+# start_vpnd2 DIR LOG: the same with $VPND2.
+start_vpnd2()
+{
+	start_vpnd "$1" "$2" "$VPND2"
 }
 
 # start_ssh DIR LOG: ptyrun bench-io -- ssh ... bench-io, in the client
@@ -215,8 +245,7 @@ transfer()
 	"start_$1" "$2" "$log"
 	waited=0
 	while [ ! -e "$RES" ]; do
-		if [ -r "/proc/$CUR/stat" ] &&
-		    awk '{ sub(/^.*\) /, ""); exit $1 != "Z" }' "/proc/$CUR/stat"; then
+		if gone "$CUR" && [ ! -e "$RES" ]; then
 			itest_fail "$1 exited before the transfer ended: $(tail -n 5 "$log")"
 		fi
 		waited=$((waited + 1))
@@ -226,7 +255,7 @@ transfer()
 	done
 	# vpnd runs on until stopped: its own CPU (not pppd's) from /proc.
 	# ssh may be gone already: ptyrun says what it used.
-	[ "$1" != vpnd ] || local_cpu=$(cpu_ticks "$CUR")
+	[ "$1" = ssh ] || local_cpu=$(cpu_ticks "$CUR")
 	stop_cur
 	if [ "$1" = ssh ]; then
 		read -r w1 local_ns <"$RES.cpu" ||
@@ -253,7 +282,7 @@ transfer()
 	    itest_fail "no kex line for the $1 connection in $SSHD_LOG"
 	# shellcheck disable=SC2086 # three figures
 	set -- "$1" "$2" "$3" $line
-	printf '  round %s %-4s %-4s %8s MB/s  client %5s CPU-s/GiB  gateway (sshd + bench-io) %5s CPU-s/GiB\n' \
+	printf '  round %s %-4s %-5s %8s MB/s  client %5s CPU-s/GiB  gateway (sshd + bench-io) %5s CPU-s/GiB\n' \
 	    "$3" "$2" "$1" "$4" "$5" "$6"
 }
 
@@ -265,23 +294,56 @@ median()
 	    else printf "%.2f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
 
-# profile DIR: one vpnd transfer under `perf record -g`, not counted; print
-# where vpnd's CPU goes.
+# profile DIR: one vpnd transfer under perf or strace, not counted; print
+# where vpnd's CPU goes, or its system calls.
 profile()
 {
-	PERF="perf record -q -g -o $IT_DIR/perf-$1.data"
+	pf=$IT_DIR/$BENCH_PROFILE-$1
+	if [ "$BENCH_PROFILE" = perf ]; then
+		WRAP="perf record -q -g -o $pf"
+	else
+		WRAP="strace -qq -e trace=read,write,recvfrom,sendto,ppoll,poll -o $pf"
+	fi
 	transfer vpnd "$1" 0 >/dev/null
-	PERF=
+	WRAP=
 	rm -f "$IT_DIR/vpnd-$1"
-	echo "perf: vpnd, $1, share of vpnd's samples by symbol:"
-	perf report -q -i "$IT_DIR/perf-$1.data" --no-children \
-	    --comm vpnd --sort dso,symbol --stdio -g none 2>/dev/null |
-	    grep -v '^$' | head -n 25 | sed 's/^/    /'
+	if [ "$BENCH_PROFILE" = perf ]; then
+		echo "perf: vpnd, $1, share of vpnd's samples by symbol:"
+		perf report -q -i "$pf" --no-children --comm vpnd \
+		    --sort dso,symbol --stdio -g none 2>/dev/null |
+		    grep -v '^$' | head -n 25 | sed 's/^/    /'
+		return
+	fi
+	echo "strace: vpnd, $1, $BYTES bytes: calls per MB, mean bytes per call:"
+	# name(fd, ...) = result: count the calls and sum positive results.
+	awk -v mb="$BYTES" '
+	    match($0, /^[a-z0-9_]+\(/) {
+		name = substr($0, 1, RLENGTH - 1)
+		n = split($0, w, " = ")
+		res = w[n] + 0
+		key = name
+		if (name == "read" || name == "write") {
+			fd = substr($0, RLENGTH + 1) + 0
+			key = name ":fd" fd
+		}
+		calls[key]++
+		if (res > 0 && name != "ppoll" && name != "poll")
+			bytes[key] += res
+		if (res < 0 || $0 ~ /EAGAIN/)
+			again[key]++
+	    }
+	    END {
+		for (k in calls)
+			printf "    %-16s %8.1f calls/MB  %8.0f B/call  %5.1f%% EAGAIN\n",
+			    k, calls[k] / (mb / 1e6),
+			    bytes[k] / (calls[k] - again[k] + (calls[k] == again[k])),
+			    100 * again[k] / calls[k]
+	    }' "$pf" | sort -k2 -rn
 }
 
 # ------------------------------------------------------------------- rounds
 
-if [ -n "${BENCH_PERF:-}" ]; then
+if [ -n "${BENCH_PROFILE:-}" ]; then
 	for dir in $DIRS; do
 		profile "$dir"
 	done
@@ -318,17 +380,20 @@ for dir in $DIRS; do
 	esac
 	echo "$what, medians of $ROUNDS:"
 	for peer in $PEERS; do
-		printf '  %-4s %8s MB/s  client %5s CPU-s/GiB  gateway %5s CPU-s/GiB\n' \
+		printf '  %-5s %8s MB/s  client %5s CPU-s/GiB  gateway %5s CPU-s/GiB\n' \
 		    "$peer" "$(median "$IT_DIR/$peer-$dir" 1)" \
 		    "$(median "$IT_DIR/$peer-$dir" 2)" \
 		    "$(median "$IT_DIR/$peer-$dir" 3)"
 	done
 	case " $PEERS " in
-	*" vpnd "*" ssh "* | *" ssh "*" vpnd "*)
-		printf '  RATIO %s vpnd/OpenSSH: %s\n' "$dir" "$(awk \
-		    -v a="$(median "$IT_DIR/vpnd-$dir" 1)" \
-		    -v b="$(median "$IT_DIR/ssh-$dir" 1)" \
-		    'BEGIN { printf "%.2fx", a / b }')"
+	*" ssh "*)
+		for peer in $PEERS; do
+			[ "$peer" != ssh ] || continue
+			printf '  RATIO %s %s/OpenSSH: %s\n' "$dir" "$peer" "$(awk \
+			    -v a="$(median "$IT_DIR/$peer-$dir" 1)" \
+			    -v b="$(median "$IT_DIR/ssh-$dir" 1)" \
+			    'BEGIN { printf "%.2fx", a / b }')"
+		done
 		;;
 	esac
 done
