@@ -109,7 +109,7 @@ run_vpnd()
 	mkfifo "$fifo" || fail "mkfifo $fifo"
 	now_cs
 	t0=$now
-	ip netns exec gwa "$VPND" -d -f "$conf" -p "$E2E_DIR/vpnd.pid" \
+	ip netns exec gwa "$VPND" -d -v -f "$conf" -p "$E2E_DIR/vpnd.pid" \
 	    >"$fifo" 2>&1 &
 	vpnd=$!
 	exec 3<"$fifo"
@@ -146,7 +146,7 @@ run_vpnd()
 	e2e_report "vpndup_$1" "$(cs_to_s "$up")"
 	step "round $1: vpnd $(cs_to_s "$t") s (up at $(cs_to_s "$up") s):"
 	# Lines stamped in centiseconds since launch; the drained tail is not.
-	awk '$1 ~ /^[0-9]+$/ && $2 == "vpnd:" && / -> / {
+	awk '$1 ~ /^[0-9]+$/ && $2 == "vpnd:" && (/ -> / || /retrying/) {
 	    t = $1; $1 = $2 = ""; sub(/^ +/, "")
 	    printf "\t+%d.%02d s %s\n", t / 100, t % 100, $0 }' "$log"
 }
