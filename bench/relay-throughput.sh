@@ -62,12 +62,14 @@ itest_init relay-throughput
 bench_cleanup()
 {
 	bc_rc=$?
+	# set -e holds in a trap too: (exit N) below must not end the shell.
+	set +e
 	if [ -n "$CUR" ]; then
 		kill -KILL "$CUR" 2>/dev/null || :
 		wait "$CUR" 2>/dev/null || :
 	fi
 	(exit "$bc_rc")
-	itest_cleanup
+	itest_cleanup	# reads $? first, exits with it
 }
 trap bench_cleanup EXIT
 
