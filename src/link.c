@@ -50,7 +50,7 @@
 #define LINK_PPP_TIMEOUT	30000	/* channel open to IPCP up, ms */
 #define LINK_ROUTES_TIMEOUT	15000	/* remote route command, ms */
 #define LINK_STOP_TIMEOUT	4000	/* whole teardown, ms */
-#define LINK_TERM_TIMEOUT	2500	/* SIGTERM to SIGKILL of pppd, ms */
+#define LINK_TERM_TIMEOUT	2000	/* SIGTERM to SIGKILL of pppd, ms */
 #define LINK_PTY_GRACE		1000	/* pty EOF to pppd's exit, ms */
 #define LINK_ROUTE_TRIES	10	/* remote route command attempts */
 #define LINK_ROUTE_RETRY	300	/* ms between them */
@@ -145,6 +145,7 @@ struct link {
 
 	bool			 stop_begun;
 	bool			 term_sent;	/* SIGTERM sent to pppd */
+	bool			 kill_sent;	/* and then SIGKILL */
 };
 
 static void	link_set_state(struct link *, enum link_state);
@@ -312,8 +313,12 @@ link_deadline_fired(void *arg)
 		/* Out of patience: force what is left. */
 		log_warnx("link %s: teardown took over %d s, forcing",
 		    l->lc->name, LINK_STOP_TIMEOUT / 1000);
-		if (l->pppd != -1)
+		if (l->pppd != -1 && !l->kill_sent) {
 			(void)kill(l->pppd, SIGKILL);
+			l->kill_sent = l->term_sent = true;
+			loop_timer_set(l->loop, &l->kill_timer,
+			    LINK_TERM_TIMEOUT);
+		}
 		ssh_chan_free(l->route_chan);
 		l->route_chan = NULL;
 		l->route_job = ROUTE_IDLE;
@@ -681,9 +686,24 @@ link_pppd_kill(void *arg)
 
 	if (l->pppd == -1)
 		return;
-	log_warnx("link %s: local pppd did not exit after SIGTERM, "
-	    "sending SIGKILL", l->lc->name);
-	(void)kill(l->pppd, SIGKILL);
+	if (!l->kill_sent) {
+		log_warnx("link %s: local pppd did not exit after SIGTERM, "
+		    "sending SIGKILL", l->lc->name);
+		(void)kill(l->pppd, SIGKILL);
+		l->kill_sent = true;
+		loop_timer_set(l->loop, &l->kill_timer, LINK_TERM_TIMEOUT);
+		return;
+	}
+	/*
+	 * Not even SIGKILL: the process is stuck in the kernel.  Leave it
+	 * to the loop, which reaps it whenever it does die, so that the
+	 * link (and vpnd's shutdown) does not wait on it for ever.
+	 */
+	log_warnx("link %s: local pppd (pid %ld) did not die after SIGKILL, "
+	    "abandoning it", l->lc->name, (long)l->pppd);
+	loop_child_forget(l->loop, l->pppd);
+	l->pppd = -1;
+	link_stop_progress(l);
 }
 
 static void
@@ -1257,7 +1277,7 @@ link_dial(struct link *l)
 
 	loop_timer_cancel(l->loop, &l->redial);
 	l->stop_begun = false;
-	l->term_sent = false;
+	l->term_sent = l->kill_sent = false;
 	t = xcalloc(n ? n : 1, sizeof(*t));
 	for (i = 0; i < n; i++) {
 		t[i].host = l->lc->hosts.v[i].name;
