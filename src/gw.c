@@ -117,8 +117,11 @@ gw_open(const char *host, int port, int timeout, const char **stage,
 	}
 	dial_free(d);
 	if (!g->dialed || g->dial_fd == -1) {
-		xasprintf(cause, "connect %s port %d: %s", host, port,
-		    g->dial_cause != NULL ? g->dial_cause : "timed out");
+		if (g->dial_cause != NULL)
+			*cause = xstrdup(g->dial_cause);
+		else
+			xasprintf(cause, "connect %s port %d: timed out", host,
+			    port);
 		goto fail;
 	}
 	if ((g->ssh = ssh_new(g->dial_fd, &why)) == NULL) {
