@@ -543,8 +543,8 @@ dr_sudo_one(struct dr *d, struct gw *g, const struct doctor_priv *p,
 		*failed = true;
 		cmd = sh_join(p->argv);
 		e = first_line(err);
-		self = ctl_target_vpnctl(d->t);
-		xasprintf(&fix, "add the sudoers lines that %s setup %s "
+		self = ctl_target_vpnctl(d->t, "setup");
+		xasprintf(&fix, "add the sudoers lines that %s %s "
 		    "prints", self, d->lc->name);
 		dr_line(d, bad, fix, "far end: sudo does not let %s run \"%s\" "
 		    "without a password: %s", d->lc->user, cmd,
@@ -643,15 +643,15 @@ dr_far_end(struct dr *d, struct gw *g)
 	bool			 other = false;
 	int			 status;
 
-	self = ctl_target_vpnctl(d->t);
+	self = ctl_target_vpnctl(d->t, "setup");
 	if (lc->vpn_peer) {
 		argv[0] = (char *)"version";
 		argv[1] = NULL;
 		if (dr_remote(d, g, argv, &out, &err, &status) == -1)
 			goto out;
 		e = first_line(*out != '\0' ? out : err);
-		xasprintf(&fix, "use the authorized_keys line that %s setup "
-		    "%s prints", self, lc->name);
+		xasprintf(&fix, "use the authorized_keys line that %s %s "
+		    "prints", self, lc->name);
 		if (status == 0 && strncmp(out, "vpn-peer ", 9) == 0 &&
 		    atoi(out + 9) == 1)
 			dr_line(d, DOCTOR_OK, NULL, "far end: the key runs "
@@ -729,10 +729,12 @@ dr_gateway(struct dr *d)
 	struct gw		*g;
 	const char		*stage;
 	char			*cause = NULL, *type, *fp, *fix, *self;
+	char			*setup;
 	size_t			 i, nreach = 0;
 	bool			 done = false;
 
-	self = ctl_target_vpnctl(d->t);
+	self = ctl_target_vpnctl(d->t, "trust");
+	setup = ctl_target_vpnctl(d->t, "setup");
 	for (i = 0; i < lc->hosts.n; i++) {
 		h = &lc->hosts.v[i];
 		if ((g = gw_open(h->name, h->port, lc->connect_timeout, &stage,
@@ -767,7 +769,7 @@ dr_gateway(struct dr *d)
 			    lc->known_hosts);
 		} else if (strstr(cause, "is unknown") != NULL) {
 			xasprintf(&fix, "compare it with the gateway's "
-			    "ssh-keygen -lf %s, then run: %s trust %s --yes",
+			    "ssh-keygen -lf %s, then run: %s %s --yes",
 			    ctl_hostkey_file(type != NULL ? type : ""), self,
 			    lc->name);
 			dr_line(d, DOCTOR_FAIL, fix, "host key of %s port %d: "
@@ -788,8 +790,8 @@ dr_gateway(struct dr *d)
 		}
 		if (gw_auth(g, lc->user, lc->identity, &cause) == -1) {
 			xasprintf(&fix, "put the authorized_keys line that %s "
-			    "setup %s prints in ~%s/.ssh/authorized_keys on "
-			    "the gateway", self, lc->name, lc->user);
+			    "%s prints in ~%s/.ssh/authorized_keys on the "
+			    "gateway", setup, lc->name, lc->user);
 			dr_line(d, DOCTOR_FAIL, fix, "auth as %s: %s", lc->user,
 			    cause);
 			free(fix);
@@ -807,6 +809,7 @@ dr_gateway(struct dr *d)
 	if (nreach == 0 && lc->hosts.n > 1)
 		dr_line(d, DOCTOR_FAIL, NULL, "gateway: none of the %zu hosts "
 		    "answered", lc->hosts.n);
+	free(setup);
 	free(self);
 }
 

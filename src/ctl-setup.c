@@ -66,13 +66,14 @@ ctl_target_file(const struct ctl_target *t)
 }
 
 char *
-ctl_target_vpnctl(const struct ctl_target *t)
+ctl_target_vpnctl(const struct ctl_target *t, const char *cmd)
 {
 	char	*s;
 
 	if (t->file == NULL)
-		return xstrdup("vpnctl");
-	xasprintf(&s, "vpnctl -f %s", t->file);
+		xasprintf(&s, "vpnctl %s", cmd);
+	else
+		xasprintf(&s, "vpnctl %s -f %s", cmd, t->file);
 	return s;
 }
 
@@ -189,13 +190,13 @@ setup_hostkey(const struct ctl_target *t, const struct link_conf *lc,
 	char		*cause = NULL, *type = NULL, *fp = NULL, *known;
 	char		*self;
 
-	self = ctl_target_vpnctl(t);
+	self = ctl_target_vpnctl(t, "trust");
 	if ((g = gw_open(h->name, h->port, lc->connect_timeout, &stage,
 	    &cause)) == NULL) {
 		printf("host key of %s port %d: not read (%s)\n"
 		    "read it on the gateway:\n"
 		    "    ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub\n"
-		    "and here, once the gateway answers: %s trust %s\n",
+		    "and here, once the gateway answers: %s %s\n",
 		    h->name, h->port, cause, self, lc->name);
 		free(cause);
 		free(self);
@@ -216,12 +217,12 @@ setup_hostkey(const struct ctl_target *t, const struct link_conf *lc,
 	else if (strstr(cause, "is unknown") != NULL)
 		xasprintf(&known, "not yet in %s", lc->known_hosts);
 	else
-		xasprintf(&known, "NOT the key %s holds: see %s trust %s",
+		xasprintf(&known, "NOT the key %s holds: see %s %s",
 		    lc->known_hosts, self, lc->name);
 	printf("host key of %s port %d: %s %s (%s)\n"
 	    "compare it with what this prints on the gateway:\n"
 	    "    ssh-keygen -lf %s\n"
-	    "then trust it here: %s trust %s --yes\n",
+	    "then trust it here: %s %s --yes\n",
 	    h->name, h->port, type, fp, known, ctl_hostkey_file(type), self,
 	    lc->name);
 	free(cause);
@@ -275,9 +276,9 @@ ctl_setup(struct vpnctl *v, int argc, char **argv)
 		printf("sudoers lines for user %s (on the gateway: visudo -f "
 		    "/etc/sudoers.d/pppssh-%s):\n%s", lc->user, lc->name,
 		    sudoers);
-		self = ctl_target_vpnctl(&t);
+		self = ctl_target_vpnctl(&t, "setup");
 		printf("(these lines allow exactly this link's commands: run "
-		    "%s setup %s again after changing its addresses, nets, "
+		    "%s %s again after changing its addresses, nets, "
 		    "keepalive, mtu, compression or pppd options)\n\n", self,
 		    lc->name);
 		free(self);
@@ -364,7 +365,7 @@ trust_host(const struct ctl_target *t, const struct link_conf *lc,
 	char		*self;
 	int		 r = -1;
 
-	self = ctl_target_vpnctl(t);
+	self = ctl_target_vpnctl(t, "trust");
 	if ((g = gw_open(h->name, h->port, lc->connect_timeout, &stage,
 	    &cause)) == NULL) {
 		fprintf(stderr, "vpnctl: link %s: %s\n", lc->name, cause);
@@ -396,7 +397,7 @@ trust_host(const struct ctl_target *t, const struct link_conf *lc,
 	if (!t->yes) {
 		printf("link %s: not trusted yet; compare this fingerprint "
 		    "with the gateway's own (on it: ssh-keygen -lf %s) and "
-		    "run again with --yes: %s trust %s --yes\n", lc->name,
+		    "run again with --yes: %s %s --yes\n", lc->name,
 		    ctl_hostkey_file(type), self, lc->name);
 		goto out;
 	}

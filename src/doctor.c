@@ -1235,6 +1235,10 @@ doctor_route_check(const char *routes, const struct link_conf *lc,
 				best = st;
 				free(*route);
 				*route = xstrdup(line);
+				/* ip prints a blank at the end. */
+				for (i = strlen(*route); i > 0 &&
+				    isspace((unsigned char)(*route)[i - 1]); i--)
+					(*route)[i - 1] = '\0';
 				*net = *rn;
 			}
 		}

@@ -11,8 +11,6 @@
 #include <stdbool.h>
 #include <time.h>
 
-struct conf;
-struct link_conf;
 
 #define VPNCTL_OK	0	/* done; the link is up (check) */
 #define VPNCTL_FAILED	1	/* the operation failed; watchdog acted */
@@ -43,10 +41,10 @@ int		 ctl_target_args(int argc, char **argv, bool yes_ok,
 /* The config file a target names. */
 const char	*ctl_target_file(const struct ctl_target *);
 /*
- * "vpnctl -f FILE" (only when -f was given), to tell the admin what
- * to run next.  Caller frees.
+ * "vpnctl CMD -f FILE" (-f only when it was given), to tell the admin
+ * what to run next.  Caller frees.
  */
-char		*ctl_target_vpnctl(const struct ctl_target *);
+char		*ctl_target_vpnctl(const struct ctl_target *, const char *cmd);
 /* The file to compare a host key type with on the gateway. */
 const char	*ctl_hostkey_file(const char *type);
 

@@ -541,7 +541,7 @@ test_routes(void **state)
 		    "10.0.0.0/24 dev eth0 proto kernel scope link src "
 		    "10.0.0.5\n", DOCTOR_OK, NULL },
 		{ "172.16.1.0/24 dev eth1 proto kernel scope link src "
-		    "172.16.1.7\n", DOCTOR_FAIL,
+		    "172.16.1.7 \n", DOCTOR_FAIL,
 		    "172.16.1.0/24 dev eth1 proto kernel scope link src "
 		    "172.16.1.7" },
 		{ "172.16.1.128/25 via 10.0.0.9 dev eth0\n", DOCTOR_FAIL,
