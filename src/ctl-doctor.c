@@ -139,6 +139,7 @@ dr_run(char *const *argv, char **out, char **err)
 		    dup2(fd, 0) == -1 || dup2(po[1], 1) == -1 ||
 		    dup2(pe[1], 2) == -1)
 			_exit(127);
+		closefrom(3);
 		execv(argv[0], argv);
 		_exit(127);
 	}
@@ -157,22 +158,24 @@ dr_run(char *const *argv, char **out, char **err)
 			break;
 		}
 		for (i = 0; i < 2; i++) {
+			char	 scratch[4096], *to;
+			size_t	 room;
+
 			if (pfd[i].fd == -1 || pfd[i].revents == 0)
 				continue;
-			n = read(pfd[i].fd, buf[i] + len[i], len[i] <
-			    DR_OUT_MAX ? DR_OUT_MAX - len[i] : 0);
-			if (len[i] >= DR_OUT_MAX) {
-				char	scratch[4096];
-
-				n = read(pfd[i].fd, scratch, sizeof(scratch));
-			} else if (n > 0)
-				len[i] += (size_t)n;
-			if (n == 0 || (n == -1 && errno != EINTR &&
-			    errno != EAGAIN)) {
+			/* Past the limit, read on and drop it. */
+			room = DR_OUT_MAX - len[i];
+			to = room > 0 ? buf[i] + len[i] : scratch;
+			n = read(pfd[i].fd, to, room > 0 ? room :
+			    sizeof(scratch));
+			if (n == -1 && (errno == EINTR || errno == EAGAIN))
+				continue;
+			if (n <= 0) {
 				(void)close(pfd[i].fd);
 				pfd[i].fd = -1;
 				nopen--;
-			}
+			} else if (room > 0)
+				len[i] += (size_t)n;
 		}
 	}
 	for (i = 0; i < 2; i++) {
@@ -758,8 +761,11 @@ dr_gateway(struct dr *d)
 		    "ssh at %s", h->name, h->port, gw_addr(g));
 
 		type = fp = NULL;
-		(void)ssh_hostkey(gw_ssh(g), h->name, h->port, &type, &fp,
-		    NULL, &cause);
+		if (ssh_hostkey(gw_ssh(g), h->name, h->port, &type, &fp,
+		    NULL, &cause) == -1) {
+			type = xstrdup("?");
+			fp = xstrdup("?");
+		}
 		free(cause);
 		cause = NULL;
 		if (ssh_check_hostkey(gw_ssh(g), lc->known_hosts, h->name,
@@ -770,7 +776,7 @@ dr_gateway(struct dr *d)
 		} else if (strstr(cause, "is unknown") != NULL) {
 			xasprintf(&fix, "compare it with the gateway's "
 			    "ssh-keygen -lf %s, then run: %s %s --yes",
-			    ctl_hostkey_file(type != NULL ? type : ""), self,
+			    ctl_hostkey_file(type), self,
 			    lc->name);
 			dr_line(d, DOCTOR_FAIL, fix, "host key of %s port %d: "
 			    "%s %s is unknown: not in %s", h->name, h->port,
