@@ -11,6 +11,9 @@
 #include <stdbool.h>
 #include <time.h>
 
+struct conf;
+struct link_conf;
+
 
 #define VPNCTL_OK	0	/* done; the link is up (check) */
 #define VPNCTL_FAILED	1	/* the operation failed; watchdog acted */
@@ -40,6 +43,13 @@ int		 ctl_target_args(int argc, char **argv, bool yes_ok,
 		    struct ctl_target *);
 /* The config file a target names. */
 const char	*ctl_target_file(const struct ctl_target *);
+/*
+ * Load the target's config and find its link (setup, trust); a missing
+ * known-hosts file is created empty first.  Returns 0, or -1 having
+ * printed why on stderr.  Free *c with conf_free().
+ */
+int		 ctl_target_load(const struct ctl_target *, struct conf **c,
+		    const struct link_conf **lc);
 /*
  * "vpnctl CMD -f FILE" (-f only when it was given), to tell the admin
  * what to run next.  Caller frees.
