@@ -417,7 +417,8 @@ dr_nat(struct dr *d)
 			fix = dr_nat_fix(rule, &net);
 			dr_line(d, st, fix, "masquerade: %s traffic from the "
 			    "local-nets to remote-net %s, no exemption before "
-			    "it: %s", st == DOCTOR_FAIL ? "source NAT rewrites" :
+			    "it: %s", st == DOCTOR_FAIL ?
+			    "source NAT rewrites" :
 			    "a source NAT rule may rewrite",
 			    addr_format(&net, a, sizeof(a)), rule);
 			free(fix);

@@ -175,8 +175,10 @@ int
 doctor_pubkey_derive(const char *text, char **type, char **b64,
     char **cause)
 {
-	static const char	 begin[] = "-----BEGIN OPENSSH PRIVATE KEY-----";
-	static const char	 end[] = "-----END OPENSSH PRIVATE KEY-----";
+	static const char	 begin[] =
+	    "-----BEGIN OPENSSH PRIVATE KEY-----";
+	static const char	 end[] =
+	    "-----END OPENSSH PRIVATE KEY-----";
 	static const char	 magic[] = "openssh-key-v1";
 	const char		*b, *e;
 	const uint8_t		*p, *s, *blob;
@@ -836,7 +838,8 @@ nft_parse_rule(const char *line, struct nat_rule *r)
 			continue;
 		}
 		if (strcmp(w[i], "counter") == 0) {
-			if (w[i + 1] != NULL && strcmp(w[i + 1], "packets") == 0)
+			if (w[i + 1] != NULL &&
+			    strcmp(w[i + 1], "packets") == 0)
 				i += 4;
 			continue;
 		}
@@ -1236,9 +1239,10 @@ doctor_route_check(const char *routes, const struct link_conf *lc,
 				free(*route);
 				*route = xstrdup(line);
 				/* ip prints a blank at the end. */
-				for (i = strlen(*route); i > 0 &&
-				    isspace((unsigned char)(*route)[i - 1]); i--)
-					(*route)[i - 1] = '\0';
+				i = strlen(*route);
+				while (i > 0 &&
+				    isspace((unsigned char)(*route)[i - 1]))
+					(*route)[--i] = '\0';
 				*net = *rn;
 			}
 		}

@@ -4,9 +4,9 @@
  *
  * vpnctl: the control client.  main(), the global options and the
  * command table; each command sends one request on the control socket
- * and prints the reply.  watchdog lives in ctl-watchdog.c; setup and
- * trust in ctl-setup.c and ctl-trust.c, doctor in ctl-doctor.c, which read the
- * configuration file and talk to the gateway instead.
+ * and prints the reply.  watchdog lives in ctl-watchdog.c; setup,
+ * trust and doctor, which read the configuration file and talk to the
+ * gateway instead, in ctl-setup.c, ctl-trust.c and ctl-doctor.c.
  */
 #include "config.h"
 

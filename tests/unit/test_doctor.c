@@ -225,8 +225,8 @@ test_authorized_keys(void **state)
 		    "    local-net 192.168.1.0/24\n"
 		    "    local-net 2001:db8:5::/48\n",
 		    "restrict,command=\"" VPN_SBINDIR "/vpn-peer --ip 10.9.0.2 "
-		    "--peer 10.9.0.1 --net 192.168.1.0/24 --net 2001:db8:5::/48 "
-		    "--ifname vpn-office --sudo\" KEY" },
+		    "--peer 10.9.0.1 --net 192.168.1.0/24 "
+		    "--net 2001:db8:5::/48 --ifname vpn-office --sudo\" KEY" },
 		{ "    user root\n    remote-command vpn-peer\n"
 		    "    remote-ifname gw0\n",
 		    "restrict,command=\"" VPN_SBINDIR "/vpn-peer --ip 10.9.0.2 "
@@ -259,9 +259,9 @@ test_sudoers(void **state)
 		    "    local-net 2001:db8:5::/48\n",
 		    "Defaults:vpn !requiretty\n"
 		    "vpn ALL=(root) NOPASSWD: /usr/sbin/pppd " PPPD_OPTS
-		    " ifname vpn-office 10.9.0.2\\:10.9.0.1 lcp-echo-interval 10"
-		    " lcp-echo-failure 3 lcp-restart 1 lcp-max-terminate 1 "
-		    "noccp linkname vpn-office, \\\n"
+		    " ifname vpn-office 10.9.0.2\\:10.9.0.1"
+		    " lcp-echo-interval 10 lcp-echo-failure 3 lcp-restart 1"
+		    " lcp-max-terminate 1 noccp linkname vpn-office, \\\n"
 		    "    /sbin/ip route replace 192.168.1.0/24 dev vpn-office, "
 		    "\\\n"
 		    "    /sbin/ip route del 192.168.1.0/24 dev vpn-office, \\\n"
@@ -286,8 +286,10 @@ test_sudoers(void **state)
 		    "Defaults:root !requiretty\n"
 		    "root ALL=(root) NOPASSWD: /sbin/ip route replace "
 		    "192.168.1.0/24 dev vpn-office, \\\n"
-		    "    /sbin/ip route del 192.168.1.0/24 dev vpn-office\n", 0 },
-		{ "    user root\n    remote-command /usr/sbin/pppd\n", NULL, 0 },
+		    "    /sbin/ip route del 192.168.1.0/24 dev vpn-office\n",
+		    0 },
+		{ "    user root\n    remote-command /usr/sbin/pppd\n", NULL,
+		    0 },
 		{ "    user vpn\n    remote-command doas /usr/sbin/pppd\n"
 		    "    remote-ip-command doas /sbin/ip\n", NULL, 1 },
 		/* vpn-peer --sudo: what it runs, from its own defaults. */
@@ -295,9 +297,9 @@ test_sudoers(void **state)
 		    "    local-net 192.168.1.0/24\n",
 		    "Defaults:vpn !requiretty\n"
 		    "vpn ALL=(root) NOPASSWD: /usr/sbin/pppd " PPPD_OPTS
-		    " ifname vpn-office 10.9.0.2\\:10.9.0.1 lcp-echo-interval 10"
-		    " lcp-echo-failure 3 lcp-restart 1 lcp-max-terminate 1 "
-		    "noccp linkname vpn-office, \\\n"
+		    " ifname vpn-office 10.9.0.2\\:10.9.0.1"
+		    " lcp-echo-interval 10 lcp-echo-failure 3 lcp-restart 1"
+		    " lcp-max-terminate 1 noccp linkname vpn-office, \\\n"
 		    "    /sbin/ip route replace 192.168.1.0/24 dev vpn-office, "
 		    "\\\n"
 		    "    /sbin/ip route del 192.168.1.0/24 dev vpn-office, \\\n"
@@ -592,7 +594,8 @@ test_config_fix(void **state)
 		const char	*fix;
 	} t[] = {
 		{ "vpn.conf:4: identity: /etc/vpn/id: group or world readable "
-		    "or writable (mode 0644), refusing", "chmod 600 /etc/vpn/id" },
+		    "or writable (mode 0644), refusing",
+		    "chmod 600 /etc/vpn/id" },
 		{ "vpn.conf:1: link a: known-hosts: /etc/vpn/known_hosts "
 		    "(default): group or world writable (mode 0666), refusing",
 		    "chmod go-w /etc/vpn/known_hosts" },
