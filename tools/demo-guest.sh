@@ -39,24 +39,7 @@ fi
 printf '     ping 10.2.0.10 from hosta: no answer (as expected)\n'
 
 conf=$E2E_DIR/vpn.conf
-(
-	umask 077
-	cat >"$conf" <<CONF
-# /etc/vpn/vpn.conf on gateway A
-link office
-	host		$SITE_GWB_WAN_IP
-	user		root
-	identity	$SITE_SSH_KEY
-	known-hosts	$SITE_KNOWN_HOSTS
-	local-ip	10.9.0.1
-	remote-ip	10.9.0.2
-	remote-net	$SITE_LAN_B
-	local-net	$SITE_LAN_A
-	remote-command	/usr/sbin/pppd
-	remote-ip-command /sbin/ip
-	keepalive	5 3
-CONF
-) || fail "write $conf"
+site_vpn_conf "$conf" "keepalive 5 3"
 say "Gateway A's configuration ($conf):"
 sed 's/^/     /' "$conf"
 say "Checking it with vpnd -t:"
