@@ -9,9 +9,13 @@
 IF=vpn-office
 VPND=$top_builddir/src/vpnd
 
-say()
+say()	# LINE [MORE LINES]
 {
-	printf '\n== %s\n' "$*"
+	printf '\n== %s\n' "$1"
+	shift
+	for _l in "$@"; do
+		printf '   %s\n' "$_l"
+	done
 }
 
 show()
@@ -28,8 +32,8 @@ cat <<'PIC'
      carry traffic between the LANs: only the VPN can.
 PIC
 site_topology
-say "Starting a real OpenSSH sshd on gateway B (192.0.2.2:22); gateway A"
-say "gets an ed25519 key and gateway B's host key in its known_hosts."
+say "Starting a real OpenSSH sshd on gateway B (192.0.2.2:22); gateway A" \
+    "gets an ed25519 key and gateway B's host key in its known_hosts."
 site_sshd_start
 
 say "Before the VPN, host A cannot reach host B:"
@@ -45,8 +49,8 @@ sed 's/^/     /' "$conf"
 say "Checking it with vpnd -t:"
 show "$VPND" -t -f "$conf"
 
-say "Starting vpnd on gateway A; it opens an SSH session to gateway B,"
-say "runs pppd at both ends through it and installs the routes:"
+say "Starting vpnd on gateway A; it opens an SSH session to gateway B," \
+    "runs pppd at both ends through it and installs the routes:"
 collect_log "$E2E_DIR/vpnd.log"
 t0=$(uptime_cs)
 ip netns exec gwa "$VPND" -d -f "$conf" -p "$E2E_DIR/vpnd.pid" \
