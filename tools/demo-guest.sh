@@ -8,6 +8,8 @@
 
 IF=vpn-office
 VPND=$top_builddir/src/vpnd
+VPNCTL=$top_builddir/src/vpnctl
+SOCK=$E2E_DIR/vpnd.sock
 
 say()	# LINE [MORE LINES]
 {
@@ -43,6 +45,8 @@ fi
 printf '     ping 10.2.0.10 from hosta: no answer (as expected)\n'
 
 conf=$E2E_DIR/vpn.conf
+# shellcheck disable=SC2034 # read by site_vpn_conf
+SITE_VPN_GLOBAL="control-socket $SOCK"
 site_vpn_conf "$conf" "keepalive 5 3"
 say "Gateway A's configuration ($conf):"
 sed 's/^/     /' "$conf"
@@ -67,6 +71,9 @@ printf '     up in %s s; what vpnd said:\n' \
     "$(cs_to_s $(($(uptime_cs) - t0)))"
 sed 's/^/     /' "$E2E_DIR/vpnd.log"
 
+say "What vpnctl says about it (vpnctl status):"
+show ip netns exec gwa "$VPNCTL" -s "$SOCK" status
+
 say "The PPP interface and the routes on gateway A:"
 show ip -n gwa addr show dev "$IF"
 show ip -n gwa route
@@ -79,6 +86,9 @@ show ip netns exec hosta ping -c 3 -i 0.3 "$SITE_HOSTB_IP" ||
     fail "ping hosta -> hostb"
 show ip netns exec hostb ping -c 3 -i 0.3 "$SITE_HOSTA_IP" ||
     fail "ping hostb -> hosta"
+
+say "The link's counters after the pings (vpnctl status):"
+show ip netns exec gwa "$VPNCTL" -s "$SOCK" status
 
 say "Stopping vpnd (SIGTERM): it takes the link down at both ends."
 kill -TERM "$vpnd"
