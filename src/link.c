@@ -63,6 +63,7 @@ struct link_lines {
 	char	buf[LINK_LINE_MAX];
 	size_t	len;
 	char	first[LINK_LINE_MAX];	/* the first complete line */
+	char	last[LINK_LINE_MAX];	/* the latest complete line */
 };
 
 /* The remote route command on channel 2. */
@@ -252,6 +253,7 @@ link_lines_feed(struct link *l, struct link_lines *ll, const char *who,
 			log_info("link %s: %s: %s", l->lc->name, who, ll->buf);
 			if (ll->first[0] == '\0')
 				memcpy(ll->first, ll->buf, ll->len + 1);
+			memcpy(ll->last, ll->buf, ll->len + 1);
 		}
 		ll->len = 0;
 	}
@@ -346,6 +348,9 @@ link_fail(struct link *l, enum link_fail_class fc, const char *fmt, ...)
 	if (l->state == LINK_STOPPING || l->state == LINK_DOWN) {
 		log_debug("link %s: while stopping: %s", l->lc->name, msg);
 		free(msg);
+		/* Something changed (the session died?): look again. */
+		if (l->state == LINK_STOPPING)
+			loop_timer_set(l->loop, &l->kick, 0);
 		return;
 	}
 	log_warnx("link %s: %s", l->lc->name, msg);
@@ -1031,7 +1036,8 @@ link_keepalive_fired(void *arg)
 	if (l->ssh == NULL || l->ssh_dead)
 		return;
 	ssh_counters(l->ssh, &rx, &tx, &last_rx);
-	quiet = loop_now(l->loop) - last_rx;
+	/* ssh.c stamps last_rx with a fresher clock than this turn's. */
+	quiet = loop_now(l->loop) > last_rx ? loop_now(l->loop) - last_rx : 0;
 	limit = (uint64_t)l->lc->keepalive.interval *
 	    (uint64_t)(l->lc->keepalive.misses + 1) * 1000;
 	if (quiet > limit) {
@@ -1097,9 +1103,10 @@ link_channel_pump(struct link *l)
 		} else {
 			(void)link_chan_drain(l, l->chan, &l->rerr, false,
 			    "remote pppd stderr");
+			/* Its last words say why it ended, if anything does. */
 			link_fail(l, LINK_FAIL_REMOTE, "remote pppd: %s%s%s",
-			    cause, l->rerr.first[0] ? ": " : "",
-			    l->rerr.first);
+			    cause, l->rerr.last[0] ? ": " : "",
+			    l->rerr.last);
 		}
 		free(cause);
 	}
@@ -1221,10 +1228,13 @@ link_update_events(struct link *l)
 		if (l->again)
 			ev |= ssh_poll_events(l->ssh);
 		loop_fd_events(l->loop, l->sshfd, ev);
+	} else if (l->ssh != NULL) {
+		/* A dead socket stays readable (EOF): stop watching it. */
+		loop_fd_events(l->loop, l->sshfd, 0);
 	}
 	if (l->pty != -1) {
 		ev = 0;
-		if (l->relay != NULL && !l->relay_done) {
+		if (l->relay != NULL && !l->relay_done && !l->ssh_dead) {
 			relay_wants(l->relay, &a_read, &a_write, &b_read,
 			    &b_write);
 			if (a_read)
@@ -1603,6 +1613,7 @@ link_teardown(struct link *l)
 	l->remote_routes = false;
 	l->lerr.len = l->rerr.len = l->route_err.len = 0;
 	l->lerr.first[0] = l->rerr.first[0] = l->route_err.first[0] = '\0';
+	l->lerr.last[0] = l->rerr.last[0] = l->route_err.last[0] = '\0';
 }
 
 /* Everything is released: dial again, wait to, or stay down. */

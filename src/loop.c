@@ -77,6 +77,7 @@ static void	loop_catch(struct loop *, int);
 static void	loop_reap(struct loop *);
 static void	loop_run_timers(struct loop *);
 static void	loop_run_signals(struct loop *);
+static void	loop_take_pending(struct loop *);
 static int	loop_timeout(struct loop *, int);
 
 uint64_t
@@ -381,6 +382,35 @@ loop_reap(struct loop *l)
 	}
 }
 
+/*
+ * Linux delivers a signal that arrives inside ppoll() only when ppoll()
+ * fails with EINTR: with fds ready it returns them and blocks the signal
+ * again, still pending.  Take such signals here, so that an fd that is
+ * always ready cannot starve SIGCHLD or SIGTERM.
+ */
+static void
+loop_take_pending(struct loop *l)
+{
+	static const struct timespec	 zero = { 0, 0 };
+	sigset_t			 pending, mine;
+	int				 signo;
+	size_t				 i;
+
+	if (sigpending(&pending) == -1)
+		return;
+	sigemptyset(&mine);
+	if (sigismember(&pending, SIGCHLD))
+		sigaddset(&mine, SIGCHLD);
+	for (i = 0; i < l->nsigs; i++)
+		if (sigismember(&pending, l->sigs[i].signo))
+			sigaddset(&mine, l->sigs[i].signo);
+	while ((signo = sigtimedwait(&mine, NULL, &zero)) > 0) {
+		if (signo < NSIG)
+			loop_sigflag[signo] = 1;
+		loop_sigany = 1;
+	}
+}
+
 static void
 loop_run_signals(struct loop *l)
 {
@@ -439,6 +469,7 @@ loop_once(struct loop *l, int max_ms)
 	if (r == -1 && errno != EINTR)
 		return -1;
 	l->now = loop_clock();
+	loop_take_pending(l);
 
 	for (i = 0; r > 0 && i < n; i++) {
 		if (l->pfd[i].revents == 0)

@@ -38,6 +38,8 @@
 #include "ssh.h"
 #include "xmalloc.h"
 
+#define SSH_LABEL_MAX	48	/* bytes of a command named in a message */
+
 /* Host key algorithms in OpenSSH's order of preference. */
 static const char *ssh_hostkey_prefs[] = {
 	"ssh-ed25519",
@@ -74,6 +76,7 @@ struct ssh_chan {
 	LIST_ENTRY(ssh_chan)	 entry;
 	LIBSSH2_CHANNEL		*chan;
 	char			*command;
+	char			*label;		/* command, shortened for messages */
 	enum ssh_chan_state	 state;
 	bool			 eof_seen[2];	/* read gave 0: stdout, stderr */
 	int			 exit_status;
@@ -958,6 +961,11 @@ ssh_chan_new(struct ssh *s, const char *command)
 	c = xcalloc(1, sizeof(*c));
 	c->s = s;
 	c->command = xstrdup(command);
+	/* Messages name the command; a long one by its start. */
+	if (strlen(command) > SSH_LABEL_MAX)
+		xasprintf(&c->label, "%.*s...", SSH_LABEL_MAX - 3, command);
+	else
+		c->label = xstrdup(command);
 	c->state = SSH_CHAN_NEW;
 	c->exit_status = -1;
 	LIST_INSERT_HEAD(&s->chans, c, entry);
@@ -1011,7 +1019,7 @@ ssh_chan_start(struct ssh_chan *c, char **cause)
 			return SSH_AGAIN;
 		if (rc != 0) {
 			return ssh_error_rc(s, rc, SSH_FAIL_REMOTE, cause,
-			    "exec \"%s\"", c->command);
+			    "exec \"%s\"", c->label);
 		}
 		c->state = SSH_CHAN_RUNNING;
 		return SSH_OK;
@@ -1021,7 +1029,7 @@ ssh_chan_start(struct ssh_chan *c, char **cause)
 		break;
 	}
 	return ssh_error(s, SSH_FAIL_REMOTE, cause,
-	    "ssh channel for \"%s\" is closed", c->command);
+	    "ssh channel for \"%s\" is closed", c->label);
 }
 
 static ssize_t
@@ -1038,7 +1046,7 @@ ssh_chan_read_stream(struct ssh_chan *c, int stream, void *buf, size_t len,
 	if (c->state != SSH_CHAN_RUNNING) {
 		return ssh_error(s, SSH_FAIL_REMOTE, cause,
 		    "read from ssh channel for \"%s\": not running",
-		    c->command);
+		    c->label);
 	}
 	if (len == 0)
 		return SSH_AGAIN;
@@ -1063,7 +1071,7 @@ ssh_chan_read_stream(struct ssh_chan *c, int stream, void *buf, size_t len,
 	if (n == LIBSSH2_ERROR_EAGAIN)
 		return SSH_AGAIN;
 	return ssh_error_rc(s, (int)n, SSH_FAIL_REMOTE, cause,
-	    "read from ssh channel for \"%s\"", c->command);
+	    "read from ssh channel for \"%s\"", c->label);
 }
 
 ssize_t
@@ -1092,7 +1100,7 @@ ssh_chan_write(struct ssh_chan *c, const void *buf, size_t len, char **cause)
 	if (c->state != SSH_CHAN_RUNNING) {
 		return ssh_error(s, SSH_FAIL_REMOTE, cause,
 		    "write to ssh channel for \"%s\": not running",
-		    c->command);
+		    c->label);
 	}
 	if (len == 0)
 		return 0;
@@ -1116,10 +1124,10 @@ ssh_chan_write(struct ssh_chan *c, const void *buf, size_t len, char **cause)
 	    n == LIBSSH2_ERROR_CHANNEL_CLOSED) {
 		return ssh_error(s, SSH_FAIL_REMOTE, cause,
 		    "write to ssh channel for \"%s\": the remote end has "
-		    "closed it", c->command);
+		    "closed it", c->label);
 	}
 	return ssh_error_rc(s, (int)n, SSH_FAIL_REMOTE, cause,
-	    "write to ssh channel for \"%s\"", c->command);
+	    "write to ssh channel for \"%s\"", c->label);
 }
 
 int
@@ -1132,7 +1140,7 @@ ssh_chan_send_eof(struct ssh_chan *c, char **cause)
 		return SSH_ERR;
 	if (c->state != SSH_CHAN_RUNNING) {
 		return ssh_error(s, SSH_FAIL_REMOTE, cause,
-		    "eof to ssh channel for \"%s\": not running", c->command);
+		    "eof to ssh channel for \"%s\": not running", c->label);
 	}
 	if (ssh_tx_busy(s, c, SSH_OP_EOF))
 		return SSH_AGAIN;
@@ -1142,7 +1150,7 @@ ssh_chan_send_eof(struct ssh_chan *c, char **cause)
 		return SSH_AGAIN;
 	if (rc != 0) {
 		return ssh_error_rc(s, rc, SSH_FAIL_REMOTE, cause,
-		    "eof to ssh channel for \"%s\"", c->command);
+		    "eof to ssh channel for \"%s\"", c->label);
 	}
 	return SSH_OK;
 }
@@ -1188,7 +1196,7 @@ ssh_chan_close(struct ssh_chan *c, char **cause)
 	case SSH_CHAN_NEW:
 	case SSH_CHAN_EXEC:
 		return ssh_error(s, SSH_FAIL_REMOTE, cause,
-		    "close ssh channel for \"%s\": not started", c->command);
+		    "close ssh channel for \"%s\": not started", c->label);
 	case SSH_CHAN_RUNNING:
 		c->state = SSH_CHAN_CLOSING;
 		/* FALLTHROUGH */
@@ -1201,7 +1209,7 @@ ssh_chan_close(struct ssh_chan *c, char **cause)
 			return SSH_AGAIN;
 		if (rc != 0) {
 			return ssh_error_rc(s, rc, SSH_FAIL_REMOTE, cause,
-			    "close ssh channel for \"%s\"", c->command);
+			    "close ssh channel for \"%s\"", c->label);
 		}
 		c->state = SSH_CHAN_WAIT_CLOSED;
 		/* FALLTHROUGH */
@@ -1215,7 +1223,7 @@ ssh_chan_close(struct ssh_chan *c, char **cause)
 		/* INVAL: the remote sent no EOF, so no CLOSE to wait for. */
 		if (rc != 0 && rc != LIBSSH2_ERROR_INVAL) {
 			return ssh_error_rc(s, rc, SSH_FAIL_REMOTE, cause,
-			    "close ssh channel for \"%s\"", c->command);
+			    "close ssh channel for \"%s\"", c->label);
 		}
 		break;
 	default:
@@ -1256,7 +1264,7 @@ ssh_chan_free(struct ssh_chan *c)
 			if (s->broken == NULL) {
 				xasprintf(&s->broken, "ssh channel for \"%s\" "
 				    "freed in the middle of a send",
-				    c->command);
+				    c->label);
 			}
 			if (s->opening == c)
 				s->opening = NULL;
@@ -1269,6 +1277,7 @@ ssh_chan_free(struct ssh_chan *c)
 		/* Else libssh2_session_free() frees it. */
 	}
 	free(c->command);
+	free(c->label);
 	free(c->exit_signal);
 	free(c);
 }

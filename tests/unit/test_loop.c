@@ -329,6 +329,48 @@ test_signal_flag(void **state)
 }
 
 static void
+ignore_fd(int fd, short revents, void *arg)
+{
+	(void)fd;
+	(void)revents;
+	(*(int *)arg)++;
+}
+
+/*
+ * An fd that is always ready must not starve signals: Linux returns
+ * ready fds from ppoll() without delivering a signal that came in.
+ */
+static void
+test_ready_fd_does_not_starve_signals(void **state)
+{
+	struct loop	*l = loop_new();
+	struct cctx	 c = { 0 };
+	int		 p[2], seen = 0, calls = 0, turns = 0;
+	pid_t		 pid;
+
+	(void)state;
+	assert_int_equal(pipe2(p, O_CLOEXEC), 0);
+	assert_int_equal(write(p[1], "x", 1), 1);	/* never read */
+	loop_fd_add(l, p[0], POLLIN, ignore_fd, &calls);
+	loop_signal(l, SIGUSR1, sig_seen, &seen);
+	if ((pid = fork()) == 0) {
+		(void)kill(getppid(), SIGUSR1);
+		_exit(3);
+	}
+	assert_true(pid > 0);
+	loop_child_watch(l, pid, child_done, &c);
+	while ((c.calls == 0 || seen == 0) && turns++ < 2000)
+		assert_int_equal(loop_once(l, 100), 0);
+	assert_int_equal(c.calls, 1);
+	assert_int_equal(WEXITSTATUS(c.status), 3);
+	assert_int_equal(seen, SIGUSR1);
+	assert_true(calls > 0);
+	close(p[0]);
+	close(p[1]);
+	loop_free(l);
+}
+
+static void
 stop_now(void *arg)
 {
 	loop_break(arg);
@@ -359,6 +401,7 @@ main(void)
 		cmocka_unit_test(test_timer_wakes_poll),
 		cmocka_unit_test(test_child_reaped),
 		cmocka_unit_test(test_signal_flag),
+		cmocka_unit_test(test_ready_fd_does_not_starve_signals),
 		cmocka_unit_test(test_run_and_break),
 	};
 
