@@ -1469,6 +1469,27 @@ conf_validate_link(struct parse *p, struct scope *s)
 			    kw_table[required[i]].name);
 	}
 
+	/* vpn-peer builds the far end's commands from its own arguments. */
+	if (lc->vpn_peer) {
+		static const enum kw_id	 unused[] = {
+			K_REMOTE_PPPD_OPTIONS, K_REMOTE_IP_COMMAND
+		};
+
+		/* Written in the link itself; a global value is for others. */
+		for (i = 0; i < nitems(unused); i++) {
+			if (s->lines[unused[i]] == 0)
+				continue;
+			perr(p, s->lines[unused[i]], "%s: not used with "
+			    "remote-command vpn-peer (link %s): vpn-peer's own "
+			    "arguments decide that", kw_table[unused[i]].name,
+			    lc->name);
+		}
+		if (lc->local_nets.n > CONF_PEER_MAX_NETS)
+			perr(p, lc->line, "link %s: vpn-peer takes at most %d "
+			    "local-net prefixes", lc->name,
+			    CONF_PEER_MAX_NETS);
+	}
+
 	if (lc->local_ip.family != AF_UNSPEC &&
 	    addr_equal(&lc->local_ip, &lc->remote_ip))
 		perr(p, s->lines[K_REMOTE_IP], "remote-ip: %s is also the "
@@ -1812,6 +1833,10 @@ conf_print_link(FILE *f, const struct link_conf *lc)
 	for (i = 0; i < K__COUNT; i++) {
 		kw = &kw_table[i];
 		if ((kw->scope & S_LINK) == 0 || kw->type == T_LINK)
+			continue;
+		/* vpn-peer decides these itself (conf_validate_link()). */
+		if (lc->vpn_peer && (i == K_REMOTE_IP_COMMAND ||
+		    i == K_REMOTE_PPPD_OPTIONS))
 			continue;
 		field = (const char *)lc + kw->off;
 		switch (kw->type) {

@@ -24,6 +24,7 @@
 #define CONF_MAX_HOSTS		16		/* host lines per link */
 #define CONF_MAX_NETS		256		/* per remote-net/local-net */
 #define CONF_MAX_WORDS		64		/* per command or option list */
+#define CONF_PEER_MAX_NETS	16		/* local-nets vpn-peer takes */
 #define CONF_LINK_NAME_MAX	15		/* [a-z0-9_-]{1,15} */
 #define CONF_IFNAME_MAX		15		/* IFNAMSIZ - 1 */
 

@@ -50,7 +50,7 @@
 #define LINK_PPP_TIMEOUT	30000	/* channel open to IPCP up, ms */
 #define LINK_ROUTES_TIMEOUT	15000	/* remote route command, ms */
 #define LINK_STOP_TIMEOUT	4000	/* whole teardown, ms */
-#define LINK_TERM_TIMEOUT	2500	/* SIGTERM to SIGKILL of pppd, ms */
+#define LINK_TERM_TIMEOUT	2000	/* SIGTERM to SIGKILL of pppd, ms */
 #define LINK_PTY_GRACE		1000	/* pty EOF to pppd's exit, ms */
 #define LINK_ROUTE_TRIES	10	/* remote route command attempts */
 #define LINK_ROUTE_RETRY	300	/* ms between them */
@@ -99,6 +99,7 @@ struct link {
 	struct loop_timer	 kill_timer;	/* SIGTERM -> SIGKILL */
 	struct loop_timer	 keepalive;
 	struct loop_timer	 route_timer;	/* remote route retry */
+	struct loop_timer	 kick;		/* pump again, from the loop */
 
 	struct dial		*dial;
 	char			*host;		/* the target that answered */
@@ -144,6 +145,7 @@ struct link {
 
 	bool			 stop_begun;
 	bool			 term_sent;	/* SIGTERM sent to pppd */
+	bool			 kill_sent;	/* and then SIGKILL */
 };
 
 static void	link_set_state(struct link *, enum link_state);
@@ -151,6 +153,7 @@ static void	link_fail(struct link *, enum link_fail_class, const char *, ...)
 		    __attribute__((format(printf, 3, 4)));
 static void	link_pump(struct link *);
 static void	link_update_events(struct link *);
+static bool	link_chan_buffered(struct link *);
 static void	link_stop_progress(struct link *);
 static void	link_finish(struct link *);
 static void	link_routes_local_del(struct link *);
@@ -310,8 +313,12 @@ link_deadline_fired(void *arg)
 		/* Out of patience: force what is left. */
 		log_warnx("link %s: teardown took over %d s, forcing",
 		    l->lc->name, LINK_STOP_TIMEOUT / 1000);
-		if (l->pppd != -1)
+		if (l->pppd != -1 && !l->kill_sent) {
 			(void)kill(l->pppd, SIGKILL);
+			l->kill_sent = l->term_sent = true;
+			loop_timer_set(l->loop, &l->kill_timer,
+			    LINK_TERM_TIMEOUT);
+		}
 		ssh_chan_free(l->route_chan);
 		l->route_chan = NULL;
 		l->route_job = ROUTE_IDLE;
@@ -481,7 +488,10 @@ link_routes_local_del(struct link *l)
 	}
 }
 
-/* The far end's route commands for every local-net, joined by "&&". */
+/*
+ * The far end's route commands for every local-net, joined by "&&"; or
+ * for vpn-peer(8) one request for all of them, "route VERB NET ...".
+ */
 static char *
 link_route_command(struct link *l, const char *verb)
 {
@@ -491,6 +501,15 @@ link_route_command(struct link *l, const char *verb)
 
 	for (i = 0; i < nets->n; i++) {
 		addr_format(&nets->v[i].prefix, a, sizeof(a));
+		if (l->lc->vpn_peer) {
+			if (all == NULL)
+				xasprintf(&tmp, "route %s %s", verb, a);
+			else
+				xasprintf(&tmp, "%s %s", all, a);
+			free(all);
+			all = tmp;
+			continue;
+		}
 		one = ppp_remote_route_command(&l->pp, verb, a,
 		    l->lc->remote_ifname);
 		if (all == NULL) {
@@ -569,12 +588,34 @@ link_route_done(struct link *l, int st)
 	    l->route_err.first);
 }
 
+/*
+ * Log what channel c has on stderr, line by line, and if discard_out
+ * throw away its stdout.  Returns -1 after failing the link.
+ */
+static int
+link_chan_drain(struct link *l, struct ssh_chan *c, struct link_lines *ll,
+    bool discard_out, const char *what)
+{
+	char	 buf[4096], *cause = NULL;
+	ssize_t	 n;
+
+	while ((n = ssh_chan_read_stderr(c, buf, sizeof(buf), &cause)) > 0)
+		link_lines_feed(l, ll, "remote", buf, (size_t)n);
+	while (n != SSH_ERR && discard_out &&
+	    (n = ssh_chan_read(c, buf, sizeof(buf), &cause)) > 0)
+		continue;
+	if (n == SSH_ERR) {
+		link_ssh_failed(l, what, cause);
+		return -1;
+	}
+	return 0;
+}
+
 /* Advance channel 2. */
 static void
 link_route_pump(struct link *l)
 {
-	char		 buf[4096], *cause = NULL;
-	ssize_t		 n;
+	char		*cause = NULL;
 	int		 r;
 
 	if (l->route_chan == NULL || l->ssh_dead)
@@ -589,33 +630,9 @@ link_route_pump(struct link *l)
 			link_ssh_failed(l, "remote route command", cause);
 			return;
 		}
-		for (;;) {
-			n = ssh_chan_read_stderr(l->route_chan, buf,
-			    sizeof(buf), &cause);
-			if (n > 0) {
-				link_lines_feed(l, &l->route_err, "remote",
-				    buf, (size_t)n);
-				continue;
-			}
-			if (n == SSH_ERR) {
-				link_ssh_failed(l, "remote route command",
-				    cause);
-				return;
-			}
-			break;
-		}
-		for (;;) {
-			n = ssh_chan_read(l->route_chan, buf, sizeof(buf),
-			    &cause);
-			if (n > 0)
-				continue;	/* ip prints nothing we need */
-			if (n == SSH_ERR) {
-				link_ssh_failed(l, "remote route command",
-				    cause);
-				return;
-			}
-			break;
-		}
+		if (link_chan_drain(l, l->route_chan, &l->route_err, true,
+		    "remote route command") == -1)
+			return;
 		if (!ssh_chan_eof(l->route_chan))
 			return;
 		l->route_job = ROUTE_CLOSING;
@@ -669,9 +686,24 @@ link_pppd_kill(void *arg)
 
 	if (l->pppd == -1)
 		return;
-	log_warnx("link %s: local pppd did not exit after SIGTERM, "
-	    "sending SIGKILL", l->lc->name);
-	(void)kill(l->pppd, SIGKILL);
+	if (!l->kill_sent) {
+		log_warnx("link %s: local pppd did not exit after SIGTERM, "
+		    "sending SIGKILL", l->lc->name);
+		(void)kill(l->pppd, SIGKILL);
+		l->kill_sent = true;
+		loop_timer_set(l->loop, &l->kill_timer, LINK_TERM_TIMEOUT);
+		return;
+	}
+	/*
+	 * Not even SIGKILL: the process is stuck in the kernel.  Leave it
+	 * to the loop, which reaps it whenever it does die, so that the
+	 * link (and vpnd's shutdown) does not wait on it for ever.
+	 */
+	log_warnx("link %s: local pppd (pid %ld) did not die after SIGKILL, "
+	    "abandoning it", l->lc->name, (long)l->pppd);
+	loop_child_forget(l->loop, l->pppd);
+	l->pppd = -1;
+	link_stop_progress(l);
 }
 
 static void
@@ -821,8 +853,12 @@ link_ppp_local(struct link *l)
  * session that died without the far end noticing leaves it holding the
  * interface name; pppd's linkname pid file says which process it is,
  * and /proc says whether it is still a pppd), then exec the new one.
- * kill runs with the words that precede the pppd path in
- * remote-command (e.g. "sudo -n").  vpn-peer cleans up by itself.
+ * kill runs with remote-command's privilege prefix: its first word when
+ * that is sudo or doas, with the option words after it ("sudo -n").
+ * vpn-peer(8) cleans up by itself and builds pppd's command line from
+ * its own arguments: it gets only the request "pppd lcp-echo-interval N
+ * lcp-echo-failure N [mtu N] [compression yes]" (remote-pppd-options
+ * cannot reach it).
  */
 static char *
 link_remote_command(struct link *l)
@@ -831,12 +867,32 @@ link_remote_command(struct link *l)
 	char			*ppp, *priv = NULL, *pidf, *ifp, *cmd, *tmp;
 	size_t			 i;
 
+	if (l->lc->vpn_peer) {
+		xasprintf(&cmd, "pppd lcp-echo-interval %d lcp-echo-failure %d",
+		    l->pp.lcp_echo_interval, l->pp.lcp_echo_failure);
+		if (l->pp.mtu != 0) {
+			xasprintf(&tmp, "%s mtu %d", cmd, l->pp.mtu);
+			free(cmd);
+			cmd = tmp;
+		}
+		if (l->pp.compression) {
+			xasprintf(&tmp, "%s compression yes", cmd);
+			free(cmd);
+			cmd = tmp;
+		}
+		return cmd;
+	}
 	ppp = ppp_remote_command(&l->pp);
-	if (l->lc->vpn_peer)
-		return ppp;
-	for (i = 0; i + 1 < rc->n; i++) {
-		char	*q = sh_quote(rc->v[i]);
+	for (i = 0; i < rc->n; i++) {
+		const char	*base = strrchr(rc->v[0], '/');
+		char		*q;
 
+		base = base != NULL ? base + 1 : rc->v[0];
+		if (strcmp(base, "sudo") != 0 && strcmp(base, "doas") != 0)
+			break;
+		if (i > 0 && rc->v[i][0] != '-')
+			break;
+		q = sh_quote(rc->v[i]);
 		if (priv == NULL)
 			priv = q;
 		else {
@@ -1008,25 +1064,6 @@ link_auth_done(struct link *l)
 	link_ppp_begin(l);
 }
 
-/* Drain the remote pppd's stderr into the log. */
-static void
-link_remote_stderr(struct link *l)
-{
-	char	 buf[2048], *cause = NULL;
-	ssize_t	 n;
-
-	for (;;) {
-		n = ssh_chan_read_stderr(l->chan, buf, sizeof(buf), &cause);
-		if (n > 0) {
-			link_lines_feed(l, &l->rerr, "remote", buf, (size_t)n);
-			continue;
-		}
-		if (n == SSH_ERR)
-			link_ssh_failed(l, "remote pppd stderr", cause);
-		return;
-	}
-}
-
 static void
 link_channel_pump(struct link *l)
 {
@@ -1058,14 +1095,17 @@ link_channel_pump(struct link *l)
 			loop_timer_set(l->loop, &l->deadline,
 			    LINK_PTY_GRACE);
 		} else {
-			link_remote_stderr(l);
+			(void)link_chan_drain(l, l->chan, &l->rerr, false,
+			    "remote pppd stderr");
 			link_fail(l, LINK_FAIL_REMOTE, "remote pppd: %s%s%s",
 			    cause, l->rerr.first[0] ? ": " : "",
 			    l->rerr.first);
 		}
 		free(cause);
 	}
-	link_remote_stderr(l);
+	if (l->chan != NULL && !l->ssh_dead)
+		(void)link_chan_drain(l, l->chan, &l->rerr, false,
+		    "remote pppd stderr");
 }
 
 static void
@@ -1102,7 +1142,8 @@ link_pump(struct link *l)
 		}
 		if (ssh_check_hostkey(l->ssh, l->lc->known_hosts, l->host,
 		    l->port, &cause) != SSH_OK) {
-			link_ssh_failed(l, "host key", cause);
+			link_fail(l, LINK_FAIL_HARD, "%s", cause);
+			free(cause);
 			break;
 		}
 		link_set_state(l, LINK_AUTH);
@@ -1134,7 +1175,38 @@ link_pump(struct link *l)
 	default:
 		break;
 	}
+	if (link_chan_buffered(l))
+		loop_timer_set(l->loop, &l->kick, 0);
 	link_update_events(l);
+}
+
+/*
+ * Does libssh2 hold channel data that no poll() will announce (it reads
+ * ahead for every channel), and that we can take now?  Channel 1's data
+ * waits while the relay's buffer toward the pty is full: the pty's
+ * POLLOUT brings us back then.
+ */
+static bool
+link_chan_buffered(struct link *l)
+{
+	bool	a_read, a_write, b_read = true, b_write;
+
+	if (l->ssh == NULL || l->ssh_dead)
+		return false;
+	if (l->route_chan != NULL && l->route_job == ROUTE_RUN &&
+	    ssh_chan_pending(l->route_chan))
+		return true;
+	if (l->chan == NULL || !l->chan_started || l->chan_closed)
+		return false;
+	if (l->relay != NULL && !l->relay_done)
+		relay_wants(l->relay, &a_read, &a_write, &b_read, &b_write);
+	return b_read && ssh_chan_pending(l->chan);
+}
+
+static void
+link_kick(void *arg)
+{
+	link_pump(arg);
 }
 
 /* What the session socket and the pty wait for now. */
@@ -1205,7 +1277,7 @@ link_dial(struct link *l)
 
 	loop_timer_cancel(l->loop, &l->redial);
 	l->stop_begun = false;
-	l->term_sent = false;
+	l->term_sent = l->kill_sent = false;
 	t = xcalloc(n ? n : 1, sizeof(*t));
 	for (i = 0; i < n; i++) {
 		t[i].host = l->lc->hosts.v[i].name;
@@ -1442,9 +1514,22 @@ link_stop_progress(struct link *l)
 			return;
 		}
 		l->chan_closed = true;
-		if (r == SSH_OK)
-			log_info("link %s: remote pppd exit status %d",
-			    l->lc->name, ssh_chan_exit_status(l->chan, NULL));
+		if (r == SSH_OK) {
+			const char	*sig = NULL;
+			int		 st;
+
+			st = ssh_chan_exit_status(l->chan, &sig);
+			if (st == -1 && sig != NULL)
+				log_info("link %s: remote pppd killed by "
+				    "SIG%s", l->lc->name, sig);
+			else if (st == -1)
+				log_info("link %s: remote pppd: no exit "
+				    "status", l->lc->name);
+			else
+				log_info("link %s: remote pppd exited with "
+				    "status %d (%s)", l->lc->name, st,
+				    st == 0 ? "ok" : link_pppd_status(st));
+		}
 		else {
 			log_debug("link %s: close channel: %s", l->lc->name,
 			    cause);
@@ -1462,6 +1547,7 @@ link_teardown(struct link *l)
 	loop_timer_cancel(l->loop, &l->kill_timer);
 	loop_timer_cancel(l->loop, &l->keepalive);
 	loop_timer_cancel(l->loop, &l->route_timer);
+	loop_timer_cancel(l->loop, &l->kick);
 	dial_free(l->dial);
 	l->dial = NULL;
 	link_routes_local_del(l);
@@ -1579,8 +1665,17 @@ link_new(struct loop *loop, struct rtnl *rtnl, const struct link_conf *lc,
 	loop_timer_init(&l->keepalive, link_keepalive_fired, l);
 	loop_timer_init(&l->route_timer, link_route_retry, l);
 	loop_timer_init(&l->redial, link_redial_fired, l);
+	loop_timer_init(&l->kick, link_kick, l);
 	l->since = time(NULL);
 	return l;
+}
+
+void
+link_set_conf(struct link *l, const struct link_conf *lc)
+{
+	l->lc = lc;
+	if (l->pp.local_pppd != NULL)
+		link_params(l);	/* its strings point into the config */
 }
 
 void

@@ -69,6 +69,11 @@ typedef void	(*link_state_cb)(struct link *, enum link_state old,
  */
 struct link	*link_new(struct loop *, struct rtnl *,
 		    const struct link_conf *lc, link_state_cb, void *arg);
+/*
+ * Point the link at lc, a config equal to its own (link_conf_equal())
+ * from a reloaded file; the link keeps running untouched.
+ */
+void		 link_set_conf(struct link *, const struct link_conf *lc);
 /* Tear down whatever runs, at once (no waiting), and free; NULL no-op. */
 void		 link_free(struct link *);
 

@@ -19,6 +19,7 @@
 static const char	*log_ident = "pppssh";
 static bool		 log_stderr = true;
 static int		 log_level;
+static bool		 log_opened;
 
 static void	log_errno(int, const char *, va_list)
 		    __attribute__((format(printf, 2, 0)));
@@ -35,8 +36,26 @@ void
 log_to_stderr(bool to_stderr)
 {
 	log_stderr = to_stderr;
-	if (!to_stderr)
+	if (!to_stderr && !log_opened) {
 		openlog(log_ident, LOG_PID | LOG_NDELAY, LOG_DAEMON);
+		log_opened = true;
+	}
+}
+
+void
+log_syslog(int pri, const char *fmt, ...)
+{
+	va_list	ap;
+	int	saved_errno = errno;
+
+	if (!log_opened) {
+		openlog(log_ident, LOG_PID | LOG_NDELAY, LOG_DAEMON);
+		log_opened = true;
+	}
+	va_start(ap, fmt);
+	vsyslog(pri, fmt, ap);
+	va_end(ap);
+	errno = saved_errno;
 }
 
 void

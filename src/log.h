@@ -25,6 +25,13 @@ void	log_info(const char *, ...) __attribute__((format(printf, 1, 2)));
 void	log_debug(const char *, ...) __attribute__((format(printf, 1, 2)));
 void	log_vwrite(int pri, const char *, va_list)
 	    __attribute__((format(printf, 2, 0)));
+/*
+ * One line to syslog at pri (a facility may be or'ed in), wherever the
+ * other messages go: for records the host's admin must find even when
+ * the program talks to stderr, such as vpn-peer's refusals.
+ */
+void	log_syslog(int pri, const char *, ...)
+	    __attribute__((format(printf, 2, 3)));
 void	fatal(const char *, ...)
 	    __attribute__((format(printf, 1, 2), noreturn));
 void	fatalx(const char *, ...)

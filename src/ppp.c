@@ -34,8 +34,6 @@
 /* Longest interface name the kernel takes (IFNAMSIZ - 1). */
 #define PPP_IFNAME_MAX		15
 #define PPP_LINKNAME_MAX	64
-#define PPP_ECHO_INTERVAL_MAX	3600
-#define PPP_ECHO_FAILURE_MAX	1000
 
 /* A growing NULL-terminated word list. */
 struct ppp_words {
@@ -207,11 +205,10 @@ ppp_argv_free(char **argv)
 	free(argv);
 }
 
-char *
-ppp_remote_command(const struct ppp_params *p)
+char **
+ppp_remote_argv(const struct ppp_params *p)
 {
 	struct ppp_words	 w = { NULL, 0, 0 };
-	char			*cmd;
 
 	ppp_words_addv(&w, p->remote_prefix);
 	ppp_words_add(&w, "nodetach");
@@ -225,17 +222,25 @@ ppp_remote_command(const struct ppp_params *p)
 		ppp_words_add(&w, p->linkname);
 	}
 	ppp_words_addv(&w, p->remote_extra);
-	cmd = sh_join(w.v);
-	ppp_argv_free(w.v);
-	return cmd;
+	return w.v;
 }
 
 char *
-ppp_remote_route_command(const struct ppp_params *p, const char *verb,
+ppp_remote_command(const struct ppp_params *p)
+{
+	char	**argv, *cmd;
+
+	argv = ppp_remote_argv(p);
+	cmd = sh_join(argv);
+	ppp_argv_free(argv);
+	return cmd;
+}
+
+char **
+ppp_remote_route_argv(const struct ppp_params *p, const char *verb,
     const char *net, const char *ifname)
 {
 	struct ppp_words	 w = { NULL, 0, 0 };
-	char			*cmd;
 
 	if (strcmp(verb, "replace") != 0 && strcmp(verb, "del") != 0)
 		fatalx("%s: bad verb %s", __func__, verb);
@@ -249,8 +254,18 @@ ppp_remote_route_command(const struct ppp_params *p, const char *verb,
 	ppp_words_add(&w, net);
 	ppp_words_add(&w, "dev");
 	ppp_words_add(&w, ifname);
-	cmd = sh_join(w.v);
-	ppp_argv_free(w.v);
+	return w.v;
+}
+
+char *
+ppp_remote_route_command(const struct ppp_params *p, const char *verb,
+    const char *net, const char *ifname)
+{
+	char	**argv, *cmd;
+
+	argv = ppp_remote_route_argv(p, verb, net, ifname);
+	cmd = sh_join(argv);
+	ppp_argv_free(argv);
 	return cmd;
 }
 

@@ -17,6 +17,9 @@
 /* pppd accepts an MRU/MTU in this range (pppd(8), "mru n"). */
 #define PPP_MTU_MIN	128
 #define PPP_MTU_MAX	16384
+/* The LCP echo values both ends accept ("lcp-echo-interval n"). */
+#define PPP_ECHO_INTERVAL_MAX	3600
+#define PPP_ECHO_FAILURE_MAX	1000
 
 /*
  * Everything both pppd command lines are built from.  Strings and word
@@ -67,17 +70,29 @@ char	**ppp_local_argv(const struct ppp_params *);
 void	  ppp_argv_free(char **);
 
 /*
- * The remote pppd command line: remote_prefix, the options, remote_extra,
- * every word shell-quoted so the remote shell sees exactly these words.
+ * The remote pppd's argv, NULL-terminated, unquoted: remote_prefix, the
+ * options (the same link options as the local pppd's, the addresses
+ * swapped), linkname, remote_extra.  vpn-peer execs it as is; free it
+ * with ppp_argv_free().  The params must have passed ppp_params_check().
+ */
+char	**ppp_remote_argv(const struct ppp_params *);
+
+/*
+ * The remote pppd command line: the words of ppp_remote_argv(), each
+ * shell-quoted so the remote shell sees exactly these words.
  * Caller frees.  The params must have passed ppp_params_check().
  */
 char	 *ppp_remote_command(const struct ppp_params *);
 
 /*
- * The remote route command "PREFIX [-6] route VERB NET dev IFNAME" for
- * the words of remote_ip_prefix, shell-quoted; -6 when net holds a ':'.
- * verb is "replace" or "del".  Caller frees.
+ * The remote route command "PREFIX [-6] route VERB NET dev IFNAME", its
+ * first words those of remote_ip_prefix, -6 when net holds a ':', verb
+ * "replace" or "del": as an argv (NULL-terminated, for execv(), free it
+ * with ppp_argv_free()), or as a shell command line, every word quoted
+ * (caller frees).
  */
+char	**ppp_remote_route_argv(const struct ppp_params *, const char *verb,
+	    const char *net, const char *ifname);
 char	 *ppp_remote_route_command(const struct ppp_params *,
 	    const char *verb, const char *net, const char *ifname);
 

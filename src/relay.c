@@ -11,6 +11,13 @@
  * max_write_b, holding a shorter tail back only while A may still add
  * to it.  Nothing waits on a timer: a tail is written as soon as A says
  * RELAY_AGAIN, so latency is that of one read more.
+ *
+ * A buffer is linear: what is held is moved to the front to make room
+ * at the end, but only once at least as much has been written out as
+ * is still held.  Compacting whenever a little room appeared copied the
+ * whole buffer for every short write (a pty takes ~14 KiB a write out of
+ * 256 KiB held: 17 bytes copied per byte relayed); this way each byte is
+ * copied at most once.
  */
 #include "config.h"
 
@@ -49,6 +56,7 @@ struct relay {
 
 static void	relay_end(struct relay *, const char *, ...)
 		    __attribute__((format(printf, 2, 3)));
+static bool	relay_room(const struct relay_buf *);
 static int	relay_fill(struct relay *, struct relay_side *,
 		    struct relay_buf *, bool *);
 static int	relay_drain(struct relay *, struct relay_side *,
@@ -110,7 +118,18 @@ relay_end(struct relay *r, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* Read src into buf until it would block, ends, or buf is full. */
+/*
+ * Whether buf can take more now: room at the end, or room at the front
+ * that is no smaller than what would have to move to reach it.
+ */
+static bool
+relay_room(const struct relay_buf *buf)
+{
+	return buf->off + buf->len < buf->size ||
+	    (buf->len < buf->size && buf->off >= buf->len);
+}
+
+/* Read src into buf until it would block, ends, or buf has no room. */
 static int
 relay_fill(struct relay *r, struct relay_side *src, struct relay_buf *buf,
     bool *progress)
@@ -118,7 +137,7 @@ relay_fill(struct relay *r, struct relay_side *src, struct relay_buf *buf,
 	size_t	room;
 	ssize_t	n;
 
-	while (!src->eof && !src->failed && buf->len < buf->size) {
+	while (!src->eof && !src->failed && relay_room(buf)) {
 		if (buf->len == 0)
 			buf->off = 0;
 		else if (buf->off + buf->len == buf->size) {
@@ -171,7 +190,7 @@ relay_drain(struct relay *r, struct relay_side *src, struct relay_side *dst,
 		if (maxw != 0 && want > maxw)
 			want = maxw;
 		if (!flush && maxw != 0 && want < maxw && !src->idle &&
-		    !src->eof && !src->failed && buf->len < buf->size)
+		    !src->eof && !src->failed && relay_room(buf))
 			break;
 		n = dst->ops->write(dst->ctx, buf->data + buf->off, want);
 		if (n == RELAY_AGAIN)
@@ -233,9 +252,9 @@ relay_wants(struct relay *r, bool *a_read, bool *a_write, bool *b_read,
 {
 	bool	running = r->cause == NULL;
 
-	*a_read = running && r->ab.len < r->ab.size;
+	*a_read = running && relay_room(&r->ab);
 	*b_write = running && r->ab.len > 0;
-	*b_read = running && r->ba.len < r->ba.size;
+	*b_read = running && relay_room(&r->ba);
 	*a_write = running && r->ba.len > 0;
 }
 

@@ -78,7 +78,9 @@ int		 relay_pump(struct relay *, char **cause);
 /*
  * What each end waits for after relay_pump() returned 0: read while the
  * buffer from it has room, write while the buffer toward it holds data.
- * All false once the relay has ended.
+ * Once what is held reaches the end of the buffer, there is room again
+ * only after at least as much has been written out as is still held (a
+ * full buffer: half of it).  All false once the relay has ended.
  */
 void		 relay_wants(struct relay *, bool *a_read, bool *a_write,
 		    bool *b_read, bool *b_write);

@@ -20,6 +20,7 @@
 #include <sys/queue.h>
 #include <sys/socket.h>
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <libssh2.h>
@@ -37,10 +38,16 @@
 #include "ssh.h"
 #include "xmalloc.h"
 
-/* OpenSSH's order; libssh2 drops what it does not support. */
-#define SSH_HOSTKEY_PREFS \
-	"ssh-ed25519,ecdsa-sha2-nistp256,ecdsa-sha2-nistp384," \
-	"ecdsa-sha2-nistp521,rsa-sha2-512,rsa-sha2-256,ssh-rsa"
+/* Host key algorithms in OpenSSH's order of preference. */
+static const char *ssh_hostkey_prefs[] = {
+	"ssh-ed25519",
+	"ecdsa-sha2-nistp256",
+	"ecdsa-sha2-nistp384",
+	"ecdsa-sha2-nistp521",
+	"rsa-sha2-512",
+	"rsa-sha2-256",
+	"ssh-rsa",
+};
 
 /* What owns the send path (with the struct it acts on). */
 enum ssh_op {
@@ -68,6 +75,7 @@ struct ssh_chan {
 	LIBSSH2_CHANNEL		*chan;
 	char			*command;
 	enum ssh_chan_state	 state;
+	bool			 eof_seen[2];	/* read gave 0: stdout, stderr */
 	int			 exit_status;
 	char			*exit_signal;
 };
@@ -135,6 +143,7 @@ static bool	ssh_network_rc(int);
 static bool	ssh_tx_busy(struct ssh *, const void *, enum ssh_op);
 static void	ssh_tx_done(struct ssh *, const void *, enum ssh_op, int);
 static int	ssh_usable(struct ssh *, char **);
+static int	ssh_set_hostkey_prefs(struct ssh *, char **);
 static char	*ssh_base64(const unsigned char *, size_t, bool);
 static char	*ssh_known_name(const char *, int);
 static int	ssh_hostkey_get(struct ssh *, struct ssh_key *, char **);
@@ -241,18 +250,64 @@ ssh_new(int fd, char **cause)
 	    (void *)ssh_recv_cb);
 	(void)libssh2_session_callback_set(s->session, LIBSSH2_CALLBACK_SEND,
 	    (void *)ssh_send_cb);
-	if (libssh2_session_method_pref(s->session, LIBSSH2_METHOD_HOSTKEY,
-	    SSH_HOSTKEY_PREFS) != 0) {
-		xasprintf(cause, "ssh: host key algorithms: %s",
-		    ssh_errmsg(s));
+	if (ssh_set_hostkey_prefs(s, cause) == -1)
 		goto fail;
-	}
 	return s;
 
 fail:
 	s->fail = SSH_FAIL_NETWORK;
 	ssh_free(s);
 	return NULL;
+}
+
+/*
+ * Prefer host key algorithms as OpenSSH does (ed25519 first), so the key
+ * libssh2 gets is the one an OpenSSH client put in known_hosts.  Only
+ * names libssh2 supports are passed: 1.10 strips the others with an
+ * overlapping memcpy().
+ */
+static int
+ssh_set_hostkey_prefs(struct ssh *s, char **cause)
+{
+	const char	**algs = NULL;
+	char		 *prefs = NULL, *tmp;
+	size_t		  i;
+	int		  n, j, r = -1;
+
+	n = libssh2_session_supported_algs(s->session, LIBSSH2_METHOD_HOSTKEY,
+	    &algs);
+	if (n <= 0) {
+		xasprintf(cause, "ssh: host key algorithms: %s", ssh_errmsg(s));
+		return -1;
+	}
+	for (i = 0; i < sizeof(ssh_hostkey_prefs) /
+	    sizeof(ssh_hostkey_prefs[0]); i++) {
+		for (j = 0; j < n; j++) {
+			if (strcmp(algs[j], ssh_hostkey_prefs[i]) != 0)
+				continue;
+			if (prefs == NULL)
+				prefs = xstrdup(algs[j]);
+			else {
+				xasprintf(&tmp, "%s,%s", prefs, algs[j]);
+				free(prefs);
+				prefs = tmp;
+			}
+		}
+	}
+	libssh2_free(s->session, algs);
+	if (prefs == NULL) {
+		xasprintf(cause, "ssh: libssh2 supports none of OpenSSH's "
+		    "host key algorithms");
+		return -1;
+	}
+	if (libssh2_session_method_pref(s->session, LIBSSH2_METHOD_HOSTKEY,
+	    prefs) != 0)
+		xasprintf(cause, "ssh: host key algorithms %s: %s", prefs,
+		    ssh_errmsg(s));
+	else
+		r = 0;
+	free(prefs);
+	return r;
 }
 
 void
@@ -515,15 +570,21 @@ ssh_base64(const unsigned char *in, size_t len, bool pad)
 	return out;
 }
 
-/* The host name as known_hosts spells it: port 22 bare, else [host]:port. */
+/*
+ * The host name as OpenSSH spells it in known_hosts: lower case, bare for
+ * port 22, else "[host]:port".
+ */
 static char *
 ssh_known_name(const char *host, int port)
 {
-	char	*name;
+	char	*name, *p;
 
 	if (port == 22)
-		return xstrdup(host);
-	xasprintf(&name, "[%s]:%d", host, port);
+		name = xstrdup(host);
+	else
+		xasprintf(&name, "[%s]:%d", host, port);
+	for (p = name; *p != '\0'; p++)
+		*p = (char)tolower((unsigned char)*p);
 	return name;
 }
 
@@ -766,8 +827,8 @@ ssh_check_hostkey(struct ssh *s, const char *path, const char *host,
 		if (lineno != 0) {
 			ssh_error(s, SSH_FAIL_HOSTKEY, cause,
 			    "host key for %s is unknown: %s %s (%s:%lu has a "
-			    "%s key for it); after verifying it, add to %s: "
-			    "%s %s %s", name, k.type->name, k.fp, path, lineno,
+			    "key of type %s for it); after verifying it, add "
+			    "to %s: %s %s %s", name, k.type->name, k.fp, path, lineno,
 			    ssh_kh_type_name(found->typemask), path, name,
 			    k.type->name, k.b64);
 		} else {
@@ -993,8 +1054,12 @@ ssh_chan_read_stream(struct ssh_chan *c, int stream, void *buf, size_t len,
 	ssh_tx_done(s, c, SSH_OP_READ, n < 0 ? (int)n : 0);
 	if (got > 0)
 		return (ssize_t)got;	/* an error shows up next time */
-	if (n == 0)
-		return libssh2_channel_eof(c->chan) == 1 ? 0 : SSH_AGAIN;
+	if (n == 0) {
+		if (libssh2_channel_eof(c->chan) != 1)
+			return SSH_AGAIN;
+		c->eof_seen[stream != 0] = true;
+		return 0;
+	}
 	if (n == LIBSSH2_ERROR_EAGAIN)
 		return SSH_AGAIN;
 	return ssh_error_rc(s, (int)n, SSH_FAIL_REMOTE, cause,
@@ -1080,6 +1145,23 @@ ssh_chan_send_eof(struct ssh_chan *c, char **cause)
 		    "eof to ssh channel for \"%s\"", c->command);
 	}
 	return SSH_OK;
+}
+
+bool
+ssh_chan_pending(struct ssh_chan *c)
+{
+	unsigned long	avail = 0;
+
+	if (c->s == NULL || c->chan == NULL || c->state != SSH_CHAN_RUNNING)
+		return false;
+	/* A read now would wait for the send path (POLLOUT) anyway. */
+	if (c->s->tx_who != NULL)
+		return false;
+	(void)libssh2_channel_window_read_ex(c->chan, &avail, NULL);
+	if (avail > 0)
+		return true;
+	return libssh2_channel_eof(c->chan) == 1 &&
+	    (!c->eof_seen[0] || !c->eof_seen[1]);
 }
 
 bool

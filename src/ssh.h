@@ -18,9 +18,10 @@
  *   every other sending step on the session returns SSH_AGAIN and
  *   ssh_poll_events() includes POLLOUT; so on each readiness of the fd,
  *   retry every pending step of the session, not just one.
- * - libssh2 reads ahead: data for a channel can be buffered inside
- *   libssh2 while the fd shows nothing.  After any step, read every open
- *   channel until it returns SSH_AGAIN before waiting for POLLIN.
+ * - libssh2 reads ahead: any step, even reading one stream, can pull
+ *   data for every channel off the socket into libssh2, and then the fd
+ *   shows nothing.  Before waiting for POLLIN, read each open channel
+ *   (stdout and stderr) until ssh_chan_pending() is false.
  * - Bytes that ssh_chan_write() did not report written must be offered
  *   again, unchanged, at the start of the next ssh_chan_write().
  * - While channels are open, watch the fd for POLLIN always, plus
@@ -80,13 +81,18 @@ enum ssh_fail	 ssh_fail_class(struct ssh *);
 const char	*ssh_fail_name(enum ssh_fail);
 /* libssh2's text for its last error on this session. */
 const char	*ssh_errmsg(struct ssh *);
-/* Bytes received/sent on the socket, and when the last byte came in
- * (loop_clock() ms; the time of ssh_new() before any). */
+/*
+ * Bytes received and sent on the socket, and when the last byte came in
+ * (loop_clock() ms; the time of ssh_new() before any).  Any out pointer
+ * may be NULL.
+ */
 void		 ssh_counters(struct ssh *, uint64_t *rx, uint64_t *tx,
 		    uint64_t *last_rx);
 
-/* Key exchange.  Failures are SSH_FAIL_NETWORK (or REMOTE when no
- * algorithms are in common). */
+/*
+ * Key exchange (step).  Failures are SSH_FAIL_NETWORK, or
+ * SSH_FAIL_REMOTE when no algorithms are in common.
+ */
 int		 ssh_handshake(struct ssh *, char **cause);
 
 /*
@@ -112,19 +118,25 @@ int		 ssh_check_hostkey(struct ssh *, const char *known_hosts,
 /*
  * Public key authentication as user with the private key file
  * identity (OpenSSH or PEM format, no passphrase; the public half is
- * derived from it).  Refusal, a missing or unusable key file are
+ * derived from it; ed25519 is what works with OpenSSH 9.2, libssh2 1.10
+ * has no rsa-sha2).  Refusal, a missing or unusable key file are
  * SSH_FAIL_AUTH.  Arguments must not change across SSH_AGAIN.
  */
 int		 ssh_auth_pubkey(struct ssh *, const char *user,
 		    const char *identity, char **cause);
 
-/* Send a keepalive (asking for a reply) every interval seconds; 0: off. */
+/*
+ * Send a keepalive (asking for a reply) every interval seconds; 0: off.
+ * libssh2 turns an interval of 1 into 2.
+ */
 void		 ssh_keepalive_config(struct ssh *, unsigned int interval);
 /*
  * Send a keepalive if one is due; *next is set to the seconds until the
- * next call is useful.  Never returns SSH_AGAIN: when the send path is
- * busy the keepalive is put off (the traffic shows the peer is there;
- * use ssh_counters() for liveness).  SSH_ERR is SSH_FAIL_NETWORK.
+ * next call is useful (0: keepalive is off).  Never returns SSH_AGAIN:
+ * when the send path is busy the keepalive is put off for a second.
+ * The server answers each keepalive, so a quiet ssh_counters() last_rx
+ * (say, 3 intervals) means the peer is gone.  SSH_ERR is
+ * SSH_FAIL_NETWORK.
  */
 int		 ssh_keepalive(struct ssh *, int *next, char **cause);
 
@@ -154,6 +166,13 @@ ssize_t		 ssh_chan_read_stderr(struct ssh_chan *, void *buf,
  */
 ssize_t		 ssh_chan_write(struct ssh_chan *, const void *buf,
 		    size_t len, char **cause);
+/*
+ * Whether libssh2 holds something for this channel that a read would
+ * return now: data on stdout or stderr, or an end of file one of the two
+ * streams has not reported yet.  False while the send path is busy (the
+ * read would say SSH_AGAIN; wait for ssh_poll_events()).  No I/O.
+ */
+bool		 ssh_chan_pending(struct ssh_chan *);
 /* Send EOF on the command's stdin (step). */
 int		 ssh_chan_send_eof(struct ssh_chan *, char **cause);
 /* Whether the remote sent EOF and everything before it was read. */

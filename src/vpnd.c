@@ -16,6 +16,8 @@
 #include <unistd.h>
 
 #include "conf.h"
+#include "ctl.h"
+#include "detach.h"
 #include "link.h"
 #include "log.h"
 #include "loop.h"
@@ -30,20 +32,24 @@ struct vpnd {
 	struct loop	*loop;
 	struct rtnl	*rtnl;
 	struct conf	*conf;
-	struct conf	*next_conf;	/* reload waits for links to stop */
 	const char	*conf_path;
 	struct link	**links;	/* one per link of conf, same order */
+	bool		*pending;	/* start once the retiring are down */
 	size_t		 nlinks;
+	struct link	**retiring;	/* removed or changed, going down */
+	size_t		 nretiring;
+	struct conf	**old_confs;	/* what the retiring links point into */
+	size_t		 nold_confs;
 	bool		 exiting;
 	struct loop_timer settle;	/* vpnd_settle(), from the loop */
 	struct loop_timer netchange;	/* debounces network changes */
+	struct ctl	*ctl;		/* the control socket */
 };
 
 static void	usage(void) __attribute__((noreturn));
 static void	vpnd_on_term(int, void *);
 static void	vpnd_on_hup(int, void *);
-static void	vpnd_links_start(struct vpnd *);
-static void	vpnd_links_stop(struct vpnd *, const char *);
+static void	vpnd_link_changed(struct link *, enum link_state, void *);
 
 static void
 usage(void)
@@ -53,47 +59,58 @@ usage(void)
 	exit(2);
 }
 
-static bool
-vpnd_all_down(struct vpnd *d)
-{
-	size_t	i;
-
-	for (i = 0; i < d->nlinks; i++)
-		if (link_state(d->links[i]) != LINK_DOWN)
-			return false;
-	return true;
-}
-
 static void
-vpnd_links_free(struct vpnd *d)
+vpnd_free_all(struct vpnd *d)
 {
 	size_t	i;
 
 	for (i = 0; i < d->nlinks; i++)
 		link_free(d->links[i]);
+	for (i = 0; i < d->nretiring; i++)
+		link_free(d->retiring[i]);
+	for (i = 0; i < d->nold_confs; i++)
+		conf_free(d->old_confs[i]);
 	free(d->links);
-	d->links = NULL;
-	d->nlinks = 0;
+	free(d->pending);
+	free(d->retiring);
+	free(d->old_confs);
+	conf_free(d->conf);
 }
 
-/* Once every link is down: exit, or finish a reload. */
+/*
+ * From the loop, after a link reached DOWN: free retiring links that are
+ * down; once none is left, free the configs they used and start the
+ * links that waited for them (a changed link's successor has the same
+ * interface name); when exiting and everything is down, stop the loop.
+ */
 static void
 vpnd_settle(struct vpnd *d)
 {
-	if (!vpnd_all_down(d))
-		return;
-	if (d->exiting) {
+	size_t	i = 0;
+	bool	all_down = true;
+
+	while (i < d->nretiring) {
+		if (link_state(d->retiring[i]) == LINK_DOWN) {
+			link_free(d->retiring[i]);
+			d->retiring[i] = d->retiring[--d->nretiring];
+		} else
+			i++;
+	}
+	if (d->nretiring == 0) {
+		for (i = 0; i < d->nold_confs; i++)
+			conf_free(d->old_confs[i]);
+		d->nold_confs = 0;
+		for (i = 0; i < d->nlinks; i++) {
+			if (d->pending[i] && !d->exiting)
+				link_start(d->links[i]);
+			d->pending[i] = false;
+		}
+	}
+	for (i = 0; i < d->nlinks; i++)
+		if (link_state(d->links[i]) != LINK_DOWN)
+			all_down = false;
+	if (d->exiting && all_down && d->nretiring == 0)
 		loop_break(d->loop);
-		return;
-	}
-	if (d->next_conf != NULL) {
-		vpnd_links_free(d);
-		conf_free(d->conf);
-		d->conf = d->next_conf;
-		d->next_conf = NULL;
-		log_info("reloaded %s", d->conf_path);
-		vpnd_links_start(d);
-	}
 }
 
 static void
@@ -109,8 +126,95 @@ vpnd_link_changed(struct link *l, enum link_state old, void *arg)
 	struct vpnd	*d = arg;
 
 	(void)old;
+	ctl_link_changed(d->ctl, l);
 	if (link_state(l) == LINK_DOWN)
 		loop_timer_set(d->loop, &d->settle, 0);
+}
+
+/* The links of the first config: autostart ones dial now. */
+static void
+vpnd_links_start(struct vpnd *d)
+{
+	size_t	i;
+
+	d->nlinks = d->conf->nlinks;
+	d->links = xcalloc(d->nlinks ? d->nlinks : 1, sizeof(*d->links));
+	d->pending = xcalloc(d->nlinks ? d->nlinks : 1, sizeof(*d->pending));
+	for (i = 0; i < d->nlinks; i++) {
+		d->links[i] = link_new(d->loop, d->rtnl, d->conf->links[i],
+		    vpnd_link_changed, d);
+		if (d->conf->links[i]->autostart)
+			link_start(d->links[i]);
+	}
+}
+
+/*
+ * Re-read the config.  A broken one is refused with its errors (in
+ * *cause) and the running one stays.  Links whose settings did not
+ * change keep running untouched; changed and removed links go down
+ * cleanly; changed and new links then start (if autostart).
+ */
+static int
+vpnd_reload(struct vpnd *d, char **cause)
+{
+	struct conf		 *c;
+	struct link		**links, *l;
+	const struct link_conf	 *nl;
+	bool			 *pending, *kept;
+	size_t			  i, j, nkept = 0, nnew = 0, ngone = 0;
+
+	if ((c = conf_load(d->conf_path, cause)) == NULL)
+		return -1;
+	links = xcalloc(c->nlinks ? c->nlinks : 1, sizeof(*links));
+	pending = xcalloc(c->nlinks ? c->nlinks : 1, sizeof(*pending));
+	kept = xcalloc(d->nlinks ? d->nlinks : 1, sizeof(*kept));
+	for (i = 0; i < d->nlinks; i++) {
+		l = d->links[i];
+		nl = conf_link_find(c, link_name(l));
+		if (nl == NULL || !link_conf_equal(d->conf->links[i], nl))
+			continue;
+		for (j = 0; j < c->nlinks; j++)
+			if (c->links[j] == nl)
+				break;
+		link_set_conf(l, nl);
+		links[j] = l;
+		kept[i] = true;
+		nkept++;
+	}
+	for (j = 0; j < c->nlinks; j++) {
+		if (links[j] != NULL)
+			continue;
+		links[j] = link_new(d->loop, d->rtnl, c->links[j],
+		    vpnd_link_changed, d);
+		pending[j] = c->links[j]->autostart;
+		nnew++;
+	}
+	for (i = 0; i < d->nlinks; i++) {
+		if (kept[i])
+			continue;
+		l = d->links[i];
+		link_stop(l, conf_link_find(c, link_name(l)) == NULL ?
+		    "removed from the configuration" :
+		    "settings changed, restarting");
+		d->retiring = xreallocarray(d->retiring, d->nretiring + 1,
+		    sizeof(*d->retiring));
+		d->retiring[d->nretiring++] = l;
+		ngone++;
+	}
+	d->old_confs = xreallocarray(d->old_confs, d->nold_confs + 1,
+	    sizeof(*d->old_confs));
+	d->old_confs[d->nold_confs++] = d->conf;
+	free(d->links);
+	free(d->pending);
+	free(kept);
+	d->conf = c;
+	d->links = links;
+	d->pending = pending;
+	d->nlinks = c->nlinks;
+	log_info("reloaded %s: %zu link%s unchanged, %zu stopped, %zu to "
+	    "start", d->conf_path, nkept, nkept == 1 ? "" : "s", ngone, nnew);
+	loop_timer_set(d->loop, &d->settle, 0);
+	return 0;
 }
 
 /* Is ifname one of our links' ppp interfaces? */
@@ -172,65 +276,64 @@ vpnd_rtnl_event(const struct rtnl_event *ev, void *arg)
 }
 
 static void
-vpnd_links_start(struct vpnd *d)
-{
-	size_t	i;
-
-	d->nlinks = d->conf->nlinks;
-	d->links = xcalloc(d->nlinks ? d->nlinks : 1, sizeof(*d->links));
-	for (i = 0; i < d->nlinks; i++) {
-		d->links[i] = link_new(d->loop, d->rtnl, d->conf->links[i],
-		    vpnd_link_changed, d);
-		if (d->conf->links[i]->autostart)
-			link_start(d->links[i]);
-	}
-}
-
-static void
-vpnd_links_stop(struct vpnd *d, const char *why)
-{
-	size_t	i;
-
-	for (i = 0; i < d->nlinks; i++)
-		link_stop(d->links[i], why);
-}
-
-static void
 vpnd_on_term(int signo, void *arg)
 {
 	struct vpnd	*d = arg;
+	size_t		 i;
 
 	log_info("%s received, taking every link down", strsignal(signo));
 	d->exiting = true;
-	vpnd_links_stop(d, "vpnd is shutting down");
+	for (i = 0; i < d->nlinks; i++)
+		link_stop(d->links[i], "vpnd is shutting down");
+	for (i = 0; i < d->nlinks; i++)
+		d->pending[i] = false;
 	vpnd_settle(d);
 }
 
-/*
- * Re-read the config.  A broken one is refused and the running one
- * stays.  XXX(#4): every link restarts; links whose settings did not
- * change should stay up.
- */
 static void
 vpnd_on_hup(int signo, void *arg)
 {
 	struct vpnd	*d = arg;
-	struct conf	*c;
 	char		*cause = NULL;
 
 	(void)signo;
 	if (d->exiting)
 		return;
-	if ((c = conf_load(d->conf_path, &cause)) == NULL) {
+	if (vpnd_reload(d, &cause) == -1) {
 		log_warnx("reload of %s refused, running config kept:\n%s",
 		    d->conf_path, cause);
 		free(cause);
-		return;
 	}
-	conf_free(d->next_conf);
-	d->next_conf = c;
-	vpnd_links_stop(d, "configuration reloaded");
-	vpnd_settle(d);
+}
+
+/* What the control socket may see and do. */
+static size_t
+vpnd_ctl_count(void *arg)
+{
+	return ((struct vpnd *)arg)->nlinks;
+}
+
+static struct link *
+vpnd_ctl_link(void *arg, size_t i)
+{
+	return ((struct vpnd *)arg)->links[i];
+}
+
+static int
+vpnd_ctl_reload(void *arg, char **cause)
+{
+	struct vpnd	*d = arg;
+
+	if (d->exiting) {
+		*cause = xstrdup("vpnd is shutting down");
+		return -1;
+	}
+	if (vpnd_reload(d, cause) == -1) {
+		log_warnx("reload of %s refused, running config kept:\n%s",
+		    d->conf_path, *cause);
+		return -1;
+	}
+	return 0;
 }
 
 int
@@ -238,10 +341,12 @@ main(int argc, char **argv)
 {
 	struct vpnd	 d;
 	struct pidfile	*pf = NULL;
+	struct ctl_env	 env = { NULL, vpnd_ctl_count, vpnd_ctl_link,
+			    vpnd_ctl_reload };
 	const char	*pidpath = VPND_PIDFILE;
 	char		*cause = NULL;
 	bool		 foreground = false, check = false, dump = false;
-	int		 ch, verbose = 0;
+	int		 ch, verbose = 0, readyfd = -1;
 
 	memset(&d, 0, sizeof(d));
 	d.conf_path = VPN_CONF;
@@ -291,9 +396,13 @@ main(int argc, char **argv)
 		return 0;
 	}
 
+	/*
+	 * The foreground process waits until the daemon is ready (pid file
+	 * written, netlink open, links started) and exits with its status.
+	 */
 	if (!foreground) {
-		if (daemon(0, 0) == -1)
-			fatal("daemon");
+		if (detach_start(&readyfd, &cause) == -1)
+			fatalx("%s", cause);
 		log_to_stderr(false);
 	}
 	if ((pf = pidfile_open(pidpath, &cause)) == NULL)
@@ -315,18 +424,27 @@ main(int argc, char **argv)
 	log_info("started with %s, %zu link%s", d.conf_path, d.conf->nlinks,
 	    d.conf->nlinks == 1 ? "" : "s");
 	vpnd_links_start(&d);
+	/* The links matter more: without the socket they still run. */
+	env.arg = &d;
+	if ((d.ctl = ctl_open(d.loop, d.conf->control_socket,
+	    d.conf->control_group, &env, &cause)) == NULL) {
+		log_warnx("%s; running without a control socket", cause);
+		free(cause);
+		cause = NULL;
+	}
+	detach_ready(readyfd);
 
 	if (loop_run(d.loop) == -1)
 		fatal("poll");
 
 	log_info("exiting");
+	ctl_close(d.ctl);
+	d.ctl = NULL;
 	loop_timer_cancel(d.loop, &d.settle);
 	loop_timer_cancel(d.loop, &d.netchange);
-	vpnd_links_free(&d);
+	vpnd_free_all(&d);
 	rtnl_close(d.rtnl);
 	loop_free(d.loop);
-	conf_free(d.conf);
-	conf_free(d.next_conf);
 	ssh_lib_exit();
 	pidfile_remove(pf);
 	return 0;

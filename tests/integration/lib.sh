@@ -326,6 +326,17 @@ itest_track()
 	IT_PIDS="$IT_PIDS $1"
 }
 
+# itest_untrack PID: PID was reaped by the test (its number may be reused):
+# do not kill it at the end.
+itest_untrack()
+{
+	it_keep=
+	for it_p in $IT_PIDS; do
+		[ "$it_p" = "$1" ] || it_keep="$it_keep $it_p"
+	done
+	IT_PIDS=$it_keep
+}
+
 # itest_spawn NS LOG CMD...: start CMD in namespace NS (a name, e.g. "$IT_GW")
 # in the background with stdout and stderr in LOG; its PID (that of CMD
 # itself, `ip netns exec` execs it) is in $IT_PID and is killed at the end.

@@ -470,6 +470,14 @@ sx_relay(struct sx *sx)
 			sx->err.len = sx->err.off = 0;
 		else if (!sx_flush(&sx->err, STDERR_FILENO, &progress))
 			sx->stderr_dead = true;
+		/*
+		 * Reading one stream can pull the other's data into libssh2,
+		 * where poll() cannot see it: go on while it holds some and
+		 * both buffers have room (a full one waits for its fd).
+		 */
+		if (!progress && ssh_chan_pending(sx->chan) &&
+		    sx_buf_room(&sx->out) > 0 && sx_buf_room(&sx->err) > 0)
+			progress = true;
 	} while (progress);
 
 	if (sx->out_eof && sx->err_eof && sx->out.len == 0 &&

@@ -4,8 +4,9 @@
  *
  * Unit tests for the byte relay: 64 MiB each way at once through two
  * socketpairs arrive byte-exact; backpressure both ways; batching and
- * the per-call write cap toward B; EOF and errors on either end; the
- * fd ends (a pty master's EIO is EOF).
+ * the per-call write cap toward B; a full buffer refilled only once half
+ * of it went out; EOF and errors on either end; the fd ends (a pty
+ * master's EIO is EOF).
  */
 #include "config.h"
 
@@ -92,6 +93,7 @@ struct mock {
 
 	uint8_t		*dst;
 	size_t		 dstlen, dstcap, write_cap;
+	size_t		 block_at;	/* RELAY_AGAIN from dstlen on; 0: no */
 	bool		 write_block, write_error;
 	unsigned	 writes;
 	size_t		 write_sizes[256];
@@ -129,10 +131,12 @@ mock_write(void *ctx, const void *buf, size_t len)
 	m->writes++;
 	if (m->write_error)
 		return RELAY_ERROR;
-	if (m->write_block)
+	if (m->write_block || (m->block_at != 0 && m->dstlen >= m->block_at))
 		return RELAY_AGAIN;
 	if (m->write_cap != 0 && n > m->write_cap)
 		n = m->write_cap;
+	if (m->block_at != 0 && n > m->block_at - m->dstlen)
+		n = m->block_at - m->dstlen;
 	assert_true(m->dstlen + n <= m->dstcap);
 	memcpy(m->dst + m->dstlen, buf, n);
 	m->dstlen += n;
@@ -485,6 +489,67 @@ test_backpressure_b_to_a(void **state)
 }
 
 /*
+ * A full buffer is not topped up after every short write (that moved the
+ * whole buffer each time): B is read again only once at least as much
+ * has gone out to A as is still held, and then up to full again.
+ */
+static void
+test_refill_after_half(void **state)
+{
+	static const struct {
+		size_t	block_at;	/* A takes bytes up to here */
+		size_t	srcoff;		/* read from B by then */
+		bool	b_read;		/* relay_wants() for B */
+	} steps[] = {
+		{ 1, 65536, false },		/* full, 1 byte out */
+		{ 10000, 65536, false },	/* 10000 out, 55536 held */
+		{ 32767, 65536, false },	/* one short of half */
+		{ 32768, 98304, false },	/* half out: refilled */
+		{ 50000, 98304, false },
+		{ 65536, 131072, false },	/* 32768 out again */
+	};
+	struct mock	 a, b;
+	struct relay	*r;
+	uint8_t		*data = pattern(1 << 20, 5);
+	char		*cause = NULL;
+	bool		 ar, aw, br, bw;
+	size_t		 i;
+
+	memset(&a, 0, sizeof(a));
+	memset(&b, 0, sizeof(b));
+	b.src = data;
+	b.srclen = 1 << 20;
+	b.read_chunk = 16384;
+	a.write_cap = 1000;
+	mock_sink(&a, 1 << 20);
+	r = relay_new(&pty_mock_ops, &a, &chan_mock_ops, &b, 65536, 65536,
+	    MAXW);
+
+	for (i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
+		a.block_at = steps[i].block_at;
+		assert_int_equal(relay_pump(r, &cause), 0);
+		assert_int_equal(a.dstlen, steps[i].block_at);
+		assert_int_equal(b.srcoff, steps[i].srcoff);
+		relay_wants(r, &ar, &aw, &br, &bw);
+		assert_int_equal(br, steps[i].b_read);
+		assert_true(aw);
+	}
+
+	/* A takes everything: all of it arrives, in order. */
+	a.block_at = 0;
+	assert_int_equal(relay_pump(r, &cause), 0);
+	assert_int_equal(a.dstlen, 1 << 20);
+	assert_memory_equal(a.dst, data, 1 << 20);
+	relay_wants(r, &ar, &aw, &br, &bw);
+	assert_true(br);
+	assert_false(aw);
+
+	relay_free(r);
+	free(a.dst);
+	free(data);
+}
+
+/*
  * 4 KiB reads from A until RELAY_AGAIN become a few writes of exactly
  * 32700 and one short tail, never more than 32700 a call.
  */
@@ -760,6 +825,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_backpressure_a_to_b),
 		cmocka_unit_test(test_backpressure_b_to_a),
+		cmocka_unit_test(test_refill_after_half),
 		cmocka_unit_test(test_batching),
 		cmocka_unit_test(test_short_writes),
 		cmocka_unit_test(test_no_cap_toward_a),

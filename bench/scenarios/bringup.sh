@@ -1,0 +1,215 @@
+# SPDX-License-Identifier: ISC
+# shellcheck shell=sh
+#
+# Benchmark scenario (runs in the e2e guest, after tests/e2e/guest-lib.sh;
+# bench/bringup.sh runs it): bring-up time, from launch until hostb answers
+# hosta's ping, of
+#
+#	vpnd	vpnd -d -f vpn.conf in gwa (the link of tests/e2e/scenarios/
+#		vpnd_link.sh): SSH, both pppds, routes at both ends.
+#	howto	the HOWTO way, as a script in gwa would do it:
+#		  pppd updetach ... pty "ssh gwb pppd notty ..." A:B
+#		  ip route add LAN_B dev IF
+#		  ssh gwb ip route add LAN_A dev IF
+#		with the same pppd options vpnd gives both ends (noccp, LCP
+#		echo, ifname, ...), so only the way of doing it differs.
+#	ssh	`ssh gwb true` from gwa, for scale.
+#
+# ROUNDS rounds (5), alternating, the order flipped every other round.
+# Nothing polls while a link comes up (in the guest, every fork of a poll
+# would take CPU from the link): the HOWTO's commands run one after the
+# other, and vpnd's log is read as it comes, until vpnd says "-> up"; then
+# hostb is pinged (every 50 ms until it answers).  After each bring-up the
+# link is stopped and everything checked gone (pppds, sshd sessions,
+# interfaces, routes) before the next one starts.  Reports, per round R,
+# in seconds:
+#	vpnd_R howto_R ssh_R	launch to the first ping answered
+#	vpndup_R howtoup_R	launch to the link up with routes at both
+#				ends (vpnd's "-> up", the HOWTO's last command)
+# and fails if a bring-up does not complete in 30 s or leaves anything.
+
+: "${ROUNDS:=5}"
+PPP_A=10.9.0.1
+PPP_B=10.9.0.2
+# top_builddir comes from the guest's PID 1 (tests/e2e/lib.sh).
+# shellcheck disable=SC2154
+VPND=$top_builddir/src/vpnd
+VPND_IF=vpn-office
+HOWTO_IF_A=howto-a
+HOWTO_IF_B=howto-b
+
+[ -x "$VPND" ] || fail "$VPND is not built"
+site_topology
+site_sshd_start
+step "sites up, sshd in gwb"
+
+conf=$E2E_DIR/vpn.conf
+(
+	umask 077
+	cat >"$conf" <<CONF
+link office
+	host		$SITE_GWB_WAN_IP
+	user		root
+	identity	$SITE_SSH_KEY
+	known-hosts	$SITE_KNOWN_HOSTS
+	local-ip	$PPP_A
+	remote-ip	$PPP_B
+	remote-net	$SITE_LAN_B
+	local-net	$SITE_LAN_A
+	remote-command	/usr/sbin/pppd
+	remote-ip-command /sbin/ip
+	keepalive	2 3
+	backoff		3600 3600
+CONF
+) || fail "write $conf"
+"$VPND" -t -f "$conf" || fail "vpnd -t refuses $conf"
+
+# The options vpnd gives both pppds (src/ppp.c), for the HOWTO's.
+opts="noauth local nolock nocrtscts nodefaultroute lcp-echo-interval 2"
+opts="$opts lcp-echo-failure 3 lcp-restart 1 lcp-max-terminate 1 noccp"
+
+# hostb answers one ping from hosta within 0.2 s.
+pinged()
+{
+	ip netns exec hosta ping -q -n -c 1 -W 0.2 "$SITE_HOSTB_IP" \
+	    >/dev/null 2>&1
+}
+
+# Nothing of a link left: no pppd, no sshd session, no interface, no route.
+all_clean()
+{
+	[ -z "$(ns_pids gwa pppd)" ] && [ -z "$(ns_pids gwb pppd)" ] &&
+	    ! ns_pids gwb sshd | grep -qvx "$SITE_SSHD_PID" &&
+	    ! ip -n gwa link show "$VPND_IF" >/dev/null 2>&1 &&
+	    ! ip -n gwb link show "$VPND_IF" >/dev/null 2>&1 &&
+	    ! ip -n gwa link show "$HOWTO_IF_A" >/dev/null 2>&1 &&
+	    ! ip -n gwb link show "$HOWTO_IF_B" >/dev/null 2>&1 &&
+	    [ -z "$(ip -n gwa route show "$SITE_LAN_B")" ] &&
+	    [ -z "$(ip -n gwb route show "$SITE_LAN_A")" ]
+}
+
+# now_cs: the guest's uptime in centiseconds into $now, without a fork (a
+# fork costs the guest's one CPU more than the step it would time).
+now_cs()
+{
+	read -r now _ </proc/uptime
+	now=$((${now%.*} * 100 + 1${now#*.} - 100))
+}
+
+# run_vpnd R: launch vpnd, wait for the ping, stop it.  vpnd's log comes
+# through a FIFO: the scenario sleeps in read(2) until vpnd says the link
+# is up, stamping each line with the time it came (no polling while vpnd
+# works), then pings.
+run_vpnd()
+{
+	log=$E2E_DIR/vpnd-$1.log
+	fifo=$E2E_DIR/vpnd.fifo
+	collect_log "$log"
+	rm -f "$fifo"
+	mkfifo "$fifo" || fail "mkfifo $fifo"
+	now_cs
+	t0=$now
+	ip netns exec gwa "$VPND" -d -v -f "$conf" -p "$E2E_DIR/vpnd.pid" \
+	    >"$fifo" 2>&1 &
+	vpnd=$!
+	exec 3<"$fifo"
+	: >"$log"
+	up=
+	while IFS= read -r line <&3; do
+		now_cs
+		printf '%s %s\n' $((now - t0)) "$line" >>"$log"
+		case $line in
+		*" -> up"*)
+			up=$((now - t0))
+			break
+			;;
+		*" -> down"*)
+			break
+			;;
+		esac
+	done
+	# Keep draining vpnd's log so that it never blocks on it.
+	cat <&3 >>"$log" &
+	drain=$!
+	exec 3<&-
+	[ -n "$up" ] || fail "vpnd's link did not come up: $log"
+	wait_for pinged 30 "hostb to answer through vpnd's link"
+	now_cs
+	t=$((now - t0))
+	kill -TERM "$vpnd" || fail "kill vpnd"
+	rc=0
+	child_wait "$vpnd" 10 vpnd || rc=$?
+	[ "$rc" = 0 ] || fail "vpnd exited with status $rc after SIGTERM"
+	wait "$drain" || :
+	wait_for all_clean 10 "vpnd's link to be gone at both ends"
+	e2e_report "vpnd_$1" "$(cs_to_s "$t")"
+	e2e_report "vpndup_$1" "$(cs_to_s "$up")"
+	step "round $1: vpnd $(cs_to_s "$t") s (up at $(cs_to_s "$up") s):"
+	# Lines stamped in centiseconds since launch; the drained tail is not.
+	awk '$1 ~ /^[0-9]+$/ && $2 == "vpnd:" && (/ -> / || /retrying/) {
+	    t = $1; $1 = $2 = ""; sub(/^ +/, "")
+	    printf "\t+%d.%02d s %s\n", t / 100, t % 100, $0 }' "$log"
+}
+
+# run_howto R: the HOWTO's three commands, wait for the ping, stop pppd.
+run_howto()
+{
+	log=$E2E_DIR/howto-$1.log
+	collect_log "$log"
+	remote="/usr/sbin/pppd nodetach notty $opts ifname $HOWTO_IF_B"
+	remote="$remote linkname $HOWTO_IF_B $PPP_B:$PPP_A"
+	now_cs
+	t0=$now
+	# shellcheck disable=SC2086 # $opts is a word list
+	ip netns exec gwa /usr/sbin/pppd updetach $opts ifname "$HOWTO_IF_A" \
+	    linkname "$HOWTO_IF_A" pty "$SITE_SSH $remote" "$PPP_A:$PPP_B" \
+	    >"$log" 2>&1 || fail "pppd updetach in gwa failed: $log"
+	now_cs
+	t_ppp=$((now - t0))
+	ip -n gwa route add "$SITE_LAN_B" dev "$HOWTO_IF_A" ||
+	    fail "route in gwa"
+	site_ssh ip route add "$SITE_LAN_A" dev "$HOWTO_IF_B" ||
+	    fail "route in gwb over ssh"
+	now_cs
+	up=$((now - t0))
+	wait_for pinged 30 "hostb to answer through the HOWTO's link"
+	now_cs
+	t=$((now - t0))
+	# The linkname pid file: the PID, then the interface's name.
+	pid=$(sed -n 1p "/run/ppp-$HOWTO_IF_A.pid") ||
+	    fail "no pid file of pppd in gwa"
+	kill -TERM "$pid" || fail "kill pppd $pid in gwa"
+	wait_for all_clean 10 "the HOWTO's link to be gone at both ends"
+	e2e_report "howto_$1" "$(cs_to_s "$t")"
+	e2e_report "howtoup_$1" "$(cs_to_s "$up")"
+	step "round $1: howto $(cs_to_s "$t") s (pppd up at $(cs_to_s "$t_ppp")" \
+	    "s, routes at $(cs_to_s "$up") s)"
+}
+
+# run_ssh R: one `ssh gwb true`.
+run_ssh()
+{
+	now_cs
+	t0=$now
+	site_ssh true || fail "ssh gwb true"
+	now_cs
+	t=$((now - t0))
+	wait_for all_clean 10 "the ssh session to end"
+	e2e_report "ssh_$1" "$(cs_to_s "$t")"
+	step "round $1: ssh true $(cs_to_s "$t") s"
+}
+
+pinged && fail "hostb answers hosta before there is a link"
+r=1
+while [ "$r" -le "$ROUNDS" ]; do
+	if [ $((r % 2)) = 1 ]; then
+		run_vpnd "$r"
+		run_howto "$r"
+	else
+		run_howto "$r"
+		run_vpnd "$r"
+	fi
+	run_ssh "$r"
+	r=$((r + 1))
+done
+e2e_report rounds "$ROUNDS"

@@ -1,0 +1,940 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * Copyright (c) 2026 The pppssh developers
+ *
+ * The control socket server (see ctl.h): the listening socket, peer
+ * credentials, one connection per request, the command table and its
+ * handlers.  Everything is non-blocking and bounded: a connection owns
+ * a fixed request buffer and a reply buffer it may not grow past
+ * CTL_OUT_MAX; replies are written as the peer reads them.
+ */
+#include "config.h"
+
+#include <sys/types.h>
+#include <sys/queue.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+
+#include <errno.h>
+#include <grp.h>
+#include <poll.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "conf.h"
+#include "ctl.h"
+#include "ctlmsg.h"
+#include "link.h"
+#include "log.h"
+#include "loop.h"
+#include "xmalloc.h"
+
+#define CTL_BACKLOG		16
+#define CTL_ACCEPT_BURST	16	/* accepts per wakeup */
+#define CTL_FLUSH_TIMEOUT	10000	/* ms to read a final reply */
+#define CTL_ACCEPT_PAUSE	1000	/* ms without accept after EMFILE */
+
+enum ctl_conn_state {
+	CTL_READING,		/* waiting for the request line */
+	CTL_WATCHING,		/* up +wait: streaming stages */
+	CTL_CLOSING,		/* final line queued: flush, then close */
+	CTL_DEAD,		/* to be freed from the loop */
+};
+
+struct ctl_conn {
+	TAILQ_ENTRY(ctl_conn)	 entry;
+	struct ctl		*ctl;
+	int			 fd;
+	uid_t			 uid;
+	pid_t			 pid;
+	enum ctl_conn_state	 state;
+	char			 in[CTLMSG_LINE_MAX];
+	size_t			 inlen;
+	struct ctlmsg_buf	 out;
+	struct loop_timer	 timer;	/* request, then flush deadline */
+
+	/* up +wait */
+	char			 watch[CONF_LINK_NAME_MAX + 1];
+	bool			 watch_dialed;	/* saw it leave DOWN/BACKOFF */
+	bool			 watch_shown;
+	enum link_state		 watch_last;
+};
+
+/* When a link last stopped being up, by name (across reloads). */
+struct ctl_seen {
+	char			 name[CONF_LINK_NAME_MAX + 1];
+	time_t			 down_since;	/* 0: up */
+};
+
+struct ctl {
+	struct loop		*loop;
+	int			 fd;
+	char			*path;
+	dev_t			 dev;		/* of our socket file */
+	ino_t			 ino;
+	char			*group;
+	gid_t			 gid;
+	bool			 have_group;
+	struct ctl_env		 env;
+	TAILQ_HEAD(, ctl_conn)	 conns;
+	size_t			 nconns;
+	struct loop_timer	 reap;
+	struct loop_timer	 pause;
+	struct ctl_seen		*seen;
+	size_t			 nseen;
+};
+
+struct ctl_cmd {
+	const char	*name;
+	int		 min_names;	/* link names */
+	int		 max_names;
+	const char	*flag;		/* the one allowed "+flag", or NULL */
+	void		(*fn)(struct ctl_conn *, const struct ctlmsg_req *,
+			    struct link *);
+};
+
+static void	ctl_accept(int, short, void *);
+static void	ctl_reap(void *);
+static void	ctl_unpause(void *);
+static void	ctl_seen_update(struct ctl *, const char *, time_t);
+static void	ctl_conn_io(int, short, void *);
+static void	ctl_conn_free(struct ctl_conn *);
+static void	ctl_conn_kill(struct ctl_conn *);
+static void	ctl_conn_flush(struct ctl_conn *);
+static void	ctl_conn_finish(struct ctl_conn *);
+static void	ctl_conn_request(struct ctl_conn *, const char *, size_t);
+static void	ctl_watch_step(struct ctl_conn *, struct link *);
+static void	ctl_cmd_status(struct ctl_conn *, const struct ctlmsg_req *,
+		    struct link *);
+static void	ctl_cmd_up(struct ctl_conn *, const struct ctlmsg_req *,
+		    struct link *);
+static void	ctl_cmd_down(struct ctl_conn *, const struct ctlmsg_req *,
+		    struct link *);
+static void	ctl_cmd_restart(struct ctl_conn *, const struct ctlmsg_req *,
+		    struct link *);
+static void	ctl_cmd_reload(struct ctl_conn *, const struct ctlmsg_req *,
+		    struct link *);
+static void	ctl_cmd_check(struct ctl_conn *, const struct ctlmsg_req *,
+		    struct link *);
+
+static const struct ctl_cmd ctl_cmds[] = {
+	{ "status", 0, 1, "json", ctl_cmd_status },
+	{ "up", 1, 1, "wait", ctl_cmd_up },
+	{ "down", 1, 1, NULL, ctl_cmd_down },
+	{ "restart", 1, 1, NULL, ctl_cmd_restart },
+	{ "reload", 0, 0, NULL, ctl_cmd_reload },
+	{ "check", 1, 1, NULL, ctl_cmd_check },
+};
+
+static const char *const ctl_fail_class_names[] = {
+	[LINK_FAIL_NONE] = "none",
+	[LINK_FAIL_NETWORK] = "network",
+	[LINK_FAIL_REMOTE] = "remote",
+	[LINK_FAIL_HARD] = "hard",
+};
+
+/* ------------------------------------------------------------- peers */
+
+int
+ctl_peer_allowed(uid_t uid, gid_t gid, bool have_group, const char *group,
+    char **cause)
+{
+	struct passwd	 pw, *res = NULL;
+	gid_t		*groups = NULL;
+	char		*buf = NULL;
+	long		 bufsize;
+	int		 n, i, r = -1, error;
+
+	if (uid == 0)
+		return 0;
+	if (!have_group) {
+		xasprintf(cause, "uid %lu is not root and group %s does not "
+		    "exist", (unsigned long)uid, group);
+		return -1;
+	}
+	if ((bufsize = sysconf(_SC_GETPW_R_SIZE_MAX)) <= 0)
+		bufsize = 4096;
+	for (;;) {
+		buf = xreallocarray(buf, 1, (size_t)bufsize);
+		error = getpwuid_r(uid, &pw, buf, (size_t)bufsize, &res);
+		if (error != ERANGE || bufsize >= 1024 * 1024)
+			break;
+		bufsize *= 2;
+	}
+	if (res == NULL) {
+		xasprintf(cause, "uid %lu is not root and has no user name "
+		    "(so no groups)", (unsigned long)uid);
+		goto out;
+	}
+	n = 32;
+	for (;;) {
+		groups = xreallocarray(groups, (size_t)n, sizeof(*groups));
+		i = n;
+		if (getgrouplist(pw.pw_name, pw.pw_gid, groups, &i) != -1) {
+			n = i;
+			break;
+		}
+		if (i <= n)
+			n *= 2;
+		else
+			n = i;
+		if (n > 65536) {
+			xasprintf(cause, "uid %lu (%s): too many groups",
+			    (unsigned long)uid, pw.pw_name);
+			goto out;
+		}
+	}
+	for (i = 0; i < n; i++) {
+		if (groups[i] == gid) {
+			r = 0;
+			goto out;
+		}
+	}
+	xasprintf(cause, "uid %lu (%s) is not root and not in group %s",
+	    (unsigned long)uid, pw.pw_name, group);
+out:
+	free(groups);
+	free(buf);
+	return r;
+}
+
+/* ------------------------------------------------------- the socket */
+
+/* Is somebody listening on the socket file at path? */
+static bool
+ctl_answers(const struct sockaddr_un *sun)
+{
+	int	fd, r;
+
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd == -1)
+		return false;
+	r = connect(fd, (const struct sockaddr *)sun, sizeof(*sun));
+	/* EAGAIN: its backlog is full, so it is alive. */
+	if (r == -1 && errno != EAGAIN && errno != EINPROGRESS) {
+		close(fd);
+		return false;
+	}
+	close(fd);
+	return true;
+}
+
+struct ctl *
+ctl_open(struct loop *loop, const char *path, const char *group,
+    const struct ctl_env *env, char **cause)
+{
+	struct ctl		*ctl;
+	struct sockaddr_un	 sun;
+	struct stat		 st;
+	struct group		*gr;
+	struct link_info	 li;
+	mode_t			 old;
+	size_t			 i;
+	int			 fd;
+
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	if (strlen(path) >= sizeof(sun.sun_path)) {
+		xasprintf(cause, "control socket %s: path too long (at most "
+		    "%zu bytes)", path, sizeof(sun.sun_path) - 1);
+		return NULL;
+	}
+	memcpy(sun.sun_path, path, strlen(path) + 1);
+	if (lstat(path, &st) == 0) {
+		if (!S_ISSOCK(st.st_mode)) {
+			xasprintf(cause, "control socket %s: exists and is "
+			    "not a socket", path);
+			return NULL;
+		}
+		if (ctl_answers(&sun)) {
+			xasprintf(cause, "control socket %s: another vpnd "
+			    "answers on it", path);
+			return NULL;
+		}
+		if (unlink(path) == -1 && errno != ENOENT) {
+			xasprintf(cause, "control socket %s: remove stale "
+			    "socket: %s", path, strerror(errno));
+			return NULL;
+		}
+		log_info("control socket %s: replaced a stale one", path);
+	} else if (errno != ENOENT) {
+		xasprintf(cause, "control socket %s: %s", path,
+		    strerror(errno));
+		return NULL;
+	}
+
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd == -1) {
+		xasprintf(cause, "control socket: socket: %s",
+		    strerror(errno));
+		return NULL;
+	}
+	old = umask(0177);
+	if (bind(fd, (struct sockaddr *)&sun, sizeof(sun)) == -1) {
+		xasprintf(cause, "control socket %s: bind: %s", path,
+		    strerror(errno));
+		(void)umask(old);
+		close(fd);
+		return NULL;
+	}
+	(void)umask(old);
+
+	ctl = xcalloc(1, sizeof(*ctl));
+	ctl->loop = loop;
+	ctl->fd = fd;
+	ctl->path = xstrdup(path);
+	ctl->group = xstrdup(group);
+	ctl->env = *env;
+	TAILQ_INIT(&ctl->conns);
+	loop_timer_init(&ctl->reap, ctl_reap, ctl);
+	loop_timer_init(&ctl->pause, ctl_unpause, ctl);
+	if (lstat(path, &st) == 0) {
+		ctl->dev = st.st_dev;
+		ctl->ino = st.st_ino;
+	}
+
+	errno = 0;
+	if ((gr = getgrnam(group)) != NULL) {
+		ctl->gid = gr->gr_gid;
+		ctl->have_group = true;
+		/* Still 0600 here: no moment with a wider mode. */
+		if (chown(path, (uid_t)-1, ctl->gid) == -1 ||
+		    chmod(path, 0660) == -1) {
+			xasprintf(cause, "control socket %s: give to group "
+			    "%s: %s", path, group, strerror(errno));
+			goto fail;
+		}
+	} else
+		log_warnx("control socket %s: group %s does not exist, only "
+		    "root may use it", path, group);
+
+	if (listen(fd, CTL_BACKLOG) == -1) {
+		xasprintf(cause, "control socket %s: listen: %s", path,
+		    strerror(errno));
+		goto fail;
+	}
+
+	/* Links that are not up now have been down since they entered it. */
+	for (i = 0; i < env->link_count(env->arg); i++) {
+		link_info(env->link_at(env->arg, i), &li);
+		ctl_seen_update(ctl, li.name,
+		    li.state == LINK_UP ? 0 : li.since);
+	}
+	loop_fd_add(loop, fd, POLLIN, ctl_accept, ctl);
+	return ctl;
+
+fail:
+	ctl_close(ctl);
+	return NULL;
+}
+
+void
+ctl_close(struct ctl *ctl)
+{
+	struct ctl_conn	*c;
+	struct stat	 st;
+
+	if (ctl == NULL)
+		return;
+	while ((c = TAILQ_FIRST(&ctl->conns)) != NULL)
+		ctl_conn_free(c);
+	loop_timer_cancel(ctl->loop, &ctl->reap);
+	loop_timer_cancel(ctl->loop, &ctl->pause);
+	if (ctl->fd != -1) {
+		loop_fd_del(ctl->loop, ctl->fd);
+		close(ctl->fd);
+	}
+	/* Only our own file: a new vpnd may have replaced it. */
+	if (lstat(ctl->path, &st) == 0 && st.st_dev == ctl->dev &&
+	    st.st_ino == ctl->ino)
+		(void)unlink(ctl->path);	/* gone already is fine */
+	free(ctl->seen);
+	free(ctl->path);
+	free(ctl->group);
+	free(ctl);
+}
+
+/* Free dead connections, from the loop. */
+static void
+ctl_reap(void *arg)
+{
+	struct ctl	*ctl = arg;
+	struct ctl_conn	*c, *next;
+
+	for (c = TAILQ_FIRST(&ctl->conns); c != NULL; c = next) {
+		next = TAILQ_NEXT(c, entry);
+		if (c->state == CTL_DEAD)
+			ctl_conn_free(c);
+	}
+}
+
+static void
+ctl_unpause(void *arg)
+{
+	struct ctl	*ctl = arg;
+
+	loop_fd_events(ctl->loop, ctl->fd, POLLIN);
+}
+
+static void
+ctl_conn_timeout(void *arg)
+{
+	struct ctl_conn	*c = arg;
+
+	if (c->state == CTL_READING) {
+		ctlmsg_put_error(&c->out, CTLMSG_E_TIMEOUT, "no request "
+		    "within %d s", CTL_REQUEST_TIMEOUT / 1000);
+		ctl_conn_finish(c);
+		return;
+	}
+	log_warnx("control socket: dropped pid %ld: %zu bytes of its reply "
+	    "not read within %d s", (long)c->pid, c->out.len,
+	    CTL_FLUSH_TIMEOUT / 1000);
+	ctl_conn_kill(c);
+}
+
+static void
+ctl_accept(int fd, short revents, void *arg)
+{
+	struct ctl	*ctl = arg;
+	struct ctl_conn	*c;
+	struct ucred	 uc;
+	socklen_t	 len;
+	char		*cause = NULL;
+	int		 cfd, n;
+
+	(void)revents;
+	for (n = 0; n < CTL_ACCEPT_BURST; n++) {
+		cfd = accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		if (cfd == -1) {
+			if (errno == EAGAIN || errno == EINTR ||
+			    errno == ECONNABORTED)
+				return;
+			log_warn("control socket %s: accept", ctl->path);
+			if (errno == EMFILE || errno == ENFILE ||
+			    errno == ENOBUFS || errno == ENOMEM) {
+				/* Do not spin on a socket that stays ready. */
+				loop_fd_events(ctl->loop, fd, 0);
+				loop_timer_set(ctl->loop, &ctl->pause,
+				    CTL_ACCEPT_PAUSE);
+			}
+			return;
+		}
+		c = xcalloc(1, sizeof(*c));
+		c->ctl = ctl;
+		c->fd = cfd;
+		c->state = CTL_READING;
+		loop_timer_init(&c->timer, ctl_conn_timeout, c);
+		TAILQ_INSERT_TAIL(&ctl->conns, c, entry);
+		ctl->nconns++;
+		loop_fd_add(ctl->loop, cfd, POLLIN, ctl_conn_io, c);
+		loop_timer_set(ctl->loop, &c->timer, CTL_REQUEST_TIMEOUT);
+
+		len = sizeof(uc);
+		if (getsockopt(cfd, SOL_SOCKET, SO_PEERCRED, &uc, &len) ==
+		    -1 || len != sizeof(uc)) {
+			log_warn("control socket: SO_PEERCRED");
+			ctlmsg_put_error(&c->out, CTLMSG_E_DENIED, "cannot "
+			    "identify the peer");
+			ctl_conn_finish(c);
+			continue;
+		}
+		c->uid = uc.uid;
+		c->pid = uc.pid;
+		if (ctl_peer_allowed(uc.uid, ctl->gid, ctl->have_group,
+		    ctl->group, &cause) == -1) {
+			log_warnx("control socket: refused pid %ld: %s",
+			    (long)uc.pid, cause);
+			ctlmsg_put_error(&c->out, CTLMSG_E_DENIED, "%s",
+			    cause);
+			free(cause);
+			cause = NULL;
+			ctl_conn_finish(c);
+			continue;
+		}
+		if (ctl->nconns > CTL_MAX_CONNS) {
+			ctlmsg_put_error(&c->out, CTLMSG_E_BUSY, "too many "
+			    "control connections (%d)", CTL_MAX_CONNS);
+			ctl_conn_finish(c);
+		}
+	}
+}
+
+/* ------------------------------------------------------ connections */
+
+static void
+ctl_conn_free(struct ctl_conn *c)
+{
+	struct ctl	*ctl = c->ctl;
+
+	TAILQ_REMOVE(&ctl->conns, c, entry);
+	ctl->nconns--;
+	loop_timer_cancel(ctl->loop, &c->timer);
+	if (c->fd != -1) {
+		loop_fd_del(ctl->loop, c->fd);
+		close(c->fd);
+	}
+	ctlmsg_buf_free(&c->out);
+	free(c);
+}
+
+/*
+ * Drop the connection now; it is freed from the loop, so this is safe
+ * from anywhere (a link callback walking the connections, too).
+ */
+static void
+ctl_conn_kill(struct ctl_conn *c)
+{
+	struct ctl	*ctl = c->ctl;
+
+	if (c->state == CTL_DEAD)
+		return;
+	c->state = CTL_DEAD;
+	loop_timer_cancel(ctl->loop, &c->timer);
+	loop_fd_del(ctl->loop, c->fd);
+	close(c->fd);
+	c->fd = -1;
+	loop_timer_set(ctl->loop, &ctl->reap, 0);
+}
+
+/* The final line is queued: send it, then close. */
+static void
+ctl_conn_finish(struct ctl_conn *c)
+{
+	if (c->state == CTL_DEAD)
+		return;
+	c->state = CTL_CLOSING;
+	loop_timer_set(c->ctl->loop, &c->timer, CTL_FLUSH_TIMEOUT);
+	ctl_conn_flush(c);
+}
+
+/* Write what the peer takes; watch POLLOUT for the rest. */
+static void
+ctl_conn_flush(struct ctl_conn *c)
+{
+	ssize_t	n;
+	short	events;
+
+	if (c->state == CTL_DEAD)
+		return;
+	if (c->out.len > CTL_OUT_MAX) {
+		log_warnx("control socket: dropped pid %ld: %zu bytes of "
+		    "replies unread", (long)c->pid, c->out.len);
+		ctl_conn_kill(c);
+		return;
+	}
+	while (c->out.len > 0) {
+		n = write(c->fd, c->out.s, c->out.len);
+		if (n == -1) {
+			if (errno == EINTR)
+				continue;
+			if (errno == EAGAIN)
+				break;
+			log_debug("control socket: write to pid %ld: %s",
+			    (long)c->pid, strerror(errno));
+			ctl_conn_kill(c);
+			return;
+		}
+		ctlmsg_buf_consume(&c->out, (size_t)n);
+	}
+	if (c->state == CTL_CLOSING && c->out.len == 0) {
+		ctl_conn_kill(c);
+		return;
+	}
+	/* After the request, POLLIN only notices the peer leaving. */
+	events = c->state == CTL_CLOSING ? 0 : POLLIN;
+	if (c->out.len > 0)
+		events |= POLLOUT;
+	loop_fd_events(c->ctl->loop, c->fd, events);
+}
+
+static void
+ctl_conn_io(int fd, short revents, void *arg)
+{
+	struct ctl_conn	*c = arg;
+	char		*nl, discard[512];
+	ssize_t		 n;
+
+	if (revents & POLLOUT) {
+		ctl_conn_flush(c);
+		if (c->state == CTL_DEAD)
+			return;
+	}
+	if (!(revents & (POLLIN | POLLHUP | POLLERR)))
+		return;
+	if (c->state != CTL_READING) {
+		/* One request per connection: the rest is ignored. */
+		n = read(fd, discard, sizeof(discard));
+		if (n == 0 || (n == -1 && errno != EAGAIN && errno != EINTR))
+			ctl_conn_kill(c);	/* the peer left */
+		return;
+	}
+
+	n = read(fd, c->in + c->inlen, sizeof(c->in) - c->inlen);
+	if (n == -1) {
+		if (errno != EAGAIN && errno != EINTR)
+			ctl_conn_kill(c);
+		return;
+	}
+	if (n == 0) {
+		if (c->inlen > 0)
+			log_debug("control socket: pid %ld left in the middle "
+			    "of a request", (long)c->pid);
+		ctl_conn_kill(c);
+		return;
+	}
+	c->inlen += (size_t)n;
+	if ((nl = memchr(c->in, '\n', c->inlen)) != NULL) {
+		loop_timer_cancel(c->ctl->loop, &c->timer);
+		ctl_conn_request(c, c->in, (size_t)(nl - c->in));
+		return;
+	}
+	if (c->inlen == sizeof(c->in)) {
+		ctlmsg_put_error(&c->out, CTLMSG_E_USAGE, "request longer "
+		    "than %d bytes", CTLMSG_LINE_MAX - 1);
+		ctl_conn_finish(c);
+	}
+}
+
+/* ---------------------------------------------------------- requests */
+
+static struct link *
+ctl_link_find(struct ctl *ctl, const char *name)
+{
+	struct link	*l;
+	size_t		 i, n;
+
+	n = ctl->env.link_count(ctl->env.arg);
+	for (i = 0; i < n; i++) {
+		l = ctl->env.link_at(ctl->env.arg, i);
+		if (strcmp(link_name(l), name) == 0)
+			return l;
+	}
+	return NULL;
+}
+
+static void
+ctl_conn_request(struct ctl_conn *c, const char *line, size_t len)
+{
+	struct ctlmsg_req	 req;
+	const struct ctl_cmd	*cmd = NULL;
+	enum ctlmsg_error	 kind;
+	struct link		*l = NULL;
+	const char		*name = NULL;
+	char			*cause = NULL;
+	size_t			 i;
+	int			 a, nnames = 0;
+
+	if (ctlmsg_req_parse(line, len, &req, &kind, &cause) == -1) {
+		ctlmsg_put_error(&c->out, kind, "%s", cause);
+		free(cause);
+		goto finish;
+	}
+	for (i = 0; i < sizeof(ctl_cmds) / sizeof(ctl_cmds[0]); i++)
+		if (strcmp(req.cmd, ctl_cmds[i].name) == 0)
+			cmd = &ctl_cmds[i];
+	if (cmd == NULL) {
+		ctlmsg_put_error(&c->out, CTLMSG_E_USAGE, "unknown command "
+		    "'%.32s'", req.cmd);
+		goto finish;
+	}
+	for (a = 0; a < req.argc; a++) {
+		if (req.argv[a][0] == '+') {
+			if (cmd->flag == NULL ||
+			    strcmp(req.argv[a] + 1, cmd->flag) != 0) {
+				ctlmsg_put_error(&c->out, CTLMSG_E_USAGE,
+				    "%s: unknown flag '%.32s'", cmd->name,
+				    req.argv[a]);
+				goto finish;
+			}
+			continue;
+		}
+		name = req.argv[a];
+		nnames++;
+	}
+	if (nnames < cmd->min_names || nnames > cmd->max_names) {
+		ctlmsg_put_error(&c->out, CTLMSG_E_USAGE, "%s: %s",
+		    cmd->name, cmd->max_names == 0 ? "takes no link name" :
+		    nnames < cmd->min_names ? "missing link name" :
+		    "takes one link name");
+		goto finish;
+	}
+	if (name != NULL && (l = ctl_link_find(c->ctl, name)) == NULL) {
+		ctlmsg_put_error(&c->out, CTLMSG_E_USAGE, "no such link: "
+		    "%.32s", name);
+		goto finish;
+	}
+	log_debug("control socket: uid %lu pid %ld: %s%s%s",
+	    (unsigned long)c->uid, (long)c->pid, req.cmd,
+	    name != NULL ? " " : "", name != NULL ? name : "");
+	cmd->fn(c, &req, l);
+	if (c->state == CTL_WATCHING) {
+		ctl_conn_flush(c);
+		return;
+	}
+finish:
+	ctl_conn_finish(c);
+}
+
+/* ----------------------------------------------------------- status */
+
+static time_t
+ctl_down_since(struct ctl *ctl, const struct link_info *li)
+{
+	size_t	i;
+
+	if (li->state == LINK_UP)
+		return 0;
+	for (i = 0; i < ctl->nseen; i++)
+		if (strcmp(ctl->seen[i].name, li->name) == 0 &&
+		    ctl->seen[i].down_since != 0)
+			return ctl->seen[i].down_since;
+	return li->since;
+}
+
+static void
+ctl_describe(struct ctl *ctl, struct link *l, struct ctlmsg_link *m)
+{
+	struct link_info	li;
+
+	link_info(l, &li);
+	memset(m, 0, sizeof(*m));
+	m->name = li.name;
+	m->ifname = li.ifname;
+	m->state = link_state_name(li.state);
+	m->since = li.since;
+	m->down_since = ctl_down_since(ctl, &li);
+	m->wanted = li.wanted;
+	m->reason = li.reason;
+	m->fail_class = (size_t)li.fclass < sizeof(ctl_fail_class_names) /
+	    sizeof(ctl_fail_class_names[0]) ?
+	    ctl_fail_class_names[li.fclass] : "?";
+	m->needs_attention = li.needs_attention;
+	m->redials = li.redials;
+	m->next_dial = li.next_dial;
+	m->host = li.host;
+	m->port = li.host != NULL ? li.port : -1;
+	m->bytes_in = li.bytes_in;
+	m->bytes_out = li.bytes_out;
+	m->lcp_rtt_ms = -1;	/* XXX(#4): LCP echo RTT not measured yet */
+}
+
+static void
+ctl_cmd_status(struct ctl_conn *c, const struct ctlmsg_req *req,
+    struct link *only)
+{
+	struct ctl		*ctl = c->ctl;
+	struct ctlmsg_link	 m;
+	struct link		*l;
+	size_t			 i, n;
+	bool			 json = ctlmsg_req_flag(req, "json");
+
+	if (json)
+		ctlmsg_buf_printf(&c->out, "%s json {\"version\":1,"
+		    "\"time\":%lld,\"links\":[", CTLMSG_VERSION,
+		    (long long)time(NULL));
+	n = ctl->env.link_count(ctl->env.arg);
+	for (i = 0; i < n; i++) {
+		l = ctl->env.link_at(ctl->env.arg, i);
+		if (only != NULL && l != only)
+			continue;
+		ctl_describe(ctl, l, &m);
+		if (!json) {
+			ctlmsg_put_link(&c->out, CTLMSG_LINK, &m);
+			continue;
+		}
+		if (c->out.s[c->out.len - 1] != '[')
+			ctlmsg_buf_add(&c->out, ",", 1);
+		ctlmsg_put_link_json(&c->out, &m);
+	}
+	if (json)
+		ctlmsg_buf_add(&c->out, "]}\n", 3);
+	ctlmsg_put_text(&c->out, CTLMSG_OK, NULL);
+}
+
+static void
+ctl_cmd_check(struct ctl_conn *c, const struct ctlmsg_req *req,
+    struct link *l)
+{
+	struct ctlmsg_link	m;
+
+	(void)req;
+	ctl_describe(c->ctl, l, &m);
+	ctlmsg_put_link(&c->out, CTLMSG_LINK, &m);
+	if (link_state(l) == LINK_UP)
+		ctlmsg_put_text(&c->out, CTLMSG_OK, NULL);
+	else if (m.reason != NULL)
+		ctlmsg_put_error(&c->out, CTLMSG_E_FAILED, "link %s is %s: %s",
+		    m.name, m.state, m.reason);
+	else
+		ctlmsg_put_error(&c->out, CTLMSG_E_FAILED, "link %s is %s",
+		    m.name, m.state);
+}
+
+/* ------------------------------------------------------ up down ... */
+
+static void
+ctl_cmd_up(struct ctl_conn *c, const struct ctlmsg_req *req,
+    struct link *l)
+{
+	if (!ctlmsg_req_flag(req, "wait")) {
+		link_start(l);
+		ctlmsg_put_text(&c->out, CTLMSG_OK, NULL);
+		return;
+	}
+	/* Watch first: link_start() may change state at once. */
+	c->state = CTL_WATCHING;
+	(void)snprintf(c->watch, sizeof(c->watch), "%s", link_name(l));
+	link_start(l);
+	if (c->state == CTL_WATCHING)
+		ctl_watch_step(c, l);
+}
+
+static void
+ctl_cmd_down(struct ctl_conn *c, const struct ctlmsg_req *req,
+    struct link *l)
+{
+	char	*why;
+
+	(void)req;
+	xasprintf(&why, "stopped by vpnctl (uid %lu)", (unsigned long)c->uid);
+	link_stop(l, why);
+	free(why);
+	ctlmsg_put_text(&c->out, CTLMSG_OK, NULL);
+}
+
+static void
+ctl_cmd_restart(struct ctl_conn *c, const struct ctlmsg_req *req,
+    struct link *l)
+{
+	char	*why;
+
+	(void)req;
+	xasprintf(&why, "restarted by vpnctl (uid %lu)",
+	    (unsigned long)c->uid);
+	link_restart(l, why);
+	free(why);
+	ctlmsg_put_text(&c->out, CTLMSG_OK, NULL);
+}
+
+static void
+ctl_cmd_reload(struct ctl_conn *c, const struct ctlmsg_req *req,
+    struct link *l)
+{
+	struct ctl	*ctl = c->ctl;
+	char		*cause = NULL, *p, *line;
+
+	(void)req;
+	(void)l;
+	if (ctl->env.reload(ctl->env.arg, &cause) == 0) {
+		ctlmsg_put_text(&c->out, CTLMSG_OK, "configuration reloaded");
+		return;
+	}
+	p = cause;
+	while ((line = strsep(&p, "\n")) != NULL)
+		if (*line != '\0')
+			ctlmsg_put_text(&c->out, CTLMSG_DETAIL, line);
+	ctlmsg_put_error(&c->out, CTLMSG_E_CONFIG, "configuration refused, "
+	    "the running one stays");
+	free(cause);
+}
+
+/* ------------------------------------------------------- watching */
+
+/* One more state of the watched link: show it; end on up or failure. */
+static void
+ctl_watch_step(struct ctl_conn *c, struct link *l)
+{
+	struct ctlmsg_link	m;
+	enum link_state		s = link_state(l);
+
+	ctl_describe(c->ctl, l, &m);
+	if (!c->watch_shown || s != c->watch_last) {
+		ctlmsg_put_link(&c->out, CTLMSG_STAGE, &m);
+		c->watch_shown = true;
+		c->watch_last = s;
+	}
+	switch (s) {
+	case LINK_UP:
+		ctlmsg_put_text(&c->out, CTLMSG_OK, NULL);
+		ctl_conn_finish(c);
+		return;
+	case LINK_DOWN:
+	case LINK_BACKOFF:
+		if (!c->watch_dialed && m.wanted)
+			break;		/* the dial is yet to start */
+		if (!m.wanted)
+			ctlmsg_put_error(&c->out, CTLMSG_E_FAILED, "link %s "
+			    "was taken down%s%s", m.name,
+			    m.reason != NULL ? ": " : "",
+			    m.reason != NULL ? m.reason : "");
+		else if (m.next_dial >= 0)
+			ctlmsg_put_error(&c->out, CTLMSG_E_FAILED, "link %s "
+			    "failed: %s (next re-dial in %d s)", m.name,
+			    m.reason != NULL ? m.reason : "unknown reason",
+			    m.next_dial);
+		else
+			ctlmsg_put_error(&c->out, CTLMSG_E_FAILED, "link %s "
+			    "failed: %s", m.name,
+			    m.reason != NULL ? m.reason : "unknown reason");
+		ctl_conn_finish(c);
+		return;
+	case LINK_STOPPING:
+		break;
+	default:
+		c->watch_dialed = true;
+		break;
+	}
+	ctl_conn_flush(c);
+}
+
+/* Record that name is up (down_since 0) or has been down since then. */
+static void
+ctl_seen_update(struct ctl *ctl, const char *name, time_t down_since)
+{
+	struct ctl_seen	*s = NULL;
+	size_t		 i, j;
+
+	for (i = 0; i < ctl->nseen; i++)
+		if (strcmp(ctl->seen[i].name, name) == 0)
+			s = &ctl->seen[i];
+	if (s == NULL) {
+		if (ctl->nseen >= 2 * CONF_MAX_LINKS) {
+			/* Forget the names no link has any more. */
+			for (i = j = 0; i < ctl->nseen; i++)
+				if (ctl_link_find(ctl, ctl->seen[i].name) !=
+				    NULL)
+					ctl->seen[j++] = ctl->seen[i];
+			ctl->nseen = j;
+		}
+		ctl->seen = xreallocarray(ctl->seen, ctl->nseen + 1,
+		    sizeof(*ctl->seen));
+		s = &ctl->seen[ctl->nseen++];
+		(void)snprintf(s->name, sizeof(s->name), "%s", name);
+		s->down_since = 0;
+	}
+	if (down_since == 0)
+		s->down_since = 0;
+	else if (s->down_since == 0)
+		s->down_since = down_since;
+}
+
+void
+ctl_link_changed(struct ctl *ctl, struct link *l)
+{
+	struct ctl_conn	*c;
+	const char	*name;
+
+	if (ctl == NULL)
+		return;
+	name = link_name(l);
+	ctl_seen_update(ctl, name, link_state(l) == LINK_UP ? 0 : time(NULL));
+	TAILQ_FOREACH(c, &ctl->conns, entry)
+		if (c->state == CTL_WATCHING && strcmp(c->watch, name) == 0)
+			ctl_watch_step(c, l);
+}

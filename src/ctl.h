@@ -1,0 +1,80 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * Copyright (c) 2026 The pppssh developers
+ *
+ * The control socket in vpnd: a Unix stream socket, non-blocking, in the
+ * one event loop.  A struct ctl owns the listening socket, its path and
+ * every client connection.  Peers are identified by SO_PEERCRED (no
+ * fallback): root and the members of the control group (every group of
+ * the uid in the group database, not just its primary one) may talk;
+ * anybody else gets "error denied" and is disconnected.  Each connection
+ * carries one request (ctlmsg.h has the wire format); vpnd answers and
+ * closes, except that "up NAME +wait" streams a "stage" line per state
+ * change until the link is up or has failed.
+ *
+ * Limits: a request line is at most CTLMSG_LINE_MAX bytes (longer gets
+ * "error usage" and the connection is closed); a request must arrive
+ * within CTL_REQUEST_TIMEOUT; at most CTL_MAX_CONNS connections at once;
+ * a client whose unread replies pass CTL_OUT_MAX is dropped, so a client
+ * that never reads cannot hold vpnd up.
+ */
+#ifndef PPPSSH_CTL_H
+#define PPPSSH_CTL_H
+
+#include <sys/types.h>
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define CTL_MAX_CONNS		64
+#define CTL_OUT_MAX		(1024 * 1024)	/* unsent reply bytes */
+#define CTL_REQUEST_TIMEOUT	10000		/* ms, accept to request */
+
+struct ctl;
+struct link;
+struct loop;
+
+/* What vpnd lends the control socket; arg is passed to each. */
+struct ctl_env {
+	void		 *arg;
+	/* The number of links, and the i-th (0 <= i < count). */
+	size_t		(*link_count)(void *arg);
+	struct link	*(*link_at)(void *arg, size_t i);
+	/*
+	 * Re-read the configuration (as SIGHUP does).  0: accepted, the
+	 * links restart with it; -1: refused with *cause (caller frees),
+	 * one error per line, and the running config stays.
+	 */
+	int		(*reload)(void *arg, char **cause);
+};
+
+/*
+ * Listen on path.  A socket file left by a dead vpnd is replaced; one
+ * another process answers on is an error, and so is a non-socket.  The
+ * socket is created under umask 0177 (0600), then given to group (chown
+ * to it, mode 0660) if that group exists; otherwise only root may use
+ * it, which is logged.  env is copied.  Returns NULL with *cause set
+ * (caller frees).
+ */
+struct ctl	*ctl_open(struct loop *, const char *path, const char *group,
+		    const struct ctl_env *env, char **cause);
+/* Drop every connection, close and unlink the socket; NULL is a no-op. */
+void		 ctl_close(struct ctl *);
+
+/*
+ * Tell the control socket that l changed state (call it from the link
+ * state callback; ctl may be NULL).  Watchers of l get a stage line.
+ */
+void		 ctl_link_changed(struct ctl *, struct link *l);
+
+/*
+ * May uid use the control socket of group gid?  Root may; another uid
+ * only if the group database lists gid among its groups (getgrouplist:
+ * the primary group and every supplementary one).  have_group is false
+ * when the control group does not exist.  On refusal, -1 with *cause
+ * (caller frees) saying why.
+ */
+int		 ctl_peer_allowed(uid_t uid, gid_t gid, bool have_group,
+		    const char *group, char **cause);
+
+#endif
