@@ -11,14 +11,14 @@
 #	1. sshd is back and gwa sees a network change (an address added):
 #	   the link re-dials at once and is up within 2 s plus the bring-up
 #	   time measured at the start of this run;
-#	2. refused again for REFUSE2_S s (20), then sshd is back with no
+#	2. refused again for REFUSE2_S s (12), then sshd is back with no
 #	   network change: the link is up within the backoff step then in
 #	   force (the announced wait) plus a bring-up.
 
 . "$top_srcdir/tests/e2e/link-lib.sh"
 
 : "${REFUSE_S:=60}"
-: "${REFUSE2_S:=20}"
+: "${REFUSE2_S:=12}"
 MIN=1
 CAP=8
 
