@@ -88,8 +88,9 @@ declared_dead()
 	[ "$(lk_count 'link office: [a-z]+ -> stopping')" = "$n_stop" ] ||
 	    fail "the saturated link was declared dead: $(grep \
 	    'link office: ' "$LK_LOG" | grep -v -e ': pppd: ' \
-	    -e ': remote: ' | grep -B2 ' -> stopping' | head -n 3 |
-	    sed 's/^[^ ]* //')"
+	    -e ': remote: ' | awk -v n=$((n_stop + 1)) '
+	    / -> stopping/ && ++k == n { print prev; exit }
+	    { sub(/^[^ ]* /, ""); prev = substr($0, 1, 160) }')"
 }
 wait_for "declared_dead; pid_exited $src_a && pid_exited $src_b" \
     $((BULK_S + 30)) "the transfers to end"
