@@ -340,6 +340,13 @@ lk_tcp_active_opens()
 	    /proc/net/snmp
 }
 
+# lk_vpnd_cpu_cs: vpnd's CPU time so far (user + system), in clock ticks
+# (centiseconds on Linux).
+lk_vpnd_cpu_cs()
+{
+	sed 's/.*) //' "/proc/$VPND_PID/stat" | awk '{ print $12 + $13 }'
+}
+
 # lk_vpnd_usage: "FDS RSS_KB" of vpnd.
 lk_vpnd_usage()
 {

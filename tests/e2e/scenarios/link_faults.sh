@@ -18,7 +18,8 @@
 #	down30		the WAN veth down for 30 s: detected, re-dialed
 # After each: the link is back, ping works both ways, exactly one ppp
 # interface, one pppd and one set of routes at each end, one sshd session
-# in gwb and no other leftover process.  FAULTS (a list of the names
+# in gwb and no other leftover process; vpnd did not busy-loop (under 1 s
+# of CPU for the whole fault) nor lose track of its pppd.  FAULTS (a list of the names
 # above, all but the 30 s ones by default) picks some.  Detection and recovery times are
 # reported as FAULT_detect_s (fault to `-> stopping`) and FAULT_up_s
 # (fault, or the path's return for the blackholes, to `routes -> up`).
@@ -44,9 +45,14 @@ lk_wait_up 30 "the office link up"
 step "office link up"
 lk_check "bring-up"
 
+# Signs that vpnd lost track of its pppd (not reaped in time).
+STUCK='did not exit after SIGTERM|did not die after SIGKILL'
+
 # fault_begin: remember the log's counts and the time of the fault.
 fault_begin()
 {
+	cpu0=$(lk_vpnd_cpu_cs)
+	n_stuck=$(lk_count "$STUCK")
 	n_stop=$(lk_count 'link office: [a-z]+ -> stopping')
 	n_up=$(lk_count 'link office: routes -> up')
 	t_fault=$(uptime_s)
@@ -78,6 +84,22 @@ fault_recovered()
 	e2e_report "${1}_up_s" "$up"
 	step "$1: link up again $up s after ${4:-the fault}"
 	lk_check "$1" 40
+	fault_clean "$1"
+}
+
+# fault_clean NAME: the teardown and re-dial did not spin vpnd nor lose
+# track of pppd (vpnd's CPU time over the whole fault stays under a
+# second: the re-dial itself costs a few hundredths).
+fault_clean()
+{
+	cpu=$(($(lk_vpnd_cpu_cs) - cpu0))
+	e2e_report "${1}_vpnd_cpu_s" "$(cs_to_s "$cpu")"
+	step "$1: vpnd used $(cs_to_s "$cpu") s of CPU"
+	[ "$(lk_count "$STUCK")" = "$n_stuck" ] ||
+	    fail "$1: vpnd lost track of its pppd: $(grep -E "$STUCK" \
+	    "$LK_LOG" | tail -n 2 | sed 's/^[^ ]* //')"
+	[ "$cpu" -lt 100 ] ||
+	    fail "$1: vpnd used $(cs_to_s "$cpu") s of CPU (busy loop?)"
 }
 
 # blackhole NAME KIND SECONDS: cut the path for SECONDS.
@@ -114,6 +136,7 @@ blackhole()
 		fail "$1: a $3 s blackhole went unnoticed"
 	else
 		lk_check "$1 (the link survived)"
+		fault_clean "$1"
 		e2e_report "${1}_survived" 1
 	fi
 }
@@ -163,6 +186,7 @@ for f in $FAULTS; do
 		[ "$(lk_count 'link office: [a-z]+ -> stopping')" = "$n_stop" ] ||
 		    fail "$f: the link went down when sshd restarted"
 		lk_check "$f (the link stayed up)"
+		fault_clean "$f"
 		;;
 	netem5)
 		blackhole "$f" netem 5

@@ -8,7 +8,9 @@
 # killed), and must come back each time.  vpnd's open fds (/proc/PID/fd) and
 # RSS (VmRSS) are printed at the start, after SOAK_WARM flaps and at the
 # end: the fds must be the same at the end as at the start, the RSS must
-# not grow by more than SOAK_RSS_KB after the warm-up; every 10 flaps and
+# not grow by more than SOAK_RSS_KB after the warm-up, vpnd must not have
+# lost track of a pppd nor used over half a second of CPU a flap (a busy
+# loop); every 10 flaps and
 # at the end there must be one interface, one set of routes and no orphan
 # process at either end.
 
@@ -48,6 +50,7 @@ fds
 fdw=$fd0 rssw=$rss0
 
 t0=$(uptime_cs)
+cpu0=$(lk_vpnd_cpu_cs)
 i=0
 # shellcheck disable=SC2086 # a list of words
 nkinds=$(echo $SOAK_KINDS | wc -w)
@@ -96,6 +99,9 @@ while [ "$i" -lt "$SOAK_FLAPS" ]; do
 	fi
 done
 total=$(cs_to_s $(($(uptime_cs) - t0)))
+cpu=$(($(lk_vpnd_cpu_cs) - cpu0))
+e2e_report soak_vpnd_cpu_s "$(cs_to_s "$cpu")"
+step "vpnd used $(cs_to_s "$cpu") s of CPU over the $SOAK_FLAPS flaps"
 e2e_report soak_flaps "$SOAK_FLAPS"
 e2e_report soak_s "$total"
 e2e_report soak_fds_end "$fd1"
@@ -108,6 +114,11 @@ fds
 n=$(lk_count 'link office: routes -> up')
 [ "$n" = $((SOAK_FLAPS + 1)) ] ||
     fail "$n bring-ups for $SOAK_FLAPS flaps: extra flaps happened"
+stuck='did not exit after SIGTERM|did not die after SIGKILL'
+[ "$(lk_count "$stuck")" = 0 ] || fail "vpnd lost track of its pppd:" \
+    "$(grep -E "$stuck" "$LK_LOG" | head -n 2 | sed 's/^[^ ]* //')"
+[ "$cpu" -lt $((SOAK_FLAPS * 50)) ] ||
+    fail "vpnd used $(cs_to_s "$cpu") s of CPU for $SOAK_FLAPS flaps"
 [ "$fd1" = "$fd0" ] || fail "vpnd's fds went from $fd0 to $fd1"
 [ "$rss1" -le $((rssw + SOAK_RSS_KB)) ] ||
     fail "vpnd's RSS grew from $rssw kB to $rss1 kB after the warm-up"
