@@ -4,7 +4,9 @@
  *
  * vpnctl: the control client.  main(), the global options and the
  * command table; each command sends one request on the control socket
- * and prints the reply.  watchdog lives in ctl-watchdog.c.
+ * and prints the reply.  watchdog lives in ctl-watchdog.c; setup,
+ * trust and doctor, which read the configuration file and talk to the
+ * gateway instead, in ctl-setup.c, ctl-trust.c and ctl-doctor.c.
  */
 #include "config.h"
 
@@ -47,6 +49,9 @@ static const struct vpnctl_cmd vpnctl_cmds[] = {
 	{ "check", cmd_check, "check name" },
 	{ "watchdog", ctl_watchdog, "watchdog [-f file] [-p pidfile] "
 	    "[--down-after seconds] [--vpnd path]" },
+	{ "setup", ctl_setup, "setup [-f file] name" },
+	{ "trust", ctl_trust, "trust [-f file] name [--yes]" },
+	{ "doctor", ctl_doctor, "doctor [-f file] [name]" },
 };
 
 #define NCMDS	(sizeof(vpnctl_cmds) / sizeof(vpnctl_cmds[0]))

@@ -8,10 +8,16 @@
 
 IF=vpn-office
 VPND=$top_builddir/src/vpnd
+VPNCTL=$top_builddir/src/vpnctl
+SOCK=$E2E_DIR/vpnd.sock
 
-say()
+say()	# LINE [MORE LINES]
 {
-	printf '\n== %s\n' "$*"
+	printf '\n== %s\n' "$1"
+	shift
+	for _l in "$@"; do
+		printf '   %s\n' "$_l"
+	done
 }
 
 show()
@@ -28,8 +34,8 @@ cat <<'PIC'
      carry traffic between the LANs: only the VPN can.
 PIC
 site_topology
-say "Starting a real OpenSSH sshd on gateway B (192.0.2.2:22); gateway A"
-say "gets an ed25519 key and gateway B's host key in its known_hosts."
+say "Starting a real OpenSSH sshd on gateway B (192.0.2.2:22); gateway A" \
+    "gets an ed25519 key and gateway B's host key in its known_hosts."
 site_sshd_start
 
 say "Before the VPN, host A cannot reach host B:"
@@ -39,31 +45,16 @@ fi
 printf '     ping 10.2.0.10 from hosta: no answer (as expected)\n'
 
 conf=$E2E_DIR/vpn.conf
-(
-	umask 077
-	cat >"$conf" <<CONF
-# /etc/vpn/vpn.conf on gateway A
-link office
-	host		$SITE_GWB_WAN_IP
-	user		root
-	identity	$SITE_SSH_KEY
-	known-hosts	$SITE_KNOWN_HOSTS
-	local-ip	10.9.0.1
-	remote-ip	10.9.0.2
-	remote-net	$SITE_LAN_B
-	local-net	$SITE_LAN_A
-	remote-command	/usr/sbin/pppd
-	remote-ip-command /sbin/ip
-	keepalive	5 3
-CONF
-) || fail "write $conf"
+# shellcheck disable=SC2034 # read by site_vpn_conf
+SITE_VPN_GLOBAL="control-socket $SOCK"
+site_vpn_conf "$conf" "keepalive 5 3"
 say "Gateway A's configuration ($conf):"
 sed 's/^/     /' "$conf"
 say "Checking it with vpnd -t:"
 show "$VPND" -t -f "$conf"
 
-say "Starting vpnd on gateway A; it opens an SSH session to gateway B,"
-say "runs pppd at both ends through it and installs the routes:"
+say "Starting vpnd on gateway A; it opens an SSH session to gateway B," \
+    "runs pppd at both ends through it and installs the routes:"
 collect_log "$E2E_DIR/vpnd.log"
 t0=$(uptime_cs)
 ip netns exec gwa "$VPND" -d -f "$conf" -p "$E2E_DIR/vpnd.pid" \
@@ -80,6 +71,9 @@ printf '     up in %s s; what vpnd said:\n' \
     "$(cs_to_s $(($(uptime_cs) - t0)))"
 sed 's/^/     /' "$E2E_DIR/vpnd.log"
 
+say "What vpnctl says about it (vpnctl status):"
+show ip netns exec gwa "$VPNCTL" -s "$SOCK" status
+
 say "The PPP interface and the routes on gateway A:"
 show ip -n gwa addr show dev "$IF"
 show ip -n gwa route
@@ -92,6 +86,9 @@ show ip netns exec hosta ping -c 3 -i 0.3 "$SITE_HOSTB_IP" ||
     fail "ping hosta -> hostb"
 show ip netns exec hostb ping -c 3 -i 0.3 "$SITE_HOSTA_IP" ||
     fail "ping hostb -> hosta"
+
+say "The link's counters after the pings (vpnctl status):"
+show ip netns exec gwa "$VPNCTL" -s "$SOCK" status
 
 say "Stopping vpnd (SIGTERM): it takes the link down at both ends."
 kill -TERM "$vpnd"

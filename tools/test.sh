@@ -15,7 +15,7 @@ cd build
 status=0
 make -j"$jobs" check || status=$?
 printf '\n%s\n' "---- summary (build/test-suite.log) ----"
-for tier in unit conf man integration e2e; do
+for tier in unit conf man initscripts integration e2e; do
 	set -- tests/"$tier"/*.trs
 	[ -f "$1" ] || continue
 	printf '%-12s %s\n' "$tier" "$(sed -n 's/^:test-result: //p' "$@" |

@@ -44,24 +44,7 @@ site_sshd_start
 step "sites up, sshd in gwb"
 
 conf=$E2E_DIR/vpn.conf
-(
-	umask 077
-	cat >"$conf" <<CONF
-link office
-	host		$SITE_GWB_WAN_IP
-	user		root
-	identity	$SITE_SSH_KEY
-	known-hosts	$SITE_KNOWN_HOSTS
-	local-ip	$PPP_A
-	remote-ip	$PPP_B
-	remote-net	$SITE_LAN_B
-	local-net	$SITE_LAN_A
-	remote-command	/usr/sbin/pppd
-	remote-ip-command /sbin/ip
-	keepalive	2 3
-	backoff		3600 3600
-CONF
-) || fail "write $conf"
+site_vpn_conf "$conf" "keepalive 2 3" "backoff 3600 3600"
 "$VPND" -t -f "$conf" || fail "vpnd -t refuses $conf"
 
 # The options vpnd gives both pppds (src/ppp.c), for the HOWTO's.

@@ -36,6 +36,8 @@ SITE_GWA_WAN_IP=192.0.2.1
 SITE_GWB_WAN_IP=192.0.2.2
 SITE_GWB_LAN_IP=10.2.0.1
 SITE_HOSTB_IP=10.2.0.10
+SITE_PPP_A=10.9.0.1
+SITE_PPP_B=10.9.0.2
 
 # Print the guest's uptime in seconds (e.g. 3.41).
 uptime_s()
@@ -300,4 +302,54 @@ site_sshd_stop()
 {
 	kill -TERM "$SITE_SSHD_PID" || fail "kill sshd $SITE_SSHD_PID"
 	wait_for "pid_exited $SITE_SSHD_PID" 10 "sshd to exit"
+}
+
+# site_vpn_conf FILE [LINE...]: write gwa's vpn.conf (mode 0600) with the
+# link "office" to gwb: root login with $SITE_SSH_KEY, gwb's host key in
+# $SITE_KNOWN_HOSTS, $SITE_PPP_A <-> $SITE_PPP_B, remote-net LAN B,
+# local-net LAN A.  Each LINE goes inside the link ("keepalive 2 3");
+# without a remote-command LINE the far end runs /usr/sbin/pppd and
+# /sbin/ip as root.  $SITE_VPN_GLOBAL, if set, holds lines written before
+# the link (global settings such as control-socket).
+site_vpn_conf()
+{
+	_gl_f=$1
+	shift
+	_gl_own=
+	for _gl_l in "$@"; do
+		case $_gl_l in
+		remote-command*)
+			_gl_own=1
+			;;
+		esac
+	done
+	(
+		umask 077
+		{
+			echo "# gwa's side of the office link"
+			if [ -n "${SITE_VPN_GLOBAL:-}" ]; then
+				printf '%s\n' "$SITE_VPN_GLOBAL"
+			fi
+			echo "link office"
+			printf '\t%s\n' "host $SITE_GWB_WAN_IP" "user root" \
+			    "identity $SITE_SSH_KEY" \
+			    "known-hosts $SITE_KNOWN_HOSTS" \
+			    "local-ip $SITE_PPP_A" "remote-ip $SITE_PPP_B" \
+			    "remote-net $SITE_LAN_B" "local-net $SITE_LAN_A"
+			if [ -z "$_gl_own" ]; then
+				printf '\t%s\n' "remote-command /usr/sbin/pppd" \
+				    "remote-ip-command /sbin/ip"
+			fi
+			for _gl_l in "$@"; do
+				printf '\t%s\n' "$_gl_l"
+			done
+		} >"$_gl_f"
+	) || fail "write $_gl_f"
+}
+
+# site_routes_in IF: true when the LAN routes go through IF at both ends.
+site_routes_in()
+{
+	ip -n gwa route show "$SITE_LAN_B" | grep -q "dev $1" &&
+	    ip -n gwb route show "$SITE_LAN_A" | grep -q "dev $1"
 }

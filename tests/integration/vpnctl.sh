@@ -335,18 +335,31 @@ raw version | grep -q 'pppssh/2 not supported' ||
 
 itest_step "idle and surplus connections: others are served, 65th is busy"
 python3 - "$SOCK" "$VPNCTL" <<'EOF' || itest_fail "connection limits"
-import socket, subprocess, sys
+import socket, subprocess, sys, time
 path, vpnctl = sys.argv[1], sys.argv[2]
+
+# A Unix socket refuses (EAGAIN) while its accept queue is full: on a
+# loaded machine vpnd may not have accepted the earlier ones yet.
+def connect(timeout):
+    end = time.monotonic() + 10
+    while True:
+        s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        s.settimeout(timeout)
+        try:
+            s.connect(path)
+            return s
+        except BlockingIOError:
+            s.close()
+            if time.monotonic() > end:
+                raise
+            time.sleep(0.05)
+
 held = []
 for i in range(64):
-    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    s.connect(path)
-    held.append(s)
+    held.append(connect(None))
 held[0].sendall(b"pppssh/1 sta")          # half a request, no newline
 # vpnd accepts them as they come: one more is told it is busy.
-extra = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-extra.settimeout(10)
-extra.connect(path)
+extra = connect(10)
 reply = extra.makefile("rb").readline()
 print("65th:", reply, file=sys.stderr)
 if not reply.startswith(b"pppssh/1 error busy "):

@@ -46,24 +46,7 @@ site_sshd_start
 step "sites up, sshd in gwb"
 
 conf=$E2E_DIR/vpn.conf
-(
-	umask 077
-	cat >"$conf" <<CONF
-# site A's side of the office link
-link office
-	host		$SITE_GWB_WAN_IP
-	user		root
-	identity	$SITE_SSH_KEY
-	known-hosts	$SITE_KNOWN_HOSTS
-	local-ip	$PPP_A
-	remote-ip	$PPP_B
-	remote-net	$SITE_LAN_B
-	local-net	$SITE_LAN_A
-	remote-command	/usr/sbin/pppd
-	remote-ip-command /sbin/ip
-	keepalive	2 3
-CONF
-) || fail "write $conf"
+site_vpn_conf "$conf" "keepalive 2 3"
 
 pidfile=$E2E_DIR/run/vpnd.pid
 VPN_DEFAULTS=$E2E_DIR/defaults

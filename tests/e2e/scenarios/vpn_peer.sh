@@ -80,22 +80,7 @@ pid_exited "$stale" || fail "stale pppd $stale still runs after clean"
 step "clean ended stale pppd $stale"
 
 conf=$E2E_DIR/vpn.conf
-(
-	umask 077
-	cat >"$conf" <<CONF
-link office
-	host		$SITE_GWB_WAN_IP
-	user		root
-	identity	$SITE_SSH_KEY
-	known-hosts	$SITE_KNOWN_HOSTS
-	local-ip	$PPP_A
-	remote-ip	$PPP_B
-	remote-net	$SITE_LAN_B
-	local-net	$SITE_LAN_A
-	remote-command	vpn-peer
-	keepalive	2 3
-CONF
-) || fail "write $conf"
+site_vpn_conf "$conf" "remote-command vpn-peer" "keepalive 2 3"
 "$VPND" -t -f "$conf" || fail "vpnd -t refuses $conf"
 collect_log "$E2E_DIR/vpnd.log"
 

@@ -19,25 +19,8 @@ site_topology
 site_sshd_start
 
 conf=$E2E_DIR/vpn.conf
-(
-	umask 077
-	cat >"$conf" <<CONF
-control-socket	$SOCK
-link office
-	host		$SITE_GWB_WAN_IP
-	user		root
-	identity	$SITE_SSH_KEY
-	known-hosts	$SITE_KNOWN_HOSTS
-	local-ip	10.9.0.1
-	remote-ip	10.9.0.2
-	remote-net	$SITE_LAN_B
-	local-net	$SITE_LAN_A
-	remote-command	/usr/sbin/pppd
-	remote-ip-command /sbin/ip
-	keepalive	2 3
-	autostart	no
-CONF
-) || fail "write $conf"
+SITE_VPN_GLOBAL="control-socket $SOCK" site_vpn_conf "$conf" \
+    "keepalive 2 3" "autostart no"
 collect_log "$E2E_DIR/vpnd.log"
 ip netns exec gwa "$VPND" -d -v -f "$conf" -p "$E2E_DIR/vpnd.pid" \
     >"$E2E_DIR/vpnd.log" 2>&1 &

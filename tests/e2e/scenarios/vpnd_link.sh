@@ -18,24 +18,7 @@ site_sshd_start
 step "sites up, sshd in gwb"
 
 conf=$E2E_DIR/vpn.conf
-(
-	umask 077
-	cat >"$conf" <<CONF
-# site A's side of the office link
-link office
-	host		$SITE_GWB_WAN_IP
-	user		root
-	identity	$SITE_SSH_KEY
-	known-hosts	$SITE_KNOWN_HOSTS
-	local-ip	$PPP_A
-	remote-ip	$PPP_B
-	remote-net	$SITE_LAN_B
-	local-net	$SITE_LAN_A
-	remote-command	/usr/sbin/pppd
-	remote-ip-command /sbin/ip
-	keepalive	2 3
-CONF
-) || fail "write $conf"
+site_vpn_conf "$conf" "keepalive 2 3"
 "$VPND" -t -f "$conf" || fail "vpnd -t refuses $conf"
 collect_log "$E2E_DIR/vpnd.log"
 
