@@ -1,0 +1,162 @@
+# SPDX-License-Identifier: ISC
+# shellcheck shell=sh
+#
+# Scenario (runs in the guest): re-dial backoff (issue 4).  vpnd in gwa
+# keeps the office link up (keepalive 1 3, backoff 1 8).  gwb's sshd is
+# stopped and the link dropped (remote pppd killed): for REFUSE_S s (60)
+# every dial is refused.  The dials, counted both in vpnd's log and by gwa's
+# TCP ActiveOpens counter, must be spaced as configured: the Nth wait
+# announced ("re-dial in X s") lies in [MIN, min(CAP, MIN * 2^(N-1))], the
+# next dial comes X s later, and no dial comes sooner than MIN.  Then:
+#	1. sshd is back and gwa sees a network change (an address added):
+#	   the link re-dials at once and is up within 2 s plus the bring-up
+#	   time measured at the start of this run;
+#	2. refused again for REFUSE2_S s (12), then sshd is back with no
+#	   network change: the link is up within the backoff step then in
+#	   force (the announced wait) plus a bring-up.
+
+. "$top_srcdir/tests/e2e/link-lib.sh"
+
+: "${REFUSE_S:=60}"
+: "${REFUSE2_S:=12}"
+MIN=1
+CAP=8
+
+site_topology
+site_sshd_start
+step "sites up, sshd in gwb"
+(
+	umask 077
+	lk_link office 0 "	remote-net	$SITE_LAN_B
+	local-net	$SITE_LAN_A
+	keepalive	1 3
+	backoff		$MIN $CAP
+	connect-timeout	5" >"$LK_CONF"
+) || fail "write $LK_CONF"
+lk_vpnd_start
+lk_wait_up 30 "the office link up"
+t_c=$(lk_time 'link office: [a-z]+ -> connecting' 1)
+t_u=$(lk_time 'link office: routes -> up' 1)
+bringup=$(lk_sub "$t_c" "$t_u")
+e2e_report bringup_s "$bringup"
+step "office link up, bring-up (dial to up) $bringup s"
+lk_check "bring-up"
+
+# refuse SECONDS: stop sshd, drop the link, let it be refused SECONDS.
+refuse()
+{
+	lk_sshd_stop
+	n_dial=$(lk_count 'link office: [a-z]+ -> connecting')
+	n_wait=$(lk_count 're-dial in ')
+	opens=$(lk_tcp_active_opens gwa)
+	p=$(lk_roots gwb pppd)
+	kill -KILL "$p" || fail "kill remote pppd $p"
+	t_drop=$(uptime_cs)
+	step "sshd stopped, remote pppd killed: refused for $1 s"
+	wait_for "[ \$(uptime_cs) -ge $((t_drop + $1 * 100)) ]" $(($1 + 2)) \
+	    "the refusal period"
+	lk_alive
+	dials=$(($(lk_count 'link office: [a-z]+ -> connecting') - n_dial))
+	opens=$(($(lk_tcp_active_opens gwa) - opens))
+	step "refused for $1 s: $dials dials in vpnd's log, $opens TCP" \
+	    "connections opened by gwa"
+	[ "$dials" = "$opens" ] ||
+	    fail "$dials dials logged but $opens TCP connections tried"
+}
+
+# The dials of a refusal period: time stamps, and the waits announced
+# before each of them.
+dial_table()
+{
+	grep -E -e 'link office: [a-z]+ -> connecting' -e 're-dial in ' \
+	    "$LK_LOG" | awk -v skip_d="$n_dial" -v skip_w="$n_wait" '
+	    /re-dial in/ { if (++w > skip_w) { for (i = NF - 1; i > 0; i--)
+		if ($i == "re-dial") wait = $(i + 2) } ; next }
+	    { if (++d > skip_d) print $1, wait }'
+}
+
+refuse "$REFUSE_S"
+dial_table >"$E2E_DIR/dials"
+n=$(grep -c . "$E2E_DIR/dials" || true)
+e2e_report refused_dials "$n"
+# The nth failure in a row waits at most min(CAP, MIN * 2^(n-1)); the
+# first failure here is the kill, the failure count before it is the
+# one of the first line announcing a wait.
+first=$(grep -E 're-dial in ' "$LK_LOG" | sed -n "$((n_wait + 1))p" |
+    sed 's/.*(failure \([0-9]*\) in a row.*/\1/')
+step "dial times and the wait announced before each (failure $first" \
+    "first):"
+awk -v min="$MIN" -v cap="$CAP" -v first="$first" -v t0="$t_drop" '
+    BEGIN { t0 /= 100; bad = 0 }
+    {
+	k = first + NR - 1
+	ceil = min; for (i = 1; i < k && ceil < cap; i++) ceil *= 2
+	if (ceil > cap) ceil = cap
+	gap = NR == 1 ? "" : sprintf("%.2f", $1 - prev)
+	printf "  dial %2d at +%6.2f s: waited %s s (allowed %d..%d), " \
+	    "since the last dial %s s\n", NR, $1 - t0, $2, min, ceil, gap
+	if ($2 < min || $2 > ceil) { print "  ^ wait out of range"; bad = 1 }
+	# A refused dial takes a moment: the next one is the wait later.
+	if (NR > 1 && ($1 - prev < $2 - 0.05 || $1 - prev > $2 + 1.0)) {
+		print "  ^ not the announced wait after the last dial"; bad = 1
+	}
+	prev = $1
+    }
+    END { exit bad }' "$E2E_DIR/dials" || fail "dials not spaced as configured"
+# At most one dial per MIN, at least one per CAP (and a refusal).
+[ "$n" -le $((REFUSE_S / MIN + 1)) ] || fail "$n dials in $REFUSE_S s"
+[ "$n" -ge $((REFUSE_S / (CAP + 1))) ] || fail "only $n dials in $REFUSE_S s"
+grep -q 'link office: .*Connection refused' "$LK_LOG" ||
+    fail "no dial reported the refusal"
+step "$n dials in $REFUSE_S s, spaced as configured"
+
+# 1. The gateway is back and the network changes: at once.
+lk_sshd_start
+n_up=$(lk_count 'link office: routes -> up')
+n_dial=$(lk_count 'link office: [a-z]+ -> connecting')
+ip -n gwa addr add 10.1.0.2/24 dev lan0 || fail "add an address in gwa"
+t_ev=$(uptime_s)
+step "sshd back, network change in gwa (address 10.1.0.2 on lan0)"
+lk_wait_log 'link office: routes -> up' $((n_up + 1)) 15 \
+    "the link up after the network change"
+grep -q 'network changed, dialing now' "$LK_LOG" ||
+    fail "vpnd did not say it dialed on the network change"
+t_d=$(lk_time 'link office: [a-z]+ -> connecting' $((n_dial + 1)))
+t_u=$(lk_time 'link office: routes -> up' $((n_up + 1)))
+dial_s=$(lk_sub "$t_ev" "$t_d")
+up_s=$(lk_sub "$t_ev" "$t_u")
+e2e_report netchange_dial_s "$dial_s"
+e2e_report netchange_up_s "$up_s"
+step "dialed $dial_s s and up $up_s s after the network change" \
+    "(bring-up alone: $bringup s)"
+awk -v d="$dial_s" 'BEGIN { exit !(d <= 1) }' ||
+    fail "dialed $dial_s s after the network change, want at most 1 s"
+awk -v u="$up_s" -v b="$bringup" 'BEGIN { exit !(u <= 2 + b) }' ||
+    fail "up $up_s s after the network change, want at most 2 s plus" \
+    "a bring-up ($bringup s)"
+lk_check "the network change"
+
+# 2. Refused again, then back with no network change: the backoff step.
+refuse "$REFUSE2_S"
+lk_sshd_start
+t_back=$(uptime_s)
+n_up=$(lk_count 'link office: routes -> up')
+# The dial the backoff then in force has planned.
+last=$(grep -E 're-dial in ' "$LK_LOG" | tail -n 1)
+t_plan=$(printf '%s\n' "$last" | awk '{ for (i = 1; i < NF; i++)
+    if ($i == "re-dial") print $1 + $(i + 2) }')
+step "sshd back without a network change; last wait: $(printf '%s\n' \
+    "$last" | sed 's/^[^ ]* //'), dial planned at $t_plan"
+lk_wait_log 'link office: routes -> up' $((n_up + 1)) $((CAP + 15)) \
+    "the link up within the backoff step"
+t_u=$(lk_time 'link office: routes -> up' $((n_up + 1)))
+up_s=$(lk_sub "$t_back" "$t_u")
+e2e_report step_up_s "$up_s"
+step "up $up_s s after sshd came back, $(lk_sub "$t_plan" "$t_u") s after" \
+    "the planned dial"
+awk -v u="$t_u" -v p="$t_plan" -v b="$bringup" 'BEGIN {
+    exit !(u <= p + 1 + 2 * b) }' ||
+    fail "up at $t_u, planned dial at $t_plan: more than a bring-up"
+lk_check "the backoff step"
+
+lk_vpnd_stop

@@ -1,0 +1,130 @@
+# SPDX-License-Identifier: ISC
+# shellcheck shell=sh
+#
+# Scenario (runs in the guest): soak (issue 4).  The office link (keepalive
+# 1 3, backoff 1 1 so that each flap costs one second of wait) is forced
+# down SOAK_FLAPS times in a row (12; the issue's figure is 200), by turns
+# with each fault of SOAK_KINDS (local pppd, remote pppd, sshd session
+# killed), and must come back each time.  vpnd's open fds (/proc/PID/fd) and
+# RSS (VmRSS) are printed at the start, after SOAK_WARM flaps and at the
+# end: the fds must be the same at the end as at the start, the RSS must
+# not grow by more than SOAK_RSS_KB after the warm-up, vpnd must not have
+# lost track of a pppd nor used over half a second of CPU a flap (a busy
+# loop); every 10 flaps and
+# at the end there must be one interface, one set of routes and no orphan
+# process at either end.
+
+. "$top_srcdir/tests/e2e/link-lib.sh"
+
+: "${SOAK_FLAPS:=12}"
+: "${SOAK_KINDS:=pppd-local pppd-remote session}"
+: "${SOAK_WARM:=6}"
+: "${SOAK_RSS_KB:=512}"
+
+site_topology
+site_sshd_start
+step "sites up, sshd in gwb"
+(
+	umask 077
+	lk_link office 0 "	remote-net	$SITE_LAN_B
+	local-net	$SITE_LAN_A
+	keepalive	1 3
+	backoff		1 1
+	connect-timeout	5" >"$LK_CONF"
+) || fail "write $LK_CONF"
+lk_vpnd_start
+lk_wait_up 30 "the office link up"
+lk_check "bring-up"
+u=$(lk_vpnd_usage)
+fd0=${u% *} rss0=${u#* }
+step "start: vpnd has $fd0 fds open, RSS $rss0 kB"
+e2e_report soak_fds_start "$fd0"
+e2e_report soak_rss_kb_start "$rss0"
+fds()
+{
+	for f in "/proc/$VPND_PID/fd/"*; do
+		printf '  fd %s -> %s\n' "${f##*/}" "$(readlink "$f")"
+	done
+}
+fds
+fdw=$fd0 rssw=$rss0
+
+t0=$(uptime_cs)
+cpu0=$(lk_vpnd_cpu_cs)
+i=0
+# shellcheck disable=SC2086 # a list of words
+nkinds=$(echo $SOAK_KINDS | wc -w)
+while [ "$i" -lt "$SOAK_FLAPS" ]; do
+	i=$((i + 1))
+	k=$(((i - 1) % nkinds + 1))
+	# shellcheck disable=SC2086 # a list of words
+	kind=$(echo $SOAK_KINDS | cut -d' ' -f"$k")
+	n_up=$(lk_count 'link office: routes -> up')
+	case $kind in
+	pppd-local)
+		p=$(lk_roots gwa pppd)
+		;;
+	pppd-remote)
+		p=$(lk_roots gwb pppd)
+		;;
+	session)
+		s=$(lk_sessions)
+		p="$s $(for q in $(ns_pids gwb sshd); do
+			if [ "$(lk_ppid "$q")" = "$s" ]; then
+				echo "$q"
+			fi
+		done)"
+		;;
+	*)
+		fail "unknown kind of flap $kind"
+		;;
+	esac
+	# shellcheck disable=SC2086 # a list of PIDs
+	kill -KILL $p || fail "flap $i: kill $kind $p"
+	t_f=$(uptime_cs)
+	lk_wait_log 'link office: routes -> up' $((n_up + 1)) 30 \
+	    "the link back after flap $i ($kind)"
+	lk_wait_up 10 "ping across after flap $i ($kind)"
+	printf 'flap %d (%s): back after %s s\n' "$i" "$kind" \
+	    "$(cs_to_s $(($(uptime_cs) - t_f)))"
+	if [ $((i % 10)) = 0 ] || [ "$i" = "$SOAK_FLAPS" ] ||
+	    [ "$i" = "$SOAK_WARM" ]; then
+		lk_check "flap $i" 30
+		u=$(lk_vpnd_usage)
+		fd1=${u% *} rss1=${u#* }
+		step "after flap $i: vpnd has $fd1 fds open, RSS $rss1 kB"
+		if [ "$i" = "$SOAK_WARM" ]; then
+			fdw=$fd1 rssw=$rss1
+		fi
+	fi
+done
+total=$(cs_to_s $(($(uptime_cs) - t0)))
+cpu=$(($(lk_vpnd_cpu_cs) - cpu0))
+e2e_report soak_vpnd_cpu_s "$(cs_to_s "$cpu")"
+step "vpnd used $(cs_to_s "$cpu") s of CPU over the $SOAK_FLAPS flaps"
+e2e_report soak_flaps "$SOAK_FLAPS"
+e2e_report soak_s "$total"
+e2e_report soak_fds_end "$fd1"
+e2e_report soak_rss_kb_end "$rss1"
+e2e_report soak_rss_kb_warm "$rssw"
+step "$SOAK_FLAPS flaps in $total s; vpnd fds: $fd0 at the start, $fdw" \
+    "after $SOAK_WARM flaps, $fd1 at the end; RSS: $rss0 kB, $rssw kB," \
+    "$rss1 kB"
+fds
+n=$(lk_count 'link office: routes -> up')
+[ "$n" = $((SOAK_FLAPS + 1)) ] ||
+    fail "$n bring-ups for $SOAK_FLAPS flaps: extra flaps happened"
+stuck='did not exit after SIGTERM|did not die after SIGKILL'
+[ "$(lk_count "$stuck")" = 0 ] || fail "vpnd lost track of its pppd:" \
+    "$(grep -E "$stuck" "$LK_LOG" | head -n 2 | sed 's/^[^ ]* //')"
+[ "$cpu" -lt $((SOAK_FLAPS * 50)) ] ||
+    fail "vpnd used $(cs_to_s "$cpu") s of CPU for $SOAK_FLAPS flaps"
+[ "$fd1" = "$fd0" ] || fail "vpnd's fds went from $fd0 to $fd1"
+[ "$rss1" -le $((rssw + SOAK_RSS_KB)) ] ||
+    fail "vpnd's RSS grew from $rssw kB to $rss1 kB after the warm-up"
+
+lk_vpnd_stop
+wait_for "[ -z \"\$(ns_pids gwb pppd)\" ] && [ -z \"\$(lk_sessions)\" ]" 10 \
+    "pppd and the sshd session in gwb to end after vpnd's exit"
+[ -z "$(ip netns pids gwa)" ] || fail "processes left in gwa: $(lk_procs gwa)"
+step "SIGTERM: nothing left"
