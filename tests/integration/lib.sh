@@ -547,19 +547,23 @@ itest__sshd_run()
 	"$IT_SSHD" -t -f "$IT_SSHD_CONFIG" >>"$IT_DIR/sshd.out.log" 2>&1 ||
 	    itest_error "sshd -t refuses $IT_SSHD_CONFIG: $(cat "$IT_DIR/sshd.out.log")"
 	it_shadow=$(itest__shadow) || itest_error "cannot copy /etc/shadow"
+	# The login user's home is an empty tmpfs for sshd and its sessions
+	# (only in the mount namespace `ip netns exec` makes): the host's
+	# dotfiles (a .bashrc that bash reads for sshd) never run in a test.
+	it_home=$(getent passwd "$IT_USER" | cut -d: -f6)
 	# `ip netns exec` execs, and so does sh -c: $! is sshd's PID.
-	if [ -n "$it_shadow" ]; then
-		# shellcheck disable=SC2016 # expanded by that sh
-		ip netns exec "$IT_GW" /bin/sh -c \
-		    'mount --bind "$1" /etc/shadow || exit 1; shift; exec "$@"' \
-		    itest-sshd "$it_shadow" \
-		    "$IT_SSHD" -D -f "$IT_SSHD_CONFIG" -E "$IT_DIR/sshd.log" \
-		    </dev/null >>"$IT_DIR/sshd.out.log" 2>&1 9<&- &
-	else
-		ip netns exec "$IT_GW" \
-		    "$IT_SSHD" -D -f "$IT_SSHD_CONFIG" -E "$IT_DIR/sshd.log" \
-		    </dev/null >>"$IT_DIR/sshd.out.log" 2>&1 9<&- &
-	fi
+	# shellcheck disable=SC2016 # expanded by that sh
+	ip netns exec "$IT_GW" /bin/sh -c '
+		if [ -n "$1" ]; then
+			mount --bind "$1" /etc/shadow || exit 1
+		fi
+		if [ -n "$2" ] && [ "$2" != / ]; then
+			mount -t tmpfs -o mode=0700 itest-home "$2" || exit 1
+		fi
+		shift 2
+		exec "$@"' itest-sshd "$it_shadow" "$it_home" \
+	    "$IT_SSHD" -D -f "$IT_SSHD_CONFIG" -E "$IT_DIR/sshd.log" \
+	    </dev/null >>"$IT_DIR/sshd.out.log" 2>&1 9<&- &
 	IT_SSHD_PID=$!
 	it_want=$(awk '{ print $2 }' "$IT_HOSTKEY.pub")
 	it_end=$(($(date +%s) + 10))
