@@ -7,6 +7,8 @@
  */
 #include "config.h"
 
+#include <sys/socket.h>
+
 #include <errno.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -346,7 +348,7 @@ main(int argc, char **argv)
 	const char	*pidpath = VPND_PIDFILE;
 	char		*cause = NULL;
 	bool		 foreground = false, check = false, dump = false;
-	int		 ch, verbose = 0, readyfd = -1;
+	int		 ch, n, verbose = 0, readyfd = -1;
 
 	memset(&d, 0, sizeof(d));
 	d.conf_path = VPN_CONF;
@@ -421,6 +423,12 @@ main(int argc, char **argv)
 	if ((d.rtnl = rtnl_open(d.loop, vpnd_rtnl_event, &d, &cause)) == NULL)
 		fatalx("%s", cause);
 	(void)rtnl_set_rcvbuf(d.rtnl, 1024 * 1024);	/* best effort */
+	/* Routes of ours a vpnd that died left behind (e.g. a gateway pin). */
+	if ((n = rtnl_route_flush(d.rtnl, AF_UNSPEC, 0)) > 0)
+		log_info("removed %d stale route%s of an earlier vpnd", n,
+		    n == 1 ? "" : "s");
+	else if (n < 0)
+		log_warnx("flush stale routes: %s", strerror(-n));
 	log_info("started with %s, %zu link%s", d.conf_path, d.conf->nlinks,
 	    d.conf->nlinks == 1 ? "" : "s");
 	vpnd_links_start(&d);

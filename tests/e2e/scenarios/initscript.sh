@@ -46,7 +46,12 @@ site_sshd_start
 step "sites up, sshd in gwb"
 
 conf=$E2E_DIR/vpn.conf
+sock=$E2E_DIR/vpnd.sock
+# shellcheck disable=SC2034 # read by site_vpn_conf
+SITE_VPN_GLOBAL="control-socket $sock"
 site_vpn_conf "$conf" "keepalive 2 3"
+vpnctl=$(dirname "$daemon")/vpnctl
+[ -x "$vpnctl" ] || fail "vpnctl is not installed next to vpnd: $vpnctl"
 
 pidfile=$E2E_DIR/run/vpnd.pid
 VPN_DEFAULTS=$E2E_DIR/defaults
@@ -166,3 +171,35 @@ vpn "$init" stop
 wait_for "[ -z \"\$(ns_pids gwb pppd)\" ]" 5 "pppd in gwb to exit"
 step "hardened: vpnd runs with CapBnd $capbnd and NoNewPrivs 1"
 one_round hardened setpriv --no-new-privs --bounding-set="$bset"
+
+# The cron watchdog: vpnd killed outright is started again by the
+# installed `vpnctl watchdog`, and the link comes back.
+vpn "$init" start
+[ "$rc" = 0 ] || fail "watchdog: start: status $rc, want 0"
+wait_for routes_in 30 "watchdog: the link up"
+pid=$(cat "$pidfile")
+kill -KILL "$pid"
+wait_for "pid_exited $pid" 5 "vpnd $pid to die"
+step "watchdog: vpnd $pid killed with SIGKILL"
+vpn "$vpnctl" -s "$sock" watchdog -f "$conf" -p "$pidfile" --vpnd "$daemon"
+[ "$rc" = 1 ] || fail "watchdog: it had to act: status $rc, want 1"
+grep -q "vpnd was not running: started it" "$E2E_DIR/vpn.out" ||
+    fail "watchdog: it did not say it started vpnd"
+newpid=$(cat "$pidfile")
+if [ "$newpid" = "$pid" ] || pid_exited "$newpid"; then
+	fail "watchdog: no new vpnd runs (pid file: $newpid)"
+fi
+wait_for routes_in 30 "watchdog: the link back up"
+ns_ping hosta "$SITE_HOSTB_IP" 3 || fail "watchdog: ping hosta -> hostb"
+[ "$(ip -n gwa -o link show type ppp | wc -l)" = 1 ] ||
+    fail "watchdog: not exactly one ppp interface in gwa"
+[ "$(ip -n gwb -o link show type ppp | wc -l)" = 1 ] ||
+    fail "watchdog: not exactly one ppp interface in gwb"
+step "watchdog: started vpnd $newpid, link back up, one interface each end"
+vpn "$vpnctl" -s "$sock" watchdog -f "$conf" -p "$pidfile" --vpnd "$daemon"
+[ "$rc" = 0 ] || fail "watchdog: all well, status $rc, want 0"
+[ ! -s "$E2E_DIR/vpn.out" ] || fail "watchdog: all well but it printed"
+vpn "$init" stop
+[ "$rc" = 0 ] || fail "watchdog: stop: status $rc"
+wait_for "[ -z \"\$(ns_pids gwb pppd)\" ]" 5 "pppd in gwb to exit"
+step "watchdog: silent when all is well; stopped cleanly"
