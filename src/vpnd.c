@@ -19,6 +19,7 @@
 #include "ctl.h"
 #include "detach.h"
 #include "link.h"
+#include "linkhttp.h"
 #include "log.h"
 #include "loop.h"
 #include "netlink.h"
@@ -27,6 +28,7 @@
 #include "xmalloc.h"
 
 #define VPND_PIDFILE	VPN_RUNDIR "/vpnd.pid"
+#define VPND_DRAIN_MS	3000	/* notifications still sent at exit */
 
 struct vpnd {
 	struct loop	*loop;
@@ -44,6 +46,7 @@ struct vpnd {
 	struct loop_timer settle;	/* vpnd_settle(), from the loop */
 	struct loop_timer netchange;	/* debounces network changes */
 	struct ctl	*ctl;		/* the control socket */
+	struct linkhttp	*lh;		/* probes, ddns, notifications */
 };
 
 static void	usage(void) __attribute__((noreturn));
@@ -125,8 +128,8 @@ vpnd_link_changed(struct link *l, enum link_state old, void *arg)
 {
 	struct vpnd	*d = arg;
 
-	(void)old;
 	ctl_link_changed(d->ctl, l);
+	linkhttp_link_changed(d->lh, l, old);
 	if (link_state(l) == LINK_DOWN)
 		loop_timer_set(d->loop, &d->settle, 0);
 }
@@ -211,6 +214,7 @@ vpnd_reload(struct vpnd *d, char **cause)
 	d->links = links;
 	d->pending = pending;
 	d->nlinks = c->nlinks;
+	linkhttp_reload(d->lh, c);
 	log_info("reloaded %s: %zu link%s unchanged, %zu stopped, %zu to "
 	    "start", d->conf_path, nkept, nkept == 1 ? "" : "s", ngone, nnew);
 	loop_timer_set(d->loop, &d->settle, 0);
@@ -237,6 +241,7 @@ vpnd_netchange_fired(void *arg)
 
 	for (i = 0; i < d->nlinks; i++)
 		link_network_changed(d->links[i]);
+	linkhttp_network_changed(d->lh);
 }
 
 static void
@@ -319,6 +324,12 @@ vpnd_ctl_link(void *arg, size_t i)
 	return ((struct vpnd *)arg)->links[i];
 }
 
+static void
+vpnd_ctl_describe(void *arg, struct link *l, struct ctlmsg_link *m)
+{
+	linkhttp_describe(((struct vpnd *)arg)->lh, link_name(l), m);
+}
+
 static int
 vpnd_ctl_reload(void *arg, char **cause)
 {
@@ -342,7 +353,7 @@ main(int argc, char **argv)
 	struct vpnd	 d;
 	struct pidfile	*pf = NULL;
 	struct ctl_env	 env = { NULL, vpnd_ctl_count, vpnd_ctl_link,
-			    vpnd_ctl_reload };
+			    vpnd_ctl_reload, vpnd_ctl_describe };
 	const char	*pidpath = VPND_PIDFILE;
 	char		*cause = NULL;
 	bool		 foreground = false, check = false, dump = false;
@@ -421,6 +432,8 @@ main(int argc, char **argv)
 	if ((d.rtnl = rtnl_open(d.loop, vpnd_rtnl_event, &d, &cause)) == NULL)
 		fatalx("%s", cause);
 	(void)rtnl_set_rcvbuf(d.rtnl, 1024 * 1024);	/* best effort */
+	if ((d.lh = linkhttp_new(d.loop, d.conf, &cause)) == NULL)
+		fatalx("%s", cause);
 	log_info("started with %s, %zu link%s", d.conf_path, d.conf->nlinks,
 	    d.conf->nlinks == 1 ? "" : "s");
 	vpnd_links_start(&d);
@@ -437,12 +450,15 @@ main(int argc, char **argv)
 	if (loop_run(d.loop) == -1)
 		fatal("poll");
 
+	/* The last notifications ("down") get a few seconds. */
+	linkhttp_drain(d.lh, d.loop, VPND_DRAIN_MS);
 	log_info("exiting");
 	ctl_close(d.ctl);
 	d.ctl = NULL;
 	loop_timer_cancel(d.loop, &d.settle);
 	loop_timer_cancel(d.loop, &d.netchange);
 	vpnd_free_all(&d);
+	linkhttp_free(d.lh);
 	rtnl_close(d.rtnl);
 	loop_free(d.loop);
 	ssh_lib_exit();

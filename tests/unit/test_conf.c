@@ -251,6 +251,7 @@ test_defaults(void **state)
 	    "pppd @PPPD@\n"
 	    "local-ip 10.9.0.1\n"
 	    "remote-ip 10.9.0.2\n"
+	    "remote-net 10.0.0.0/24\n"
 	    "probe http://10.0.0.1/\n");
 	assert_string_equal(c->control_socket, CONF_CONTROL_SOCKET);
 	assert_string_equal(c->control_group, "vpn");
@@ -274,12 +275,18 @@ test_defaults(void **state)
 	assert_int_equal(lc->mtu, -1);
 	assert_false(lc->compression);
 	assert_true(lc->autostart);
-	assert_int_equal(lc->remote_nets.n, 0);
+	assert_int_equal(lc->remote_nets.n, 1);
 	assert_int_equal(lc->local_nets.n, 0);
 	assert_string_equal(lc->ifname, "vpn-a");
 	assert_string_equal(lc->remote_ifname, "vpn-a");
 	assert_int_equal(lc->probe_interval, 30);
 	assert_int_equal(lc->probe_failures, 3);
+	assert_null(lc->ddns_url);
+	assert_null(lc->ddns_credentials);
+	assert_null(lc->notify_url);
+	assert_int_equal(lc->notify_queue, 16);
+	assert_null(c->ca_file);
+	assert_null(c->ca_path);
 	conf_free(c);
 
 	/* The built-in paths, when they exist on this machine. */
@@ -414,7 +421,7 @@ test_link_conf_equal(void **state)
 		  "link a\nhost gw\nlocal-ip 10.9.0.1\nremote-ip 10.9.0.2\n"
 		  "remote-net 10.0.0.0/24\nifname vpn-a\n"
 		  "link b\nhost gw2\nlocal-ip 10.9.1.1\nremote-ip 10.9.1.2\n"
-		  "probe http://x/\n", true, false },
+		  "probe https://x/\n", true, false },
 	};
 	struct conf	*c0, *c1;
 	size_t		 i;
