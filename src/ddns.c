@@ -163,14 +163,14 @@ ddns_addr_public(const char *s)
 	static const char *const private[] = {
 		"0.0.0.0/8", "10.0.0.0/8", "100.64.0.0/10", "127.0.0.0/8",
 		"169.254.0.0/16", "172.16.0.0/12", "192.168.0.0/16",
-		"224.0.0.0/3", "::/127", "::ffff:0:0/96", "fc00::/7",
+		"224.0.0.0/3", "::/127", "fc00::/7",
 		"fe80::/10", "ff00::/8"
 	};
 	struct prefix	 a, p;
 	char		*cause;
 	size_t		 i;
 
-	if (addr_parse(s, AF_UNSPEC, &a) == -1)
+	if (addr_parse(s, AF_UNSPEC, &a) == -1 || addr_is_v4mapped(&a))
 		return false;
 	for (i = 0; i < sizeof(private) / sizeof(private[0]); i++) {
 		if (addr_prefix_parse(private[i], &p, &cause) == -1)
