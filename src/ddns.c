@@ -38,6 +38,7 @@ struct ddns {
 	struct loop_timer	 timer;		/* retry or hold-off */
 	unsigned		 tries;		/* failed in a row */
 	bool			 stopped;
+	bool			 holding;	/* timer: 911/dnserr hold-off */
 	char			*acked;		/* local address acknowledged */
 	char			*sending;	/* local address in flight */
 	char			*want;		/* to send when free; NULL */
@@ -326,8 +327,12 @@ ddns_update(struct ddns *d, const char *local, bool force)
 }
 
 void
-ddns_unstop(struct ddns *d)
+ddns_reloaded(struct ddns *d)
 {
+	if (d->timer.armed && !d->holding) {
+		loop_timer_cancel(d->loop, &d->timer);
+		d->tries = 0;
+	}
 	if (!d->stopped)
 		return;
 	log_info("link %s: ddns: updates allowed again after reload",
@@ -335,11 +340,6 @@ ddns_unstop(struct ddns *d)
 	d->stopped = false;
 	free(d->acked);
 	d->acked = NULL;
-	if (d->sending != NULL && d->want == NULL) {
-		/* The address refused before is wanted again. */
-		d->want = d->sending;
-		d->sending = NULL;
-	}
 }
 
 static void
@@ -406,6 +406,7 @@ ddns_retry(struct ddns *d, const char *what)
 		d->sending = NULL;
 		d->want_force = true;
 	}
+	d->holding = false;
 	loop_timer_set(d->loop, &d->timer, ms);
 }
 
@@ -415,6 +416,7 @@ ddns_done(const struct http_result *res, void *arg)
 	struct ddns		*d = arg;
 	struct ddns_answer	 a;
 	char			 what[128], *c;
+	size_t			 n;
 
 	d->req = NULL;
 	if (res->error != NULL) {
@@ -422,12 +424,16 @@ ddns_done(const struct http_result *res, void *arg)
 		return;
 	}
 	if (ddns_answer_parse(res->body, res->body_len, &a) == -1) {
+		/* Its first line, at most 40 bytes. */
+		n = res->body_len > 0 ? strcspn(res->body, "\r\n") : 7;
+		if (n > 40)
+			n = 40;
 		if (res->status < 200 || res->status > 299)
 			(void)snprintf(what, sizeof(what), "HTTP %d",
 			    res->status);
 		else
 			(void)snprintf(what, sizeof(what), "HTTP %d, not a "
-			    "dyndns2 answer: %.40s", res->status,
+			    "dyndns2 answer: %.*s", res->status, (int)n,
 			    res->body_len > 0 ? res->body : "(empty)");
 		/* Keep it printable for logs and status. */
 		for (c = what; *c != '\0'; c++)
@@ -468,6 +474,7 @@ ddns_done(const struct http_result *res, void *arg)
 			d->sending = NULL;
 			d->want_force = true;
 		}
+		d->holding = true;
 		loop_timer_set(d->loop, &d->timer, DDNS_HOLD);
 		break;
 	case DDNS_RETRY:

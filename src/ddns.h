@@ -7,7 +7,7 @@
  * the answer as the protocol asks.  A struct ddns owns its request in
  * flight, its retry timer and what it learnt: the address the service
  * last acknowledged, and whether it was told to stop (badauth, nohost,
- * abuse, ...: no more updates until ddns_unstop(), i.e. a reload).
+ * abuse, ...: no more updates until ddns_reloaded(), i.e. a reload).
  * The answer parser and the URL builder are pure and exported for tests.
  */
 #ifndef PPPSSH_DDNS_H
@@ -108,8 +108,12 @@ void		 ddns_free(struct ddns *);
  * is left out for the service to see the NAT's.
  */
 void		 ddns_update(struct ddns *, const char *local, bool force);
-/* A reload: updates stopped by the service may go again. */
-void		 ddns_unstop(struct ddns *);
+/*
+ * A reload (someone may have fixed the account or the CA): updates the
+ * service stopped may go again, and an update waiting to retry after an
+ * error is sent at the next ddns_update(); a 911/dnserr hold-off stays.
+ */
+void		 ddns_reloaded(struct ddns *);
 /* The last answer or error, as status shows it, and when; NULL if none. */
 const char	*ddns_last(const struct ddns *, time_t *at);
 

@@ -103,10 +103,7 @@ http_new(struct loop *loop, const char *ca_file, const char *ca_path,
 	TAILQ_INIT(&h->active);
 	TAILQ_INIT(&h->done);
 	loop_timer_init(&h->timer, http_timer_fired, h);
-	if (ca_file != NULL)
-		h->ca_file = xstrdup(ca_file);
-	if (ca_path != NULL)
-		h->ca_path = xstrdup(ca_path);
+	http_set_ca(h, ca_file, ca_path);
 	if ((h->multi = curl_multi_init()) == NULL) {
 		xasprintf(cause, "libcurl: curl_multi_init failed");
 		http_free(h);
@@ -147,6 +144,15 @@ http_free(struct http *h)
 	free(h->ca_path);
 	free(h);
 	curl_global_cleanup();
+}
+
+void
+http_set_ca(struct http *h, const char *ca_file, const char *ca_path)
+{
+	free(h->ca_file);
+	free(h->ca_path);
+	h->ca_file = ca_file != NULL ? xstrdup(ca_file) : NULL;
+	h->ca_path = ca_path != NULL ? xstrdup(ca_path) : NULL;
 }
 
 size_t
@@ -399,6 +405,8 @@ http_start(struct http *h, const struct http_request *q, http_done_cb cb,
 	HTTP_SETOPT(r, CURLOPT_TIMEOUT_MS, (long)q->timeout_ms);
 	HTTP_SETOPT(r, CURLOPT_CONNECTTIMEOUT_MS, (long)q->timeout_ms);
 	HTTP_SETOPT(r, CURLOPT_USERAGENT, HTTP_USER_AGENT);
+	HTTP_SETOPT(r, CURLOPT_FRESH_CONNECT, 1L);
+	HTTP_SETOPT(r, CURLOPT_FORBID_REUSE, 1L);
 	HTTP_SETOPT(r, CURLOPT_SSL_VERIFYPEER, 1L);
 	HTTP_SETOPT(r, CURLOPT_SSL_VERIFYHOST, 2L);
 	HTTP_SETOPT(r, CURLOPT_WRITEFUNCTION, http_write_cb);
@@ -409,10 +417,6 @@ http_start(struct http *h, const struct http_request *q, http_done_cb cb,
 		HTTP_SETOPT(r, CURLOPT_CAPATH, h->ca_path);
 	if (q->interface != NULL)
 		HTTP_SETOPT(r, CURLOPT_INTERFACE, q->interface);
-	if (q->fresh) {
-		HTTP_SETOPT(r, CURLOPT_FRESH_CONNECT, 1L);
-		HTTP_SETOPT(r, CURLOPT_FORBID_REUSE, 1L);
-	}
 	if (q->userpwd != NULL) {
 		r->userpwd = xstrdup(q->userpwd);
 		HTTP_SETOPT(r, CURLOPT_HTTPAUTH, (long)CURLAUTH_BASIC);

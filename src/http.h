@@ -10,7 +10,10 @@
  * reads the finished transfers, whose completion callbacks run from
  * there, never from inside a curl callback.  Nothing waits: a slow or
  * dead server only holds its own request, and every request has a
- * timeout.  TLS peers are always verified.
+ * timeout.  TLS peers are always verified.  Every request has a
+ * connection of its own, closed after it: requests are rare, and a kept
+ * connection can outlive its path (the local address changed) and turn
+ * the next request into a timeout.
  */
 #ifndef PPPSSH_HTTP_H
 #define PPPSSH_HTTP_H
@@ -33,7 +36,6 @@ struct http_request {
 	const char	*interface;	/* bind: "if!NAME" or an address */
 	int		 timeout_ms;	/* the whole transfer, > 0 */
 	size_t		 max_body;	/* response bytes kept, rest dropped */
-	bool		 fresh;		/* new connection, not kept after */
 };
 
 /* How a request ended; valid during the completion callback only. */
@@ -65,6 +67,10 @@ struct http	*http_new(struct loop *, const char *ca_file,
  * NULL is a no-op.  Not from inside a completion callback.
  */
 void		 http_free(struct http *);
+
+/* Verify TLS peers of requests started from now on with these. */
+void		 http_set_ca(struct http *, const char *ca_file,
+		    const char *ca_path);
 
 /*
  * Start a request; cb(arg) is told how it ended.  Returns the request,

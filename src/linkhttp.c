@@ -93,8 +93,7 @@ linkhttp_new(struct loop *loop, const struct conf *c, char **cause)
 	lh = xcalloc(1, sizeof(*lh));
 	lh->loop = loop;
 	TAILQ_INIT(&lh->links);
-	if ((lh->http = http_new(loop, c->ca_file, c->ca_path, cause)) ==
-	    NULL) {
+	if ((lh->http = http_new(loop, NULL, NULL, cause)) == NULL) {
 		free(lh);
 		return NULL;
 	}
@@ -171,7 +170,7 @@ lh_set(struct linkhttp *lh, struct lh_link *r, const struct link_conf *lc)
 			r->ddns = ddns_new(lh->loop, lh->http, r->name,
 			    r->ddns_url, r->ddns_credentials);
 	} else if (r->ddns != NULL)
-		ddns_unstop(r->ddns);
+		ddns_reloaded(r->ddns);
 	/* A link up now updates at once with the new settings. */
 	lh_ddns_check(r, false);
 
@@ -194,6 +193,7 @@ linkhttp_reload(struct linkhttp *lh, const struct conf *c)
 	struct lh_link	*r;
 	size_t		 i;
 
+	http_set_ca(lh->http, c->ca_file, c->ca_path);
 	TAILQ_FOREACH(r, &lh->links, entry)
 		r->in_conf = false;
 	for (i = 0; i < c->nlinks; i++) {

@@ -5,7 +5,8 @@
  * The health probe (see probe.h).  Probes start on a fixed cadence, one
  * interval after the previous start; the timeout is never longer than
  * the interval, so at most one is in flight.  Each probe opens a fresh
- * connection: a kept-alive one would not show that the path works now.
+ * connection (http.c never keeps one): a kept-alive one would not show
+ * that the path works now.
  */
 #include "config.h"
 
@@ -111,7 +112,6 @@ probe_fire(void *arg)
 	q.interface = p->interface;
 	q.timeout_ms = probe_timeout_s(p) * 1000;
 	q.max_body = PROBE_MAX_BODY;
-	q.fresh = true;
 	if ((p->req = http_start(p->http, &q, probe_done, p, &cause)) ==
 	    NULL) {
 		probe_miss(p, cause);

@@ -385,7 +385,6 @@ test_interface(void **state)
 	q.url = u;
 	q.timeout_ms = 2000;
 	q.max_body = 10;
-	q.fresh = true;
 	/* SO_BINDTODEVICE needs CAP_NET_RAW: as root (make check) only. */
 	if (geteuid() == 0) {
 		q.interface = "if!lo";
