@@ -39,6 +39,7 @@ static void	notify_send(struct notify *);
 static void	notify_done(const struct http_result *, void *);
 static void	notify_retry_fired(void *);
 static void	notify_pop(struct notify *);
+static void	notify_drop_oldest(struct notify *);
 
 char *
 notify_document(const char *link, const char *state, const char *previous,
@@ -104,15 +105,8 @@ notify_set(struct notify *nt, const char *url, size_t cap)
 		nt->url = xstrdup(url);
 	}
 	nt->cap = cap > 0 ? cap : 1;
-	while (nt->n > nt->cap) {
-		/* The oldest goes, even the one in flight. */
-		if (nt->req != NULL) {
-			http_cancel(nt->http, nt->req);
-			nt->req = NULL;
-		}
-		notify_pop(nt);
-		nt->dropped++;
-	}
+	while (nt->n > nt->cap)
+		notify_drop_oldest(nt);
 	if (nt->req == NULL && !nt->retry.armed)
 		notify_send(nt);
 }
@@ -143,16 +137,33 @@ notify_pop(struct notify *nt)
 	nt->n--;
 }
 
-void
-notify_push(struct notify *nt, char *doc)
+/*
+ * Drop the oldest document waiting.  The one being posted is left to
+ * finish (a hung server times it out, then it is the oldest waiting),
+ * unless it is the only one.
+ */
+static void
+notify_drop_oldest(struct notify *nt)
 {
-	if (nt->n == nt->cap) {
+	if (nt->req != NULL && nt->n > 1) {
+		free(nt->q[1]);
+		memmove(nt->q + 1, nt->q + 2, (nt->n - 2) * sizeof(*nt->q));
+		nt->n--;
+	} else {
 		if (nt->req != NULL) {
 			http_cancel(nt->http, nt->req);
 			nt->req = NULL;
 		}
 		notify_pop(nt);
-		nt->dropped++;
+	}
+	nt->dropped++;
+}
+
+void
+notify_push(struct notify *nt, char *doc)
+{
+	if (nt->n == nt->cap) {
+		notify_drop_oldest(nt);
 		log_warnx("link %s: notify: %zu waiting, dropped the oldest "
 		    "(%lu dropped in all)", nt->name, nt->cap, nt->dropped);
 	}

@@ -7,7 +7,8 @@
  * time.  A struct notify owns the queue, the request in flight and the
  * retry timer.  A failed POST (no answer, or not 2xx) is retried with
  * backoff; at most `cap` documents wait, and when a new one comes to a
- * full queue the oldest is dropped and counted.
+ * full queue the oldest waiting is dropped and counted (the one being
+ * posted finishes first, unless it is the only one).
  */
 #ifndef PPPSSH_NOTIFY_H
 #define PPPSSH_NOTIFY_H

@@ -200,6 +200,59 @@ test_cap_and_retry(void **state)
 	loop_free(tl);
 }
 
+/*
+ * A server that never answers: the post in flight is not dropped for a
+ * newer document (the oldest waiting goes), it times out on its own;
+ * with a cap of 1 a new document replaces even the one in flight.
+ */
+static void
+test_drop_spares_in_flight(void **state)
+{
+	struct http	*h;
+	struct mh	*mh;
+	struct notify	*nt;
+	char		*u, *cause = NULL;
+	int		 i;
+
+	(void)state;
+	tl = loop_new();
+	h = http_new(tl, NULL, NULL, &cause);
+	mh = mh_new(tl, true);
+	mh_answer(mh, 0, NULL);
+	xasprintf(&u, "http://127.0.0.1:%d/hook", mh_port(mh));
+	nt = notify_new(tl, h, "office", u, 3);
+	notify_push(nt, doc_n(0));
+	run_for(200);
+	assert_int_equal(mh_count(mh), 1);	/* doc 0 posted, hanging */
+	for (i = 1; i < 8; i++)
+		notify_push(nt, doc_n(i));
+	assert_int_equal(notify_queued(nt), 3);
+	assert_int_equal(notify_dropped(nt), 5);
+	run_for(200);
+	/* Still the one connection, for doc 0: not cancelled. */
+	assert_int_equal(mh_accepted(mh), 1);
+	assert_string_equal(mh_body(mh, 0), "{\"n\":0}");
+
+	/* Down to 1: the waiting ones go, the post in flight stays. */
+	notify_set(nt, u, 1);
+	assert_int_equal(notify_queued(nt), 1);
+	assert_int_equal(notify_dropped(nt), 7);
+	run_for(200);
+	assert_int_equal(mh_accepted(mh), 1);
+	/* Cap 1 and a new one: the post in flight makes room. */
+	notify_push(nt, doc_n(8));
+	assert_int_equal(notify_queued(nt), 1);
+	assert_int_equal(notify_dropped(nt), 8);
+	run_for(200);
+	assert_int_equal(mh_accepted(mh), 2);
+	assert_string_equal(mh_body(mh, 1), "{\"n\":8}");
+	notify_free(nt);
+	free(u);
+	mh_free(mh);
+	http_free(h);
+	loop_free(tl);
+}
+
 int
 main(void)
 {
@@ -207,6 +260,7 @@ main(void)
 		cmocka_unit_test(test_document),
 		cmocka_unit_test(test_order),
 		cmocka_unit_test(test_cap_and_retry),
+		cmocka_unit_test(test_drop_spares_in_flight),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
