@@ -66,6 +66,7 @@ static const struct {
 };
 
 static void	ddns_send(struct ddns *);
+static void	ddns_retry(struct ddns *, const char *);
 static void	ddns_done(const struct http_result *, void *);
 static void	ddns_timer_fired(void *);
 static void	ddns_set_last(struct ddns *, const char *, ...)

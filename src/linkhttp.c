@@ -62,6 +62,8 @@ struct linkhttp {
 	struct lh_links		 links;
 };
 
+static bool		 str_eq(const char *, const char *);
+static char		*str_dup(const char *);
 static struct lh_link	*lh_find(struct linkhttp *, const char *);
 static void		 lh_set(struct linkhttp *, struct lh_link *,
 			    const struct link_conf *);

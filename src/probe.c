@@ -35,6 +35,8 @@ struct probe {
 	void			*arg;
 };
 
+static int	probe_timeout_s(const struct probe *);
+static void	probe_miss(struct probe *, const char *);
 static void	probe_fire(void *);
 static void	probe_done(const struct http_result *, void *);
 
