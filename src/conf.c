@@ -1007,7 +1007,8 @@ kw_parse_url(struct parse *p, const struct kw *kw, void *field,
 		goto out;
 	}
 	if (kw->flags & U_DDNS) {
-		for (q = strtok_r(query, "&", &last); q != NULL;
+		for (q = query != NULL ? strtok_r(query, "&", &last) : NULL;
+		    q != NULL;
 		    q = strtok_r(NULL, "&", &last)) {
 			if (strncmp(q, "hostname=", 9) == 0 && q[9] != '\0')
 				named = true;
