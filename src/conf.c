@@ -30,6 +30,7 @@
 
 #include "addr.h"
 #include "conf.h"
+#include "http.h"
 #include "xmalloc.h"
 
 #ifndef VPN_KNOWN_HOSTS
@@ -49,10 +50,11 @@
 #define CONF_DEF_CONNECT_TO	10
 #define CONF_DEF_PROBE_INTERVAL	30
 #define CONF_DEF_PROBE_FAILURES	3
+#define CONF_DEF_NOTIFY_QUEUE	16
 #define CONF_IFNAME_PREFIX	"vpn-"
 
 #define CONF_MAX_PATH		1024	/* bytes in a path */
-#define CONF_MAX_URL		2048	/* bytes in a probe URL */
+#define CONF_MAX_URL		2048	/* bytes in a URL */
 #define CONF_MAX_WORDS_LEN	2048	/* bytes in one option list */
 #define CONF_MAX_NAME		32	/* user and group names */
 
@@ -69,6 +71,11 @@
 #define P_SECRET	0x2	/* not group/world readable or writable */
 #define P_EXEC		0x4	/* must be executable */
 #define P_SOCKET	0x8	/* must fit sun_path */
+#define P_DIR		0x10	/* must be a directory */
+
+/* Checks on a URL (T_URL). */
+#define U_HTTPS		0x1	/* https:// only */
+#define U_DDNS		0x2	/* a dyndns2 update URL */
 
 enum kw_type {
 	T_LINK,		/* link NAME */
@@ -84,13 +91,16 @@ enum kw_type {
 	T_NETS,		/* PREFIX..., accumulates */
 	T_KEEPALIVE,	/* INTERVAL MISSES */
 	T_BACKOFF,	/* MIN CAP */
-	T_PROBE		/* URL [INTERVAL [FAILURES]] */
+	T_PROBE,	/* URL [INTERVAL [FAILURES]] */
+	T_URL		/* one URL, see U_* */
 };
 
 /* Keyword ids, in canonical print order. */
 enum kw_id {
 	K_CONTROL_SOCKET,
 	K_CONTROL_GROUP,
+	K_CA_FILE,
+	K_CA_PATH,
 	K_LINK,
 	K_HOST,
 	K_PORT,
@@ -115,6 +125,10 @@ enum kw_id {
 	K_COMPRESSION,
 	K_AUTOSTART,
 	K_PROBE,
+	K_DDNS,
+	K_DDNS_CREDENTIALS,
+	K_NOTIFY,
+	K_NOTIFY_QUEUE,
 	K__COUNT
 };
 
@@ -129,7 +143,7 @@ struct kw {
 	void		(*parse)(struct parse *, struct scope *,
 			    const struct kw *, void *, int, char **);
 	int		 min, max;	/* T_INT */
-	int		 flags;		/* T_PATH: P_* */
+	int		 flags;		/* T_PATH: P_*, T_URL: U_* */
 };
 
 /* One scope: the global defaults or one link, and where it set what. */
@@ -169,6 +183,8 @@ static void	kw_parse_backoff(struct parse *, struct scope *,
 		    const struct kw *, void *, int, char **);
 static void	kw_parse_probe(struct parse *, struct scope *,
 		    const struct kw *, void *, int, char **);
+static void	kw_parse_url(struct parse *, const struct kw *, void *,
+		    const char *);
 
 #define GC(f)	offsetof(struct conf, f)
 #define LC(f)	offsetof(struct link_conf, f)
@@ -178,6 +194,10 @@ static const struct kw kw_table[K__COUNT] = {
 	    GC(control_socket), NULL, 0, 0, P_SOCKET },
 	[K_CONTROL_GROUP] = { "control-group", S_GLOBAL, T_NAME,
 	    GC(control_group), NULL, 0, 0, 0 },
+	[K_CA_FILE] = { "ca-file", S_GLOBAL, T_PATH, GC(ca_file), NULL,
+	    0, 0, P_EXISTS },
+	[K_CA_PATH] = { "ca-path", S_GLOBAL, T_PATH, GC(ca_path), NULL,
+	    0, 0, P_DIR },
 	[K_LINK] = { "link", S_BOTH, T_LINK, 0, kw_parse_link, 0, 0, 0 },
 	[K_HOST] = { "host", S_BOTH, T_HOSTS, LC(hosts), kw_parse_hosts,
 	    0, 0, 0 },
@@ -221,6 +241,14 @@ static const struct kw kw_table[K__COUNT] = {
 	[K_AUTOSTART] = { "autostart", S_BOTH, T_BOOL, LC(autostart), NULL,
 	    0, 0, 0 },
 	[K_PROBE] = { "probe", S_LINK, T_PROBE, 0, kw_parse_probe, 0, 0, 0 },
+	[K_DDNS] = { "ddns", S_LINK, T_URL, LC(ddns_url), NULL, 0, 0,
+	    U_HTTPS | U_DDNS },
+	[K_DDNS_CREDENTIALS] = { "ddns-credentials", S_BOTH, T_PATH,
+	    LC(ddns_credentials), NULL, 0, 0, P_EXISTS | P_SECRET },
+	[K_NOTIFY] = { "notify", S_BOTH, T_URL, LC(notify_url), NULL, 0, 0,
+	    U_HTTPS },
+	[K_NOTIFY_QUEUE] = { "notify-queue", S_BOTH, T_INT, LC(notify_queue),
+	    NULL, 1, 1000, 0 },
 };
 
 /*
@@ -273,6 +301,7 @@ static void	conf_check_path(struct parse *, int, const char *,
 		    const struct kw *, const char *, bool);
 static void	conf_check_scope_paths(struct parse *, struct scope *);
 static void	conf_validate_link(struct parse *, struct scope *);
+static void	conf_validate_probe(struct parse *, struct scope *);
 static void	conf_validate_links(struct parse *);
 static void	conf_validate_remote_nets(struct parse *);
 static char	*conf_join_errors(struct parse *);
@@ -660,6 +689,7 @@ link_conf_new(void)
 	lc->remote_ip.family = AF_UNSPEC;
 	lc->probe_interval = -1;
 	lc->probe_failures = -1;
+	lc->notify_queue = -1;
 	return lc;
 }
 
@@ -688,6 +718,9 @@ link_conf_free(struct link_conf *lc)
 	free(lc->ifname);
 	free(lc->remote_ifname);
 	free(lc->probe_url);
+	free(lc->ddns_url);
+	free(lc->ddns_credentials);
+	free(lc->notify_url);
 	free(lc);
 }
 
@@ -943,6 +976,60 @@ kw_parse_probe(struct parse *p, struct scope *s, const struct kw *kw,
 	lc->probe_failures = failures;
 }
 
+/*
+ * notify URL, ddns URL: https:// only (U_HTTPS); a dyndns2 update URL
+ * (U_DDNS) names its hostname= and leaves myip= to vpnd.
+ */
+static void
+kw_parse_url(struct parse *p, const struct kw *kw, void *field,
+    const char *url)
+{
+	char	*host = NULL, *query = NULL, *cause = NULL, *q, *last;
+	bool	 https, named = false;
+
+	if (!url_ok(url)) {
+		perr(p, p->line, "%s: %s is not an http:// or https:// URL",
+		    kw->name, url);
+		return;
+	}
+	if (strchr(url, '#') != NULL) {
+		perr(p, p->line, "%s: %s has a #fragment", kw->name, url);
+		return;
+	}
+	if (http_url_split(url, &https, &host, &query, &cause) == -1) {
+		perr(p, p->line, "%s: %s: %s", kw->name, url, cause);
+		free(cause);
+		return;
+	}
+	if ((kw->flags & U_HTTPS) && !https) {
+		perr(p, p->line, "%s: %s is not an https:// URL (only the "
+		    "probe may use plain http)", kw->name, url);
+		goto out;
+	}
+	if (kw->flags & U_DDNS) {
+		for (q = query != NULL ? strtok_r(query, "&", &last) : NULL;
+		    q != NULL;
+		    q = strtok_r(NULL, "&", &last)) {
+			if (strncmp(q, "hostname=", 9) == 0 && q[9] != '\0')
+				named = true;
+			if (strncmp(q, "myip=", 5) == 0) {
+				perr(p, p->line, "%s: %s sets myip= (vpnd adds "
+				    "it)", kw->name, url);
+				goto out;
+			}
+		}
+		if (!named) {
+			perr(p, p->line, "%s: %s has no hostname= parameter",
+			    kw->name, url);
+			goto out;
+		}
+	}
+	*(char **)field = xstrdup(url);
+out:
+	free(host);
+	free(query);
+}
+
 /* The generic types; specials go through kw->parse. */
 static void
 kw_parse(struct parse *p, struct scope *s, const struct kw *kw, void *field,
@@ -962,6 +1049,7 @@ kw_parse(struct parse *p, struct scope *s, const struct kw *kw, void *field,
 	case T_INT:
 	case T_BOOL:
 	case T_ADDR4:
+	case T_URL:
 		if (argc > 2) {
 			perr(p, p->line, "%s: too many arguments", kw->name);
 			return;
@@ -1084,6 +1172,9 @@ kw_parse(struct parse *p, struct scope *s, const struct kw *kw, void *field,
 			}
 			nets_add(nets, &pfx, p->line);
 		}
+		break;
+	case T_URL:
+		kw_parse_url(p, kw, field, argv[1]);
 		break;
 	default:
 		/* The special types have their own parser. */
@@ -1242,6 +1333,7 @@ kw_copy(const struct kw *kw, struct link_conf *dst,
 	case T_PATH:
 	case T_NAME:
 	case T_IFNAME:
+	case T_URL:
 		free(*(char **)to);
 		*(char **)to = NULL;
 		if (*(char *const *)from != NULL)
@@ -1343,6 +1435,8 @@ conf_fill_link(struct parse *p, struct scope *s)
 		lc->compression = false;
 	if (!kw_written(p, s, K_AUTOSTART))
 		lc->autostart = true;
+	if (!kw_written(p, s, K_NOTIFY_QUEUE))
+		lc->notify_queue = CONF_DEF_NOTIFY_QUEUE;
 	if (!kw_written(p, s, K_IFNAME)) {
 		if (strlen(CONF_IFNAME_PREFIX) + strlen(lc->name) >
 		    CONF_IFNAME_MAX)
@@ -1386,14 +1480,19 @@ conf_check_path(struct parse *p, int line, const char *prefix,
 	struct stat	 st;
 	const char	*d = dflt ? " (default)" : "";
 
-	if ((kw->flags & P_EXISTS) == 0 || path == NULL)
+	if ((kw->flags & (P_EXISTS | P_DIR)) == 0 || path == NULL)
 		return;
 	if (stat(path, &st) == -1) {
 		perr(p, line, "%s%s: %s%s: %s", prefix, kw->name, path, d,
 		    strerror(errno));
 		return;
 	}
-	if (!S_ISREG(st.st_mode)) {
+	if ((kw->flags & P_DIR) && !S_ISDIR(st.st_mode)) {
+		perr(p, line, "%s%s: %s%s: not a directory", prefix,
+		    kw->name, path, d);
+		return;
+	}
+	if ((kw->flags & P_DIR) == 0 && !S_ISREG(st.st_mode)) {
 		perr(p, line, "%s%s: %s%s: not a regular file", prefix,
 		    kw->name, path, d);
 		return;
@@ -1417,21 +1516,65 @@ conf_check_path(struct parse *p, int line, const char *prefix,
 	}
 }
 
-/* Check the files this scope itself wrote (inherited ones are not). */
+/*
+ * Check the files this scope itself wrote (inherited ones are not);
+ * global-only keywords live in the struct conf.
+ */
 static void
 conf_check_scope_paths(struct parse *p, struct scope *s)
 {
 	const struct kw	*kw;
+	char		*base;
 	size_t		 i;
 
 	for (i = 0; i < K__COUNT; i++) {
 		kw = &kw_table[i];
-		if (kw->type != T_PATH || kw->scope == S_GLOBAL ||
-		    s->lines[i] == 0)
+		if (kw->type != T_PATH || s->lines[i] == 0)
 			continue;
+		if (kw->scope == S_GLOBAL && s != &p->global)
+			continue;
+		base = kw->scope == S_GLOBAL ? (char *)p->conf : (char *)s->lc;
 		conf_check_path(p, s->lines[i], "", kw,
-		    *(char **)((char *)s->lc + kw->off), false);
+		    *(char **)(base + kw->off), false);
 	}
+}
+
+/*
+ * A probe in plain http must go to an address inside one of the link's
+ * remote-nets: inside the tunnel nobody else can answer for it, outside
+ * it the answer would prove nothing and could be forged.
+ */
+static void
+conf_validate_probe(struct parse *p, struct scope *s)
+{
+	struct link_conf	*lc = s->lc;
+	struct prefix		 a;
+	char			*host = NULL, *query = NULL, *cause = NULL;
+	size_t			 i;
+	bool			 https, inside = false;
+
+	if (http_url_split(lc->probe_url, &https, &host, &query,
+	    &cause) == -1) {
+		perr(p, s->lines[K_PROBE], "probe: %s: %s", lc->probe_url,
+		    cause);
+		free(cause);
+		return;
+	}
+	if (!https) {
+		if (addr_parse(host, AF_UNSPEC, &a) == 0) {
+			for (i = 0; i < lc->remote_nets.n; i++)
+				if (addr_contains(&lc->remote_nets.v[i].prefix,
+				    &a))
+					inside = true;
+		}
+		if (!inside)
+			perr(p, s->lines[K_PROBE], "probe: %s is plain http "
+			    "to %s, not an address inside a remote-net of "
+			    "link %s (use https://)", lc->probe_url, host,
+			    lc->name);
+	}
+	free(host);
+	free(query);
 }
 
 static void
@@ -1468,6 +1611,12 @@ conf_validate_link(struct parse *p, struct scope *s)
 			perr(p, lc->line, "link %s: %s is required", lc->name,
 			    kw_table[required[i]].name);
 	}
+	if (lc->ddns_url != NULL && lc->ddns_credentials == NULL &&
+	    !kw_written(p, s, K_DDNS_CREDENTIALS))
+		perr(p, s->lines[K_DDNS], "ddns: needs ddns-credentials "
+		    "(a file holding USER:PASSWORD)");
+	if (lc->probe_url != NULL)
+		conf_validate_probe(p, s);
 
 	/* vpn-peer builds the far end's commands from its own arguments. */
 	if (lc->vpn_peer) {
@@ -1779,6 +1928,8 @@ conf_free(struct conf *c)
 	free(c->file);
 	free(c->control_socket);
 	free(c->control_group);
+	free(c->ca_file);
+	free(c->ca_path);
 	free(c);
 }
 
@@ -1843,10 +1994,15 @@ conf_print_link(FILE *f, const struct link_conf *lc)
 		case T_PATH:
 		case T_NAME:
 		case T_IFNAME:
-			fprintf(f, "\t%s %s\n", kw->name,
-			    *(char *const *)field);
+		case T_URL:
+			if (*(char *const *)field != NULL)
+				fprintf(f, "\t%s %s\n", kw->name,
+				    *(char *const *)field);
 			break;
 		case T_INT:
+			/* The queue of a link that notifies nobody: noise. */
+			if (i == K_NOTIFY_QUEUE && lc->notify_url == NULL)
+				break;
 			if (*(const int *)field != -1)
 				fprintf(f, "\t%s %d\n", kw->name,
 				    *(const int *)field);
@@ -1906,6 +2062,10 @@ conf_print(FILE *f, const struct conf *c)
 
 	fprintf(f, "control-socket %s\n", c->control_socket);
 	fprintf(f, "control-group %s\n", c->control_group);
+	if (c->ca_file != NULL)
+		fprintf(f, "ca-file %s\n", c->ca_file);
+	if (c->ca_path != NULL)
+		fprintf(f, "ca-path %s\n", c->ca_path);
 	for (i = 0; i < c->nlinks; i++)
 		conf_print_link(f, c->links[i]);
 }

@@ -6,7 +6,7 @@
  * struct conf owns everything below it; conf_free() releases it all.
  * Every field of a struct link_conf returned by conf_load() is filled:
  * defaults are applied, so readers never see "unset" except where
- * documented (mtu, probe_url).
+ * documented (mtu, probe_url, ddns_url, notify_url, ...).
  */
 #ifndef PPPSSH_CONF_H
 #define PPPSSH_CONF_H
@@ -97,12 +97,23 @@ struct link_conf {
 	char		*probe_url;	/* NULL: no probe */
 	int		 probe_interval; /* seconds (30) */
 	int		 probe_failures; /* misses before redial (3) */
+
+	/*
+	 * Not part of link_conf_equal(): vpnd applies a change of these
+	 * without restarting the link.
+	 */
+	char		*ddns_url;	/* https://, has hostname=; NULL */
+	char		*ddns_credentials; /* "user:password" file; NULL */
+	char		*notify_url;	/* https://; NULL: no notifications */
+	int		 notify_queue;	/* documents kept, 1..1000 (16) */
 };
 
 struct conf {
 	char		 *file;		/* as given to conf_load() */
 	char		 *control_socket;
 	char		 *control_group;
+	char		 *ca_file;	/* verifies TLS peers; NULL: system */
+	char		 *ca_path;	/* directory of CA certificates; NULL */
 	struct link_conf **links;	/* in file order */
 	size_t		  nlinks;
 };

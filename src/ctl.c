@@ -722,6 +722,8 @@ ctl_describe(struct ctl *ctl, struct link *l, struct ctlmsg_link *m)
 	m->bytes_in = li.bytes_in;
 	m->bytes_out = li.bytes_out;
 	m->lcp_rtt_ms = -1;	/* XXX(#4): LCP echo RTT not measured yet */
+	if (ctl->env.describe != NULL)
+		ctl->env.describe(ctl->env.arg, l, m);
 }
 
 static void

@@ -31,6 +31,7 @@
 #define CTL_REQUEST_TIMEOUT	10000		/* ms, accept to request */
 
 struct ctl;
+struct ctlmsg_link;
 struct link;
 struct loop;
 
@@ -46,6 +47,12 @@ struct ctl_env {
 	 * one error per line, and the running config stays.
 	 */
 	int		(*reload)(void *arg, char **cause);
+	/*
+	 * Optional (NULL: none): add what vpnd knows of link l beyond the
+	 * link itself (probe, ddns, notifications) to the status record.
+	 */
+	void		(*describe)(void *arg, struct link *l,
+			    struct ctlmsg_link *m);
 };
 
 /*

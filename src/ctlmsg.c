@@ -456,6 +456,15 @@ ctlmsg_put_link(struct ctlmsg_buf *b, enum ctlmsg_type type,
 	    l->bytes_in, l->bytes_out);
 	if (l->lcp_rtt_ms >= 0)
 		ctlmsg_buf_printf(b, " lcp-rtt=%d", l->lcp_rtt_ms);
+	ctlmsg_put_kv(b, "probe", l->probe);
+	if (l->probe != NULL)
+		ctlmsg_buf_printf(b, " probe-at=%lld", (long long)l->probe_at);
+	ctlmsg_put_kv(b, "ddns", l->ddns);
+	if (l->ddns != NULL)
+		ctlmsg_buf_printf(b, " ddns-at=%lld", (long long)l->ddns_at);
+	if (l->notify_queued > 0 || l->notify_dropped > 0)
+		ctlmsg_buf_printf(b, " notify-queued=%zu notify-dropped=%lu",
+		    l->notify_queued, l->notify_dropped);
 	ctlmsg_buf_add(b, "\n", 1);
 }
 
@@ -496,6 +505,15 @@ ctlmsg_put_link_json(struct ctlmsg_buf *b, const struct ctlmsg_link *l)
 	ctlmsg_buf_printf(b, ",\"bytes_in\":%" PRIu64 ",\"bytes_out\":%"
 	    PRIu64, l->bytes_in, l->bytes_out);
 	ctlmsg_json_int(b, "lcp_rtt_ms", l->lcp_rtt_ms, l->lcp_rtt_ms >= 0);
+	ctlmsg_buf_add(b, ",\"probe\":", 9);
+	ctlmsg_put_json_string(b, l->probe);
+	ctlmsg_json_int(b, "probe_at", (long long)l->probe_at,
+	    l->probe != NULL);
+	ctlmsg_buf_add(b, ",\"ddns\":", 8);
+	ctlmsg_put_json_string(b, l->ddns);
+	ctlmsg_json_int(b, "ddns_at", (long long)l->ddns_at, l->ddns != NULL);
+	ctlmsg_buf_printf(b, ",\"notify_queued\":%zu,\"notify_dropped\":%lu",
+	    l->notify_queued, l->notify_dropped);
 	ctlmsg_buf_add(b, "}", 1);
 }
 
@@ -596,6 +614,22 @@ ctlmsg_link_parse(char *text, struct ctlmsg_link *l, char **cause)
 		} else if (strcmp(word, "lcp-rtt") == 0) {
 			bad = ctlmsg_num(val, 0, INT_MAX, &v);
 			l->lcp_rtt_ms = (int)v;
+		} else if (strcmp(word, "probe") == 0)
+			l->probe = val;
+		else if (strcmp(word, "probe-at") == 0) {
+			bad = ctlmsg_num(val, 0, LLONG_MAX, &v);
+			l->probe_at = (time_t)v;
+		} else if (strcmp(word, "ddns") == 0)
+			l->ddns = val;
+		else if (strcmp(word, "ddns-at") == 0) {
+			bad = ctlmsg_num(val, 0, LLONG_MAX, &v);
+			l->ddns_at = (time_t)v;
+		} else if (strcmp(word, "notify-queued") == 0) {
+			bad = ctlmsg_num(val, 0, LLONG_MAX, &v);
+			l->notify_queued = (size_t)v;
+		} else if (strcmp(word, "notify-dropped") == 0) {
+			bad = ctlmsg_num(val, 0, LLONG_MAX, &v);
+			l->notify_dropped = (unsigned long)v;
 		} else if (strcmp(word, "bytes-in") == 0)
 			bad = ctlmsg_u64(val, &l->bytes_in);
 		else if (strcmp(word, "bytes-out") == 0)

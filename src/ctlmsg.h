@@ -102,6 +102,12 @@ struct ctlmsg_link {
 	uint64_t	 bytes_in;
 	uint64_t	 bytes_out;
 	int		 lcp_rtt_ms;	/* not measured yet: always -1 */
+	const char	*probe;		/* last probe result, or NULL */
+	time_t		 probe_at;	/* when; 0 for none */
+	const char	*ddns;		/* last ddns answer, or NULL */
+	time_t		 ddns_at;
+	size_t		 notify_queued;	/* notifications waiting */
+	unsigned long	 notify_dropped; /* dropped, queue full */
 };
 
 void		 ctlmsg_buf_add(struct ctlmsg_buf *, const void *, size_t);

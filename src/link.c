@@ -1386,6 +1386,23 @@ link_restart(struct link *l, const char *reason)
 }
 
 void
+link_probe_failed(struct link *l, const char *reason)
+{
+	if (l->state == LINK_UP)
+		link_fail(l, LINK_FAIL_REMOTE, "%s", reason);
+}
+
+int
+link_local_addr(const struct link *l, struct sockaddr_storage *ss)
+{
+	socklen_t	len = sizeof(*ss);
+
+	if (l->ssh == NULL || l->sshfd == -1)
+		return -1;
+	return getsockname(l->sshfd, (struct sockaddr *)ss, &len);
+}
+
+void
 link_network_changed(struct link *l)
 {
 	struct sockaddr_storage	 ss;

@@ -20,6 +20,7 @@ struct link_conf;
 struct loop;
 struct rtnl;
 struct rtnl_event;
+struct sockaddr_storage;
 
 enum link_state {
 	LINK_DOWN,
@@ -89,6 +90,18 @@ void		 link_start(struct link *);
 void		 link_stop(struct link *, const char *reason);
 /* Take the link down cleanly, then dial again at once. */
 void		 link_restart(struct link *, const char *reason);
+/*
+ * The health probe gave up on a link that is up: fail it with reason
+ * (class remote), so it goes down and re-dials after its backoff.  In
+ * any other state nothing happens.
+ */
+void		 link_probe_failed(struct link *, const char *reason);
+/*
+ * The local address of the link's SSH connection into *ss: 0, or -1
+ * when the link has no connection.
+ */
+int		 link_local_addr(const struct link *,
+		    struct sockaddr_storage *ss);
 /* Fill *info; its strings live until the link changes state. */
 void		 link_info(const struct link *, struct link_info *);
 

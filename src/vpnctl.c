@@ -230,6 +230,15 @@ print_link(const struct ctlmsg_link *l)
 		printf("%d ms\n", l->lcp_rtt_ms);
 	else
 		printf("unknown\n");
+	if (l->probe != NULL)
+		printf("    probe %s (%s ago)\n", l->probe,
+		    vpnctl_duration(now - l->probe_at, dur, sizeof(dur)));
+	if (l->ddns != NULL)
+		printf("    ddns %s (%s ago)\n", l->ddns,
+		    vpnctl_duration(now - l->ddns_at, dur, sizeof(dur)));
+	if (l->notify_queued > 0 || l->notify_dropped > 0)
+		printf("    notifications waiting %zu, dropped %lu\n",
+		    l->notify_queued, l->notify_dropped);
 }
 
 static void

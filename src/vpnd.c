@@ -21,6 +21,7 @@
 #include "ctl.h"
 #include "detach.h"
 #include "link.h"
+#include "linkhttp.h"
 #include "log.h"
 #include "loop.h"
 #include "netlink.h"
@@ -29,6 +30,7 @@
 #include "xmalloc.h"
 
 #define VPND_PIDFILE	VPN_RUNDIR "/vpnd.pid"
+#define VPND_DRAIN_MS	3000	/* notifications still sent at exit */
 
 struct vpnd {
 	struct loop	*loop;
@@ -46,6 +48,7 @@ struct vpnd {
 	struct loop_timer settle;	/* vpnd_settle(), from the loop */
 	struct loop_timer netchange;	/* debounces network changes */
 	struct ctl	*ctl;		/* the control socket */
+	struct linkhttp	*lh;		/* probes, ddns, notifications */
 };
 
 static void	usage(void) __attribute__((noreturn));
@@ -127,8 +130,8 @@ vpnd_link_changed(struct link *l, enum link_state old, void *arg)
 {
 	struct vpnd	*d = arg;
 
-	(void)old;
 	ctl_link_changed(d->ctl, l);
+	linkhttp_link_changed(d->lh, l, old);
 	if (link_state(l) == LINK_DOWN)
 		loop_timer_set(d->loop, &d->settle, 0);
 }
@@ -213,6 +216,7 @@ vpnd_reload(struct vpnd *d, char **cause)
 	d->links = links;
 	d->pending = pending;
 	d->nlinks = c->nlinks;
+	linkhttp_reload(d->lh, c);
 	log_info("reloaded %s: %zu link%s unchanged, %zu stopped, %zu to "
 	    "start", d->conf_path, nkept, nkept == 1 ? "" : "s", ngone, nnew);
 	loop_timer_set(d->loop, &d->settle, 0);
@@ -239,6 +243,7 @@ vpnd_netchange_fired(void *arg)
 
 	for (i = 0; i < d->nlinks; i++)
 		link_network_changed(d->links[i]);
+	linkhttp_network_changed(d->lh);
 }
 
 static void
@@ -321,6 +326,12 @@ vpnd_ctl_link(void *arg, size_t i)
 	return ((struct vpnd *)arg)->links[i];
 }
 
+static void
+vpnd_ctl_describe(void *arg, struct link *l, struct ctlmsg_link *m)
+{
+	linkhttp_describe(((struct vpnd *)arg)->lh, link_name(l), m);
+}
+
 static int
 vpnd_ctl_reload(void *arg, char **cause)
 {
@@ -344,7 +355,7 @@ main(int argc, char **argv)
 	struct vpnd	 d;
 	struct pidfile	*pf = NULL;
 	struct ctl_env	 env = { NULL, vpnd_ctl_count, vpnd_ctl_link,
-			    vpnd_ctl_reload };
+			    vpnd_ctl_reload, vpnd_ctl_describe };
 	const char	*pidpath = VPND_PIDFILE;
 	char		*cause = NULL;
 	bool		 foreground = false, check = false, dump = false;
@@ -429,6 +440,8 @@ main(int argc, char **argv)
 		    n == 1 ? "" : "s");
 	else if (n < 0)
 		log_warnx("flush stale routes: %s", strerror(-n));
+	if ((d.lh = linkhttp_new(d.loop, d.conf, &cause)) == NULL)
+		fatalx("%s", cause);
 	log_info("started with %s, %zu link%s", d.conf_path, d.conf->nlinks,
 	    d.conf->nlinks == 1 ? "" : "s");
 	vpnd_links_start(&d);
@@ -445,12 +458,15 @@ main(int argc, char **argv)
 	if (loop_run(d.loop) == -1)
 		fatal("poll");
 
+	/* The last notifications ("down") get a few seconds. */
+	linkhttp_drain(d.lh, d.loop, VPND_DRAIN_MS);
 	log_info("exiting");
 	ctl_close(d.ctl);
 	d.ctl = NULL;
 	loop_timer_cancel(d.loop, &d.settle);
 	loop_timer_cancel(d.loop, &d.netchange);
 	vpnd_free_all(&d);
+	linkhttp_free(d.lh);
 	rtnl_close(d.rtnl);
 	loop_free(d.loop);
 	ssh_lib_exit();

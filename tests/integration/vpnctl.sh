@@ -220,9 +220,11 @@ itest_step "status --json parses and holds both links"
     itest_fail "links: $(cat "$IT_DIR/status.json")"
 [ "$(json 'd["version"]')" = 1 ] || itest_fail "no version 1"
 [ "$(json 'sorted(L["lab"].keys())')" = "['bytes_in', 'bytes_out', \
-'down_since', 'fail_class', 'host', 'ifname', 'lcp_rtt_ms', 'name', \
-'needs_attention', 'next_dial', 'port', 'reason', 'redials', 'since', \
-'state', 'wanted']" ] || itest_fail "fields: $(cat "$IT_DIR/status.json")"
+'ddns', 'ddns_at', 'down_since', 'fail_class', 'host', 'ifname', \
+'lcp_rtt_ms', 'name', 'needs_attention', 'next_dial', 'notify_dropped', \
+'notify_queued', 'port', 'probe', 'probe_at', 'reason', 'redials', \
+'since', 'state', 'wanted']" ] ||
+    itest_fail "fields: $(cat "$IT_DIR/status.json")"
 [ "$(json 'L["lab"]["state"], L["lab"]["wanted"], L["lab"]["lcp_rtt_ms"]')" = \
     "('down', False, None)" ] || itest_fail "lab: $(cat "$IT_DIR/status.json")"
 [ "$(json 'L["office"]["wanted"], L["office"]["ifname"]')" = \

@@ -251,6 +251,7 @@ test_defaults(void **state)
 	    "pppd @PPPD@\n"
 	    "local-ip 10.9.0.1\n"
 	    "remote-ip 10.9.0.2\n"
+	    "remote-net 10.0.0.0/24\n"
 	    "probe http://10.0.0.1/\n");
 	assert_string_equal(c->control_socket, CONF_CONTROL_SOCKET);
 	assert_string_equal(c->control_group, "vpn");
@@ -274,12 +275,18 @@ test_defaults(void **state)
 	assert_int_equal(lc->mtu, -1);
 	assert_false(lc->compression);
 	assert_true(lc->autostart);
-	assert_int_equal(lc->remote_nets.n, 0);
+	assert_int_equal(lc->remote_nets.n, 1);
 	assert_int_equal(lc->local_nets.n, 0);
 	assert_string_equal(lc->ifname, "vpn-a");
 	assert_string_equal(lc->remote_ifname, "vpn-a");
 	assert_int_equal(lc->probe_interval, 30);
 	assert_int_equal(lc->probe_failures, 3);
+	assert_null(lc->ddns_url);
+	assert_null(lc->ddns_credentials);
+	assert_null(lc->notify_url);
+	assert_int_equal(lc->notify_queue, 16);
+	assert_null(c->ca_file);
+	assert_null(c->ca_path);
 	conf_free(c);
 
 	/* The built-in paths, when they exist on this machine. */
@@ -371,6 +378,47 @@ test_global_inherited(void **state)
 	conf_free(c);
 }
 
+/* ca-file, ca-path, notify (global and per link), ddns. */
+static void
+test_http_keywords(void **state)
+{
+	struct conf		*c, *c2;
+	const struct link_conf	*a, *b;
+
+	(void)state;
+	c = load_ok("identity @ID@\nknown-hosts @KH@\npppd @PPPD@\n"
+	    "ca-file @KH@\nca-path /\n"
+	    "notify https://hooks.example.org/all\nnotify-queue 7\n"
+	    "ddns-credentials @ID@\n"
+	    "link a\nhost gw\nlocal-ip 10.9.0.1\nremote-ip 10.9.0.2\n"
+	    "ddns https://dyn.example.org/nic/update?hostname=a.example.org\n"
+	    "link b\nhost gw2\nlocal-ip 10.9.1.1\nremote-ip 10.9.1.2\n"
+	    "notify https://hooks.example.org/b\n");
+	assert_string_equal(c->ca_file, kh_path);
+	assert_string_equal(c->ca_path, "/");
+	a = c->links[0];
+	b = c->links[1];
+	assert_string_equal(a->notify_url, "https://hooks.example.org/all");
+	assert_int_equal(a->notify_queue, 7);
+	assert_string_equal(a->ddns_url,
+	    "https://dyn.example.org/nic/update?hostname=a.example.org");
+	assert_string_equal(a->ddns_credentials, id_path);
+	assert_string_equal(b->notify_url, "https://hooks.example.org/b");
+	assert_int_equal(b->notify_queue, 7);
+	assert_null(b->ddns_url);
+
+	/* A change of these keeps the link (vpnd applies it live). */
+	c2 = load_ok("identity @ID@\nknown-hosts @KH@\npppd @PPPD@\n"
+	    "link a\nhost gw\nlocal-ip 10.9.0.1\nremote-ip 10.9.0.2\n"
+	    "link b\nhost gw2\nlocal-ip 10.9.1.1\nremote-ip 10.9.1.2\n");
+	assert_true(link_conf_equal(a, c2->links[0]));
+	assert_true(link_conf_equal(b, c2->links[1]));
+	assert_null(c2->links[0]->notify_url);
+	assert_int_equal(c2->links[0]->notify_queue, 16);
+	conf_free(c2);
+	conf_free(c);
+}
+
 static void
 test_link_conf_equal(void **state)
 {
@@ -414,7 +462,7 @@ test_link_conf_equal(void **state)
 		  "link a\nhost gw\nlocal-ip 10.9.0.1\nremote-ip 10.9.0.2\n"
 		  "remote-net 10.0.0.0/24\nifname vpn-a\n"
 		  "link b\nhost gw2\nlocal-ip 10.9.1.1\nremote-ip 10.9.1.2\n"
-		  "probe http://x/\n", true, false },
+		  "probe https://x/\n", true, false },
 	};
 	struct conf	*c0, *c1;
 	size_t		 i;
@@ -649,6 +697,7 @@ main(void)
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_global_inherited),
 		cmocka_unit_test(test_link_conf_equal),
+		cmocka_unit_test(test_http_keywords),
 		cmocka_unit_test(test_print_roundtrip),
 		cmocka_unit_test(test_no_links),
 		cmocka_unit_test(test_errors),

@@ -433,6 +433,55 @@ test_link_roundtrip(void **state)
 	ctlmsg_buf_free(&b);
 }
 
+/* What vpnd adds for the HTTP side: probe, ddns, notifications. */
+static void
+test_link_http_fields(void **state)
+{
+	struct ctlmsg_buf	 b = { NULL, 0, 0 };
+	struct ctlmsg_reply	 r;
+	struct ctlmsg_link	 m, l;
+	char			*cause = NULL;
+
+	(void)state;
+	memset(&m, 0, sizeof(m));
+	m.name = "office";
+	m.state = "up";
+	m.next_dial = m.port = m.lcp_rtt_ms = -1;
+	m.probe = "failed: HTTP 503";
+	m.probe_at = 1700000100;
+	m.ddns = "badauth (updates stopped until reload)";
+	m.ddns_at = 1700000200;
+	m.notify_queued = 4;
+	m.notify_dropped = 2;
+	ctlmsg_put_link(&b, CTLMSG_LINK, &m);
+	assert_non_null(strstr(b.s, " probe=failed:%20HTTP%20503 "
+	    "probe-at=1700000100 "));
+	b.s[--b.len] = '\0';
+	assert_int_equal(ctlmsg_reply_parse(b.s, &r, &cause), 0);
+	assert_int_equal(ctlmsg_link_parse(r.text, &l, &cause), 0);
+	assert_string_equal(l.probe, m.probe);
+	assert_int_equal(l.probe_at, m.probe_at);
+	assert_string_equal(l.ddns, m.ddns);
+	assert_int_equal(l.ddns_at, m.ddns_at);
+	assert_int_equal(l.notify_queued, 4);
+	assert_int_equal(l.notify_dropped, 2);
+	ctlmsg_buf_free(&b);
+
+	ctlmsg_put_link_json(&b, &m);
+	assert_non_null(strstr(b.s, ",\"probe\":\"failed: HTTP 503\","
+	    "\"probe_at\":1700000100,\"ddns\":\"badauth (updates stopped "
+	    "until reload)\",\"ddns_at\":1700000200,\"notify_queued\":4,"
+	    "\"notify_dropped\":2}"));
+	ctlmsg_buf_free(&b);
+
+	/* A bad time is an error, like every other number. */
+	b.s = xstrdup("name=a state=up probe=x probe-at=soon");
+	assert_int_equal(ctlmsg_link_parse(b.s, &l, &cause), -1);
+	assert_non_null(strstr(cause, "probe-at"));
+	free(cause);
+	free(b.s);
+}
+
 static const struct {
 	const char	*text;
 	const char	*cause;
@@ -492,7 +541,9 @@ test_link_json(void **state)
 	    "really\",\"fail_class\":\"hard\",\"needs_attention\":true,"
 	    "\"redials\":7,\"next_dial\":42,\"host\":\"gw.example.org\","
 	    "\"port\":2222,\"bytes_in\":18446744073709551615,"
-	    "\"bytes_out\":12345,\"lcp_rtt_ms\":null}");
+	    "\"bytes_out\":12345,\"lcp_rtt_ms\":null,\"probe\":null,"
+	    "\"probe_at\":null,\"ddns\":null,\"ddns_at\":null,"
+	    "\"notify_queued\":0,\"notify_dropped\":0}");
 	ctlmsg_buf_free(&b);
 }
 
@@ -554,6 +605,7 @@ main(void)
 		cmocka_unit_test(test_link_roundtrip),
 		cmocka_unit_test(test_link_parse_errors),
 		cmocka_unit_test(test_link_json),
+		cmocka_unit_test(test_link_http_fields),
 		cmocka_unit_test(test_peer_allowed),
 	};
 
