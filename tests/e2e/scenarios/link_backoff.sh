@@ -119,12 +119,16 @@ t_ev=$(uptime_s)
 step "sshd back, network change in gwa (address 10.1.0.2 on lan0)"
 lk_wait_log 'link office: routes -> up' $((n_up + 1)) 15 \
     "the link up after the network change"
-grep -q 'network changed, dialing now' "$LK_LOG" ||
-    fail "vpnd did not say it dialed on the network change"
 t_d=$(lk_time 'link office: [a-z]+ -> connecting' $((n_dial + 1)))
 t_u=$(lk_time 'link office: routes -> up' $((n_up + 1)))
 dial_s=$(lk_sub "$t_ev" "$t_d")
 up_s=$(lk_sub "$t_ev" "$t_u")
+# The dial is the event's, unless the backoff's own dial came first
+# (within vpnd's 200 ms debounce of the event).
+if ! grep -q 'network changed, dialing now' "$LK_LOG" &&
+    ! awk -v d="$dial_s" 'BEGIN { exit !(d <= 0.3) }'; then
+	fail "vpnd did not dial on the network change (dial $dial_s s after)"
+fi
 e2e_report netchange_dial_s "$dial_s"
 e2e_report netchange_up_s "$up_s"
 step "dialed $dial_s s and up $up_s s after the network change" \
