@@ -1024,14 +1024,20 @@ static void
 link_keepalive_fired(void *arg)
 {
 	struct link	*l = arg;
-	uint64_t	 rx, tx, last_rx, quiet, limit;
+	uint64_t	 rx, tx, last_rx, now, quiet, limit;
 	char		*cause = NULL;
 	int		 next = l->lc->keepalive.interval;
 
 	if (l->ssh == NULL || l->ssh_dead)
 		return;
 	ssh_counters(l->ssh, &rx, &tx, &last_rx);
-	quiet = loop_now(l->loop) - last_rx;
+	/*
+	 * The loop's time is that of the return from ppoll(); the session
+	 * stamps each read with the clock, so a read by an fd callback of
+	 * this same loop pass is later than it.
+	 */
+	now = loop_now(l->loop);
+	quiet = now > last_rx ? now - last_rx : 0;
 	limit = (uint64_t)l->lc->keepalive.interval *
 	    (uint64_t)(l->lc->keepalive.misses + 1) * 1000;
 	if (quiet > limit) {
