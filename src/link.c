@@ -1046,6 +1046,13 @@ link_keepalive_fired(void *arg)
 		    "s (keepalive %d s x %d)", l->host, l->port,
 		    (unsigned long long)(quiet / 1000),
 		    l->lc->keepalive.interval, l->lc->keepalive.misses);
+		/*
+		 * Stopping already (pppd gave up first): the teardown waits
+		 * on the session no more, so let it go on now rather than at
+		 * its deadline.
+		 */
+		if (l->state == LINK_STOPPING)
+			loop_timer_set(l->loop, &l->kick, 0);
 		return;
 	}
 	if (ssh_keepalive(l->ssh, &next, &cause) == SSH_ERR) {
@@ -1396,6 +1403,24 @@ link_network_changed(struct link *l)
 		    l->lc->name);
 		l->redials++;
 		link_dial(l);
+		return;
+	}
+	if (l->state == LINK_CONNECTING) {
+		/*
+		 * The dial under way may be waiting on TCP's own SYN
+		 * retries (+1, +3, +7 s) from before the change: start over.
+		 */
+		log_info("link %s: network changed, dialing again",
+		    l->lc->name);
+		dial_free(l->dial);
+		l->dial = NULL;
+		l->redials++;
+		link_dial(l);
+		return;
+	}
+	if (l->state == LINK_STOPPING && l->fclass == LINK_FAIL_NETWORK) {
+		/* On its way to backoff: skip the wait. */
+		l->fast = true;
 		return;
 	}
 	if (l->state != LINK_UP || l->ssh == NULL || l->ssh_dead)
