@@ -71,7 +71,8 @@ chmod 755 "$ipup" || fail "chmod $ipup"
 
 # The marks of a link declared down, in each one's log.
 VPND_DOWN='/ up -> stopping/'
-HOWTO_DOWN='/No response to [0-9]+ echo-requests|Modem hangup|Connection terminated/'
+HOWTO_DOWN='/No response to [0-9]+ echo-requests|Modem hangup'
+HOWTO_DOWN="$HOWTO_DOWN|Connection terminated/"
 
 # howto_launch LOG: pppd persist in gwa, its PID in $howto; a background
 # job stamps its output (guest uptime, centiseconds) into LOG.
@@ -219,7 +220,8 @@ run_case()
 	step "round $2: $1: $msg; from the blackhole (restore at" \
 	    "+$(cs_to_s $((tr - tb))) s):"
 	if [ "$peer" = vpnd ]; then
-		timeline "$log" "$tb" '/ -> |re-dial|network changed|nothing from|timed out|pppd exited/'
+		tl='/ -> |re-dial|network changed|nothing from|timed out'
+		timeline "$log" "$tb" "$tl|pppd exited|No response/"
 	else
 		timeline "$log" "$tb" '/./'
 	fi
