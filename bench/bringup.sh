@@ -14,49 +14,17 @@
 # Exit 0, 77 when it cannot run here, else 1 or 99.
 set -eu
 
+NAME=bringup
 : "${top_srcdir:=$(cd "$(dirname "$0")/.." && pwd)}"
 : "${top_builddir:=$top_srcdir}"
-ROUNDS=${BENCH_ROUNDS:-5}
 : "${E2E_TIMEOUT:=600}"
 export E2E_TIMEOUT
-# shellcheck source=tests/e2e/lib.sh
-. "$top_srcdir/tests/e2e/lib.sh"
-
-case $ROUNDS in
-'' | *[!0-9]* | 0)
-	echo "bringup: BENCH_ROUNDS must be a positive number" >&2
-	exit 99
-	;;
-esac
-if [ ! -x "$top_builddir/src/vpnd" ]; then
-	echo "SKIP: $top_builddir/src/vpnd is not built (make)" >&2
-	exit 77
-fi
+# shellcheck source=bench/lib.sh
+. "$top_srcdir/bench/lib.sh"
 
 echo "bringup: $ROUNDS rounds in one user-mode-linux guest, alternating" \
     "vpnd and the HOWTO"
-rc=0
-e2e_run "$top_srcdir/bench/scenarios/bringup.sh" ROUNDS="$ROUNDS" || rc=$?
-if [ "$rc" != 0 ]; then
-	[ "$rc" = 77 ] || echo "bringup: the guest run failed ($rc)" >&2
-	exit "$rc"
-fi
-if [ "$(e2e_report_value rounds)" != "$ROUNDS" ]; then
-	echo "bringup: the scenario did not report $ROUNDS rounds" >&2
-	exit 99
-fi
-
-# median WHAT: the median of WHAT_1 .. WHAT_ROUNDS.
-median()
-{
-	m_r=1
-	while [ "$m_r" -le "$ROUNDS" ]; do
-		e2e_report_value "$1_$m_r"
-		m_r=$((m_r + 1))
-	done | sort -n | awk '{ v[NR] = $1 }
-	    END { if (NR % 2) printf "%.2f\n", v[(NR + 1) / 2];
-	    else printf "%.2f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
-}
+bench_run "$top_srcdir/bench/scenarios/bringup.sh"
 
 echo
 echo "bringup: bring-up to the first ping answered across, per round:"
@@ -69,14 +37,13 @@ while [ "$r" -le "$ROUNDS" ]; do
 	    "$(e2e_report_value "howtoup_$r")" "$(e2e_report_value "ssh_$r")"
 	r=$((r + 1))
 done
-vpnd=$(median vpnd)
-howto=$(median howto)
-sshtrue=$(median ssh)
+vpnd=$(bench_median vpnd)
+howto=$(bench_median howto)
+sshtrue=$(bench_median ssh)
 echo "medians of $ROUNDS: vpnd $vpnd s, HOWTO $howto s, ssh true $sshtrue s"
-echo "  (link up with routes at both ends: vpnd $(median vpndup) s," \
-    "HOWTO $(median howtoup) s)"
-printf 'RATIO bring-up vpnd/HOWTO: %s\n' \
-    "$(awk -v a="$vpnd" -v b="$howto" 'BEGIN { printf "%.2fx", a / b }')"
+echo "  (link up with routes at both ends: vpnd $(bench_median vpndup) s," \
+    "HOWTO $(bench_median howtoup) s)"
+printf 'RATIO bring-up vpnd/HOWTO: %s\n' "$(bench_ratio "$vpnd" "$howto" x)"
 printf '(vpnd = %s x ssh true, HOWTO = %s x ssh true)\n' \
     "$(awk -v a="$vpnd" -v b="$sshtrue" 'BEGIN { printf "%.1f", a / b }')" \
     "$(awk -v a="$howto" -v b="$sshtrue" 'BEGIN { printf "%.1f", a / b }')"

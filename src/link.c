@@ -1029,15 +1029,20 @@ static void
 link_keepalive_fired(void *arg)
 {
 	struct link	*l = arg;
-	uint64_t	 rx, tx, last_rx, quiet, limit;
+	uint64_t	 rx, tx, last_rx, now, quiet, limit;
 	char		*cause = NULL;
 	int		 next = l->lc->keepalive.interval;
 
 	if (l->ssh == NULL || l->ssh_dead)
 		return;
 	ssh_counters(l->ssh, &rx, &tx, &last_rx);
-	/* ssh.c stamps last_rx with a fresher clock than this turn's. */
-	quiet = loop_now(l->loop) > last_rx ? loop_now(l->loop) - last_rx : 0;
+	/*
+	 * The loop's time is that of the return from ppoll(); the session
+	 * stamps each read with the clock, so a read by an fd callback of
+	 * this same loop pass is later than it.
+	 */
+	now = loop_now(l->loop);
+	quiet = now > last_rx ? now - last_rx : 0;
 	limit = (uint64_t)l->lc->keepalive.interval *
 	    (uint64_t)(l->lc->keepalive.misses + 1) * 1000;
 	if (quiet > limit) {
@@ -1046,6 +1051,13 @@ link_keepalive_fired(void *arg)
 		    "s (keepalive %d s x %d)", l->host, l->port,
 		    (unsigned long long)(quiet / 1000),
 		    l->lc->keepalive.interval, l->lc->keepalive.misses);
+		/*
+		 * Stopping already (pppd gave up first): the teardown waits
+		 * on the session no more, so let it go on now rather than at
+		 * its deadline.
+		 */
+		if (l->state == LINK_STOPPING)
+			loop_timer_set(l->loop, &l->kick, 0);
 		return;
 	}
 	if (ssh_keepalive(l->ssh, &next, &cause) == SSH_ERR) {
@@ -1417,6 +1429,24 @@ link_network_changed(struct link *l)
 		    l->lc->name);
 		l->redials++;
 		link_dial(l);
+		return;
+	}
+	if (l->state == LINK_CONNECTING) {
+		/*
+		 * The dial under way may be waiting on TCP's own SYN
+		 * retries (+1, +3, +7 s) from before the change: start over.
+		 */
+		log_info("link %s: network changed, dialing again",
+		    l->lc->name);
+		dial_free(l->dial);
+		l->dial = NULL;
+		l->redials++;
+		link_dial(l);
+		return;
+	}
+	if (l->state == LINK_STOPPING && l->fclass == LINK_FAIL_NETWORK) {
+		/* On its way to backoff: skip the wait. */
+		l->fast = true;
 		return;
 	}
 	if (l->state != LINK_UP || l->ssh == NULL || l->ssh_dead)

@@ -109,7 +109,8 @@ void		 link_info(const struct link *, struct link_info *);
 void		 link_rtnl_event(struct link *, const struct rtnl_event *);
 /*
  * The network changed (default route, local addresses): a link in
- * backoff dials at once, a link that is up checks its path at once.
+ * backoff, or stopping after a network failure, dials at once; one
+ * dialing dials again; a link that is up checks its path at once.
  */
 void		 link_network_changed(struct link *);
 

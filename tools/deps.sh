@@ -9,7 +9,8 @@ PKGS="build-essential autoconf automake pkg-config
 libssh2-1-dev libcurl4-openssl-dev libmnl-dev libcmocka-dev
 mandoc shellcheck clang libclang-rt-14-dev
 openssh-server openssh-client ppp user-mode-linux kmod
-iproute2 iputils-ping procps python3 openssl util-linux systemd nftables"
+iproute2 iputils-ping procps python3 openssl util-linux systemd nftables
+iperf3"
 
 if [ "$(id -u)" -ne 0 ]; then
 	echo "deps.sh: run as root (apt-get install)" >&2

@@ -28,56 +28,16 @@
 #				ends (vpnd's "-> up", the HOWTO's last command)
 # and fails if a bring-up does not complete in 30 s or leaves anything.
 
+# top_srcdir comes from the guest's PID 1 (tests/e2e/lib.sh).
+# shellcheck disable=SC2154 source=bench/scenarios/lib.sh
+. "$top_srcdir/bench/scenarios/lib.sh"
+
 : "${ROUNDS:=5}"
-PPP_A=10.9.0.1
-PPP_B=10.9.0.2
-# top_builddir comes from the guest's PID 1 (tests/e2e/lib.sh).
-# shellcheck disable=SC2154
-VPND=$top_builddir/src/vpnd
-VPND_IF=vpn-office
-HOWTO_IF_A=howto-a
-HOWTO_IF_B=howto-b
 
-[ -x "$VPND" ] || fail "$VPND is not built"
-site_topology
-site_sshd_start
-step "sites up, sshd in gwb"
-
+bench_sites
 conf=$E2E_DIR/vpn.conf
-site_vpn_conf "$conf" "keepalive 2 3" "backoff 3600 3600"
-"$VPND" -t -f "$conf" || fail "vpnd -t refuses $conf"
-
-# The options vpnd gives both pppds (src/ppp.c), for the HOWTO's.
-opts="noauth local nolock nocrtscts nodefaultroute lcp-echo-interval 2"
-opts="$opts lcp-echo-failure 3 lcp-restart 1 lcp-max-terminate 1 noccp"
-
-# hostb answers one ping from hosta within 0.2 s.
-pinged()
-{
-	ip netns exec hosta ping -q -n -c 1 -W 0.2 "$SITE_HOSTB_IP" \
-	    >/dev/null 2>&1
-}
-
-# Nothing of a link left: no pppd, no sshd session, no interface, no route.
-all_clean()
-{
-	[ -z "$(ns_pids gwa pppd)" ] && [ -z "$(ns_pids gwb pppd)" ] &&
-	    ! ns_pids gwb sshd | grep -qvx "$SITE_SSHD_PID" &&
-	    ! ip -n gwa link show "$VPND_IF" >/dev/null 2>&1 &&
-	    ! ip -n gwb link show "$VPND_IF" >/dev/null 2>&1 &&
-	    ! ip -n gwa link show "$HOWTO_IF_A" >/dev/null 2>&1 &&
-	    ! ip -n gwb link show "$HOWTO_IF_B" >/dev/null 2>&1 &&
-	    [ -z "$(ip -n gwa route show "$SITE_LAN_B")" ] &&
-	    [ -z "$(ip -n gwb route show "$SITE_LAN_A")" ]
-}
-
-# now_cs: the guest's uptime in centiseconds into $now, without a fork (a
-# fork costs the guest's one CPU more than the step it would time).
-now_cs()
-{
-	read -r now _ </proc/uptime
-	now=$((${now%.*} * 100 + 1${now#*.} - 100))
-}
+bench_vpnd_conf "$conf" 3600 3600
+opts=$HOWTO_OPTS
 
 # run_vpnd R: launch vpnd, wait for the ping, stop it.  vpnd's log comes
 # through a FIFO: the scenario sleeps in read(2) until vpnd says the link
@@ -86,52 +46,29 @@ now_cs()
 run_vpnd()
 {
 	log=$E2E_DIR/vpnd-$1.log
-	fifo=$E2E_DIR/vpnd.fifo
-	collect_log "$log"
-	rm -f "$fifo"
-	mkfifo "$fifo" || fail "mkfifo $fifo"
-	now_cs
-	t0=$now
-	ip netns exec gwa "$VPND" -d -v -f "$conf" -p "$E2E_DIR/vpnd.pid" \
-	    >"$fifo" 2>&1 &
-	vpnd=$!
-	exec 3<"$fifo"
-	: >"$log"
+	vpnd_launch "$log" "$conf"
+	t0=$vpnd_t0
 	up=
-	while IFS= read -r line <&3; do
-		now_cs
-		printf '%s %s\n' $((now - t0)) "$line" >>"$log"
-		case $line in
-		*" -> up"*)
-			up=$((now - t0))
-			break
-			;;
-		*" -> down"*)
-			break
-			;;
+	if stamp_lines "$t0" '* -> up*' '* -> down*' <&3 >>"$log"; then
+		case $stamp_line in
+		*" -> up"*) up=$stamp_at ;;
 		esac
-	done
-	# Keep draining vpnd's log so that it never blocks on it.
-	cat <&3 >>"$log" &
-	drain=$!
-	exec 3<&-
+	fi
+	# Keep stamping vpnd's log so that it never blocks on it.
+	vpnd_drain "$t0" "$log"
 	[ -n "$up" ] || fail "vpnd's link did not come up: $log"
 	wait_for pinged 30 "hostb to answer through vpnd's link"
 	now_cs
 	t=$((now - t0))
-	kill -TERM "$vpnd" || fail "kill vpnd"
-	rc=0
-	child_wait "$vpnd" 10 vpnd || rc=$?
-	[ "$rc" = 0 ] || fail "vpnd exited with status $rc after SIGTERM"
-	wait "$drain" || :
-	wait_for all_clean 10 "vpnd's link to be gone at both ends"
+	vpnd_stop all_clean
 	e2e_report "vpnd_$1" "$(cs_to_s "$t")"
 	e2e_report "vpndup_$1" "$(cs_to_s "$up")"
 	step "round $1: vpnd $(cs_to_s "$t") s (up at $(cs_to_s "$up") s):"
-	# Lines stamped in centiseconds since launch; the drained tail is not.
+	# Lines stamped in centiseconds since launch, up to "-> up".
 	awk '$1 ~ /^[0-9]+$/ && $2 == "vpnd:" && (/ -> / || /retrying/) {
 	    t = $1; $1 = $2 = ""; sub(/^ +/, "")
-	    printf "\t+%d.%02d s %s\n", t / 100, t % 100, $0 }' "$log"
+	    printf "\t+%d.%02d s %s\n", t / 100, t % 100, $0 }
+	    / -> up/ { exit }' "$log"
 }
 
 # run_howto R: the HOWTO's three commands, wait for the ping, stop pppd.
