@@ -8,8 +8,9 @@
 # ways to time things without forking (a fork costs the guest's one CPU
 # more than many a step it would time).
 
-PPP_A=10.9.0.1
-PPP_B=10.9.0.2
+# shellcheck disable=SC2034 # used by the scenarios that source this
+PPP_A=$SITE_PPP_A
+PPP_B=$SITE_PPP_B
 # top_builddir comes from the guest's PID 1 (tests/e2e/lib.sh).
 # shellcheck disable=SC2154
 VPND=$top_builddir/src/vpnd
