@@ -153,6 +153,7 @@ static void	link_set_state(struct link *, enum link_state);
 static void	link_fail(struct link *, enum link_fail_class, const char *, ...)
 		    __attribute__((format(printf, 3, 4)));
 static void	link_pump(struct link *);
+static void	link_ssh_failed(struct link *, const char *, char *);
 static void	link_update_events(struct link *);
 static bool	link_chan_buffered(struct link *);
 static void	link_stop_progress(struct link *);
@@ -373,6 +374,25 @@ link_class_of(struct ssh *s)
 	default:
 		return LINK_FAIL_NETWORK;
 	}
+}
+
+/*
+ * The outcome r of an SSH step: true once it is done.  SSH_AGAIN notes
+ * that the session waits on its socket; SSH_ERR fails the link with
+ * the step's cause (what names the step).
+ */
+static bool
+link_step_done(struct link *l, int r, const char *what, char *cause)
+{
+	if (r == SSH_AGAIN) {
+		l->again = true;
+		return false;
+	}
+	if (r == SSH_ERR) {
+		link_ssh_failed(l, what, cause);
+		return false;
+	}
+	return true;
 }
 
 /* An SSH step failed: fail the link with the step's cause. */
@@ -627,14 +647,8 @@ link_route_pump(struct link *l)
 		return;
 	if (l->route_job == ROUTE_RUN) {
 		r = ssh_chan_start(l->route_chan, &cause);
-		if (r == SSH_AGAIN) {
-			l->again = true;
+		if (!link_step_done(l, r, "remote route command", cause))
 			return;
-		}
-		if (r == SSH_ERR) {
-			link_ssh_failed(l, "remote route command", cause);
-			return;
-		}
 		if (link_chan_drain(l, l->route_chan, &l->route_err, true,
 		    "remote route command") == -1)
 			return;
@@ -644,14 +658,8 @@ link_route_pump(struct link *l)
 	}
 	if (l->route_job == ROUTE_CLOSING) {
 		r = ssh_chan_close(l->route_chan, &cause);
-		if (r == SSH_AGAIN) {
-			l->again = true;
+		if (!link_step_done(l, r, "remote route command", cause))
 			return;
-		}
-		if (r == SSH_ERR) {
-			link_ssh_failed(l, "remote route command", cause);
-			return;
-		}
 		link_route_done(l, ssh_chan_exit_status(l->route_chan, NULL));
 	}
 }
@@ -1092,14 +1100,8 @@ link_channel_pump(struct link *l)
 		return;
 	if (!l->chan_started) {
 		r = ssh_chan_start(l->chan, &cause);
-		if (r == SSH_AGAIN) {
-			l->again = true;
+		if (!link_step_done(l, r, "remote pppd", cause))
 			return;
-		}
-		if (r == SSH_ERR) {
-			link_ssh_failed(l, "remote pppd", cause);
-			return;
-		}
 		l->chan_started = true;
 		if (l->state != LINK_PPP || link_ppp_local(l) == -1)
 			return;
@@ -1151,14 +1153,8 @@ link_pump(struct link *l)
 	switch (l->state) {
 	case LINK_HANDSHAKE:
 		r = ssh_handshake(l->ssh, &cause);
-		if (r == SSH_AGAIN) {
-			l->again = true;
+		if (!link_step_done(l, r, "ssh handshake", cause))
 			break;
-		}
-		if (r == SSH_ERR) {
-			link_ssh_failed(l, "ssh handshake", cause);
-			break;
-		}
 		if (ssh_check_hostkey(l->ssh, l->lc->known_hosts, l->host,
 		    l->port, &cause) != SSH_OK) {
 			link_fail(l, LINK_FAIL_HARD, "%s", cause);
@@ -1170,14 +1166,8 @@ link_pump(struct link *l)
 	case LINK_AUTH:
 		r = ssh_auth_pubkey(l->ssh, l->lc->user, l->lc->identity,
 		    &cause);
-		if (r == SSH_AGAIN) {
-			l->again = true;
+		if (!link_step_done(l, r, "auth", cause))
 			break;
-		}
-		if (r == SSH_ERR) {
-			link_ssh_failed(l, "auth", cause);
-			break;
-		}
 		link_auth_done(l);
 		if (l->state != LINK_PPP)
 			break;
