@@ -467,14 +467,13 @@ word_ok(const char *s)
 }
 
 /* A user or group name: [A-Za-z0-9_.-], not starting with '-'. */
+/* Every byte of s is one of [A-Za-z0-9_.-]. */
 static bool
-name_ok(const char *s)
+name_chars_ok(const char *s)
 {
-	size_t	n = strlen(s), i;
+	size_t	i;
 
-	if (n == 0 || n > CONF_MAX_NAME || s[0] == '-')
-		return false;
-	for (i = 0; i < n; i++) {
+	for (i = 0; s[i] != '\0'; i++) {
 		if ((s[i] >= 'a' && s[i] <= 'z') ||
 		    (s[i] >= 'A' && s[i] <= 'Z') ||
 		    (s[i] >= '0' && s[i] <= '9') || strchr("_.-", s[i]) != NULL)
@@ -484,23 +483,26 @@ name_ok(const char *s)
 	return true;
 }
 
+static bool
+name_ok(const char *s)
+{
+	size_t	n = strlen(s);
+
+	if (n == 0 || n > CONF_MAX_NAME || s[0] == '-')
+		return false;
+	return name_chars_ok(s);
+}
+
 /* An interface name: 1..15 of [A-Za-z0-9_.-], not "." or "..". */
 static bool
 ifname_ok(const char *s)
 {
-	size_t	n = strlen(s), i;
+	size_t	n = strlen(s);
 
 	if (n == 0 || n > CONF_IFNAME_MAX || strcmp(s, ".") == 0 ||
 	    strcmp(s, "..") == 0)
 		return false;
-	for (i = 0; i < n; i++) {
-		if ((s[i] >= 'a' && s[i] <= 'z') ||
-		    (s[i] >= 'A' && s[i] <= 'Z') ||
-		    (s[i] >= '0' && s[i] <= '9') || strchr("_.-", s[i]) != NULL)
-			continue;
-		return false;
-	}
-	return true;
+	return name_chars_ok(s);
 }
 
 /* A link name: [a-z0-9_-]{1,15}. */
