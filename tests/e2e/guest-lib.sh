@@ -102,16 +102,92 @@ collect_cmd()
 	printf 'cmd %s\n' "$*" >>"$E2E_DIR/.collect"
 }
 
+# Time budgets.  A test asserts events (the link came back, the fds are
+# the same), not how fast the machine is: this guest may run several times
+# slower than the reference machine (a loaded host, the CPU shared with
+# other builds, user-mode-linux drifting within the hour).  So
+#  - every wait_for timeout is a bound at the reference pace and is
+#    stretched E2E_SLACK times (3): it only ends a scenario whose event
+#    never comes;
+#  - a check of how fast vpnd itself reacts (a reply within 1 s, a re-dial
+#    within 0.3 s) scales its bound with the guest's pace, measured
+#    (pace_within), so it stays as strict as the machine allows.
+# The scenario's own budget (E2E_TIMEOUT) is stretched the same way by the
+# guest's PID 1, and is only a guard against a hang.
+: "${E2E_SLACK:=3}"
+# The reference pace: 50 fork+execs of /bin/true take this many
+# centiseconds in an idle guest on the reference machine.
+: "${E2E_PACE_REF_CS:=70}"
+
+# pace_measure: print how many centiseconds 50 fork+execs of /bin/true
+# take now (UML pays a ptrace round trip per syscall and context switch:
+# this is what slows every step of a scenario).
+pace_measure()
+{
+	_gl_t0=$(uptime_cs)
+	_gl_i=0
+	while [ "$_gl_i" -lt 50 ]; do
+		/bin/true
+		_gl_i=$((_gl_i + 1))
+	done
+	echo $(($(uptime_cs) - _gl_t0))
+}
+
+# pace_update: measure the pace now (E2E_PACE_CS, the centiseconds
+# pace_measure took); E2E_PACE (percent of the reference's time, at least
+# 100) becomes the slowest seen.
+pace_update()
+{
+	_gl_m=$(pace_measure)
+	E2E_PACE_CS=$_gl_m
+	_gl_p=$((_gl_m * 100 / E2E_PACE_REF_CS))
+	[ "$_gl_p" -ge 100 ] || _gl_p=100
+	if [ "$_gl_p" -gt "${E2E_PACE:-100}" ]; then
+		E2E_PACE=$_gl_p
+	fi
+	: "${E2E_PACE:=100}"
+}
+
+# pace_bound CS: print the bound CS (centiseconds at the reference pace)
+# scaled to the guest's pace.
+pace_bound()
+{
+	echo $(($1 * ${E2E_PACE:-100} / 100))
+}
+
+# pace_within ACTUAL_CS BOUND_CS: true if ACTUAL_CS is within BOUND_CS
+# (centiseconds at the reference pace) scaled to the guest's pace.  When
+# it is not, the pace is measured again first (the machine may have slowed
+# since the start): only a reaction slow at the pace of the moment fails.
+pace_within()
+{
+	[ "$1" -le "$(pace_bound "$2")" ] && return 0
+	pace_update
+	step "pace: the guest runs at $(cs_to_s "$E2E_PACE")x the reference" \
+	    "(50 fork+execs in $(cs_to_s "$E2E_PACE_CS") s)"
+	[ "$1" -le "$(pace_bound "$2")" ]
+}
+
+# pace_desc BOUND_CS: "3.00 s (1.00 s at the reference pace x 3.00)", for
+# messages.
+pace_desc()
+{
+	echo "$(cs_to_s "$(pace_bound "$1")") s ($(cs_to_s "$1") s at the" \
+	    "reference pace x $(cs_to_s "${E2E_PACE:-100}"))"
+}
+
 # wait_for CMD TIMEOUT_S WHAT: evaluate CMD every 50 ms until it succeeds;
-# fail after TIMEOUT_S (whole) seconds of guest time.  CMD must not call
-# wait_for itself.
+# fail after TIMEOUT_S x E2E_SLACK (whole) seconds of guest time (see
+# "Time budgets" above).  CMD must not call wait_for itself.
 wait_for()
 {
 	[ $# -eq 3 ] || fail "wait_for: usage: wait_for CMD TIMEOUT_S WHAT"
-	_gl_end=$(($(uptime_cs) + $2 * 100))
+	_gl_wait=$(($2 * E2E_SLACK))
+	_gl_end=$(($(uptime_cs) + _gl_wait * 100))
 	while ! eval "$1"; do
 		[ "$(uptime_cs)" -lt "$_gl_end" ] ||
-		    fail "timed out after $2 s waiting for $3"
+		    fail "timed out after $_gl_wait s ($2 s x slack" \
+		    "$E2E_SLACK) waiting for $3"
 		sleep 0.05
 	done
 }

@@ -25,10 +25,16 @@
 # The console is always printed, so the test log shows the steps and timings.
 #
 # Knobs (environment):
-#	E2E_TIMEOUT	seconds the scenario may run in the guest (120); past
-#			it the guest dumps its logs and the run returns 99
+#	E2E_TIMEOUT	seconds the scenario takes at most at the reference
+#			pace (120); it may run E2E_TIMEOUT x E2E_SLACK s in
+#			the guest, past which the guest dumps its logs and
+#			the run returns 99.  Only a guard against a hang:
+#			what a scenario tests it asserts by events
+#	E2E_SLACK	how many times slower than the reference machine a
+#			run may be (3): stretches E2E_TIMEOUT and every
+#			wait_for in the guest (see guest-lib.sh)
 #	E2E_HOST_TIMEOUT seconds before the host kills the guest
-#			(E2E_TIMEOUT + 30)
+#			(E2E_TIMEOUT x E2E_SLACK + 60)
 #	E2E_MEM		guest memory (256M)
 #	E2E_LINUX	the user-mode-linux kernel (linux)
 #	E2E_UML_MODULES	its module tree (/usr/lib/uml/modules)
@@ -51,7 +57,8 @@ top_builddir=$(cd "$top_builddir" && pwd)
 export top_srcdir top_builddir
 
 : "${E2E_TIMEOUT:=120}"
-: "${E2E_HOST_TIMEOUT:=$((E2E_TIMEOUT + 30))}"
+: "${E2E_SLACK:=3}"
+: "${E2E_HOST_TIMEOUT:=$((E2E_TIMEOUT * E2E_SLACK + 60))}"
 : "${E2E_MEM:=256M}"
 : "${E2E_LINUX:=linux}"
 : "${E2E_UML_MODULES:=/usr/lib/uml/modules}"
@@ -152,6 +159,8 @@ _e2e_write_init()
 		    "E2E_TOKEN=$_e2e_token" \
 		    "E2E_SCENARIO=$_e2e_scenario" \
 		    "E2E_TIMEOUT=$E2E_TIMEOUT" \
+		    "E2E_SLACK=$E2E_SLACK" \
+		    ${E2E_PACE_REF_CS:+"E2E_PACE_REF_CS=$E2E_PACE_REF_CS"} \
 		    "E2E_RUNDIR=$_e2e_rundir" \
 		    "E2E_UML_MODULES=$E2E_UML_MODULES" \
 		    "$@"; do
@@ -247,13 +256,21 @@ export E2E_T0
 
 _mark "start $E2E_T0"
 cd / || _die "cd /"
-timeout -k 5 "$E2E_TIMEOUT" /bin/sh -eu -c '. "$1"; . "$2"' e2e-scenario \
-    "$top_srcdir/tests/e2e/guest-lib.sh" "$E2E_SCENARIO" </dev/null 2>&1
+_budget=$((E2E_TIMEOUT * E2E_SLACK))
+# The scenario's shell measures the guest's pace first (guest-lib.sh).
+timeout -k 5 "$_budget" /bin/sh -eu -c '
+	. "$1"
+	pace_update
+	step "pace: $(cs_to_s "$E2E_PACE")x the reference (50 fork+execs" \
+	    "in $(cs_to_s "$E2E_PACE_CS") s); budgets: wait_for x" \
+	    "$E2E_SLACK, scenario $3 s"
+	. "$2"' e2e-scenario "$top_srcdir/tests/e2e/guest-lib.sh" \
+    "$E2E_SCENARIO" "$_budget" </dev/null 2>&1
 _rc=$?
 case $_rc in
 0)	_res=PASS ;;
 77)	_res="SKIP $(cat "$E2E_DIR/.skip" 2>/dev/null)" ;;
-124|137) _res="TIMEOUT the scenario ran out of its ${E2E_TIMEOUT} s" ;;
+124|137) _res="TIMEOUT the scenario ran out of its $_budget s ($E2E_TIMEOUT s x slack $E2E_SLACK); a hang, or a guest over $E2E_SLACK times slower than the reference" ;;
 *)	if [ -s "$E2E_DIR/.fail" ]; then
 		_res="FAIL $(cat "$E2E_DIR/.fail")"
 	else
@@ -341,7 +358,8 @@ e2e_run()
 	_e2e_write_init "$_e2e_rundir/init" "$@"
 
 	echo "e2e: $_e2e_name: booting $E2E_LINUX (umid $_e2e_umid," \
-	    "scenario timeout $E2E_TIMEOUT s, host timeout $E2E_HOST_TIMEOUT s)"
+	    "scenario timeout $E2E_TIMEOUT s x slack $E2E_SLACK," \
+	    "host timeout $E2E_HOST_TIMEOUT s)"
 	_e2e_t0=$(date +%s.%N)
 	timeout -k 5 "$E2E_HOST_TIMEOUT" "$E2E_LINUX" mem="$E2E_MEM" \
 	    root=/dev/root rootfstype=hostfs rootflags=/ ro \

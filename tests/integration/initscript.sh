@@ -172,7 +172,8 @@ sink_pid=$!
 n=0
 until [ -S /dev/log ]; do
 	n=$((n + 1))
-	[ "$n" -lt 100 ] || error "syslog-sink did not bind /dev/log"
+	[ "$n" -lt "$(itest_bound 100)" ] ||
+	    error "syslog-sink did not bind /dev/log"
 	alive "$sink_pid" || error "syslog-sink exited"
 	sleep 0.05
 done
@@ -257,7 +258,8 @@ wait_log()
 	n=0
 	until grep -qF -- "$1" "$log"; do
 		n=$((n + 1))
-		[ "$n" -lt 100 ] || fail "no '$1' in vpnd's system log"
+		[ "$n" -lt "$(itest_bound 100)" ] ||
+		    fail "no '$1' in vpnd's system log"
 		sleep 0.05
 	done
 }
@@ -275,7 +277,8 @@ t1=$(date +%s)
 [ "$rc" -eq 0 ] || fail "start: status $rc, want 0"
 # The office link dials and fails (nothing on 127.0.0.1:9) and backs
 # off; start must not wait for it.
-[ $((t1 - t0)) -le 3 ] || fail "start took $((t1 - t0)) s"
+[ $((t1 - t0)) -le "$(itest_bound 3)" ] ||
+    fail "start took $((t1 - t0)) s, want at most $(itest_bound 3) s"
 pid=$(pidfile_pid)
 [ -n "$pid" ] || fail "no pid file $pidfile after start"
 pids="$pids $pid"
@@ -395,7 +398,8 @@ kill -KILL "$pid3"
 n=0
 while alive "$pid3"; do
 	n=$((n + 1))
-	[ "$n" -lt 100 ] || error "vpnd $pid3 survives SIGKILL"
+	[ "$n" -lt "$(itest_bound 100)" ] ||
+	    error "vpnd $pid3 survives SIGKILL"
 	sleep 0.05
 done
 [ -f "$pidfile" ] || error "a killed vpnd removed its pid file"

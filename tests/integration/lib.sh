@@ -37,9 +37,16 @@
 #	itest_skip "why"	reason on stderr, exit 77
 #	itest_cleanup		the EXIT trap (never call it directly)
 #
+# Time budgets: a test asserts events, not the machine's speed.  Every
+# wait (a poll for a file, a log line, an exit) and every bound on how
+# fast something reacts is written for the reference machine and stretched
+# IT_SLACK times (3, from the environment): the run passes on a machine,
+# or under a load, that many times slower.  `itest_bound N` prints N
+# stretched.
+#
 # Variables: IT_DIR IT_NAME IT_CLI IT_GW IT_CLI_IF IT_GW_IF IT_CLI_ADDR
 # IT_GW_ADDR IT_CLI_IP IT_GW_IP IT_SSH_PORT IT_USER IT_KEY IT_HOSTKEY
-# IT_KNOWN_HOSTS IT_SSHD_PID IT_SSHD_CONFIG IT_PID IT_SSH_TIMEOUT.  The
+# IT_KNOWN_HOSTS IT_SSHD_PID IT_SSHD_CONFIG IT_PID IT_SSH_TIMEOUT IT_SLACK.  The
 # library's own variables are IT_* and it_*: do not use those names in a
 # test.  HOME is $IT_DIR/home; the logs of $IT_DIR/*.log are dumped on
 # failure.
@@ -107,6 +114,7 @@ IT_KNOWN_HOSTS=
 IT_SSHD_PID=
 IT_SSHD_CONFIG=
 IT_SSH_TIMEOUT=${IT_SSH_TIMEOUT:-30}
+IT_SLACK=${IT_SLACK:-3}
 IT_PID=
 IT_PIDS=
 IT_NETNS=
@@ -121,6 +129,13 @@ IT_PRIVSEP_MARK=/run/sshd/.pppssh-itest-created
 # --------------------------------------------------------------- reporting
 
 # itest_step "words": record and print the current step.
+# itest_bound N: N (a time bound or a poll count at the reference pace)
+# stretched IT_SLACK times.
+itest_bound()
+{
+	echo $(($1 * IT_SLACK))
+}
+
 itest_step()
 {
 	IT_STEP=$*
@@ -566,7 +581,7 @@ itest__sshd_run()
 	    </dev/null >>"$IT_DIR/sshd.out.log" 2>&1 9<&- &
 	IT_SSHD_PID=$!
 	it_want=$(awk '{ print $2 }' "$IT_HOSTKEY.pub")
-	it_end=$(($(date +%s) + 10))
+	it_end=$(($(date +%s) + $(itest_bound 10)))
 	while :; do
 		itest__alive "$IT_SSHD_PID" || {
 			it_st=0
@@ -583,7 +598,8 @@ itest__sshd_run()
 		[ -z "$it_got" ] ||
 		    itest_error "$IT_GW_IP:$IT_SSH_PORT answers with another host key"
 		[ "$(date +%s)" -le "$it_end" ] ||
-		    itest_error "sshd does not accept connections after 10 s"
+		    itest_error "sshd does not accept connections after" \
+		    "$(itest_bound 10) s"
 		sleep 0.05
 	done
 	export IT_SSHD_PID

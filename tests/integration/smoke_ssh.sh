@@ -108,7 +108,8 @@ ssh_pid=$!
 n=0
 until [ -n "$(gw_sleep)" ]; do
 	n=$((n + 1))
-	[ "$n" -lt 100 ] || itest_fail "remote sleep did not start"
+	[ "$n" -lt "$(itest_bound 100)" ] ||
+	    itest_fail "remote sleep did not start"
 	sleep 0.05
 done
 itest_sshd_kill_sessions

@@ -137,7 +137,8 @@ itest_track "$KA_PID"
 n=0
 until grep -q started "$IT_DIR/ka.out" 2>/dev/null; do
 	n=$((n + 1))
-	[ "$n" -lt 200 ] || itest_fail "the session did not start"
+	[ "$n" -lt "$(itest_bound 200)" ] ||
+	    itest_fail "the session did not start"
 	sleep 0.05
 done
 # Freeze this session's sshd processes (children and grandchildren of
@@ -158,6 +159,7 @@ kill -CONT $FROZEN
 [ "$rc" -eq 5 ] || itest_fail "exit $rc, want 5: $(cat "$IT_DIR/ka.log")"
 grep -q 'network failure: .*nothing received for' "$IT_DIR/ka.log" ||
     itest_fail "not a keepalive timeout: $(cat "$IT_DIR/ka.log")"
-[ $((t1 - t0)) -le 8 ] || itest_fail "took $((t1 - t0)) s to notice (keepalive 1 s)"
+[ $((t1 - t0)) -le "$(itest_bound 8)" ] || itest_fail "took" \
+    "$((t1 - t0)) s to notice (keepalive 1 s), want $(itest_bound 8) s"
 
 itest_step "done"

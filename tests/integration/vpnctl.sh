@@ -151,8 +151,9 @@ wait_json()
 	t=0
 	while [ "$(json "$1")" != True ]; do
 		t=$((t + 1))
-		[ "$t" -le "$(($2 * 10))" ] ||
-		    itest_fail "after $2 s, still not $1: $(cat "$IT_DIR/status.json")"
+		[ "$t" -le "$(itest_bound $(($2 * 10)))" ] ||
+		    itest_fail "after $(itest_bound "$2") s, still not $1:" \
+		    "$(cat "$IT_DIR/status.json")"
 		sleep 0.1
 	done
 }
@@ -203,7 +204,7 @@ vpnd_start()
 	until "$VPNCTL" -s "$SOCK" status >/dev/null 2>&1; do
 		itest__alive "$VPND_PID" || itest_fail "vpnd exited"
 		t=$((t + 1))
-		[ "$t" -le 100 ] || itest_fail "vpnd does not answer on $SOCK"
+		[ "$t" -le "$(itest_bound 100)" ] || itest_fail "vpnd does not answer on $SOCK"
 		sleep 0.1
 	done
 }
@@ -471,7 +472,7 @@ why="control socket $SOCK: another vpnd answers on it; running without"
 until grep -q "$why" "$IT_DIR/other.log"; do
 	itest__alive "$OTHER_PID" || itest_fail "the second vpnd exited"
 	t=$((t + 1))
-	[ "$t" -le 100 ] || itest_fail "the second vpnd does not say why"
+	[ "$t" -le "$(itest_bound 100)" ] || itest_fail "the second vpnd does not say why"
 	sleep 0.1
 done
 [ "$(json 'len(d["links"])')" = 3 ] ||
@@ -480,7 +481,7 @@ kill -TERM "$OTHER_PID"
 t=0
 while itest__alive "$OTHER_PID"; do
 	t=$((t + 1))
-	[ "$t" -le 100 ] || itest_fail "the second vpnd did not exit"
+	[ "$t" -le "$(itest_bound 100)" ] || itest_fail "the second vpnd did not exit"
 	sleep 0.1
 done
 [ -S "$SOCK" ] || itest_fail "the second vpnd removed the first one's socket"
@@ -533,7 +534,7 @@ kill -TERM "$NEW_PID"
 t=0
 while itest__alive "$NEW_PID"; do
 	t=$((t + 1))
-	[ "$t" -le 100 ] || itest_fail "vpnd did not exit"
+	[ "$t" -le "$(itest_bound 100)" ] || itest_fail "vpnd did not exit"
 	sleep 0.1
 done
 [ ! -e "$SOCK" ] || itest_fail "socket left behind"

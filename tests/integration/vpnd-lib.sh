@@ -86,10 +86,10 @@ vt_reap()
 # $VT_STATUS.  Fails the test if it is still running.
 vt_wait_exit()
 {
-	vt_end=$(($(date +%s) + $1))
+	vt_end=$(($(date +%s) + $(itest_bound "$1")))
 	while vt_alive "$VT_PID"; do
-		[ "$(date +%s)" -le "$vt_end" ] ||
-		    itest_fail "vpnd (pid $VT_PID) still runs after $1 s"
+		[ "$(date +%s)" -le "$vt_end" ] || itest_fail "vpnd (pid" \
+		    "$VT_PID) still runs after $(itest_bound "$1") s"
 		sleep 0.05
 	done
 	vt_reap
@@ -110,7 +110,7 @@ vt_stop()
 # the fixed STRING.  Fails the test if vpnd exits first or time runs out.
 vt_wait_log()
 {
-	vt_end=$(($(date +%s) + $2))
+	vt_end=$(($(date +%s) + $(itest_bound "$2")))
 	while ! grep -qF -- "$1" "$VT_LOG"; do
 		if ! vt_alive "$VT_PID"; then
 			# One last look: the line may have come with the exit.
@@ -119,7 +119,8 @@ vt_wait_log()
 			itest_fail "vpnd exited (status $VT_STATUS) before logging '$1'"
 		fi
 		[ "$(date +%s)" -le "$vt_end" ] ||
-		    itest_fail "vpnd did not log '$1' within $2 s"
+		    itest_fail "vpnd did not log '$1' within" \
+		    "$(itest_bound "$2") s"
 		sleep 0.05
 	done
 }
@@ -171,12 +172,13 @@ VT_EOF
 # to write their results, and fail unless both say OK.
 vt_wait_results()
 {
-	vt_end=$(($(date +%s) + $2))
+	vt_end=$(($(date +%s) + $(itest_bound "$2")))
 	vt_l=$IT_DIR/$1.local.result
 	vt_r=$IT_DIR/$1.remote.result
 	while [ ! -e "$vt_l" ] || [ ! -e "$vt_r" ]; do
 		[ "$(date +%s)" -le "$vt_end" ] ||
-		    itest_fail "streamer results of link $1 missing after $2 s"
+		    itest_fail "streamer results of link $1 missing after" \
+		    "$(itest_bound "$2") s"
 		sleep 0.05
 	done
 	case $(cat "$vt_l") in

@@ -150,11 +150,12 @@ i=1
 while [ "$i" -le "$NCASES" ]; do
 	bad_conf "$i" "$CONF"
 	kill -HUP "$VT_PID" || itest_error "kill -HUP $VT_PID"
-	end=$(($(date +%s) + 10))
+	end=$(($(date +%s) + $(itest_bound 10)))
 	while [ "$(vt_count "vpnd: reload of $CONF refused, running config kept:")" -lt "$i" ]; do
 		vt_alive "$VT_PID" || itest_fail "case $i: vpnd exited"
 		[ "$(date +%s)" -le "$end" ] ||
-		    itest_fail "case $i: no refusal logged 10 s after SIGHUP"
+		    itest_fail "case $i: no refusal logged" \
+		    "$(itest_bound 10) s after SIGHUP"
 		sleep 0.02
 	done
 	grep -qxF "$CONF:$LINE: $PROBLEM" "$VT_LOG" ||

@@ -139,7 +139,7 @@ t1=$(uptime_cs)
     fail "up second: $(cat "$E2E_DIR/up.out")"
 t_second=$(($(uptime_cs) - t1))
 e2e_report second_up_server_down_s "$(cs_to_s "$t_second")"
-[ "$t_second" -le $((t_office * 2 + 300)) ] ||
+pace_within "$t_second" $((t_office * 2 + 300)) ||
     fail "second took $(cs_to_s "$t_second") s to come up (office: $(cs_to_s "$t_office") s)"
 step "hook server down: second came up in $(cs_to_s "$t_second") s (office took $(cs_to_s "$t_office") s)"
 "$VPNCTL" -s "$SOCK" status second >"$E2E_DIR/status" ||
@@ -178,12 +178,12 @@ t1=$(uptime_cs)
 t_ctl=$(uptime_cs)
 "$VPNCTL" -s "$SOCK" status >/dev/null || fail "status"
 t_ctl=$(($(uptime_cs) - t_ctl))
-[ "$t_ctl" -lt 100 ] ||
-    fail "vpnctl status took $(cs_to_s "$t_ctl") s with posts hanging"
+pace_within "$t_ctl" 99 ||
+    fail "vpnctl status took $(cs_to_s "$t_ctl") s with posts hanging, want under $(pace_desc 100)"
 wait_for "alive && [ \$(ups second) -gt $up0 ]" 40 "second to come back up"
 t_second=$(($(uptime_cs) - t1))
 e2e_report second_restart_server_hung_s "$(cs_to_s "$t_second")"
-[ "$t_second" -le $((t_office * 2 + 300)) ] ||
+pace_within "$t_second" $((t_office * 2 + 300)) ||
     fail "second took $(cs_to_s "$t_second") s to restart with the server hung"
 ns_ping hosta "$SITE_HOSTB_IP" 3 || fail "office carries nothing"
 [ "$(http_count hook)" -gt "$n0" ] || fail "no connection to the hung server"
@@ -197,5 +197,6 @@ rc=0
 child_wait "$vpnd" 15 "vpnd" || rc=$?
 [ "$rc" = 0 ] || fail "vpnd exited with status $rc after SIGTERM"
 t1=$(($(uptime_cs) - t1))
-[ "$t1" -le 1000 ] || fail "vpnd took $(cs_to_s "$t1") s to exit"
+pace_within "$t1" 1000 ||
+    fail "vpnd took $(cs_to_s "$t1") s to exit, want $(pace_desc 1000)"
 step "vpnd exited 0 in $(cs_to_s "$t1") s (queued posts get 3 s at most)"
