@@ -18,7 +18,7 @@
 #include <unistd.h>
 
 #include "conf.h"
-#include "ctl.h"
+#include "ctlserver.h"
 #include "detach.h"
 #include "link.h"
 #include "linkhttp.h"
@@ -47,7 +47,7 @@ struct vpnd {
 	bool		 exiting;
 	struct loop_timer settle;	/* vpnd_settle(), from the loop */
 	struct loop_timer netchange;	/* debounces network changes */
-	struct ctl	*ctl;		/* the control socket */
+	struct ctlserver	*ctl;		/* the control socket */
 	struct linkhttp	*lh;		/* probes, ddns, notifications */
 };
 
@@ -130,7 +130,7 @@ vpnd_link_changed(struct link *l, enum link_state old, void *arg)
 {
 	struct vpnd	*d = arg;
 
-	ctl_link_changed(d->ctl, l);
+	ctlserver_link_changed(d->ctl, l);
 	linkhttp_link_changed(d->lh, l, old);
 	if (link_state(l) == LINK_DOWN)
 		loop_timer_set(d->loop, &d->settle, 0);
@@ -354,7 +354,7 @@ main(int argc, char **argv)
 {
 	struct vpnd	 d;
 	struct pidfile	*pf = NULL;
-	struct ctl_env	 env = { NULL, vpnd_ctl_count, vpnd_ctl_link,
+	struct ctlserver_env	 env = { NULL, vpnd_ctl_count, vpnd_ctl_link,
 			    vpnd_ctl_reload, vpnd_ctl_describe };
 	const char	*pidpath = VPND_PIDFILE;
 	char		*cause = NULL;
@@ -447,7 +447,7 @@ main(int argc, char **argv)
 	vpnd_links_start(&d);
 	/* The links matter more: without the socket they still run. */
 	env.arg = &d;
-	if ((d.ctl = ctl_open(d.loop, d.conf->control_socket,
+	if ((d.ctl = ctlserver_open(d.loop, d.conf->control_socket,
 	    d.conf->control_group, &env, &cause)) == NULL) {
 		log_warnx("%s; running without a control socket", cause);
 		free(cause);
@@ -461,7 +461,7 @@ main(int argc, char **argv)
 	/* The last notifications ("down") get a few seconds. */
 	linkhttp_drain(d.lh, d.loop, VPND_DRAIN_MS);
 	log_info("exiting");
-	ctl_close(d.ctl);
+	ctlserver_close(d.ctl);
 	d.ctl = NULL;
 	loop_timer_cancel(d.loop, &d.settle);
 	loop_timer_cancel(d.loop, &d.netchange);

@@ -2,9 +2,10 @@
 /*
  * Copyright (c) 2026 The pppssh developers
  *
- * The control socket in vpnd: a Unix stream socket, non-blocking, in the
- * one event loop.  A struct ctl owns the listening socket, its path and
- * every client connection.  Peers are identified by SO_PEERCRED (no
+ * The control socket server in vpnd (vpnctl's side is ctlclient.c): a
+ * Unix stream socket, non-blocking, in the one event loop.  A struct
+ * ctlserver owns the listening socket, its path and every client
+ * connection.  Peers are identified by SO_PEERCRED (no
  * fallback): root and the members of the control group (every group of
  * the uid in the group database, not just its primary one) may talk;
  * anybody else gets "error denied" and is disconnected.  Each connection
@@ -14,29 +15,30 @@
  *
  * Limits: a request line is at most CTLMSG_LINE_MAX bytes (longer gets
  * "error usage" and the connection is closed); a request must arrive
- * within CTL_REQUEST_TIMEOUT; at most CTL_MAX_CONNS connections at once;
- * a client whose unread replies pass CTL_OUT_MAX is dropped, so a client
- * that never reads cannot hold vpnd up.
+ * within CTLSERVER_REQUEST_TIMEOUT; at most CTLSERVER_MAX_CONNS
+ * connections at once; a client whose unread replies pass
+ * CTLSERVER_OUT_MAX is dropped, so a client that never reads cannot hold
+ * vpnd up.
  */
-#ifndef PPPSSH_CTL_H
-#define PPPSSH_CTL_H
+#ifndef PPPSSH_CTLSERVER_H
+#define PPPSSH_CTLSERVER_H
 
 #include <sys/types.h>
 
 #include <stdbool.h>
 #include <stddef.h>
 
-#define CTL_MAX_CONNS		64
-#define CTL_OUT_MAX		(1024 * 1024)	/* unsent reply bytes */
-#define CTL_REQUEST_TIMEOUT	10000		/* ms, accept to request */
+#define CTLSERVER_MAX_CONNS	64
+#define CTLSERVER_OUT_MAX	(1024 * 1024)	/* unsent reply bytes */
+#define CTLSERVER_REQUEST_TIMEOUT 10000	/* ms, accept to request */
 
-struct ctl;
+struct ctlserver;
 struct ctlmsg_link;
 struct link;
 struct loop;
 
 /* What vpnd lends the control socket; arg is passed to each. */
-struct ctl_env {
+struct ctlserver_env {
 	void		 *arg;
 	/* The number of links, and the i-th (0 <= i < count). */
 	size_t		(*link_count)(void *arg);
@@ -63,16 +65,18 @@ struct ctl_env {
  * it, which is logged.  env is copied.  Returns NULL with *cause set
  * (caller frees).
  */
-struct ctl	*ctl_open(struct loop *, const char *path, const char *group,
-		    const struct ctl_env *env, char **cause);
+struct ctlserver	*ctlserver_open(struct loop *, const char *path,
+			    const char *group, const struct ctlserver_env *env,
+			    char **cause);
 /* Drop every connection, close and unlink the socket; NULL is a no-op. */
-void		 ctl_close(struct ctl *);
+void			 ctlserver_close(struct ctlserver *);
 
 /*
  * Tell the control socket that l changed state (call it from the link
  * state callback; ctl may be NULL).  Watchers of l get a stage line.
  */
-void		 ctl_link_changed(struct ctl *, struct link *l);
+void			 ctlserver_link_changed(struct ctlserver *,
+			    struct link *l);
 
 /*
  * May uid use the control socket of group gid?  Root may; another uid
@@ -81,7 +85,7 @@ void		 ctl_link_changed(struct ctl *, struct link *l);
  * when the control group does not exist.  On refusal, -1 with *cause
  * (caller frees) saying why.
  */
-int		 ctl_peer_allowed(uid_t uid, gid_t gid, bool have_group,
-		    const char *group, char **cause);
+int			 ctlserver_peer_allowed(uid_t uid, gid_t gid,
+			    bool have_group, const char *group, char **cause);
 
 #endif
