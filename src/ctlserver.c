@@ -30,6 +30,8 @@
 #include "ctlserver.h"
 #include "ctlmsg.h"
 #include "link.h"
+#include "linkhttp.h"
+#include "links.h"
 #include "log.h"
 #include "loop.h"
 #include "xmalloc.h"
@@ -80,7 +82,10 @@ struct ctlserver {
 	char				*group;
 	gid_t				 gid;
 	bool				 have_group;
-	struct ctlserver_env		 env;
+	struct links			*links;
+	struct linkhttp			*lh;		/* or NULL */
+	ctlserver_reload_cb		 reload;
+	void				*arg;		/* of reload */
 	TAILQ_HEAD(, ctlserver_conn)	 conns;
 	size_t				 nconns;
 	struct loop_timer		 reap;
@@ -227,7 +232,8 @@ ctlserver_answers(const struct sockaddr_un *sun)
 
 struct ctlserver *
 ctlserver_open(struct loop *loop, const char *path, const char *group,
-    const struct ctlserver_env *env, char **cause)
+    struct links *links, struct linkhttp *lh, ctlserver_reload_cb reload,
+    void *arg, char **cause)
 {
 	struct ctlserver	*ctl;
 	struct sockaddr_un	 sun;
@@ -290,7 +296,10 @@ ctlserver_open(struct loop *loop, const char *path, const char *group,
 	ctl->fd = fd;
 	ctl->path = xstrdup(path);
 	ctl->group = xstrdup(group);
-	ctl->env = *env;
+	ctl->links = links;
+	ctl->lh = lh;
+	ctl->reload = reload;
+	ctl->arg = arg;
 	TAILQ_INIT(&ctl->conns);
 	loop_timer_init(&ctl->reap, ctlserver_reap, ctl);
 	loop_timer_init(&ctl->pause, ctlserver_unpause, ctl);
@@ -321,8 +330,8 @@ ctlserver_open(struct loop *loop, const char *path, const char *group,
 	}
 
 	/* Links that are not up now have been down since they entered it. */
-	for (i = 0; i < env->link_count(env->arg); i++) {
-		link_info(env->link_at(env->arg, i), &li);
+	for (i = 0; i < links_count(links); i++) {
+		link_info(links_at(links, i), &li);
 		ctlserver_seen_update(ctl, li.name,
 		    li.state == LINK_UP ? 0 : li.since);
 	}
@@ -604,21 +613,6 @@ ctlserver_conn_io(int fd, short revents, void *arg)
 
 /* ---------------------------------------------------------- requests */
 
-static struct link *
-ctlserver_link_find(struct ctlserver *ctl, const char *name)
-{
-	struct link	*l;
-	size_t		 i, n;
-
-	n = ctl->env.link_count(ctl->env.arg);
-	for (i = 0; i < n; i++) {
-		l = ctl->env.link_at(ctl->env.arg, i);
-		if (strcmp(link_name(l), name) == 0)
-			return l;
-	}
-	return NULL;
-}
-
 static void
 ctlserver_conn_request(struct ctlserver_conn *c, const char *line, size_t len)
 {
@@ -665,7 +659,7 @@ ctlserver_conn_request(struct ctlserver_conn *c, const char *line, size_t len)
 		    "takes one link name");
 		goto finish;
 	}
-	if (name != NULL && (l = ctlserver_link_find(c->ctl, name)) == NULL) {
+	if (name != NULL && (l = links_find(c->ctl->links, name)) == NULL) {
 		ctlmsg_put_error(&c->out, CTLMSG_E_USAGE, "no such link: "
 		    "%.32s", name);
 		goto finish;
@@ -723,8 +717,8 @@ ctlserver_describe(struct ctlserver *ctl, struct link *l, struct ctlmsg_link *m)
 	m->bytes_in = li.bytes_in;
 	m->bytes_out = li.bytes_out;
 	m->lcp_rtt_ms = -1;	/* XXX(#4): LCP echo RTT not measured yet */
-	if (ctl->env.describe != NULL)
-		ctl->env.describe(ctl->env.arg, l, m);
+	if (ctl->lh != NULL)
+		linkhttp_describe(ctl->lh, link_name(l), m);
 }
 
 static void
@@ -741,9 +735,9 @@ ctlserver_cmd_status(struct ctlserver_conn *c, const struct ctlmsg_req *req,
 		ctlmsg_buf_printf(&c->out, "%s json {\"version\":1,"
 		    "\"time\":%lld,\"links\":[", CTLMSG_VERSION,
 		    (long long)time(NULL));
-	n = ctl->env.link_count(ctl->env.arg);
+	n = links_count(ctl->links);
 	for (i = 0; i < n; i++) {
-		l = ctl->env.link_at(ctl->env.arg, i);
+		l = links_at(ctl->links, i);
 		if (only != NULL && l != only)
 			continue;
 		ctlserver_describe(ctl, l, &m);
@@ -834,7 +828,7 @@ ctlserver_cmd_reload(struct ctlserver_conn *c, const struct ctlmsg_req *req,
 
 	(void)req;
 	(void)l;
-	if (ctl->env.reload(ctl->env.arg, &cause) == 0) {
+	if (ctl->reload(ctl->arg, &cause) == 0) {
 		ctlmsg_put_text(&c->out, CTLMSG_OK, "configuration reloaded");
 		return;
 	}
@@ -911,7 +905,7 @@ ctlserver_seen_update(struct ctlserver *ctl, const char *name,
 		if (ctl->nseen >= 2 * CONF_MAX_LINKS) {
 			/* Forget the names no link has any more. */
 			for (i = j = 0; i < ctl->nseen; i++)
-				if (ctlserver_link_find(ctl,
+				if (links_find(ctl->links,
 				    ctl->seen[i].name) != NULL)
 					ctl->seen[j++] = ctl->seen[i];
 			ctl->nseen = j;
