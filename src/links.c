@@ -33,7 +33,6 @@ struct links {
 	struct conf		**old_confs;	/* the retiring links' */
 	size_t			  nold_confs;
 	bool			  stopping;	/* links_stop_all() called */
-	bool			  all_down;	/* and the hook was told */
 	struct loop_timer	  settle;	/* links_settle() */
 	struct loop_timer	  netchange;	/* the debounce */
 };
@@ -128,11 +127,8 @@ links_settle(struct links *ls)
 		if (link_state(ls->links[i]) != LINK_DOWN)
 			all_down = false;
 	if (ls->stopping && all_down && ls->nretiring == 0 &&
-	    !ls->all_down) {
-		ls->all_down = true;
-		if (ls->hooks.all_down != NULL)
-			ls->hooks.all_down(ls->hooks.arg);
-	}
+	    ls->hooks.all_down != NULL)
+		ls->hooks.all_down(ls->hooks.arg);
 }
 
 static void

@@ -38,7 +38,10 @@ struct links_hooks {
 	void	(*changed)(struct link *, enum link_state old, void *arg);
 	/* The links were told of a network change (after the debounce). */
 	void	(*network_changed)(void *arg);
-	/* After links_stop_all(): every link is DOWN and none retires. */
+	/*
+	 * After links_stop_all(): every link is DOWN and none retires
+	 * (from links_stop_all() itself when nothing ran).
+	 */
 	void	(*all_down)(void *arg);
 };
 
@@ -72,7 +75,8 @@ void		 links_apply(struct links *, struct conf *c,
 
 /*
  * Take every link down cleanly and start none any more (nor a pending
- * one); the all_down hook runs once everything has reached DOWN.
+ * one); the all_down hook runs once everything has reached DOWN.  The
+ * set does not watch for network changes any more.
  */
 void		 links_stop_all(struct links *);
 
