@@ -12,9 +12,10 @@
  * a changed link's successor, which has the same interface name, and
  * every new link start only once no retiring link is left), fans
  * rtnetlink events out to the links, turns a burst of network changes
- * into one call to each link, and stops them all at exit.  Everything
- * that follows a link's state change runs later, from the loop, never
- * inside the link's own code.
+ * into one call to each link, and stops them all at exit.  The changed
+ * hook runs inside the link's code; what the set does about a link that
+ * reached DOWN (free it, start the links waiting for it, tell all_down)
+ * runs later, from the loop.
  */
 #ifndef PPPSSH_LINKS_H
 #define PPPSSH_LINKS_H
@@ -52,7 +53,10 @@ struct links_hooks {
  */
 struct links	*links_new(struct loop *, struct rtnl *, struct conf *c,
 		    const struct links_hooks *hooks);
-/* Free every link at once (no clean teardown) and every config; NULL ok. */
+/*
+ * Free every link at once (link_free(): nothing waits for the far end)
+ * and every config; NULL is a no-op.
+ */
 void		 links_free(struct links *);
 
 /* What links_apply() did, for the log. */
