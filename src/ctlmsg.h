@@ -2,7 +2,7 @@
 /*
  * Copyright (c) 2026 The pppssh developers
  *
- * The control protocol's wire format, shared by vpnd (ctl.c) and vpnctl:
+ * The control protocol's wire format, shared by vpnd (ctlserver.c) and vpnctl:
  * splitting and checking a request line, splitting a reply line, the
  * percent-encoded key=value records that describe a link, JSON strings,
  * and the growable byte buffer they are built in.  No I/O here.

@@ -13,7 +13,6 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 
-#include <fcntl.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -26,48 +25,32 @@
 #include <cmocka.h>
 
 #include "conf.h"
+#include "conffiles.h"
 #include "xmalloc.h"
 
 #define nitems(a)	(sizeof(a) / sizeof((a)[0]))
 
-static char	tmpdir[] = "/tmp/test_conf.XXXXXX";
-static char	*id_path, *kh_path, *pppd_path;
-
-static void
-make_file(const char *path, mode_t mode)
-{
-	int	fd;
-
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
-	assert_true(fd != -1);
-	assert_int_equal(fchmod(fd, mode), 0);
-	assert_int_equal(close(fd), 0);
-}
+static struct conffiles	 files;
+static char		*tmpdir, *id_path, *kh_path, *pppd_path;
 
 static int
 setup(void **state)
 {
-	if (mkdtemp(tmpdir) == NULL)
+	(void)state;
+	if (conffiles_make(&files, "test_conf") == -1)
 		return -1;
-	xasprintf(&id_path, "%s/id", tmpdir);
-	xasprintf(&kh_path, "%s/known_hosts", tmpdir);
-	xasprintf(&pppd_path, "%s/pppd", tmpdir);
-	make_file(id_path, 0600);
-	make_file(kh_path, 0644);
-	make_file(pppd_path, 0755);
+	tmpdir = files.dir;
+	id_path = files.identity;
+	kh_path = files.known_hosts;
+	pppd_path = files.pppd;
 	return 0;
 }
 
 static int
 teardown(void **state)
 {
-	(void)unlink(id_path);
-	(void)unlink(kh_path);
-	(void)unlink(pppd_path);
-	(void)rmdir(tmpdir);
-	free(id_path);
-	free(kh_path);
-	free(pppd_path);
+	(void)state;
+	conffiles_remove(&files);
 	return 0;
 }
 

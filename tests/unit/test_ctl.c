@@ -21,7 +21,7 @@
 
 #include <cmocka.h>
 
-#include "ctl.h"
+#include "ctlserver.h"
 #include "ctlmsg.h"
 #include "xmalloc.h"
 
@@ -559,13 +559,15 @@ test_peer_allowed(void **state)
 	gid_t		 gid;
 
 	(void)state;
-	assert_int_equal(ctl_peer_allowed(0, 12345, true, "vpn", &cause), 0);
-	assert_int_equal(ctl_peer_allowed(0, 0, false, "vpn", &cause), 0);
+	assert_int_equal(ctlserver_peer_allowed(0, 12345, true, "vpn",
+	    &cause), 0);
+	assert_int_equal(ctlserver_peer_allowed(0, 0, false, "vpn", &cause), 0);
 
 	/* A uid no user has: no groups, refused. */
 	for (uid = 54321; getpwuid(uid) != NULL; uid++)
 		;
-	assert_int_equal(ctl_peer_allowed(uid, 0, true, "root", &cause), -1);
+	assert_int_equal(ctlserver_peer_allowed(uid, 0, true, "root",
+	    &cause), -1);
 	assert_non_null(strstr(cause, "no user name"));
 	free(cause);
 	cause = NULL;
@@ -575,8 +577,9 @@ test_peer_allowed(void **state)
 		skip();
 	uid = pw->pw_uid;
 	gid = pw->pw_gid;
-	assert_int_equal(ctl_peer_allowed(uid, gid, true, "g", &cause), 0);
-	assert_int_equal(ctl_peer_allowed(uid, gid, false, "vpn", &cause),
+	assert_int_equal(ctlserver_peer_allowed(uid, gid, true, "g",
+	    &cause), 0);
+	assert_int_equal(ctlserver_peer_allowed(uid, gid, false, "vpn", &cause),
 	    -1);
 	assert_non_null(strstr(cause, "group vpn does not exist"));
 	free(cause);
@@ -584,8 +587,8 @@ test_peer_allowed(void **state)
 	/* root's group: nobody is not in it. */
 	if ((gr = getgrgid(0)) == NULL)
 		skip();
-	assert_int_equal(ctl_peer_allowed(uid, 0, true, gr->gr_name, &cause),
-	    -1);
+	assert_int_equal(ctlserver_peer_allowed(uid, 0, true,
+	    gr->gr_name, &cause), -1);
 	assert_non_null(strstr(cause, "is not root and not in group"));
 	free(cause);
 }

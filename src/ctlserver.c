@@ -2,11 +2,11 @@
 /*
  * Copyright (c) 2026 The pppssh developers
  *
- * The control socket server (see ctl.h): the listening socket, peer
+ * The control socket server (see ctlserver.h): the listening socket, peer
  * credentials, one connection per request, the command table and its
  * handlers.  Everything is non-blocking and bounded: a connection owns
  * a fixed request buffer and a reply buffer it may not grow past
- * CTL_OUT_MAX; replies are written as the peer reads them.
+ * CTLSERVER_OUT_MAX; replies are written as the peer reads them.
  */
 #include "config.h"
 
@@ -27,111 +27,117 @@
 #include <unistd.h>
 
 #include "conf.h"
-#include "ctl.h"
+#include "ctlserver.h"
 #include "ctlmsg.h"
 #include "link.h"
+#include "linkhttp.h"
+#include "links.h"
 #include "log.h"
 #include "loop.h"
 #include "xmalloc.h"
 
-#define CTL_BACKLOG		16
-#define CTL_ACCEPT_BURST	16	/* accepts per wakeup */
-#define CTL_FLUSH_TIMEOUT	10000	/* ms to read a final reply */
-#define CTL_ACCEPT_PAUSE	1000	/* ms without accept after EMFILE */
+#define CTLSERVER_BACKLOG	16
+#define CTLSERVER_ACCEPT_BURST	16	/* accepts per wakeup */
+#define CTLSERVER_FLUSH_TIMEOUT	10000	/* ms to read a final reply */
+#define CTLSERVER_ACCEPT_PAUSE	1000	/* ms without accept after EMFILE */
 
-enum ctl_conn_state {
-	CTL_READING,		/* waiting for the request line */
-	CTL_WATCHING,		/* up +wait: streaming stages */
-	CTL_CLOSING,		/* final line queued: flush, then close */
-	CTL_DEAD,		/* to be freed from the loop */
+enum ctlserver_conn_state {
+	CTLSERVER_READING,	/* waiting for the request line */
+	CTLSERVER_WATCHING,	/* up +wait: streaming stages */
+	CTLSERVER_CLOSING,	/* final line queued: flush, then close */
+	CTLSERVER_DEAD,		/* to be freed from the loop */
 };
 
-struct ctl_conn {
-	TAILQ_ENTRY(ctl_conn)	 entry;
-	struct ctl		*ctl;
-	int			 fd;
-	uid_t			 uid;
-	pid_t			 pid;
-	enum ctl_conn_state	 state;
-	char			 in[CTLMSG_LINE_MAX];
-	size_t			 inlen;
-	struct ctlmsg_buf	 out;
-	struct loop_timer	 timer;	/* request, then flush deadline */
+struct ctlserver_conn {
+	TAILQ_ENTRY(ctlserver_conn)	 entry;
+	struct ctlserver		*ctl;
+	int				 fd;
+	uid_t				 uid;
+	pid_t				 pid;
+	enum ctlserver_conn_state	 state;
+	char				 in[CTLMSG_LINE_MAX];
+	size_t				 inlen;
+	struct ctlmsg_buf		 out;
+	struct loop_timer		 timer;	/* request, then flush */
 
 	/* up +wait */
-	char			 watch[CONF_LINK_NAME_MAX + 1];
-	bool			 watch_dialed;	/* saw it leave DOWN/BACKOFF */
-	bool			 watch_shown;
-	enum link_state		 watch_last;
+	char				 watch[CONF_LINK_NAME_MAX + 1];
+	bool				 watch_dialed;	/* left DOWN/BACKOFF */
+	bool				 watch_shown;
+	enum link_state			 watch_last;
 };
 
 /* When a link last stopped being up, by name (across reloads). */
-struct ctl_seen {
+struct ctlserver_seen {
 	char			 name[CONF_LINK_NAME_MAX + 1];
 	time_t			 down_since;	/* 0: up */
 };
 
-struct ctl {
-	struct loop		*loop;
-	int			 fd;
-	char			*path;
-	dev_t			 dev;		/* of our socket file */
-	ino_t			 ino;
-	char			*group;
-	gid_t			 gid;
-	bool			 have_group;
-	struct ctl_env		 env;
-	TAILQ_HEAD(, ctl_conn)	 conns;
-	size_t			 nconns;
-	struct loop_timer	 reap;
-	struct loop_timer	 pause;
-	struct ctl_seen		*seen;
-	size_t			 nseen;
+struct ctlserver {
+	struct loop			*loop;
+	int				 fd;
+	char				*path;
+	dev_t				 dev;		/* of our socket file */
+	ino_t				 ino;
+	char				*group;
+	gid_t				 gid;
+	bool				 have_group;
+	struct links			*links;
+	struct linkhttp			*lh;		/* or NULL */
+	ctlserver_reload_cb		 reload;
+	void				*arg;		/* of reload */
+	TAILQ_HEAD(, ctlserver_conn)	 conns;
+	size_t				 nconns;
+	struct loop_timer		 reap;
+	struct loop_timer		 pause;
+	struct ctlserver_seen		*seen;
+	size_t				 nseen;
 };
 
-struct ctl_cmd {
+struct ctlserver_cmd {
 	const char	*name;
 	int		 min_names;	/* link names */
 	int		 max_names;
 	const char	*flag;		/* the one allowed "+flag", or NULL */
-	void		(*fn)(struct ctl_conn *, const struct ctlmsg_req *,
-			    struct link *);
+	void		(*fn)(struct ctlserver_conn *,
+			    const struct ctlmsg_req *, struct link *);
 };
 
-static void	ctl_accept(int, short, void *);
-static void	ctl_reap(void *);
-static void	ctl_unpause(void *);
-static void	ctl_seen_update(struct ctl *, const char *, time_t);
-static void	ctl_conn_io(int, short, void *);
-static void	ctl_conn_free(struct ctl_conn *);
-static void	ctl_conn_kill(struct ctl_conn *);
-static void	ctl_conn_flush(struct ctl_conn *);
-static void	ctl_conn_finish(struct ctl_conn *);
-static void	ctl_conn_request(struct ctl_conn *, const char *, size_t);
-static void	ctl_watch_step(struct ctl_conn *, struct link *);
-static void	ctl_cmd_status(struct ctl_conn *, const struct ctlmsg_req *,
-		    struct link *);
-static void	ctl_cmd_up(struct ctl_conn *, const struct ctlmsg_req *,
-		    struct link *);
-static void	ctl_cmd_down(struct ctl_conn *, const struct ctlmsg_req *,
-		    struct link *);
-static void	ctl_cmd_restart(struct ctl_conn *, const struct ctlmsg_req *,
-		    struct link *);
-static void	ctl_cmd_reload(struct ctl_conn *, const struct ctlmsg_req *,
-		    struct link *);
-static void	ctl_cmd_check(struct ctl_conn *, const struct ctlmsg_req *,
-		    struct link *);
+static void	ctlserver_accept(int, short, void *);
+static void	ctlserver_reap(void *);
+static void	ctlserver_unpause(void *);
+static void	ctlserver_seen_update(struct ctlserver *, const char *, time_t);
+static void	ctlserver_conn_io(int, short, void *);
+static void	ctlserver_conn_free(struct ctlserver_conn *);
+static void	ctlserver_conn_kill(struct ctlserver_conn *);
+static void	ctlserver_conn_flush(struct ctlserver_conn *);
+static void	ctlserver_conn_finish(struct ctlserver_conn *);
+static void	ctlserver_conn_request(struct ctlserver_conn *, const char *,
+		    size_t);
+static void	ctlserver_watch_step(struct ctlserver_conn *, struct link *);
+static void	ctlserver_cmd_status(struct ctlserver_conn *,
+		    const struct ctlmsg_req *, struct link *);
+static void	ctlserver_cmd_up(struct ctlserver_conn *,
+		    const struct ctlmsg_req *, struct link *);
+static void	ctlserver_cmd_down(struct ctlserver_conn *,
+		    const struct ctlmsg_req *, struct link *);
+static void	ctlserver_cmd_restart(struct ctlserver_conn *,
+		    const struct ctlmsg_req *, struct link *);
+static void	ctlserver_cmd_reload(struct ctlserver_conn *,
+		    const struct ctlmsg_req *, struct link *);
+static void	ctlserver_cmd_check(struct ctlserver_conn *,
+		    const struct ctlmsg_req *, struct link *);
 
-static const struct ctl_cmd ctl_cmds[] = {
-	{ "status", 0, 1, "json", ctl_cmd_status },
-	{ "up", 1, 1, "wait", ctl_cmd_up },
-	{ "down", 1, 1, NULL, ctl_cmd_down },
-	{ "restart", 1, 1, NULL, ctl_cmd_restart },
-	{ "reload", 0, 0, NULL, ctl_cmd_reload },
-	{ "check", 1, 1, NULL, ctl_cmd_check },
+static const struct ctlserver_cmd ctlserver_cmds[] = {
+	{ "status", 0, 1, "json", ctlserver_cmd_status },
+	{ "up", 1, 1, "wait", ctlserver_cmd_up },
+	{ "down", 1, 1, NULL, ctlserver_cmd_down },
+	{ "restart", 1, 1, NULL, ctlserver_cmd_restart },
+	{ "reload", 0, 0, NULL, ctlserver_cmd_reload },
+	{ "check", 1, 1, NULL, ctlserver_cmd_check },
 };
 
-static const char *const ctl_fail_class_names[] = {
+static const char *const ctlserver_fail_class_names[] = {
 	[LINK_FAIL_NONE] = "none",
 	[LINK_FAIL_NETWORK] = "network",
 	[LINK_FAIL_REMOTE] = "remote",
@@ -141,7 +147,7 @@ static const char *const ctl_fail_class_names[] = {
 /* ------------------------------------------------------------- peers */
 
 int
-ctl_peer_allowed(uid_t uid, gid_t gid, bool have_group, const char *group,
+ctlserver_peer_allowed(uid_t uid, gid_t gid, bool have_group, const char *group,
     char **cause)
 {
 	struct passwd	 pw, *res = NULL;
@@ -207,7 +213,7 @@ out:
 
 /* Is somebody listening on the socket file at path? */
 static bool
-ctl_answers(const struct sockaddr_un *sun)
+ctlserver_answers(const struct sockaddr_un *sun)
 {
 	int	fd, r;
 
@@ -224,11 +230,12 @@ ctl_answers(const struct sockaddr_un *sun)
 	return true;
 }
 
-struct ctl *
-ctl_open(struct loop *loop, const char *path, const char *group,
-    const struct ctl_env *env, char **cause)
+struct ctlserver *
+ctlserver_open(struct loop *loop, const char *path, const char *group,
+    struct links *links, struct linkhttp *lh, ctlserver_reload_cb reload,
+    void *arg, char **cause)
 {
-	struct ctl		*ctl;
+	struct ctlserver	*ctl;
 	struct sockaddr_un	 sun;
 	struct stat		 st;
 	struct group		*gr;
@@ -251,7 +258,7 @@ ctl_open(struct loop *loop, const char *path, const char *group,
 			    "not a socket", path);
 			return NULL;
 		}
-		if (ctl_answers(&sun)) {
+		if (ctlserver_answers(&sun)) {
 			xasprintf(cause, "control socket %s: another vpnd "
 			    "answers on it", path);
 			return NULL;
@@ -289,10 +296,13 @@ ctl_open(struct loop *loop, const char *path, const char *group,
 	ctl->fd = fd;
 	ctl->path = xstrdup(path);
 	ctl->group = xstrdup(group);
-	ctl->env = *env;
+	ctl->links = links;
+	ctl->lh = lh;
+	ctl->reload = reload;
+	ctl->arg = arg;
 	TAILQ_INIT(&ctl->conns);
-	loop_timer_init(&ctl->reap, ctl_reap, ctl);
-	loop_timer_init(&ctl->pause, ctl_unpause, ctl);
+	loop_timer_init(&ctl->reap, ctlserver_reap, ctl);
+	loop_timer_init(&ctl->pause, ctlserver_unpause, ctl);
 	if (lstat(path, &st) == 0) {
 		ctl->dev = st.st_dev;
 		ctl->ino = st.st_ino;
@@ -313,36 +323,36 @@ ctl_open(struct loop *loop, const char *path, const char *group,
 		log_warnx("control socket %s: group %s does not exist, only "
 		    "root may use it", path, group);
 
-	if (listen(fd, CTL_BACKLOG) == -1) {
+	if (listen(fd, CTLSERVER_BACKLOG) == -1) {
 		xasprintf(cause, "control socket %s: listen: %s", path,
 		    strerror(errno));
 		goto fail;
 	}
 
 	/* Links that are not up now have been down since they entered it. */
-	for (i = 0; i < env->link_count(env->arg); i++) {
-		link_info(env->link_at(env->arg, i), &li);
-		ctl_seen_update(ctl, li.name,
+	for (i = 0; i < links_count(links); i++) {
+		link_info(links_at(links, i), &li);
+		ctlserver_seen_update(ctl, li.name,
 		    li.state == LINK_UP ? 0 : li.since);
 	}
-	loop_fd_add(loop, fd, POLLIN, ctl_accept, ctl);
+	loop_fd_add(loop, fd, POLLIN, ctlserver_accept, ctl);
 	return ctl;
 
 fail:
-	ctl_close(ctl);
+	ctlserver_close(ctl);
 	return NULL;
 }
 
 void
-ctl_close(struct ctl *ctl)
+ctlserver_close(struct ctlserver *ctl)
 {
-	struct ctl_conn	*c;
-	struct stat	 st;
+	struct ctlserver_conn	*c;
+	struct stat		 st;
 
 	if (ctl == NULL)
 		return;
 	while ((c = TAILQ_FIRST(&ctl->conns)) != NULL)
-		ctl_conn_free(c);
+		ctlserver_conn_free(c);
 	loop_timer_cancel(ctl->loop, &ctl->reap);
 	loop_timer_cancel(ctl->loop, &ctl->pause);
 	if (ctl->fd != -1) {
@@ -361,55 +371,55 @@ ctl_close(struct ctl *ctl)
 
 /* Free dead connections, from the loop. */
 static void
-ctl_reap(void *arg)
+ctlserver_reap(void *arg)
 {
-	struct ctl	*ctl = arg;
-	struct ctl_conn	*c, *next;
+	struct ctlserver	*ctl = arg;
+	struct ctlserver_conn	*c, *next;
 
 	for (c = TAILQ_FIRST(&ctl->conns); c != NULL; c = next) {
 		next = TAILQ_NEXT(c, entry);
-		if (c->state == CTL_DEAD)
-			ctl_conn_free(c);
+		if (c->state == CTLSERVER_DEAD)
+			ctlserver_conn_free(c);
 	}
 }
 
 static void
-ctl_unpause(void *arg)
+ctlserver_unpause(void *arg)
 {
-	struct ctl	*ctl = arg;
+	struct ctlserver	*ctl = arg;
 
 	loop_fd_events(ctl->loop, ctl->fd, POLLIN);
 }
 
 static void
-ctl_conn_timeout(void *arg)
+ctlserver_conn_timeout(void *arg)
 {
-	struct ctl_conn	*c = arg;
+	struct ctlserver_conn	*c = arg;
 
-	if (c->state == CTL_READING) {
+	if (c->state == CTLSERVER_READING) {
 		ctlmsg_put_error(&c->out, CTLMSG_E_TIMEOUT, "no request "
-		    "within %d s", CTL_REQUEST_TIMEOUT / 1000);
-		ctl_conn_finish(c);
+		    "within %d s", CTLSERVER_REQUEST_TIMEOUT / 1000);
+		ctlserver_conn_finish(c);
 		return;
 	}
 	log_warnx("control socket: dropped pid %ld: %zu bytes of its reply "
 	    "not read within %d s", (long)c->pid, c->out.len,
-	    CTL_FLUSH_TIMEOUT / 1000);
-	ctl_conn_kill(c);
+	    CTLSERVER_FLUSH_TIMEOUT / 1000);
+	ctlserver_conn_kill(c);
 }
 
 static void
-ctl_accept(int fd, short revents, void *arg)
+ctlserver_accept(int fd, short revents, void *arg)
 {
-	struct ctl	*ctl = arg;
-	struct ctl_conn	*c;
-	struct ucred	 uc;
-	socklen_t	 len;
-	char		*cause = NULL;
-	int		 cfd, n;
+	struct ctlserver	*ctl = arg;
+	struct ctlserver_conn	*c;
+	struct ucred		 uc;
+	socklen_t		 len;
+	char			*cause = NULL;
+	int			 cfd, n;
 
 	(void)revents;
-	for (n = 0; n < CTL_ACCEPT_BURST; n++) {
+	for (n = 0; n < CTLSERVER_ACCEPT_BURST; n++) {
 		cfd = accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
 		if (cfd == -1) {
 			if (errno == EAGAIN || errno == EINTR ||
@@ -421,19 +431,19 @@ ctl_accept(int fd, short revents, void *arg)
 				/* Do not spin on a socket that stays ready. */
 				loop_fd_events(ctl->loop, fd, 0);
 				loop_timer_set(ctl->loop, &ctl->pause,
-				    CTL_ACCEPT_PAUSE);
+				    CTLSERVER_ACCEPT_PAUSE);
 			}
 			return;
 		}
 		c = xcalloc(1, sizeof(*c));
 		c->ctl = ctl;
 		c->fd = cfd;
-		c->state = CTL_READING;
-		loop_timer_init(&c->timer, ctl_conn_timeout, c);
+		c->state = CTLSERVER_READING;
+		loop_timer_init(&c->timer, ctlserver_conn_timeout, c);
 		TAILQ_INSERT_TAIL(&ctl->conns, c, entry);
 		ctl->nconns++;
-		loop_fd_add(ctl->loop, cfd, POLLIN, ctl_conn_io, c);
-		loop_timer_set(ctl->loop, &c->timer, CTL_REQUEST_TIMEOUT);
+		loop_fd_add(ctl->loop, cfd, POLLIN, ctlserver_conn_io, c);
+		loop_timer_set(ctl->loop, &c->timer, CTLSERVER_REQUEST_TIMEOUT);
 
 		len = sizeof(uc);
 		if (getsockopt(cfd, SOL_SOCKET, SO_PEERCRED, &uc, &len) ==
@@ -441,12 +451,12 @@ ctl_accept(int fd, short revents, void *arg)
 			log_warn("control socket: SO_PEERCRED");
 			ctlmsg_put_error(&c->out, CTLMSG_E_DENIED, "cannot "
 			    "identify the peer");
-			ctl_conn_finish(c);
+			ctlserver_conn_finish(c);
 			continue;
 		}
 		c->uid = uc.uid;
 		c->pid = uc.pid;
-		if (ctl_peer_allowed(uc.uid, ctl->gid, ctl->have_group,
+		if (ctlserver_peer_allowed(uc.uid, ctl->gid, ctl->have_group,
 		    ctl->group, &cause) == -1) {
 			log_warnx("control socket: refused pid %ld: %s",
 			    (long)uc.pid, cause);
@@ -454,13 +464,13 @@ ctl_accept(int fd, short revents, void *arg)
 			    cause);
 			free(cause);
 			cause = NULL;
-			ctl_conn_finish(c);
+			ctlserver_conn_finish(c);
 			continue;
 		}
-		if (ctl->nconns > CTL_MAX_CONNS) {
+		if (ctl->nconns > CTLSERVER_MAX_CONNS) {
 			ctlmsg_put_error(&c->out, CTLMSG_E_BUSY, "too many "
-			    "control connections (%d)", CTL_MAX_CONNS);
-			ctl_conn_finish(c);
+			    "control connections (%d)", CTLSERVER_MAX_CONNS);
+			ctlserver_conn_finish(c);
 		}
 	}
 }
@@ -468,9 +478,9 @@ ctl_accept(int fd, short revents, void *arg)
 /* ------------------------------------------------------ connections */
 
 static void
-ctl_conn_free(struct ctl_conn *c)
+ctlserver_conn_free(struct ctlserver_conn *c)
 {
-	struct ctl	*ctl = c->ctl;
+	struct ctlserver	*ctl = c->ctl;
 
 	TAILQ_REMOVE(&ctl->conns, c, entry);
 	ctl->nconns--;
@@ -488,13 +498,13 @@ ctl_conn_free(struct ctl_conn *c)
  * from anywhere (a link callback walking the connections, too).
  */
 static void
-ctl_conn_kill(struct ctl_conn *c)
+ctlserver_conn_kill(struct ctlserver_conn *c)
 {
-	struct ctl	*ctl = c->ctl;
+	struct ctlserver	*ctl = c->ctl;
 
-	if (c->state == CTL_DEAD)
+	if (c->state == CTLSERVER_DEAD)
 		return;
-	c->state = CTL_DEAD;
+	c->state = CTLSERVER_DEAD;
 	loop_timer_cancel(ctl->loop, &c->timer);
 	loop_fd_del(ctl->loop, c->fd);
 	close(c->fd);
@@ -504,28 +514,28 @@ ctl_conn_kill(struct ctl_conn *c)
 
 /* The final line is queued: send it, then close. */
 static void
-ctl_conn_finish(struct ctl_conn *c)
+ctlserver_conn_finish(struct ctlserver_conn *c)
 {
-	if (c->state == CTL_DEAD)
+	if (c->state == CTLSERVER_DEAD)
 		return;
-	c->state = CTL_CLOSING;
-	loop_timer_set(c->ctl->loop, &c->timer, CTL_FLUSH_TIMEOUT);
-	ctl_conn_flush(c);
+	c->state = CTLSERVER_CLOSING;
+	loop_timer_set(c->ctl->loop, &c->timer, CTLSERVER_FLUSH_TIMEOUT);
+	ctlserver_conn_flush(c);
 }
 
 /* Write what the peer takes; watch POLLOUT for the rest. */
 static void
-ctl_conn_flush(struct ctl_conn *c)
+ctlserver_conn_flush(struct ctlserver_conn *c)
 {
 	ssize_t	n;
 	short	events;
 
-	if (c->state == CTL_DEAD)
+	if (c->state == CTLSERVER_DEAD)
 		return;
-	if (c->out.len > CTL_OUT_MAX) {
+	if (c->out.len > CTLSERVER_OUT_MAX) {
 		log_warnx("control socket: dropped pid %ld: %zu bytes of "
 		    "replies unread", (long)c->pid, c->out.len);
-		ctl_conn_kill(c);
+		ctlserver_conn_kill(c);
 		return;
 	}
 	while (c->out.len > 0) {
@@ -537,107 +547,92 @@ ctl_conn_flush(struct ctl_conn *c)
 				break;
 			log_debug("control socket: write to pid %ld: %s",
 			    (long)c->pid, strerror(errno));
-			ctl_conn_kill(c);
+			ctlserver_conn_kill(c);
 			return;
 		}
 		ctlmsg_buf_consume(&c->out, (size_t)n);
 	}
-	if (c->state == CTL_CLOSING && c->out.len == 0) {
-		ctl_conn_kill(c);
+	if (c->state == CTLSERVER_CLOSING && c->out.len == 0) {
+		ctlserver_conn_kill(c);
 		return;
 	}
 	/* After the request, POLLIN only notices the peer leaving. */
-	events = c->state == CTL_CLOSING ? 0 : POLLIN;
+	events = c->state == CTLSERVER_CLOSING ? 0 : POLLIN;
 	if (c->out.len > 0)
 		events |= POLLOUT;
 	loop_fd_events(c->ctl->loop, c->fd, events);
 }
 
 static void
-ctl_conn_io(int fd, short revents, void *arg)
+ctlserver_conn_io(int fd, short revents, void *arg)
 {
-	struct ctl_conn	*c = arg;
-	char		*nl, discard[512];
-	ssize_t		 n;
+	struct ctlserver_conn	*c = arg;
+	char			*nl, discard[512];
+	ssize_t			 n;
 
 	if (revents & POLLOUT) {
-		ctl_conn_flush(c);
-		if (c->state == CTL_DEAD)
+		ctlserver_conn_flush(c);
+		if (c->state == CTLSERVER_DEAD)
 			return;
 	}
 	if (!(revents & (POLLIN | POLLHUP | POLLERR)))
 		return;
-	if (c->state != CTL_READING) {
+	if (c->state != CTLSERVER_READING) {
 		/* One request per connection: the rest is ignored. */
 		n = read(fd, discard, sizeof(discard));
 		if (n == 0 || (n == -1 && errno != EAGAIN && errno != EINTR))
-			ctl_conn_kill(c);	/* the peer left */
+			ctlserver_conn_kill(c);	/* the peer left */
 		return;
 	}
 
 	n = read(fd, c->in + c->inlen, sizeof(c->in) - c->inlen);
 	if (n == -1) {
 		if (errno != EAGAIN && errno != EINTR)
-			ctl_conn_kill(c);
+			ctlserver_conn_kill(c);
 		return;
 	}
 	if (n == 0) {
 		if (c->inlen > 0)
 			log_debug("control socket: pid %ld left in the middle "
 			    "of a request", (long)c->pid);
-		ctl_conn_kill(c);
+		ctlserver_conn_kill(c);
 		return;
 	}
 	c->inlen += (size_t)n;
 	if ((nl = memchr(c->in, '\n', c->inlen)) != NULL) {
 		loop_timer_cancel(c->ctl->loop, &c->timer);
-		ctl_conn_request(c, c->in, (size_t)(nl - c->in));
+		ctlserver_conn_request(c, c->in, (size_t)(nl - c->in));
 		return;
 	}
 	if (c->inlen == sizeof(c->in)) {
 		ctlmsg_put_error(&c->out, CTLMSG_E_USAGE, "request longer "
 		    "than %d bytes", CTLMSG_LINE_MAX - 1);
-		ctl_conn_finish(c);
+		ctlserver_conn_finish(c);
 	}
 }
 
 /* ---------------------------------------------------------- requests */
 
-static struct link *
-ctl_link_find(struct ctl *ctl, const char *name)
-{
-	struct link	*l;
-	size_t		 i, n;
-
-	n = ctl->env.link_count(ctl->env.arg);
-	for (i = 0; i < n; i++) {
-		l = ctl->env.link_at(ctl->env.arg, i);
-		if (strcmp(link_name(l), name) == 0)
-			return l;
-	}
-	return NULL;
-}
-
 static void
-ctl_conn_request(struct ctl_conn *c, const char *line, size_t len)
+ctlserver_conn_request(struct ctlserver_conn *c, const char *line, size_t len)
 {
-	struct ctlmsg_req	 req;
-	const struct ctl_cmd	*cmd = NULL;
-	enum ctlmsg_error	 kind;
-	struct link		*l = NULL;
-	const char		*name = NULL;
-	char			*cause = NULL;
-	size_t			 i;
-	int			 a, nnames = 0;
+	struct ctlmsg_req		 req;
+	const struct ctlserver_cmd	*cmd = NULL;
+	enum ctlmsg_error		 kind;
+	struct link			*l = NULL;
+	const char			*name = NULL;
+	char				*cause = NULL;
+	size_t				 i;
+	int				 a, nnames = 0;
 
 	if (ctlmsg_req_parse(line, len, &req, &kind, &cause) == -1) {
 		ctlmsg_put_error(&c->out, kind, "%s", cause);
 		free(cause);
 		goto finish;
 	}
-	for (i = 0; i < sizeof(ctl_cmds) / sizeof(ctl_cmds[0]); i++)
-		if (strcmp(req.cmd, ctl_cmds[i].name) == 0)
-			cmd = &ctl_cmds[i];
+	for (i = 0; i < sizeof(ctlserver_cmds) / sizeof(ctlserver_cmds[0]); i++)
+		if (strcmp(req.cmd, ctlserver_cmds[i].name) == 0)
+			cmd = &ctlserver_cmds[i];
 	if (cmd == NULL) {
 		ctlmsg_put_error(&c->out, CTLMSG_E_USAGE, "unknown command "
 		    "'%.32s'", req.cmd);
@@ -664,7 +659,7 @@ ctl_conn_request(struct ctl_conn *c, const char *line, size_t len)
 		    "takes one link name");
 		goto finish;
 	}
-	if (name != NULL && (l = ctl_link_find(c->ctl, name)) == NULL) {
+	if (name != NULL && (l = links_find(c->ctl->links, name)) == NULL) {
 		ctlmsg_put_error(&c->out, CTLMSG_E_USAGE, "no such link: "
 		    "%.32s", name);
 		goto finish;
@@ -673,18 +668,18 @@ ctl_conn_request(struct ctl_conn *c, const char *line, size_t len)
 	    (unsigned long)c->uid, (long)c->pid, req.cmd,
 	    name != NULL ? " " : "", name != NULL ? name : "");
 	cmd->fn(c, &req, l);
-	if (c->state == CTL_WATCHING) {
-		ctl_conn_flush(c);
+	if (c->state == CTLSERVER_WATCHING) {
+		ctlserver_conn_flush(c);
 		return;
 	}
 finish:
-	ctl_conn_finish(c);
+	ctlserver_conn_finish(c);
 }
 
 /* ----------------------------------------------------------- status */
 
 static time_t
-ctl_down_since(struct ctl *ctl, const struct link_info *li)
+ctlserver_down_since(struct ctlserver *ctl, const struct link_info *li)
 {
 	size_t	i;
 
@@ -698,7 +693,7 @@ ctl_down_since(struct ctl *ctl, const struct link_info *li)
 }
 
 static void
-ctl_describe(struct ctl *ctl, struct link *l, struct ctlmsg_link *m)
+ctlserver_describe(struct ctlserver *ctl, struct link *l, struct ctlmsg_link *m)
 {
 	struct link_info	li;
 
@@ -708,12 +703,12 @@ ctl_describe(struct ctl *ctl, struct link *l, struct ctlmsg_link *m)
 	m->ifname = li.ifname;
 	m->state = link_state_name(li.state);
 	m->since = li.since;
-	m->down_since = ctl_down_since(ctl, &li);
+	m->down_since = ctlserver_down_since(ctl, &li);
 	m->wanted = li.wanted;
 	m->reason = li.reason;
-	m->fail_class = (size_t)li.fclass < sizeof(ctl_fail_class_names) /
-	    sizeof(ctl_fail_class_names[0]) ?
-	    ctl_fail_class_names[li.fclass] : "?";
+	m->fail_class = (size_t)li.fclass < sizeof(ctlserver_fail_class_names) /
+	    sizeof(ctlserver_fail_class_names[0]) ?
+	    ctlserver_fail_class_names[li.fclass] : "?";
 	m->needs_attention = li.needs_attention;
 	m->redials = li.redials;
 	m->next_dial = li.next_dial;
@@ -722,15 +717,15 @@ ctl_describe(struct ctl *ctl, struct link *l, struct ctlmsg_link *m)
 	m->bytes_in = li.bytes_in;
 	m->bytes_out = li.bytes_out;
 	m->lcp_rtt_ms = -1;	/* XXX(#4): LCP echo RTT not measured yet */
-	if (ctl->env.describe != NULL)
-		ctl->env.describe(ctl->env.arg, l, m);
+	if (ctl->lh != NULL)
+		linkhttp_describe(ctl->lh, link_name(l), m);
 }
 
 static void
-ctl_cmd_status(struct ctl_conn *c, const struct ctlmsg_req *req,
+ctlserver_cmd_status(struct ctlserver_conn *c, const struct ctlmsg_req *req,
     struct link *only)
 {
-	struct ctl		*ctl = c->ctl;
+	struct ctlserver	*ctl = c->ctl;
 	struct ctlmsg_link	 m;
 	struct link		*l;
 	size_t			 i, n;
@@ -740,12 +735,12 @@ ctl_cmd_status(struct ctl_conn *c, const struct ctlmsg_req *req,
 		ctlmsg_buf_printf(&c->out, "%s json {\"version\":1,"
 		    "\"time\":%lld,\"links\":[", CTLMSG_VERSION,
 		    (long long)time(NULL));
-	n = ctl->env.link_count(ctl->env.arg);
+	n = links_count(ctl->links);
 	for (i = 0; i < n; i++) {
-		l = ctl->env.link_at(ctl->env.arg, i);
+		l = links_at(ctl->links, i);
 		if (only != NULL && l != only)
 			continue;
-		ctl_describe(ctl, l, &m);
+		ctlserver_describe(ctl, l, &m);
 		if (!json) {
 			ctlmsg_put_link(&c->out, CTLMSG_LINK, &m);
 			continue;
@@ -760,13 +755,13 @@ ctl_cmd_status(struct ctl_conn *c, const struct ctlmsg_req *req,
 }
 
 static void
-ctl_cmd_check(struct ctl_conn *c, const struct ctlmsg_req *req,
+ctlserver_cmd_check(struct ctlserver_conn *c, const struct ctlmsg_req *req,
     struct link *l)
 {
 	struct ctlmsg_link	m;
 
 	(void)req;
-	ctl_describe(c->ctl, l, &m);
+	ctlserver_describe(c->ctl, l, &m);
 	ctlmsg_put_link(&c->out, CTLMSG_LINK, &m);
 	if (link_state(l) == LINK_UP)
 		ctlmsg_put_text(&c->out, CTLMSG_OK, NULL);
@@ -781,7 +776,7 @@ ctl_cmd_check(struct ctl_conn *c, const struct ctlmsg_req *req,
 /* ------------------------------------------------------ up down ... */
 
 static void
-ctl_cmd_up(struct ctl_conn *c, const struct ctlmsg_req *req,
+ctlserver_cmd_up(struct ctlserver_conn *c, const struct ctlmsg_req *req,
     struct link *l)
 {
 	if (!ctlmsg_req_flag(req, "wait")) {
@@ -790,15 +785,15 @@ ctl_cmd_up(struct ctl_conn *c, const struct ctlmsg_req *req,
 		return;
 	}
 	/* Watch first: link_start() may change state at once. */
-	c->state = CTL_WATCHING;
+	c->state = CTLSERVER_WATCHING;
 	(void)snprintf(c->watch, sizeof(c->watch), "%s", link_name(l));
 	link_start(l);
-	if (c->state == CTL_WATCHING)
-		ctl_watch_step(c, l);
+	if (c->state == CTLSERVER_WATCHING)
+		ctlserver_watch_step(c, l);
 }
 
 static void
-ctl_cmd_down(struct ctl_conn *c, const struct ctlmsg_req *req,
+ctlserver_cmd_down(struct ctlserver_conn *c, const struct ctlmsg_req *req,
     struct link *l)
 {
 	char	*why;
@@ -811,7 +806,7 @@ ctl_cmd_down(struct ctl_conn *c, const struct ctlmsg_req *req,
 }
 
 static void
-ctl_cmd_restart(struct ctl_conn *c, const struct ctlmsg_req *req,
+ctlserver_cmd_restart(struct ctlserver_conn *c, const struct ctlmsg_req *req,
     struct link *l)
 {
 	char	*why;
@@ -825,15 +820,15 @@ ctl_cmd_restart(struct ctl_conn *c, const struct ctlmsg_req *req,
 }
 
 static void
-ctl_cmd_reload(struct ctl_conn *c, const struct ctlmsg_req *req,
+ctlserver_cmd_reload(struct ctlserver_conn *c, const struct ctlmsg_req *req,
     struct link *l)
 {
-	struct ctl	*ctl = c->ctl;
-	char		*cause = NULL, *p, *line;
+	struct ctlserver	*ctl = c->ctl;
+	char			*cause = NULL, *p, *line;
 
 	(void)req;
 	(void)l;
-	if (ctl->env.reload(ctl->env.arg, &cause) == 0) {
+	if (ctl->reload(ctl->arg, &cause) == 0) {
 		ctlmsg_put_text(&c->out, CTLMSG_OK, "configuration reloaded");
 		return;
 	}
@@ -850,12 +845,12 @@ ctl_cmd_reload(struct ctl_conn *c, const struct ctlmsg_req *req,
 
 /* One more state of the watched link: show it; end on up or failure. */
 static void
-ctl_watch_step(struct ctl_conn *c, struct link *l)
+ctlserver_watch_step(struct ctlserver_conn *c, struct link *l)
 {
 	struct ctlmsg_link	m;
 	enum link_state		s = link_state(l);
 
-	ctl_describe(c->ctl, l, &m);
+	ctlserver_describe(c->ctl, l, &m);
 	if (!c->watch_shown || s != c->watch_last) {
 		ctlmsg_put_link(&c->out, CTLMSG_STAGE, &m);
 		c->watch_shown = true;
@@ -864,7 +859,7 @@ ctl_watch_step(struct ctl_conn *c, struct link *l)
 	switch (s) {
 	case LINK_UP:
 		ctlmsg_put_text(&c->out, CTLMSG_OK, NULL);
-		ctl_conn_finish(c);
+		ctlserver_conn_finish(c);
 		return;
 	case LINK_DOWN:
 	case LINK_BACKOFF:
@@ -884,7 +879,7 @@ ctl_watch_step(struct ctl_conn *c, struct link *l)
 			ctlmsg_put_error(&c->out, CTLMSG_E_FAILED, "link %s "
 			    "failed: %s", m.name,
 			    m.reason != NULL ? m.reason : "unknown reason");
-		ctl_conn_finish(c);
+		ctlserver_conn_finish(c);
 		return;
 	case LINK_STOPPING:
 		break;
@@ -892,15 +887,16 @@ ctl_watch_step(struct ctl_conn *c, struct link *l)
 		c->watch_dialed = true;
 		break;
 	}
-	ctl_conn_flush(c);
+	ctlserver_conn_flush(c);
 }
 
 /* Record that name is up (down_since 0) or has been down since then. */
 static void
-ctl_seen_update(struct ctl *ctl, const char *name, time_t down_since)
+ctlserver_seen_update(struct ctlserver *ctl, const char *name,
+    time_t down_since)
 {
-	struct ctl_seen	*s = NULL;
-	size_t		 i, j;
+	struct ctlserver_seen	*s = NULL;
+	size_t			 i, j;
 
 	for (i = 0; i < ctl->nseen; i++)
 		if (strcmp(ctl->seen[i].name, name) == 0)
@@ -909,8 +905,8 @@ ctl_seen_update(struct ctl *ctl, const char *name, time_t down_since)
 		if (ctl->nseen >= 2 * CONF_MAX_LINKS) {
 			/* Forget the names no link has any more. */
 			for (i = j = 0; i < ctl->nseen; i++)
-				if (ctl_link_find(ctl, ctl->seen[i].name) !=
-				    NULL)
+				if (links_find(ctl->links,
+				    ctl->seen[i].name) != NULL)
 					ctl->seen[j++] = ctl->seen[i];
 			ctl->nseen = j;
 		}
@@ -927,16 +923,18 @@ ctl_seen_update(struct ctl *ctl, const char *name, time_t down_since)
 }
 
 void
-ctl_link_changed(struct ctl *ctl, struct link *l)
+ctlserver_link_changed(struct ctlserver *ctl, struct link *l)
 {
-	struct ctl_conn	*c;
-	const char	*name;
+	struct ctlserver_conn	*c;
+	const char		*name;
 
 	if (ctl == NULL)
 		return;
 	name = link_name(l);
-	ctl_seen_update(ctl, name, link_state(l) == LINK_UP ? 0 : time(NULL));
+	ctlserver_seen_update(ctl, name,
+	    link_state(l) == LINK_UP ? 0 : time(NULL));
 	TAILQ_FOREACH(c, &ctl->conns, entry)
-		if (c->state == CTL_WATCHING && strcmp(c->watch, name) == 0)
-			ctl_watch_step(c, l);
+		if (c->state == CTLSERVER_WATCHING &&
+		    strcmp(c->watch, name) == 0)
+			ctlserver_watch_step(c, l);
 }

@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * Copyright (c) 2026 The pppssh developers
+ *
+ * The files a config names, for the unit tests (see conffiles.h).
+ */
+#include "config.h"
+
+#include <sys/stat.h>
+
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "conffiles.h"
+#include "xmalloc.h"
+
+static int
+conffiles_file(char **pathp, const char *dir, const char *name, mode_t mode)
+{
+	int	fd;
+
+	xasprintf(pathp, "%s/%s", dir, name);
+	fd = open(*pathp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+	if (fd == -1)
+		return -1;
+	/* The umask may have taken bits away. */
+	if (fchmod(fd, mode) == -1) {
+		(void)close(fd);
+		return -1;
+	}
+	return close(fd);
+}
+
+int
+conffiles_make(struct conffiles *cf, const char *name)
+{
+	memset(cf, 0, sizeof(*cf));
+	xasprintf(&cf->dir, "/tmp/%s.XXXXXX", name);
+	if (mkdtemp(cf->dir) == NULL) {
+		free(cf->dir);
+		cf->dir = NULL;
+		return -1;
+	}
+	if (conffiles_file(&cf->identity, cf->dir, "id", 0600) == -1 ||
+	    conffiles_file(&cf->known_hosts, cf->dir, "known_hosts",
+	    0644) == -1 ||
+	    conffiles_file(&cf->pppd, cf->dir, "pppd", 0755) == -1)
+		return -1;
+	return 0;
+}
+
+void
+conffiles_remove(struct conffiles *cf)
+{
+	char	**paths[] = { &cf->identity, &cf->known_hosts, &cf->pppd };
+	size_t	  i;
+
+	for (i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
+		if (*paths[i] != NULL)
+			(void)unlink(*paths[i]);	/* may not exist */
+		free(*paths[i]);
+		*paths[i] = NULL;
+	}
+	if (cf->dir != NULL)
+		(void)rmdir(cf->dir);	/* best effort: a test's own files */
+	free(cf->dir);
+	cf->dir = NULL;
+}
