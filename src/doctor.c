@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "addr.h"
+#include "base64.h"
 #include "conf.h"
 #include "doctor.h"
 #include "peer.h"
@@ -34,9 +35,6 @@
 #define DOCTOR_KILL_RULE	"-TERM [0-9]*"
 #define DOCTOR_KILL_SAMPLE	"1"
 
-static const char doctor_b64[] =
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
 /* Growable list of owned strings, NULL-terminated. */
 struct words {
 	char	**v;
@@ -44,8 +42,6 @@ struct words {
 };
 
 static void	words_add(struct words *, const char *);
-static char	*b64_encode(const uint8_t *, size_t);
-static int	b64_decode(const char *, size_t, uint8_t **, size_t *);
 
 const char *
 doctor_status_name(enum doctor_status s)
@@ -82,75 +78,6 @@ words_free(char **v)
 }
 
 /* ------------------------------------------------------------ keys */
-
-static char *
-b64_encode(const uint8_t *p, size_t len)
-{
-	char	*out, *o;
-	size_t	 i;
-	uint32_t v;
-
-	o = out = xmalloc((len + 2) / 3 * 4 + 1);
-	for (i = 0; i + 2 < len; i += 3) {
-		v = (uint32_t)p[i] << 16 | (uint32_t)p[i + 1] << 8 | p[i + 2];
-		*o++ = doctor_b64[v >> 18 & 63];
-		*o++ = doctor_b64[v >> 12 & 63];
-		*o++ = doctor_b64[v >> 6 & 63];
-		*o++ = doctor_b64[v & 63];
-	}
-	if (len - i == 1) {
-		v = (uint32_t)p[i] << 16;
-		*o++ = doctor_b64[v >> 18 & 63];
-		*o++ = doctor_b64[v >> 12 & 63];
-		*o++ = '=';
-		*o++ = '=';
-	} else if (len - i == 2) {
-		v = (uint32_t)p[i] << 16 | (uint32_t)p[i + 1] << 8;
-		*o++ = doctor_b64[v >> 18 & 63];
-		*o++ = doctor_b64[v >> 12 & 63];
-		*o++ = doctor_b64[v >> 6 & 63];
-		*o++ = '=';
-	}
-	*o = '\0';
-	return out;
-}
-
-/* Decode len bytes of base64 at s, skipping white space. */
-static int
-b64_decode(const char *s, size_t len, uint8_t **outp, size_t *outlen)
-{
-	const char	*c;
-	uint8_t		*out;
-	uint32_t	 v = 0;
-	size_t		 i, n = 0, bits = 0, pad = 0;
-
-	out = xmalloc(len / 4 * 3 + 3);
-	for (i = 0; i < len; i++) {
-		if (isspace((unsigned char)s[i]))
-			continue;
-		if (s[i] == '=') {
-			pad++;
-			continue;
-		}
-		if (pad != 0 || (c = strchr(doctor_b64, s[i])) == NULL ||
-		    s[i] == '\0')
-			goto bad;
-		v = v << 6 | (uint32_t)(c - doctor_b64);
-		bits += 6;
-		if (bits >= 8) {
-			bits -= 8;
-			out[n++] = (uint8_t)(v >> bits);
-		}
-	}
-	if (pad > 2)
-		goto bad;
-	*outp = out;
-	*outlen = n;
-	return 0;
-bad:
-	free(out);
-	return -1;
-}
 
 /* An SSH "string" at *p (4-byte length, bytes); advances. */
 static int
@@ -194,7 +121,7 @@ doctor_pubkey_derive(const char *text, char **type, char **b64,
 		return -1;
 	}
 	b += sizeof(begin) - 1;
-	if (b64_decode(b, (size_t)(e - b), &raw, &rawlen) == -1) {
+	if (base64_decode(b, (size_t)(e - b), &raw, &rawlen) == -1) {
 		xasprintf(cause, "bad base64 in the key");
 		return -1;
 	}
@@ -226,7 +153,7 @@ doctor_pubkey_derive(const char *text, char **type, char **b64,
 			goto short_key;
 	}
 	*type = xstrndup((const char *)s, len);
-	*b64 = b64_encode(blob, bloblen);
+	*b64 = base64_encode(blob, bloblen, true);
 	r = 0;
 	goto out;
 short_key:
