@@ -19,7 +19,6 @@
 #include <netinet/in.h>
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -30,6 +29,7 @@
 
 #include "addr.h"
 #include "conf.h"
+#include "file.h"
 #include "http.h"
 #include "xmalloc.h"
 
@@ -287,6 +287,7 @@ static void	nets_add(struct conf_nets *, const struct prefix *, int);
 static struct link_conf *link_conf_new(void);
 static void	link_conf_free(struct link_conf *);
 static void	scope_free(struct scope *);
+static int	conf_file_check(const char *, const struct stat *, char **);
 static void	conf_parse_buffer(struct parse *, const char *, size_t);
 static void	conf_parse_line(struct parse *, int, char **);
 static void	kw_parse(struct parse *, struct scope *, const struct kw *,
@@ -1849,71 +1850,36 @@ conf_load_buffer(const char *name, const char *buf, size_t len,
 	return c;
 }
 
+/* A config file root (or we) alone may write. */
+static int
+conf_file_check(const char *path, const struct stat *st, char **cause)
+{
+	if ((st->st_mode & 022) != 0) {
+		xasprintf(cause, "%s: group or world writable (mode %04o), "
+		    "refusing", path, (unsigned)(st->st_mode & 07777));
+		return -1;
+	}
+	if (st->st_uid != 0 && st->st_uid != geteuid()) {
+		xasprintf(cause, "%s: owned by uid %u, not root, refusing",
+		    path, (unsigned)st->st_uid);
+		return -1;
+	}
+	return 0;
+}
+
 struct conf *
 conf_load(const char *path, char **cause)
 {
-	struct stat	 st;
-	struct conf	*c = NULL;
-	char		*buf = NULL;
-	size_t		 len = 0;
-	ssize_t		 n;
-	int		 fd;
+	struct conf	*c;
+	char		*buf;
+	size_t		 len;
 
 	*cause = NULL;
-	/* O_NONBLOCK: a FIFO must not hang us; regular files ignore it. */
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	if (fd == -1) {
-		xasprintf(cause, "%s: %s", path, strerror(errno));
+	if (file_read(path, CONF_MAX_SIZE, conf_file_check, &buf, &len,
+	    cause) == -1)
 		return NULL;
-	}
-	if (fstat(fd, &st) == -1) {
-		xasprintf(cause, "%s: fstat: %s", path, strerror(errno));
-		goto out;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		xasprintf(cause, "%s: not a regular file", path);
-		goto out;
-	}
-	if ((st.st_mode & 022) != 0) {
-		xasprintf(cause, "%s: group or world writable (mode %04o), "
-		    "refusing", path, (unsigned)(st.st_mode & 07777));
-		goto out;
-	}
-	if (st.st_uid != 0 && st.st_uid != geteuid()) {
-		xasprintf(cause, "%s: owned by uid %u, not root, refusing",
-		    path, (unsigned)st.st_uid);
-		goto out;
-	}
-	if (st.st_size > CONF_MAX_SIZE) {
-		xasprintf(cause, "%s: larger than the %d byte limit, refusing",
-		    path, CONF_MAX_SIZE);
-		goto out;
-	}
-	/* Read one byte past the limit in case the file grew. */
-	buf = xmalloc(CONF_MAX_SIZE + 1);
-	for (;;) {
-		n = read(fd, buf + len, CONF_MAX_SIZE + 1 - len);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == -1) {
-			xasprintf(cause, "%s: read: %s", path, strerror(errno));
-			goto out;
-		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
-		if (len > CONF_MAX_SIZE)
-			break;
-	}
 	c = conf_load_buffer(path, buf, len, cause);
-
-out:
 	free(buf);
-	if (close(fd) == -1 && c != NULL && *cause == NULL) {
-		xasprintf(cause, "%s: close: %s", path, strerror(errno));
-		conf_free(c);
-		c = NULL;
-	}
 	return c;
 }
 

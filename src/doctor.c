@@ -14,7 +14,6 @@
 
 #include <ctype.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <fnmatch.h>
 #include <limits.h>
 #include <stdint.h>
@@ -27,6 +26,7 @@
 #include "base64.h"
 #include "conf.h"
 #include "doctor.h"
+#include "file.h"
 #include "peer.h"
 #include "ppp.h"
 #include "xmalloc.h"
@@ -163,59 +163,28 @@ out:
 	return r;
 }
 
-/* Read at most DOCTOR_KEY_MAX bytes of path, NUL-terminated. */
-static char *
-read_small(const char *path, char **cause)
-{
-	char	*buf;
-	size_t	 len = 0;
-	ssize_t	 n;
-	int	 fd;
-
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY |
-	    O_NONBLOCK)) == -1) {
-		xasprintf(cause, "%s: %s", path, strerror(errno));
-		return NULL;
-	}
-	buf = xmalloc(DOCTOR_KEY_MAX + 1);
-	while (len < DOCTOR_KEY_MAX) {
-		n = read(fd, buf + len, DOCTOR_KEY_MAX - len);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == -1) {
-			xasprintf(cause, "%s: read: %s", path, strerror(errno));
-			(void)close(fd);
-			free(buf);
-			return NULL;
-		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
-	}
-	(void)close(fd);
-	buf[len] = '\0';
-	return buf;
-}
-
 int
 doctor_pubkey(const struct link_conf *lc, char **line, char **cause)
 {
 	char	*priv, *pubpath, *pub = NULL, *why = NULL, *type = NULL;
 	char	*b64 = NULL, *s, *t, *k;
+	size_t	 len;
 	int	 r = -1;
 
 	*line = NULL;
-	if ((priv = read_small(lc->identity, &why)) != NULL) {
+	if (file_read(lc->identity, DOCTOR_KEY_MAX, NULL, &priv, &len,
+	    &why) == 0) {
 		if (doctor_pubkey_derive(priv, &type, &b64, &s) == -1) {
 			xasprintf(&why, "%s: %s", lc->identity, s);
 			free(s);
 		}
-		explicit_bzero(priv, strlen(priv));
+		explicit_bzero(priv, len);
 		free(priv);
 	}
 	xasprintf(&pubpath, "%s.pub", lc->identity);
 	if (access(pubpath, F_OK) == 0) {
-		if ((pub = read_small(pubpath, cause)) == NULL)
+		if (file_read(pubpath, DOCTOR_KEY_MAX, NULL, &pub, &len,
+		    cause) == -1)
 			goto out;
 		/* The first line; at least "TYPE BASE64". */
 		pub[strcspn(pub, "\r\n")] = '\0';
