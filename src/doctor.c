@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "addr.h"
+#include "argv.h"
 #include "base64.h"
 #include "conf.h"
 #include "doctor.h"
@@ -35,13 +36,6 @@
 #define DOCTOR_KILL_RULE	"-TERM [0-9]*"
 #define DOCTOR_KILL_SAMPLE	"1"
 
-/* Growable list of owned strings, NULL-terminated. */
-struct words {
-	char	**v;
-	size_t	  n;
-};
-
-static void	words_add(struct words *, const char *);
 
 const char *
 doctor_status_name(enum doctor_status s)
@@ -55,26 +49,6 @@ doctor_status_name(enum doctor_status s)
 		break;
 	}
 	return "FAIL";
-}
-
-static void
-words_add(struct words *w, const char *s)
-{
-	w->v = xreallocarray(w->v, w->n + 2, sizeof(*w->v));
-	w->v[w->n++] = xstrdup(s);
-	w->v[w->n] = NULL;
-}
-
-static void
-words_free(char **v)
-{
-	size_t	i;
-
-	if (v == NULL)
-		return;
-	for (i = 0; v[i] != NULL; i++)
-		free(v[i]);
-	free(v);
 }
 
 /* ------------------------------------------------------------ keys */
@@ -281,7 +255,7 @@ sudo_words(char *const *v, bool *other)
 
 /* A word for a sudoers Cmnd: the characters sudoers treats specially. */
 static void
-sudoers_escape(struct words *w, const char *s)
+sudoers_escape(struct argv *w, const char *s)
 {
 	char	*out, *o;
 
@@ -292,7 +266,7 @@ sudoers_escape(struct words *w, const char *s)
 		*o++ = *s;
 	}
 	*o = '\0';
-	words_add(w, out);
+	argv_add(w, out);
 	free(out);
 }
 
@@ -305,15 +279,15 @@ privs_add(struct doctor_privs *p, const char *what, char **argv,
     size_t nsudo, const char *kill_path)
 {
 	struct doctor_priv	*d;
-	struct words		 s = { NULL, 0 }, a = { NULL, 0 };
-	struct words		 r = { NULL, 0 };
+	struct argv		 s = { NULL, 0 }, a = { NULL, 0 };
+	struct argv		 r = { NULL, 0 };
 	char			*rule, *tmp;
 	size_t			 i;
 
 	for (i = 0; i < nsudo; i++)
-		words_add(&s, argv[i]);
+		argv_add(&s, argv[i]);
 	for (; argv[i] != NULL; i++)
-		words_add(&a, argv[i]);
+		argv_add(&a, argv[i]);
 	if (kill_path != NULL) {
 		xasprintf(&rule, "%s %s", kill_path, DOCTOR_KILL_RULE);
 	} else {
@@ -325,7 +299,7 @@ privs_add(struct doctor_privs *p, const char *what, char **argv,
 			free(rule);
 			rule = tmp;
 		}
-		words_free(r.v);
+		argv_clear(&r);
 	}
 	p->v = xreallocarray(p->v, p->n + 1, sizeof(*p->v));
 	d = &p->v[p->n++];
@@ -388,18 +362,18 @@ privs_vpn_peer(const struct link_conf *lc, struct doctor_privs *p)
 	req.compression = lc->compression;
 	argv = peer_pppd_argv(&pc, &req);
 	privs_add(p, "pppd", argv, 2, NULL);
-	ppp_argv_free(argv);
+	argv_free(argv);
 	for (i = 0; i < pc.nnets; i++) {
 		argv = peer_route_argv(&pc, false, &pc.nets[i]);
 		privs_add(p, "route", argv, 2, NULL);
-		ppp_argv_free(argv);
+		argv_free(argv);
 		argv = peer_route_argv(&pc, true, &pc.nets[i]);
 		privs_add(p, "route", argv, 2, NULL);
-		ppp_argv_free(argv);
+		argv_free(argv);
 	}
 	argv = peer_kill_argv(&pc, 1);
 	privs_add(p, "kill", argv, 2, pc.kill_command);
-	ppp_argv_free(argv);
+	argv_free(argv);
 }
 
 void
@@ -408,7 +382,7 @@ doctor_privs_build(const struct link_conf *lc, struct doctor_privs *p)
 	struct ppp_params	 pp;
 	char			 lip[ADDR_STRLEN], rip[ADDR_STRLEN];
 	char			 net[ADDR_STRLEN], **argv;
-	struct words		 k = { NULL, 0 };
+	struct argv		 k = { NULL, 0 };
 	size_t			 i, n, ns;
 	int			 del;
 
@@ -421,7 +395,7 @@ doctor_privs_build(const struct link_conf *lc, struct doctor_privs *p)
 	if ((ns = sudo_words(lc->remote_command.v, &p->other)) > 0) {
 		argv = ppp_remote_argv(&pp);
 		privs_add(p, "pppd", argv, ns, NULL);
-		ppp_argv_free(argv);
+		argv_free(argv);
 	}
 	if ((n = sudo_words(lc->remote_ip_command.v, &p->other)) > 0) {
 		for (i = 0; i < lc->local_nets.n; i++) {
@@ -431,19 +405,19 @@ doctor_privs_build(const struct link_conf *lc, struct doctor_privs *p)
 				argv = ppp_remote_route_argv(&pp, del ?
 				    "del" : "replace", net, lc->remote_ifname);
 				privs_add(p, "route", argv, n, NULL);
-				ppp_argv_free(argv);
+				argv_free(argv);
 			}
 		}
 	}
 	/* link.c: "PRIV kill -TERM PID" for a stale pppd. */
 	if (ns > 0) {
 		for (i = 0; i < ns; i++)
-			words_add(&k, lc->remote_command.v[i]);
-		words_add(&k, "kill");
-		words_add(&k, "-TERM");
-		words_add(&k, DOCTOR_KILL_SAMPLE);
+			argv_add(&k, lc->remote_command.v[i]);
+		argv_add(&k, "kill");
+		argv_add(&k, "-TERM");
+		argv_add(&k, DOCTOR_KILL_SAMPLE);
 		privs_add(p, "kill", k.v, ns, PEER_DEF_KILL);
-		words_free(k.v);
+		argv_clear(&k);
 	}
 }
 
@@ -453,8 +427,8 @@ doctor_privs_free(struct doctor_privs *p)
 	size_t	i;
 
 	for (i = 0; i < p->n; i++) {
-		words_free(p->v[i].sudo);
-		words_free(p->v[i].argv);
+		argv_free(p->v[i].sudo);
+		argv_free(p->v[i].argv);
 		free(p->v[i].rule);
 	}
 	free(p->v);
@@ -611,7 +585,7 @@ nat_oif_add(struct nat_oif *o, const char *s, bool iptables)
 static char **
 nft_words(const char *line)
 {
-	struct words	 w = { NULL, 0 };
+	struct argv	 w = { NULL, 0 };
 	const char	*s = line, *b;
 	char		*word;
 	int		 depth;
@@ -637,11 +611,11 @@ nft_words(const char *line)
 				break;
 		}
 		word = xstrndup(b, (size_t)(s - b));
-		words_add(&w, word);
+		argv_add(&w, word);
 		free(word);
 	}
 	if (w.v == NULL)
-		words_add(&w, "");
+		argv_add(&w, "");
 	return w.v;
 }
 
@@ -760,7 +734,7 @@ nft_parse_rule(const char *line, struct nat_rule *r)
 		else
 			r->other = true;
 	}
-	words_free(w);
+	argv_free(w);
 }
 
 static void
@@ -817,7 +791,7 @@ ipt_parse_rule(const char *line, struct nat_rule *r)
 		}
 		neg = false;
 	}
-	words_free(w);
+	argv_free(w);
 }
 
 /*
@@ -1107,7 +1081,7 @@ doctor_route_check(const char *routes, const struct link_conf *lc,
 		if (w[i] == NULL || w[i][0] == '\0' ||
 		    strcmp(w[i], "default") == 0 ||
 		    nat_prefix(w[i], &p) == -1 || p.len == 0) {
-			words_free(w);
+			argv_free(w);
 			continue;
 		}
 		dev = NULL;
@@ -1121,7 +1095,7 @@ doctor_route_check(const char *routes, const struct link_conf *lc,
 				ours = true;
 		}
 		if (ours || (dev != NULL && strcmp(dev, lc->ifname) == 0)) {
-			words_free(w);
+			argv_free(w);
 			continue;
 		}
 		for (j = 0; j < lc->remote_nets.n; j++) {
@@ -1142,7 +1116,7 @@ doctor_route_check(const char *routes, const struct link_conf *lc,
 				*net = *rn;
 			}
 		}
-		words_free(w);
+		argv_free(w);
 	}
 	free(copy);
 	return best;

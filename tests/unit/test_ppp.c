@@ -33,6 +33,7 @@
 
 #include <cmocka.h>
 
+#include "argv.h"
 #include "ppp.h"
 #include "quote.h"
 #include "xmalloc.h"
@@ -138,13 +139,13 @@ test_command_lines(void **state)
 		s = sh_join(argv);
 		assert_string_equal(s, cmd_cases[i].local);
 		free(s);
-		ppp_argv_free(argv);
+		argv_free(argv);
 
 		s = ppp_remote_command(&p);
 		assert_string_equal(s, cmd_cases[i].remote);
 		free(s);
 	}
-	ppp_argv_free(NULL);
+	argv_free(NULL);
 }
 
 /* A local argv is exec'd without a shell: a value stays one word. */
@@ -168,7 +169,7 @@ test_local_argv_words(void **state)
 	assert_string_equal(argv[21], "ipparam");
 	assert_string_equal(argv[22], "a b; c");
 	assert_string_equal(argv[23], "");
-	ppp_argv_free(argv);
+	argv_free(argv);
 }
 
 static const struct {
@@ -680,7 +681,7 @@ test_spawn_child_environment(void **state)
 
 	free(expect);
 	free(joined);
-	ppp_argv_free(argv);
+	argv_free(argv);
 	free(want);
 	free(got);
 	close(c.master);
