@@ -55,7 +55,7 @@ struct ctl_conn {
 	enum ctl_conn_state	 state;
 	char			 in[CTLMSG_LINE_MAX];
 	size_t			 inlen;
-	struct ctlmsg_buf	 out;
+	struct buf		 out;
 	struct loop_timer	 timer;	/* request, then flush deadline */
 
 	/* up +wait */
@@ -479,7 +479,7 @@ ctl_conn_free(struct ctl_conn *c)
 		loop_fd_del(ctl->loop, c->fd);
 		close(c->fd);
 	}
-	ctlmsg_buf_free(&c->out);
+	buf_free(&c->out);
 	free(c);
 }
 
@@ -540,7 +540,7 @@ ctl_conn_flush(struct ctl_conn *c)
 			ctl_conn_kill(c);
 			return;
 		}
-		ctlmsg_buf_consume(&c->out, (size_t)n);
+		buf_consume(&c->out, (size_t)n);
 	}
 	if (c->state == CTL_CLOSING && c->out.len == 0) {
 		ctl_conn_kill(c);
@@ -737,7 +737,7 @@ ctl_cmd_status(struct ctl_conn *c, const struct ctlmsg_req *req,
 	bool			 json = ctlmsg_req_flag(req, "json");
 
 	if (json)
-		ctlmsg_buf_printf(&c->out, "%s json {\"version\":1,"
+		buf_printf(&c->out, "%s json {\"version\":1,"
 		    "\"time\":%lld,\"links\":[", CTLMSG_VERSION,
 		    (long long)time(NULL));
 	n = ctl->env.link_count(ctl->env.arg);
@@ -751,11 +751,11 @@ ctl_cmd_status(struct ctl_conn *c, const struct ctlmsg_req *req,
 			continue;
 		}
 		if (c->out.s[c->out.len - 1] != '[')
-			ctlmsg_buf_add(&c->out, ",", 1);
+			buf_add(&c->out, ",", 1);
 		ctlmsg_put_link_json(&c->out, &m);
 	}
 	if (json)
-		ctlmsg_buf_add(&c->out, "]}\n", 3);
+		buf_add(&c->out, "]}\n", 3);
 	ctlmsg_put_text(&c->out, CTLMSG_OK, NULL);
 }
 
