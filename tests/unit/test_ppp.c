@@ -7,6 +7,7 @@
  * options (argv[1] is "nodetach"), it reports what it was given (its
  * tty, modes, fds, signals) on stderr and echoes its stdin, and the
  * parent checks all of it through the pty master and the stderr pipe.
+ * That the real pppd takes these command lines is test_pppd's job.
  */
 #include "config.h"
 
@@ -765,90 +766,6 @@ test_spawn_exec_failure(void **state)
 	assert_int_equal(errno, ECHILD);
 }
 
-#define REAL_PPPD	"/usr/sbin/pppd"
-
-static char *const dryrun[] = { "dryrun", NULL };
-static char *const real_pppd[] = { REAL_PPPD, NULL };
-
-/* pppd's exits once the options are parsed and checked (pppd(8)). */
-static void
-assert_pppd_options_ok(int status, const char *output)
-{
-	print_message("pppd said: %s\n", output);
-	assert_true(WIFEXITED(status));
-	/* 0: dryrun on a kernel with PPP; 4: no PPP in this kernel. */
-	if (WEXITSTATUS(status) != 0 && WEXITSTATUS(status) != 4)
-		fail_msg("pppd exited %d (2 is an option error)",
-		    WEXITSTATUS(status));
-	assert_null(strstr(output, "unrecognized option"));
-	assert_null(strstr(output, "stdin is not a tty"));
-}
-
-/*
- * The real pppd 2.4.9 takes both command lines: it parses and checks
- * every option (and that its stdin is a tty, locally) before it looks
- * for kernel support, and "dryrun" makes it stop there where the
- * kernel has PPP.  Needs root: noauth, nolock, linkname are privileged.
- */
-static void
-test_real_pppd_accepts_options(void **state)
-{
-	struct ppp_params	 p = base_params();
-	struct ppp_child	 c;
-	char			 out[8192], *cause = NULL, *cmd, *sh;
-	size_t			 len = 0;
-	int			 status;
-	struct pollfd		 pfd;
-	ssize_t			 n;
-	FILE			*f;
-
-	if (access(REAL_PPPD, X_OK) != 0) {
-		print_error("SKIP: %s not installed (Debian package ppp)\n",
-		    REAL_PPPD);
-		skip();
-	}
-	if (geteuid() != 0) {
-		print_error("SKIP: pppd's privileged options need root\n");
-		skip();
-	}
-	p.local_pppd = REAL_PPPD;
-	p.local_extra = dryrun;
-	p.remote_prefix = real_pppd;
-	p.remote_extra = dryrun;
-	p.mtu = 1400;
-
-	assert_int_equal(ppp_spawn(&p, &c, &cause), 0);
-	for (;;) {
-		pfd.fd = c.errfd;
-		pfd.events = POLLIN;
-		assert_int_equal(poll(&pfd, 1, 20000), 1);
-		n = read(c.errfd, out + len, sizeof(out) - 1 - len);
-		if (n == -1 && errno == EAGAIN)
-			continue;
-		assert_true(n >= 0);
-		if (n == 0)
-			break;
-		len += n;
-		assert_true(len < sizeof(out) - 1);
-	}
-	out[len] = '\0';
-	assert_int_equal(waitpid(c.pid, &status, 0), c.pid);
-	close(c.master);
-	close(c.errfd);
-	assert_pppd_options_ok(status, out);
-
-	/* The remote command, through a shell, on a pipe as over SSH. */
-	cmd = ppp_remote_command(&p);
-	xasprintf(&sh, "%s 2>&1 </dev/null", cmd);
-	f = popen(sh, "r");
-	assert_non_null(f);
-	len = fread(out, 1, sizeof(out) - 1, f);
-	out[len] = '\0';
-	status = pclose(f);
-	assert_pppd_options_ok(status, out);
-	free(sh);
-	free(cmd);
-}
 
 /* ------------------------------------------- this program as "pppd" */
 
@@ -988,7 +905,6 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_spawn_child_environment),
 		cmocka_unit_test(test_spawn_hangup),
 		cmocka_unit_test(test_spawn_exec_failure),
-		cmocka_unit_test(test_real_pppd_accepts_options),
 	};
 	ssize_t	n;
 
