@@ -15,6 +15,7 @@
 #include <sys/wait.h>
 
 #include <arpa/inet.h>
+#include <dirent.h>
 #include <errno.h>
 #include <linux/rtnetlink.h>
 #include <net/if.h>
@@ -293,10 +294,51 @@ match_resync(const struct rtnl_event *ev, const void *arg)
 
 /* -------------------------------------------------------------- tests */
 
-static void
-test_close_null(void **state)
+/* Open fds of this process. */
+static int
+count_fds(void)
 {
+	DIR		*d;
+	struct dirent	*de;
+	int		 n = 0;
+
+	assert_non_null(d = opendir("/proc/self/fd"));
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] != '.')
+			n++;
+	}
+	assert_int_equal(closedir(d), 0);
+	return n - 1;	/* the one opendir() held */
+}
+
+static void
+nop_cb(const struct rtnl_event *ev, void *arg)
+{
+	(void)ev;
+	(void)arg;
+}
+
+/* Open takes its two sockets, close gives them back and leaves the loop. */
+static void
+test_open_close(void **state)
+{
+	struct loop	*l;
+	struct rtnl	*r;
+	char		*cause = NULL;
+	int		 before;
+
+	(void)state;
+	before = count_fds();
+	l = loop_new();
+	if ((r = rtnl_open(l, nop_cb, NULL, &cause)) == NULL)
+		fail_msg("rtnl_open: %s", cause);
+	assert_int_equal(count_fds(), before + 2);
+	rtnl_close(r);
+	assert_int_equal(count_fds(), before);
+	/* Nothing of it is polled any more. */
+	assert_int_equal(loop_once(l, 0), 0);
 	rtnl_close(NULL);
+	loop_free(l);
 }
 
 static void
@@ -820,7 +862,7 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_close_null),
+		cmocka_unit_test(test_open_close),
 		cmocka_unit_test_setup_teardown(test_ifindex, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_link_events, setup,
 		    teardown),
