@@ -37,6 +37,7 @@
 #include "argv.h"
 #include "ppp.h"
 #include "quote.h"
+#include "shwords.h"
 #include "xmalloc.h"
 
 static char *const sudo_pppd[] = { "sudo", "-n", "/usr/sbin/pppd", NULL };
@@ -206,72 +207,6 @@ test_route_commands(void **state)
 	}
 }
 
-/* Run cmd with /bin/sh -c; return the NUL-separated words it printed. */
-static size_t
-shell_words(const char *cmd, char ***out)
-{
-	char	*buf = NULL, **v, *w;
-	size_t	 len = 0, cap = 0, n = 0, i;
-	FILE	*f;
-	int	 c, status;
-
-	f = popen(cmd, "r");
-	assert_non_null(f);
-	while ((c = fgetc(f)) != EOF) {
-		if (len == cap) {
-			cap = cap == 0 ? 256 : cap * 2;
-			buf = xreallocarray(buf, cap, 1);
-		}
-		buf[len++] = (char)c;
-	}
-	status = pclose(f);
-	assert_true(WIFEXITED(status));
-	assert_int_equal(WEXITSTATUS(status), 0);
-	for (i = 0; i < len; i++) {
-		if (buf[i] == '\0')
-			n++;
-	}
-	v = xcalloc(n + 1, sizeof(*v));
-	for (i = 0, w = buf; i < n; i++) {
-		v[i] = xstrdup(w);
-		w += strlen(w) + 1;
-	}
-	free(buf);
-	*out = v;
-	return n;
-}
-
-static void
-free_words(char **v)
-{
-	size_t	i;
-
-	for (i = 0; v[i] != NULL; i++)
-		free(v[i]);
-	free(v);
-}
-
-static char	tmpdir[] = "/tmp/test_ppp.XXXXXX";
-static char	canary[sizeof(tmpdir) + 16];
-
-static int
-setup_tmpdir(void **state)
-{
-	if (mkdtemp(tmpdir) == NULL)
-		return -1;
-	snprintf(canary, sizeof(canary), "%s/pwned", tmpdir);
-	return 0;
-}
-
-static int
-teardown_tmpdir(void **state)
-{
-	(void)unlink(canary);
-	(void)rmdir(tmpdir);
-	memcpy(tmpdir + strlen(tmpdir) - 6, "XXXXXX", 6);
-	return 0;
-}
-
 /*
  * The remote shell sees exactly the words we meant: with printf as the
  * "remote pppd", the shell prints the options back one by one.
@@ -292,10 +227,10 @@ test_remote_through_shell(void **state)
 	size_t			  i, n, nextra = 0;
 	struct stat		  sb;
 
-	xasprintf(&extra[nextra++], "$(touch %s)", canary);
-	xasprintf(&extra[nextra++], "`touch %s`", canary);
-	xasprintf(&extra[nextra++], "x'; touch %s; '", canary);
-	xasprintf(&extra[nextra++], "\ntouch %s\n", canary);
+	xasprintf(&extra[nextra++], "$(touch %s)", shwords_canary);
+	xasprintf(&extra[nextra++], "`touch %s`", shwords_canary);
+	xasprintf(&extra[nextra++], "x'; touch %s; '", shwords_canary);
+	xasprintf(&extra[nextra++], "\ntouch %s\n", shwords_canary);
 	extra[nextra++] = xstrdup("");
 	extra[nextra++] = xstrdup("caf\xc3\xa9 * ?");
 	extra[nextra] = NULL;
@@ -303,28 +238,28 @@ test_remote_through_shell(void **state)
 	p.remote_extra = extra;
 
 	cmd = ppp_remote_command(&p);
-	n = shell_words(cmd, &seen);
+	n = shwords(&seen, "%s", cmd);
 	assert_int_equal(n, nwant + nextra);
 	for (i = 0; i < nwant; i++)
 		assert_string_equal(seen[i], want_tail[i]);
 	for (i = 0; i < nextra; i++)
 		assert_string_equal(seen[nwant + i], extra[i]);
-	free_words(seen);
+	argv_free(seen);
 	free(cmd);
 
 	p.remote_ip_prefix = printf_nul;
 	route = ppp_remote_route_command(&p, "replace", extra[0], extra[2]);
-	n = shell_words(route, &seen);
+	n = shwords(&seen, "%s", route);
 	assert_int_equal(n, 5);
 	assert_string_equal(seen[0], "route");
 	assert_string_equal(seen[1], "replace");
 	assert_string_equal(seen[2], extra[0]);
 	assert_string_equal(seen[3], "dev");
 	assert_string_equal(seen[4], extra[2]);
-	free_words(seen);
+	argv_free(seen);
 	free(route);
 
-	assert_int_equal(stat(canary, &sb), -1);
+	assert_int_equal(stat(shwords_canary, &sb), -1);
 	assert_int_equal(errno, ENOENT);
 	for (i = 0; i < nextra; i++)
 		free(extra[i]);
@@ -900,7 +835,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_local_argv_words),
 		cmocka_unit_test(test_route_commands),
 		cmocka_unit_test_setup_teardown(test_remote_through_shell,
-		    setup_tmpdir, teardown_tmpdir),
+		    shwords_setup, shwords_teardown),
 		cmocka_unit_test(test_params_check),
 		cmocka_unit_test(test_spawn_child_environment),
 		cmocka_unit_test(test_spawn_hangup),
