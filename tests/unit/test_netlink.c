@@ -15,7 +15,6 @@
 #include <sys/wait.h>
 
 #include <arpa/inet.h>
-#include <dirent.h>
 #include <errno.h>
 #include <linux/rtnetlink.h>
 #include <net/if.h>
@@ -35,6 +34,7 @@
 #include "log.h"
 #include "loop.h"
 #include "netlink.h"
+#include "procfd.h"
 #include "xmalloc.h"
 
 #define WAIT_MS		3000	/* for one expected event */
@@ -294,23 +294,6 @@ match_resync(const struct rtnl_event *ev, const void *arg)
 
 /* -------------------------------------------------------------- tests */
 
-/* Open fds of this process. */
-static int
-count_fds(void)
-{
-	DIR		*d;
-	struct dirent	*de;
-	int		 n = 0;
-
-	assert_non_null(d = opendir("/proc/self/fd"));
-	while ((de = readdir(d)) != NULL) {
-		if (de->d_name[0] != '.')
-			n++;
-	}
-	assert_int_equal(closedir(d), 0);
-	return n - 1;	/* the one opendir() held */
-}
-
 static void
 nop_cb(const struct rtnl_event *ev, void *arg)
 {
@@ -328,13 +311,13 @@ test_open_close(void **state)
 	int		 before;
 
 	(void)state;
-	before = count_fds();
+	before = procfd_count();
 	l = loop_new();
 	if ((r = rtnl_open(l, nop_cb, NULL, &cause)) == NULL)
 		fail_msg("rtnl_open: %s", cause);
-	assert_int_equal(count_fds(), before + 2);
+	assert_int_equal(procfd_count(), before + 2);
 	rtnl_close(r);
-	assert_int_equal(count_fds(), before);
+	assert_int_equal(procfd_count(), before);
 	/* Nothing of it is polled any more. */
 	assert_int_equal(loop_once(l, 0), 0);
 	rtnl_close(NULL);

@@ -36,6 +36,7 @@
 
 #include "argv.h"
 #include "ppp.h"
+#include "procfd.h"
 #include "quote.h"
 #include "shwords.h"
 #include "xmalloc.h"
@@ -462,23 +463,6 @@ echo_pattern(unsigned char *buf, size_t len)
 	}
 }
 
-static int
-count_fds(void)
-{
-	DIR		*d;
-	struct dirent	*de;
-	int		 n = 0;
-
-	d = opendir("/proc/self/fd");
-	assert_non_null(d);
-	while ((de = readdir(d)) != NULL) {
-		if (de->d_name[0] != '.')
-			n++;
-	}
-	closedir(d);
-	return n - 1;	/* the directory's own fd */
-}
-
 static void
 assert_fd_flags(int fd)
 {
@@ -542,7 +526,7 @@ test_spawn_child_environment(void **state)
 	stray[0] = open("/dev/null", O_RDONLY);
 	assert_int_not_equal(stray[0], -1);
 	assert_int_equal(pipe(stray + 1), 0);
-	fds_before = count_fds();
+	fds_before = procfd_count();
 
 	assert_int_equal(ppp_spawn(&p, &c, &cause), 0);
 	assert_null(cause);
@@ -550,7 +534,7 @@ test_spawn_child_environment(void **state)
 	assert_fd_flags(c.master);
 	assert_fd_flags(c.errfd);
 	/* The parent kept the master and the stderr read end, nothing else. */
-	assert_int_equal(count_fds(), fds_before + 2);
+	assert_int_equal(procfd_count(), fds_before + 2);
 
 	assert_int_equal(sigprocmask(SIG_SETMASK, &oldmask, NULL), 0);
 	assert_int_equal(sigaction(SIGUSR2, &old_usr2, NULL), 0);
@@ -675,7 +659,7 @@ test_spawn_exec_failure(void **state)
 	char			*cause = NULL, *want;
 	int			 fd, fds_before, status;
 
-	fds_before = count_fds();
+	fds_before = procfd_count();
 	p.local_pppd = "/nonexistent/pppd";
 	assert_int_equal(ppp_spawn(&p, &c, &cause), -1);
 	assert_string_equal(cause,
@@ -696,7 +680,7 @@ test_spawn_exec_failure(void **state)
 	free(cause);
 
 	/* Nothing left open, no child left to reap. */
-	assert_int_equal(count_fds(), fds_before);
+	assert_int_equal(procfd_count(), fds_before);
 	assert_int_equal(waitpid(-1, &status, WNOHANG), -1);
 	assert_int_equal(errno, ECHILD);
 }
