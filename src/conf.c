@@ -19,7 +19,6 @@
 #include <netinet/in.h>
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -30,6 +29,7 @@
 
 #include "addr.h"
 #include "conf.h"
+#include "file.h"
 #include "http.h"
 #include "xmalloc.h"
 
@@ -265,7 +265,7 @@ static void	perr(struct parse *, int, const char *, ...)
 		    __attribute__((format(printf, 3, 4)));
 static int	conf_err_cmp(const void *, const void *);
 static int	net_ref_cmp(const void *, const void *);
-static void	print_words(FILE *, const char *, const struct conf_words *);
+static void	print_words(FILE *, const char *, const struct argv *);
 static void	print_nets(FILE *, const char *, const struct conf_nets *);
 static bool	utf8_valid(const unsigned char *, size_t);
 static int	parse_int(struct parse *, const struct kw *, const char *,
@@ -276,17 +276,12 @@ static bool	ifname_ok(const char *);
 static bool	link_name_ok(const char *);
 static bool	host_name_ok(const char *);
 static bool	url_ok(const char *);
-static void	words_add(struct conf_words *, const char *);
-static void	words_copy(struct conf_words *, const struct conf_words *);
-static void	words_clear(struct conf_words *);
-static bool	words_equal(const struct conf_words *,
-		    const struct conf_words *);
-static void	words_set_default(struct conf_words *, const char *);
-static size_t	words_len(const struct conf_words *);
+static size_t	words_len(const struct argv *);
 static void	nets_add(struct conf_nets *, const struct prefix *, int);
 static struct link_conf *link_conf_new(void);
 static void	link_conf_free(struct link_conf *);
 static void	scope_free(struct scope *);
+static int	conf_file_check(const char *, const struct stat *, char **);
 static void	conf_parse_buffer(struct parse *, const char *, size_t);
 static void	conf_parse_line(struct parse *, int, char **);
 static void	kw_parse(struct parse *, struct scope *, const struct kw *,
@@ -592,67 +587,9 @@ url_ok(const char *s)
 
 /* -------------------------------------------------------------- lists */
 
-static void
-words_add(struct conf_words *w, const char *s)
-{
-	w->v = xreallocarray(w->v, w->n + 2, sizeof(*w->v));
-	w->v[w->n++] = xstrdup(s);
-	w->v[w->n] = NULL;
-}
-
-static void
-words_copy(struct conf_words *dst, const struct conf_words *src)
-{
-	size_t	i;
-
-	words_clear(dst);
-	for (i = 0; i < src->n; i++)
-		words_add(dst, src->v[i]);
-}
-
-static void
-words_clear(struct conf_words *w)
-{
-	size_t	i;
-
-	for (i = 0; i < w->n; i++)
-		free(w->v[i]);
-	free(w->v);
-	w->v = NULL;
-	w->n = 0;
-}
-
-static bool
-words_equal(const struct conf_words *a, const struct conf_words *b)
-{
-	size_t	i;
-
-	if (a->n != b->n)
-		return false;
-	for (i = 0; i < a->n; i++) {
-		if (strcmp(a->v[i], b->v[i]) != 0)
-			return false;
-	}
-	return true;
-}
-
-/* Set w to the blank-separated words of s. */
-static void
-words_set_default(struct conf_words *w, const char *s)
-{
-	char	*copy, *word, *last;
-
-	words_clear(w);
-	copy = xstrdup(s);
-	for (word = strtok_r(copy, " ", &last); word != NULL;
-	    word = strtok_r(NULL, " ", &last))
-		words_add(w, word);
-	free(copy);
-}
-
 /* Bytes the list takes on one line: the words and a blank each. */
 static size_t
-words_len(const struct conf_words *w)
+words_len(const struct argv *w)
 {
 	size_t	i, len = 0;
 
@@ -710,11 +647,11 @@ link_conf_free(struct link_conf *lc)
 	free(lc->user);
 	free(lc->identity);
 	free(lc->known_hosts);
-	words_clear(&lc->remote_command);
-	words_clear(&lc->remote_ip_command);
+	argv_clear(&lc->remote_command);
+	argv_clear(&lc->remote_ip_command);
 	free(lc->pppd);
-	words_clear(&lc->pppd_options);
-	words_clear(&lc->remote_pppd_options);
+	argv_clear(&lc->pppd_options);
+	argv_clear(&lc->remote_pppd_options);
 	free(lc->remote_nets.v);
 	free(lc->local_nets.v);
 	free(lc->ifname);
@@ -744,11 +681,11 @@ link_conf_equal(const struct link_conf *a, const struct link_conf *b)
 	    a->port != b->port || strcmp(a->user, b->user) != 0 ||
 	    strcmp(a->identity, b->identity) != 0 ||
 	    strcmp(a->known_hosts, b->known_hosts) != 0 ||
-	    !words_equal(&a->remote_command, &b->remote_command) ||
-	    !words_equal(&a->remote_ip_command, &b->remote_ip_command) ||
+	    !argv_equal(&a->remote_command, &b->remote_command) ||
+	    !argv_equal(&a->remote_ip_command, &b->remote_ip_command) ||
 	    strcmp(a->pppd, b->pppd) != 0 ||
-	    !words_equal(&a->pppd_options, &b->pppd_options) ||
-	    !words_equal(&a->remote_pppd_options, &b->remote_pppd_options) ||
+	    !argv_equal(&a->pppd_options, &b->pppd_options) ||
+	    !argv_equal(&a->remote_pppd_options, &b->remote_pppd_options) ||
 	    a->keepalive.interval != b->keepalive.interval ||
 	    a->keepalive.misses != b->keepalive.misses ||
 	    a->backoff.min != b->backoff.min ||
@@ -1037,7 +974,7 @@ static void
 kw_parse(struct parse *p, struct scope *s, const struct kw *kw, void *field,
     int argc, char **argv)
 {
-	struct conf_words	*w = field;
+	struct argv		*w = field;
 	struct conf_nets	*nets = field;
 	struct prefix		 pfx;
 	char			*why;
@@ -1138,7 +1075,7 @@ kw_parse(struct parse *p, struct scope *s, const struct kw *kw, void *field,
 			return;
 		}
 		for (i = 1; i < argc; i++)
-			words_add(w, argv[i]);
+			argv_add(w, argv[i]);
 		if (words_len(w) > CONF_MAX_WORDS_LEN) {
 			perr(p, p->line, "%s: longer than %d bytes in all",
 			    kw->name, CONF_MAX_WORDS_LEN);
@@ -1355,8 +1292,7 @@ kw_copy(const struct kw *kw, struct link_conf *dst,
 		break;
 	case T_CMD:
 	case T_OPTS:
-		words_copy((struct conf_words *)to,
-		    (const struct conf_words *)from);
+		argv_copy((struct argv *)to, (const struct argv *)from);
 		break;
 	case T_HOSTS:
 		sh = (const struct conf_hosts *)from;
@@ -1413,11 +1349,14 @@ conf_fill_link(struct parse *p, struct scope *s)
 		lc->user = xstrdup(CONF_DEF_USER);
 	if (!kw_written(p, s, K_KNOWN_HOSTS))
 		lc->known_hosts = xstrdup(VPN_KNOWN_HOSTS);
-	if (!kw_written(p, s, K_REMOTE_COMMAND))
-		words_set_default(&lc->remote_command, CONF_DEF_REMOTE_CMD);
-	if (!kw_written(p, s, K_REMOTE_IP_COMMAND))
-		words_set_default(&lc->remote_ip_command,
-		    CONF_DEF_REMOTE_IP_CMD);
+	if (!kw_written(p, s, K_REMOTE_COMMAND)) {
+		argv_clear(&lc->remote_command);
+		argv_split(&lc->remote_command, CONF_DEF_REMOTE_CMD);
+	}
+	if (!kw_written(p, s, K_REMOTE_IP_COMMAND)) {
+		argv_clear(&lc->remote_ip_command);
+		argv_split(&lc->remote_ip_command, CONF_DEF_REMOTE_IP_CMD);
+	}
 	lc->vpn_peer = lc->remote_command.n == 1 &&
 	    strcmp(lc->remote_command.v[0], "vpn-peer") == 0;
 	if (!kw_written(p, s, K_PPPD))
@@ -1849,71 +1788,36 @@ conf_load_buffer(const char *name, const char *buf, size_t len,
 	return c;
 }
 
+/* A config file root (or we) alone may write. */
+static int
+conf_file_check(const char *path, const struct stat *st, char **cause)
+{
+	if ((st->st_mode & 022) != 0) {
+		xasprintf(cause, "%s: group or world writable (mode %04o), "
+		    "refusing", path, (unsigned)(st->st_mode & 07777));
+		return -1;
+	}
+	if (st->st_uid != 0 && st->st_uid != geteuid()) {
+		xasprintf(cause, "%s: owned by uid %u, not root, refusing",
+		    path, (unsigned)st->st_uid);
+		return -1;
+	}
+	return 0;
+}
+
 struct conf *
 conf_load(const char *path, char **cause)
 {
-	struct stat	 st;
-	struct conf	*c = NULL;
-	char		*buf = NULL;
-	size_t		 len = 0;
-	ssize_t		 n;
-	int		 fd;
+	struct conf	*c;
+	char		*buf;
+	size_t		 len;
 
 	*cause = NULL;
-	/* O_NONBLOCK: a FIFO must not hang us; regular files ignore it. */
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	if (fd == -1) {
-		xasprintf(cause, "%s: %s", path, strerror(errno));
+	if (file_read(path, CONF_MAX_SIZE, conf_file_check, &buf, &len,
+	    cause) == -1)
 		return NULL;
-	}
-	if (fstat(fd, &st) == -1) {
-		xasprintf(cause, "%s: fstat: %s", path, strerror(errno));
-		goto out;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		xasprintf(cause, "%s: not a regular file", path);
-		goto out;
-	}
-	if ((st.st_mode & 022) != 0) {
-		xasprintf(cause, "%s: group or world writable (mode %04o), "
-		    "refusing", path, (unsigned)(st.st_mode & 07777));
-		goto out;
-	}
-	if (st.st_uid != 0 && st.st_uid != geteuid()) {
-		xasprintf(cause, "%s: owned by uid %u, not root, refusing",
-		    path, (unsigned)st.st_uid);
-		goto out;
-	}
-	if (st.st_size > CONF_MAX_SIZE) {
-		xasprintf(cause, "%s: larger than the %d byte limit, refusing",
-		    path, CONF_MAX_SIZE);
-		goto out;
-	}
-	/* Read one byte past the limit in case the file grew. */
-	buf = xmalloc(CONF_MAX_SIZE + 1);
-	for (;;) {
-		n = read(fd, buf + len, CONF_MAX_SIZE + 1 - len);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == -1) {
-			xasprintf(cause, "%s: read: %s", path, strerror(errno));
-			goto out;
-		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
-		if (len > CONF_MAX_SIZE)
-			break;
-	}
 	c = conf_load_buffer(path, buf, len, cause);
-
-out:
 	free(buf);
-	if (close(fd) == -1 && c != NULL && *cause == NULL) {
-		xasprintf(cause, "%s: close: %s", path, strerror(errno));
-		conf_free(c);
-		c = NULL;
-	}
 	return c;
 }
 
@@ -1950,7 +1854,7 @@ conf_link_find(const struct conf *c, const char *name)
 /* ----------------------------------------------------------- printing */
 
 static void
-print_words(FILE *f, const char *name, const struct conf_words *w)
+print_words(FILE *f, const char *name, const struct argv *w)
 {
 	size_t	i;
 
@@ -2027,7 +1931,7 @@ conf_print_link(FILE *f, const struct link_conf *lc)
 		case T_CMD:
 		case T_OPTS:
 			print_words(f, kw->name,
-			    (const struct conf_words *)field);
+			    (const struct argv *)field);
 			break;
 		case T_ADDR4:
 			fprintf(f, "\t%s %s\n", kw->name,

@@ -16,6 +16,7 @@
 #include <stdio.h>
 
 #include "addr.h"
+#include "argv.h"
 
 #define CONF_MAX_SIZE		(1024 * 1024)	/* bytes in a config file */
 #define CONF_MAX_LINE		4096		/* bytes in one line */
@@ -30,12 +31,6 @@
 
 /* The default control socket; vpnctl uses it too. */
 #define CONF_CONTROL_SOCKET	VPN_RUNDIR "/vpnd.sock"
-
-/* A word list: v[0..n-1] plus a NULL at v[n], usable as an argv. */
-struct conf_words {
-	char		**v;
-	size_t		  n;
-};
 
 struct conf_host {
 	char		 *name;		/* DNS name or address literal */
@@ -68,12 +63,12 @@ struct link_conf {
 	char		*user;		/* SSH user ("vpn") */
 	char		*identity;	/* private key, absolute, mode 0600 */
 	char		*known_hosts;	/* absolute; strict host key check */
-	struct conf_words remote_command;  /* remote pppd argv prefix */
+	struct argv	 remote_command;  /* remote pppd argv prefix */
 	bool		 vpn_peer;	/* remote_command is just "vpn-peer" */
-	struct conf_words remote_ip_command; /* remote "ip" argv prefix */
+	struct argv	 remote_ip_command; /* remote "ip" argv prefix */
 	char		*pppd;		/* local pppd, absolute */
-	struct conf_words pppd_options;	/* extra local pppd words (n >= 0) */
-	struct conf_words remote_pppd_options; /* extra remote ones */
+	struct argv	 pppd_options;	/* extra local pppd words (n >= 0) */
+	struct argv	 remote_pppd_options; /* extra remote ones */
 	struct {
 		int	 interval;	/* seconds, 1..3600 (10) */
 		int	 misses;	/* 1..100 (3) */

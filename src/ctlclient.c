@@ -28,7 +28,7 @@
 struct ctlclient {
 	int			 fd;
 	char			*path;
-	struct ctlmsg_buf	 in;
+	struct buf		 in;
 	char			*line;		/* the last line returned */
 	bool			 eof;
 };
@@ -73,7 +73,7 @@ ctlclient_free(struct ctlclient *cl)
 	if (cl == NULL)
 		return;
 	close(cl->fd);
-	ctlmsg_buf_free(&cl->in);
+	buf_free(&cl->in);
 	free(cl->line);
 	free(cl->path);
 	free(cl);
@@ -83,17 +83,17 @@ int
 ctlclient_send(struct ctlclient *cl, int argc, const char *const *argv,
     char **cause)
 {
-	struct ctlmsg_buf	 b = { NULL, 0, 0 };
+	struct buf		 b = { NULL, 0, 0 };
 	size_t			 off = 0;
 	ssize_t			 n;
 	int			 i, r = -1;
 
-	ctlmsg_buf_add(&b, CTLMSG_VERSION, strlen(CTLMSG_VERSION));
+	buf_add(&b, CTLMSG_VERSION, strlen(CTLMSG_VERSION));
 	for (i = 0; i < argc; i++) {
-		ctlmsg_buf_add(&b, " ", 1);
-		ctlmsg_buf_add(&b, argv[i], strlen(argv[i]));
+		buf_add(&b, " ", 1);
+		buf_add(&b, argv[i], strlen(argv[i]));
 	}
-	ctlmsg_buf_add(&b, "\n", 1);
+	buf_add(&b, "\n", 1);
 	if (b.len > CTLMSG_LINE_MAX) {
 		xasprintf(cause, "request too long (%zu bytes, at most %d)",
 		    b.len, CTLMSG_LINE_MAX);
@@ -115,7 +115,7 @@ ctlclient_send(struct ctlclient *cl, int argc, const char *const *argv,
 	}
 	r = 0;
 out:
-	ctlmsg_buf_free(&b);
+	buf_free(&b);
 	return r;
 }
 
@@ -181,7 +181,7 @@ ctlclient_next(struct ctlclient *cl, int timeout_ms,
 		if (n == 0)
 			cl->eof = true;
 		else
-			ctlmsg_buf_add(&cl->in, buf, (size_t)n);
+			buf_add(&cl->in, buf, (size_t)n);
 	}
 	len = (size_t)(nl - cl->in.s);
 	if (memchr(cl->in.s, '\0', len) != NULL) {
@@ -189,7 +189,7 @@ ctlclient_next(struct ctlclient *cl, int timeout_ms,
 		return -1;
 	}
 	cl->line = xstrndup(cl->in.s, len);
-	ctlmsg_buf_consume(&cl->in, len + 1);
+	buf_consume(&cl->in, len + 1);
 	return ctlmsg_reply_parse(cl->line, r, cause);
 }
 

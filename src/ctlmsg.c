@@ -40,62 +40,7 @@ static const char *ctlmsg_type_names[] = {
 
 #define NITEMS(a)	(sizeof(a) / sizeof((a)[0]))
 
-static void	ctlmsg_put_sanitized(struct ctlmsg_buf *, const char *);
-static size_t	ctlmsg_utf8_len(const unsigned char *);
-
-void
-ctlmsg_buf_add(struct ctlmsg_buf *b, const void *data, size_t len)
-{
-	size_t	size;
-
-	if (b->len + len + 1 > b->size) {
-		size = b->size ? b->size : 256;
-		while (size < b->len + len + 1)
-			size *= 2;
-		b->s = xreallocarray(b->s, size, 1);
-		b->size = size;
-	}
-	if (len != 0)
-		memcpy(b->s + b->len, data, len);
-	b->len += len;
-	b->s[b->len] = '\0';
-}
-
-void
-ctlmsg_buf_printf(struct ctlmsg_buf *b, const char *fmt, ...)
-{
-	va_list	 ap;
-	char	*s;
-	int	 n;
-
-	va_start(ap, fmt);
-	n = xvasprintf(&s, fmt, ap);
-	va_end(ap);
-	ctlmsg_buf_add(b, s, (size_t)n);
-	free(s);
-}
-
-void
-ctlmsg_buf_consume(struct ctlmsg_buf *b, size_t n)
-{
-	if (n >= b->len) {
-		b->len = 0;
-		if (b->s != NULL)
-			b->s[0] = '\0';
-		return;
-	}
-	memmove(b->s, b->s + n, b->len - n);
-	b->len -= n;
-	b->s[b->len] = '\0';
-}
-
-void
-ctlmsg_buf_free(struct ctlmsg_buf *b)
-{
-	free(b->s);
-	b->s = NULL;
-	b->len = b->size = 0;
-}
+static void	ctlmsg_put_sanitized(struct buf *, const char *);
 
 const char *
 ctlmsg_error_name(enum ctlmsg_error e)
@@ -242,22 +187,22 @@ ctlmsg_reply_parse(char *line, struct ctlmsg_reply *r, char **cause)
 
 /* Control bytes (newlines too) become '?': one line stays one line. */
 static void
-ctlmsg_put_sanitized(struct ctlmsg_buf *b, const char *s)
+ctlmsg_put_sanitized(struct buf *b, const char *s)
 {
 	size_t	i, start = 0;
 
 	for (i = 0; s[i] != '\0'; i++) {
 		if ((unsigned char)s[i] >= 0x20 && s[i] != 0x7f)
 			continue;
-		ctlmsg_buf_add(b, s + start, i - start);
-		ctlmsg_buf_add(b, "?", 1);
+		buf_add(b, s + start, i - start);
+		buf_add(b, "?", 1);
 		start = i + 1;
 	}
-	ctlmsg_buf_add(b, s + start, i - start);
+	buf_add(b, s + start, i - start);
 }
 
 void
-ctlmsg_put_error(struct ctlmsg_buf *b, enum ctlmsg_error kind,
+ctlmsg_put_error(struct buf *b, enum ctlmsg_error kind,
     const char *fmt, ...)
 {
 	va_list	 ap;
@@ -266,28 +211,28 @@ ctlmsg_put_error(struct ctlmsg_buf *b, enum ctlmsg_error kind,
 	va_start(ap, fmt);
 	(void)xvasprintf(&msg, fmt, ap);
 	va_end(ap);
-	ctlmsg_buf_printf(b, "%s error %s ", CTLMSG_VERSION,
+	buf_printf(b, "%s error %s ", CTLMSG_VERSION,
 	    ctlmsg_error_name(kind));
 	ctlmsg_put_sanitized(b, msg);
-	ctlmsg_buf_add(b, "\n", 1);
+	buf_add(b, "\n", 1);
 	free(msg);
 }
 
 void
-ctlmsg_put_text(struct ctlmsg_buf *b, enum ctlmsg_type type,
+ctlmsg_put_text(struct buf *b, enum ctlmsg_type type,
     const char *text)
 {
-	ctlmsg_buf_printf(b, "%s %s", CTLMSG_VERSION,
+	buf_printf(b, "%s %s", CTLMSG_VERSION,
 	    ctlmsg_type_names[type]);
 	if (text != NULL && *text != '\0') {
-		ctlmsg_buf_add(b, " ", 1);
+		buf_add(b, " ", 1);
 		ctlmsg_put_sanitized(b, text);
 	}
-	ctlmsg_buf_add(b, "\n", 1);
+	buf_add(b, "\n", 1);
 }
 
 void
-ctlmsg_put_encoded(struct ctlmsg_buf *b, const char *s)
+ctlmsg_put_encoded(struct buf *b, const char *s)
 {
 	static const char	 hex[] = "0123456789ABCDEF";
 	const unsigned char	*p;
@@ -295,13 +240,13 @@ ctlmsg_put_encoded(struct ctlmsg_buf *b, const char *s)
 
 	for (p = (const unsigned char *)s; *p != '\0'; p++) {
 		if (*p >= 0x21 && *p <= 0x7e && *p != '%') {
-			ctlmsg_buf_add(b, p, 1);
+			buf_add(b, p, 1);
 			continue;
 		}
 		esc[0] = '%';
 		esc[1] = hex[*p >> 4];
 		esc[2] = hex[*p & 0xf];
-		ctlmsg_buf_add(b, esc, 3);
+		buf_add(b, esc, 3);
 	}
 }
 
@@ -340,181 +285,101 @@ ctlmsg_decode(char *s)
 	return 0;
 }
 
-/*
- * The length of the well-formed UTF-8 sequence at p (lead byte >= 0x80),
- * or 0 if it is not one: overlong forms, surrogates and code points past
- * U+10FFFF are not.
- */
-static size_t
-ctlmsg_utf8_len(const unsigned char *p)
-{
-	size_t		n, i;
-	uint32_t	cp;
-
-	if (p[0] >= 0xc2 && p[0] <= 0xdf) {
-		n = 2;
-		cp = p[0] & 0x1f;
-	} else if (p[0] >= 0xe0 && p[0] <= 0xef) {
-		n = 3;
-		cp = p[0] & 0x0f;
-	} else if (p[0] >= 0xf0 && p[0] <= 0xf4) {
-		n = 4;
-		cp = p[0] & 0x07;
-	} else
-		return 0;
-	for (i = 1; i < n; i++) {
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;	/* also stops at the NUL */
-		cp = cp << 6 | (p[i] & 0x3f);
-	}
-	if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
-	    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
-		return 0;
-	return n;
-}
-
-void
-ctlmsg_put_json_string(struct ctlmsg_buf *b, const char *s)
-{
-	const unsigned char	*p;
-	size_t			 n;
-
-	if (s == NULL) {
-		ctlmsg_buf_add(b, "null", 4);
-		return;
-	}
-	ctlmsg_buf_add(b, "\"", 1);
-	for (p = (const unsigned char *)s; *p != '\0'; p++) {
-		switch (*p) {
-		case '"':
-			ctlmsg_buf_add(b, "\\\"", 2);
-			continue;
-		case '\\':
-			ctlmsg_buf_add(b, "\\\\", 2);
-			continue;
-		case '\n':
-			ctlmsg_buf_add(b, "\\n", 2);
-			continue;
-		case '\r':
-			ctlmsg_buf_add(b, "\\r", 2);
-			continue;
-		case '\t':
-			ctlmsg_buf_add(b, "\\t", 2);
-			continue;
-		}
-		if (*p < 0x20 || *p == 0x7f) {
-			ctlmsg_buf_printf(b, "\\u%04x", *p);
-			continue;
-		}
-		if (*p < 0x80) {
-			ctlmsg_buf_add(b, p, 1);
-			continue;
-		}
-		if ((n = ctlmsg_utf8_len(p)) == 0) {
-			ctlmsg_buf_add(b, "\\ufffd", 6);
-			continue;
-		}
-		ctlmsg_buf_add(b, p, n);
-		p += n - 1;
-	}
-	ctlmsg_buf_add(b, "\"", 1);
-}
-
 static void
-ctlmsg_put_kv(struct ctlmsg_buf *b, const char *key, const char *value)
+ctlmsg_put_kv(struct buf *b, const char *key, const char *value)
 {
 	if (value == NULL)
 		return;		/* absent means unknown */
-	ctlmsg_buf_printf(b, " %s=", key);
+	buf_printf(b, " %s=", key);
 	ctlmsg_put_encoded(b, value);
 }
 
 void
-ctlmsg_put_link(struct ctlmsg_buf *b, enum ctlmsg_type type,
+ctlmsg_put_link(struct buf *b, enum ctlmsg_type type,
     const struct ctlmsg_link *l)
 {
-	ctlmsg_buf_printf(b, "%s %s", CTLMSG_VERSION,
+	buf_printf(b, "%s %s", CTLMSG_VERSION,
 	    ctlmsg_type_names[type]);
 	ctlmsg_put_kv(b, "name", l->name);
 	ctlmsg_put_kv(b, "state", l->state);
 	ctlmsg_put_kv(b, "ifname", l->ifname);
-	ctlmsg_buf_printf(b, " since=%lld wanted=%d", (long long)l->since,
+	buf_printf(b, " since=%lld wanted=%d", (long long)l->since,
 	    l->wanted ? 1 : 0);
 	if (l->down_since != 0)
-		ctlmsg_buf_printf(b, " down-since=%lld",
+		buf_printf(b, " down-since=%lld",
 		    (long long)l->down_since);
 	ctlmsg_put_kv(b, "reason", l->reason);
 	ctlmsg_put_kv(b, "fail-class", l->fail_class);
-	ctlmsg_buf_printf(b, " attention=%d redials=%u",
+	buf_printf(b, " attention=%d redials=%u",
 	    l->needs_attention ? 1 : 0, l->redials);
 	if (l->next_dial >= 0)
-		ctlmsg_buf_printf(b, " next-dial=%d", l->next_dial);
+		buf_printf(b, " next-dial=%d", l->next_dial);
 	ctlmsg_put_kv(b, "host", l->host);
 	if (l->port >= 0)
-		ctlmsg_buf_printf(b, " port=%d", l->port);
-	ctlmsg_buf_printf(b, " bytes-in=%" PRIu64 " bytes-out=%" PRIu64,
+		buf_printf(b, " port=%d", l->port);
+	buf_printf(b, " bytes-in=%" PRIu64 " bytes-out=%" PRIu64,
 	    l->bytes_in, l->bytes_out);
 	if (l->lcp_rtt_ms >= 0)
-		ctlmsg_buf_printf(b, " lcp-rtt=%d", l->lcp_rtt_ms);
+		buf_printf(b, " lcp-rtt=%d", l->lcp_rtt_ms);
 	ctlmsg_put_kv(b, "probe", l->probe);
 	if (l->probe != NULL)
-		ctlmsg_buf_printf(b, " probe-at=%lld", (long long)l->probe_at);
+		buf_printf(b, " probe-at=%lld", (long long)l->probe_at);
 	ctlmsg_put_kv(b, "ddns", l->ddns);
 	if (l->ddns != NULL)
-		ctlmsg_buf_printf(b, " ddns-at=%lld", (long long)l->ddns_at);
+		buf_printf(b, " ddns-at=%lld", (long long)l->ddns_at);
 	if (l->notify_queued > 0 || l->notify_dropped > 0)
-		ctlmsg_buf_printf(b, " notify-queued=%zu notify-dropped=%lu",
+		buf_printf(b, " notify-queued=%zu notify-dropped=%lu",
 		    l->notify_queued, l->notify_dropped);
-	ctlmsg_buf_add(b, "\n", 1);
+	buf_add(b, "\n", 1);
 }
 
 static void
-ctlmsg_json_int(struct ctlmsg_buf *b, const char *key, long long v,
+ctlmsg_json_int(struct buf *b, const char *key, long long v,
     bool present)
 {
 	if (present)
-		ctlmsg_buf_printf(b, ",\"%s\":%lld", key, v);
+		buf_printf(b, ",\"%s\":%lld", key, v);
 	else
-		ctlmsg_buf_printf(b, ",\"%s\":null", key);
+		buf_printf(b, ",\"%s\":null", key);
 }
 
 void
-ctlmsg_put_link_json(struct ctlmsg_buf *b, const struct ctlmsg_link *l)
+ctlmsg_put_link_json(struct buf *b, const struct ctlmsg_link *l)
 {
-	ctlmsg_buf_add(b, "{\"name\":", 8);
-	ctlmsg_put_json_string(b, l->name);
-	ctlmsg_buf_add(b, ",\"ifname\":", 10);
-	ctlmsg_put_json_string(b, l->ifname);
-	ctlmsg_buf_add(b, ",\"state\":", 9);
-	ctlmsg_put_json_string(b, l->state);
+	buf_add(b, "{\"name\":", 8);
+	buf_add_json_string(b, l->name);
+	buf_add(b, ",\"ifname\":", 10);
+	buf_add_json_string(b, l->ifname);
+	buf_add(b, ",\"state\":", 9);
+	buf_add_json_string(b, l->state);
 	ctlmsg_json_int(b, "since", (long long)l->since, l->since != 0);
 	ctlmsg_json_int(b, "down_since", (long long)l->down_since,
 	    l->down_since != 0);
-	ctlmsg_buf_printf(b, ",\"wanted\":%s", l->wanted ? "true" : "false");
-	ctlmsg_buf_add(b, ",\"reason\":", 10);
-	ctlmsg_put_json_string(b, l->reason);
-	ctlmsg_buf_add(b, ",\"fail_class\":", 14);
-	ctlmsg_put_json_string(b, l->fail_class);
-	ctlmsg_buf_printf(b, ",\"needs_attention\":%s",
+	buf_printf(b, ",\"wanted\":%s", l->wanted ? "true" : "false");
+	buf_add(b, ",\"reason\":", 10);
+	buf_add_json_string(b, l->reason);
+	buf_add(b, ",\"fail_class\":", 14);
+	buf_add_json_string(b, l->fail_class);
+	buf_printf(b, ",\"needs_attention\":%s",
 	    l->needs_attention ? "true" : "false");
-	ctlmsg_buf_printf(b, ",\"redials\":%u", l->redials);
+	buf_printf(b, ",\"redials\":%u", l->redials);
 	ctlmsg_json_int(b, "next_dial", l->next_dial, l->next_dial >= 0);
-	ctlmsg_buf_add(b, ",\"host\":", 8);
-	ctlmsg_put_json_string(b, l->host);
+	buf_add(b, ",\"host\":", 8);
+	buf_add_json_string(b, l->host);
 	ctlmsg_json_int(b, "port", l->port, l->port >= 0);
-	ctlmsg_buf_printf(b, ",\"bytes_in\":%" PRIu64 ",\"bytes_out\":%"
+	buf_printf(b, ",\"bytes_in\":%" PRIu64 ",\"bytes_out\":%"
 	    PRIu64, l->bytes_in, l->bytes_out);
 	ctlmsg_json_int(b, "lcp_rtt_ms", l->lcp_rtt_ms, l->lcp_rtt_ms >= 0);
-	ctlmsg_buf_add(b, ",\"probe\":", 9);
-	ctlmsg_put_json_string(b, l->probe);
+	buf_add(b, ",\"probe\":", 9);
+	buf_add_json_string(b, l->probe);
 	ctlmsg_json_int(b, "probe_at", (long long)l->probe_at,
 	    l->probe != NULL);
-	ctlmsg_buf_add(b, ",\"ddns\":", 8);
-	ctlmsg_put_json_string(b, l->ddns);
+	buf_add(b, ",\"ddns\":", 8);
+	buf_add_json_string(b, l->ddns);
 	ctlmsg_json_int(b, "ddns_at", (long long)l->ddns_at, l->ddns != NULL);
-	ctlmsg_buf_printf(b, ",\"notify_queued\":%zu,\"notify_dropped\":%lu",
+	buf_printf(b, ",\"notify_queued\":%zu,\"notify_dropped\":%lu",
 	    l->notify_queued, l->notify_dropped);
-	ctlmsg_buf_add(b, "}", 1);
+	buf_add(b, "}", 1);
 }
 
 static int

@@ -4,8 +4,8 @@
  *
  * The control protocol's wire format, shared by vpnd (ctlserver.c) and vpnctl:
  * splitting and checking a request line, splitting a reply line, the
- * percent-encoded key=value records that describe a link, JSON strings,
- * and the growable byte buffer they are built in.  No I/O here.
+ * percent-encoded key=value records that describe a link, and a link
+ * as JSON.  Lines are built in a struct buf (buf.h).  No I/O here.
  *
  * The protocol, version 1 (also in vpnctl(8), PROTOCOL):
  *
@@ -32,6 +32,8 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "buf.h"
+
 #define CTLMSG_VERSION		"pppssh/1"
 #define CTLMSG_LINE_MAX		4096	/* request line, with its '\n' */
 #define CTLMSG_MAX_ARGS		8	/* words after the command */
@@ -55,13 +57,6 @@ enum ctlmsg_type {
 	CTLMSG_DETAIL,
 	CTLMSG_OK,
 	CTLMSG_ERROR,
-};
-
-/* A growable byte buffer; zero-initialised is empty.  Always NUL ended. */
-struct ctlmsg_buf {
-	char		*s;
-	size_t		 len;
-	size_t		 size;
 };
 
 /* A split request; the pointers point into buf. */
@@ -110,14 +105,6 @@ struct ctlmsg_link {
 	unsigned long	 notify_dropped; /* dropped, queue full */
 };
 
-void		 ctlmsg_buf_add(struct ctlmsg_buf *, const void *, size_t);
-void		 ctlmsg_buf_printf(struct ctlmsg_buf *, const char *, ...)
-		    __attribute__((format(printf, 2, 3)));
-/* Drop the first n bytes. */
-void		 ctlmsg_buf_consume(struct ctlmsg_buf *, size_t n);
-/* Free the contents; the buffer is empty and reusable after. */
-void		 ctlmsg_buf_free(struct ctlmsg_buf *);
-
 const char	*ctlmsg_error_name(enum ctlmsg_error);
 
 /*
@@ -145,28 +132,22 @@ int		 ctlmsg_reply_parse(char *line, struct ctlmsg_reply *,
  * Append a final error line "pppssh/1 error KIND MESSAGE\n"; the message
  * is printf-formatted and its control bytes become '?'.
  */
-void		 ctlmsg_put_error(struct ctlmsg_buf *, enum ctlmsg_error,
+void		 ctlmsg_put_error(struct buf *, enum ctlmsg_error,
 		    const char *, ...) __attribute__((format(printf, 3, 4)));
 /* Append "pppssh/1 TYPE TEXT\n" (ok, detail), text sanitized as above. */
-void		 ctlmsg_put_text(struct ctlmsg_buf *, enum ctlmsg_type,
+void		 ctlmsg_put_text(struct buf *, enum ctlmsg_type,
 		    const char *text);
 
 /* Append s percent-encoded: bytes outside '!'..'~', and '%', as %XX. */
-void		 ctlmsg_put_encoded(struct ctlmsg_buf *, const char *s);
+void		 ctlmsg_put_encoded(struct buf *, const char *s);
 /* Decode %XX in place; -1 if malformed or it would yield a NUL. */
 int		 ctlmsg_decode(char *s);
 
-/*
- * Append s as a JSON string with its quotes: '"', '\\' and control
- * bytes escaped, invalid UTF-8 replaced by U+FFFD; NULL gives null.
- */
-void		 ctlmsg_put_json_string(struct ctlmsg_buf *, const char *s);
-
 /* Append "pppssh/1 link K=V...\n" (type CTLMSG_LINK or CTLMSG_STAGE). */
-void		 ctlmsg_put_link(struct ctlmsg_buf *, enum ctlmsg_type,
+void		 ctlmsg_put_link(struct buf *, enum ctlmsg_type,
 		    const struct ctlmsg_link *);
 /* Append l as a JSON object (no newline). */
-void		 ctlmsg_put_link_json(struct ctlmsg_buf *,
+void		 ctlmsg_put_link_json(struct buf *,
 		    const struct ctlmsg_link *);
 /*
  * Fill *l from the K=V words of a link or stage reply's text (modified

@@ -57,7 +57,7 @@ struct ctlserver_conn {
 	enum ctlserver_conn_state	 state;
 	char				 in[CTLMSG_LINE_MAX];
 	size_t				 inlen;
-	struct ctlmsg_buf		 out;
+	struct buf			 out;
 	struct loop_timer		 timer;	/* request, then flush */
 
 	/* up +wait */
@@ -489,7 +489,7 @@ ctlserver_conn_free(struct ctlserver_conn *c)
 		loop_fd_del(ctl->loop, c->fd);
 		close(c->fd);
 	}
-	ctlmsg_buf_free(&c->out);
+	buf_free(&c->out);
 	free(c);
 }
 
@@ -550,7 +550,7 @@ ctlserver_conn_flush(struct ctlserver_conn *c)
 			ctlserver_conn_kill(c);
 			return;
 		}
-		ctlmsg_buf_consume(&c->out, (size_t)n);
+		buf_consume(&c->out, (size_t)n);
 	}
 	if (c->state == CTLSERVER_CLOSING && c->out.len == 0) {
 		ctlserver_conn_kill(c);
@@ -732,7 +732,7 @@ ctlserver_cmd_status(struct ctlserver_conn *c, const struct ctlmsg_req *req,
 	bool			 json = ctlmsg_req_flag(req, "json");
 
 	if (json)
-		ctlmsg_buf_printf(&c->out, "%s json {\"version\":1,"
+		buf_printf(&c->out, "%s json {\"version\":1,"
 		    "\"time\":%lld,\"links\":[", CTLMSG_VERSION,
 		    (long long)time(NULL));
 	n = links_count(ctl->links);
@@ -746,11 +746,11 @@ ctlserver_cmd_status(struct ctlserver_conn *c, const struct ctlmsg_req *req,
 			continue;
 		}
 		if (c->out.s[c->out.len - 1] != '[')
-			ctlmsg_buf_add(&c->out, ",", 1);
+			buf_add(&c->out, ",", 1);
 		ctlmsg_put_link_json(&c->out, &m);
 	}
 	if (json)
-		ctlmsg_buf_add(&c->out, "]}\n", 3);
+		buf_add(&c->out, "]}\n", 3);
 	ctlmsg_put_text(&c->out, CTLMSG_OK, NULL);
 }
 

@@ -12,17 +12,15 @@
 
 #include <sys/stat.h>
 
-#include <errno.h>
 #include <stdarg.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "addr.h"
 #include "backoff.h"
 #include "ddns.h"
+#include "file.h"
 #include "http.h"
 #include "log.h"
 #include "loop.h"
@@ -65,6 +63,8 @@ static const struct {
 	{ "911", DDNS_911, DDNS_HOLD_OFF },
 };
 
+static int	ddns_credentials_check(const char *, const struct stat *,
+		    char **);
 static void	ddns_send(struct ddns *);
 static void	ddns_retry(struct ddns *, const char *);
 static void	ddns_done(const struct http_result *, void *);
@@ -183,54 +183,32 @@ ddns_addr_public(const char *s)
 	return true;
 }
 
+/* The credentials are for us alone. */
+static int
+ddns_credentials_check(const char *path, const struct stat *st,
+    char **cause)
+{
+	if ((st->st_mode & 077) != 0) {
+		xasprintf(cause, "%s: group or world accessible (mode %04o), "
+		    "refusing", path, (unsigned)(st->st_mode & 07777));
+		return -1;
+	}
+	return 0;
+}
+
 int
 ddns_read_credentials(const char *path, char **userpwd, char **cause)
 {
-	struct stat	 st;
-	char		 buf[DDNS_MAX_CREDENTIALS + 1], *nl, *c;
-	size_t		 len = 0;
-	ssize_t		 n;
-	int		 fd, r = -1;
+	char	*buf, *nl, *c;
+	size_t	 len;
+	int	 r = -1;
 
 	*userpwd = NULL;
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY |
-	    O_NONBLOCK)) == -1) {
-		xasprintf(cause, "%s: %s", path, strerror(errno));
+	if (file_read(path, DDNS_MAX_CREDENTIALS, ddns_credentials_check,
+	    &buf, &len, cause) == -1)
 		return -1;
-	}
-	if (fstat(fd, &st) == -1) {
-		xasprintf(cause, "%s: fstat: %s", path, strerror(errno));
-		goto out;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		xasprintf(cause, "%s: not a regular file", path);
-		goto out;
-	}
-	if ((st.st_mode & 077) != 0) {
-		xasprintf(cause, "%s: group or world accessible (mode %04o), "
-		    "refusing", path, (unsigned)(st.st_mode & 07777));
-		goto out;
-	}
-	for (;;) {
-		n = read(fd, buf + len, sizeof(buf) - 1 - len);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == -1) {
-			xasprintf(cause, "%s: read: %s", path,
-			    strerror(errno));
-			goto out;
-		}
-		if (n == 0 || (len += (size_t)n) == sizeof(buf) - 1)
-			break;
-	}
-	buf[len] = '\0';
 	if ((nl = strchr(buf, '\n')) != NULL)
 		*nl = '\0';
-	else if (len == sizeof(buf) - 1) {
-		xasprintf(cause, "%s: first line longer than %d bytes", path,
-		    DDNS_MAX_CREDENTIALS - 1);
-		goto out;
-	}
 	if ((nl = strchr(buf, '\r')) != NULL)
 		*nl = '\0';
 	for (c = buf; *c != '\0'; c++)
@@ -244,8 +222,8 @@ ddns_read_credentials(const char *path, char **userpwd, char **cause)
 	*userpwd = xstrdup(buf);
 	r = 0;
 out:
-	explicit_bzero(buf, sizeof(buf));
-	(void)close(fd);
+	explicit_bzero(buf, len);
+	free(buf);
 	return r;
 }
 

@@ -85,8 +85,9 @@ bool		 ddns_addr_public(const char *s);
 
 /*
  * Read "user:password" from the first line of path (a file no one but
- * its owner may read).  Returns 0 and *userpwd (caller wipes and frees),
- * or -1 with *cause (caller frees).
+ * its owner may read, of at most DDNS_MAX_CREDENTIALS bytes).  Returns 0
+ * and *userpwd (caller wipes and frees), or -1 with *cause (caller
+ * frees).
  */
 int		 ddns_read_credentials(const char *path, char **userpwd,
 		    char **cause);

@@ -14,7 +14,6 @@
 
 #include <ctype.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <fnmatch.h>
 #include <limits.h>
 #include <stdint.h>
@@ -24,8 +23,11 @@
 #include <unistd.h>
 
 #include "addr.h"
+#include "argv.h"
+#include "base64.h"
 #include "conf.h"
 #include "doctor.h"
+#include "file.h"
 #include "peer.h"
 #include "ppp.h"
 #include "xmalloc.h"
@@ -34,18 +36,6 @@
 #define DOCTOR_KILL_RULE	"-TERM [0-9]*"
 #define DOCTOR_KILL_SAMPLE	"1"
 
-static const char doctor_b64[] =
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-/* Growable list of owned strings, NULL-terminated. */
-struct words {
-	char	**v;
-	size_t	  n;
-};
-
-static void	words_add(struct words *, const char *);
-static char	*b64_encode(const uint8_t *, size_t);
-static int	b64_decode(const char *, size_t, uint8_t **, size_t *);
 
 const char *
 doctor_status_name(enum doctor_status s)
@@ -61,96 +51,7 @@ doctor_status_name(enum doctor_status s)
 	return "FAIL";
 }
 
-static void
-words_add(struct words *w, const char *s)
-{
-	w->v = xreallocarray(w->v, w->n + 2, sizeof(*w->v));
-	w->v[w->n++] = xstrdup(s);
-	w->v[w->n] = NULL;
-}
-
-static void
-words_free(char **v)
-{
-	size_t	i;
-
-	if (v == NULL)
-		return;
-	for (i = 0; v[i] != NULL; i++)
-		free(v[i]);
-	free(v);
-}
-
 /* ------------------------------------------------------------ keys */
-
-static char *
-b64_encode(const uint8_t *p, size_t len)
-{
-	char	*out, *o;
-	size_t	 i;
-	uint32_t v;
-
-	o = out = xmalloc((len + 2) / 3 * 4 + 1);
-	for (i = 0; i + 2 < len; i += 3) {
-		v = (uint32_t)p[i] << 16 | (uint32_t)p[i + 1] << 8 | p[i + 2];
-		*o++ = doctor_b64[v >> 18 & 63];
-		*o++ = doctor_b64[v >> 12 & 63];
-		*o++ = doctor_b64[v >> 6 & 63];
-		*o++ = doctor_b64[v & 63];
-	}
-	if (len - i == 1) {
-		v = (uint32_t)p[i] << 16;
-		*o++ = doctor_b64[v >> 18 & 63];
-		*o++ = doctor_b64[v >> 12 & 63];
-		*o++ = '=';
-		*o++ = '=';
-	} else if (len - i == 2) {
-		v = (uint32_t)p[i] << 16 | (uint32_t)p[i + 1] << 8;
-		*o++ = doctor_b64[v >> 18 & 63];
-		*o++ = doctor_b64[v >> 12 & 63];
-		*o++ = doctor_b64[v >> 6 & 63];
-		*o++ = '=';
-	}
-	*o = '\0';
-	return out;
-}
-
-/* Decode len bytes of base64 at s, skipping white space. */
-static int
-b64_decode(const char *s, size_t len, uint8_t **outp, size_t *outlen)
-{
-	const char	*c;
-	uint8_t		*out;
-	uint32_t	 v = 0;
-	size_t		 i, n = 0, bits = 0, pad = 0;
-
-	out = xmalloc(len / 4 * 3 + 3);
-	for (i = 0; i < len; i++) {
-		if (isspace((unsigned char)s[i]))
-			continue;
-		if (s[i] == '=') {
-			pad++;
-			continue;
-		}
-		if (pad != 0 || (c = strchr(doctor_b64, s[i])) == NULL ||
-		    s[i] == '\0')
-			goto bad;
-		v = v << 6 | (uint32_t)(c - doctor_b64);
-		bits += 6;
-		if (bits >= 8) {
-			bits -= 8;
-			out[n++] = (uint8_t)(v >> bits);
-		}
-	}
-	if (pad > 2)
-		goto bad;
-	*outp = out;
-	*outlen = n;
-	return 0;
-bad:
-	free(out);
-	return -1;
-}
 
 /* An SSH "string" at *p (4-byte length, bytes); advances. */
 static int
@@ -194,7 +95,7 @@ doctor_pubkey_derive(const char *text, char **type, char **b64,
 		return -1;
 	}
 	b += sizeof(begin) - 1;
-	if (b64_decode(b, (size_t)(e - b), &raw, &rawlen) == -1) {
+	if (base64_decode(b, (size_t)(e - b), &raw, &rawlen) == -1) {
 		xasprintf(cause, "bad base64 in the key");
 		return -1;
 	}
@@ -226,7 +127,7 @@ doctor_pubkey_derive(const char *text, char **type, char **b64,
 			goto short_key;
 	}
 	*type = xstrndup((const char *)s, len);
-	*b64 = b64_encode(blob, bloblen);
+	*b64 = base64_encode(blob, bloblen, true);
 	r = 0;
 	goto out;
 short_key:
@@ -236,59 +137,28 @@ out:
 	return r;
 }
 
-/* Read at most DOCTOR_KEY_MAX bytes of path, NUL-terminated. */
-static char *
-read_small(const char *path, char **cause)
-{
-	char	*buf;
-	size_t	 len = 0;
-	ssize_t	 n;
-	int	 fd;
-
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY |
-	    O_NONBLOCK)) == -1) {
-		xasprintf(cause, "%s: %s", path, strerror(errno));
-		return NULL;
-	}
-	buf = xmalloc(DOCTOR_KEY_MAX + 1);
-	while (len < DOCTOR_KEY_MAX) {
-		n = read(fd, buf + len, DOCTOR_KEY_MAX - len);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == -1) {
-			xasprintf(cause, "%s: read: %s", path, strerror(errno));
-			(void)close(fd);
-			free(buf);
-			return NULL;
-		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
-	}
-	(void)close(fd);
-	buf[len] = '\0';
-	return buf;
-}
-
 int
 doctor_pubkey(const struct link_conf *lc, char **line, char **cause)
 {
 	char	*priv, *pubpath, *pub = NULL, *why = NULL, *type = NULL;
 	char	*b64 = NULL, *s, *t, *k;
+	size_t	 len;
 	int	 r = -1;
 
 	*line = NULL;
-	if ((priv = read_small(lc->identity, &why)) != NULL) {
+	if (file_read(lc->identity, DOCTOR_KEY_MAX, NULL, &priv, &len,
+	    &why) == 0) {
 		if (doctor_pubkey_derive(priv, &type, &b64, &s) == -1) {
 			xasprintf(&why, "%s: %s", lc->identity, s);
 			free(s);
 		}
-		explicit_bzero(priv, strlen(priv));
+		explicit_bzero(priv, len);
 		free(priv);
 	}
 	xasprintf(&pubpath, "%s.pub", lc->identity);
 	if (access(pubpath, F_OK) == 0) {
-		if ((pub = read_small(pubpath, cause)) == NULL)
+		if (file_read(pubpath, DOCTOR_KEY_MAX, NULL, &pub, &len,
+		    cause) == -1)
 			goto out;
 		/* The first line; at least "TYPE BASE64". */
 		pub[strcspn(pub, "\r\n")] = '\0';
@@ -385,7 +255,7 @@ sudo_words(char *const *v, bool *other)
 
 /* A word for a sudoers Cmnd: the characters sudoers treats specially. */
 static void
-sudoers_escape(struct words *w, const char *s)
+sudoers_escape(struct argv *w, const char *s)
 {
 	char	*out, *o;
 
@@ -396,7 +266,7 @@ sudoers_escape(struct words *w, const char *s)
 		*o++ = *s;
 	}
 	*o = '\0';
-	words_add(w, out);
+	argv_add(w, out);
 	free(out);
 }
 
@@ -409,15 +279,15 @@ privs_add(struct doctor_privs *p, const char *what, char **argv,
     size_t nsudo, const char *kill_path)
 {
 	struct doctor_priv	*d;
-	struct words		 s = { NULL, 0 }, a = { NULL, 0 };
-	struct words		 r = { NULL, 0 };
+	struct argv		 s = { NULL, 0 }, a = { NULL, 0 };
+	struct argv		 r = { NULL, 0 };
 	char			*rule, *tmp;
 	size_t			 i;
 
 	for (i = 0; i < nsudo; i++)
-		words_add(&s, argv[i]);
+		argv_add(&s, argv[i]);
 	for (; argv[i] != NULL; i++)
-		words_add(&a, argv[i]);
+		argv_add(&a, argv[i]);
 	if (kill_path != NULL) {
 		xasprintf(&rule, "%s %s", kill_path, DOCTOR_KILL_RULE);
 	} else {
@@ -429,7 +299,7 @@ privs_add(struct doctor_privs *p, const char *what, char **argv,
 			free(rule);
 			rule = tmp;
 		}
-		words_free(r.v);
+		argv_clear(&r);
 	}
 	p->v = xreallocarray(p->v, p->n + 1, sizeof(*p->v));
 	d = &p->v[p->n++];
@@ -492,18 +362,18 @@ privs_vpn_peer(const struct link_conf *lc, struct doctor_privs *p)
 	req.compression = lc->compression;
 	argv = peer_pppd_argv(&pc, &req);
 	privs_add(p, "pppd", argv, 2, NULL);
-	ppp_argv_free(argv);
+	argv_free(argv);
 	for (i = 0; i < pc.nnets; i++) {
 		argv = peer_route_argv(&pc, false, &pc.nets[i]);
 		privs_add(p, "route", argv, 2, NULL);
-		ppp_argv_free(argv);
+		argv_free(argv);
 		argv = peer_route_argv(&pc, true, &pc.nets[i]);
 		privs_add(p, "route", argv, 2, NULL);
-		ppp_argv_free(argv);
+		argv_free(argv);
 	}
 	argv = peer_kill_argv(&pc, 1);
 	privs_add(p, "kill", argv, 2, pc.kill_command);
-	ppp_argv_free(argv);
+	argv_free(argv);
 }
 
 void
@@ -512,7 +382,7 @@ doctor_privs_build(const struct link_conf *lc, struct doctor_privs *p)
 	struct ppp_params	 pp;
 	char			 lip[ADDR_STRLEN], rip[ADDR_STRLEN];
 	char			 net[ADDR_STRLEN], **argv;
-	struct words		 k = { NULL, 0 };
+	struct argv		 k = { NULL, 0 };
 	size_t			 i, n, ns;
 	int			 del;
 
@@ -525,7 +395,7 @@ doctor_privs_build(const struct link_conf *lc, struct doctor_privs *p)
 	if ((ns = sudo_words(lc->remote_command.v, &p->other)) > 0) {
 		argv = ppp_remote_argv(&pp);
 		privs_add(p, "pppd", argv, ns, NULL);
-		ppp_argv_free(argv);
+		argv_free(argv);
 	}
 	if ((n = sudo_words(lc->remote_ip_command.v, &p->other)) > 0) {
 		for (i = 0; i < lc->local_nets.n; i++) {
@@ -535,19 +405,19 @@ doctor_privs_build(const struct link_conf *lc, struct doctor_privs *p)
 				argv = ppp_remote_route_argv(&pp, del ?
 				    "del" : "replace", net, lc->remote_ifname);
 				privs_add(p, "route", argv, n, NULL);
-				ppp_argv_free(argv);
+				argv_free(argv);
 			}
 		}
 	}
 	/* link.c: "PRIV kill -TERM PID" for a stale pppd. */
 	if (ns > 0) {
 		for (i = 0; i < ns; i++)
-			words_add(&k, lc->remote_command.v[i]);
-		words_add(&k, "kill");
-		words_add(&k, "-TERM");
-		words_add(&k, DOCTOR_KILL_SAMPLE);
+			argv_add(&k, lc->remote_command.v[i]);
+		argv_add(&k, "kill");
+		argv_add(&k, "-TERM");
+		argv_add(&k, DOCTOR_KILL_SAMPLE);
 		privs_add(p, "kill", k.v, ns, PEER_DEF_KILL);
-		words_free(k.v);
+		argv_clear(&k);
 	}
 }
 
@@ -557,8 +427,8 @@ doctor_privs_free(struct doctor_privs *p)
 	size_t	i;
 
 	for (i = 0; i < p->n; i++) {
-		words_free(p->v[i].sudo);
-		words_free(p->v[i].argv);
+		argv_free(p->v[i].sudo);
+		argv_free(p->v[i].argv);
 		free(p->v[i].rule);
 	}
 	free(p->v);
@@ -715,7 +585,7 @@ nat_oif_add(struct nat_oif *o, const char *s, bool iptables)
 static char **
 nft_words(const char *line)
 {
-	struct words	 w = { NULL, 0 };
+	struct argv	 w = { NULL, 0 };
 	const char	*s = line, *b;
 	char		*word;
 	int		 depth;
@@ -741,11 +611,11 @@ nft_words(const char *line)
 				break;
 		}
 		word = xstrndup(b, (size_t)(s - b));
-		words_add(&w, word);
+		argv_add(&w, word);
 		free(word);
 	}
 	if (w.v == NULL)
-		words_add(&w, "");
+		argv_add(&w, "");
 	return w.v;
 }
 
@@ -864,7 +734,7 @@ nft_parse_rule(const char *line, struct nat_rule *r)
 		else
 			r->other = true;
 	}
-	words_free(w);
+	argv_free(w);
 }
 
 static void
@@ -921,7 +791,7 @@ ipt_parse_rule(const char *line, struct nat_rule *r)
 		}
 		neg = false;
 	}
-	words_free(w);
+	argv_free(w);
 }
 
 /*
@@ -1211,7 +1081,7 @@ doctor_route_check(const char *routes, const struct link_conf *lc,
 		if (w[i] == NULL || w[i][0] == '\0' ||
 		    strcmp(w[i], "default") == 0 ||
 		    nat_prefix(w[i], &p) == -1 || p.len == 0) {
-			words_free(w);
+			argv_free(w);
 			continue;
 		}
 		dev = NULL;
@@ -1225,7 +1095,7 @@ doctor_route_check(const char *routes, const struct link_conf *lc,
 				ours = true;
 		}
 		if (ours || (dev != NULL && strcmp(dev, lc->ifname) == 0)) {
-			words_free(w);
+			argv_free(w);
 			continue;
 		}
 		for (j = 0; j < lc->remote_nets.n; j++) {
@@ -1246,7 +1116,7 @@ doctor_route_check(const char *routes, const struct link_conf *lc,
 				*net = *rn;
 			}
 		}
-		words_free(w);
+		argv_free(w);
 	}
 	free(copy);
 	return best;

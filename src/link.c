@@ -876,7 +876,7 @@ link_ppp_local(struct link *l)
 static char *
 link_remote_command(struct link *l)
 {
-	const struct conf_words	*rc = &l->lc->remote_command;
+	const struct argv	*rc = &l->lc->remote_command;
 	char			*ppp, *priv = NULL, *pidf, *ifp, *cmd, *tmp;
 	size_t			 i;
 

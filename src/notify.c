@@ -14,7 +14,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "ctlmsg.h"
+#include "buf.h"
 #include "http.h"
 #include "log.h"
 #include "loop.h"
@@ -45,22 +45,22 @@ char *
 notify_document(const char *link, const char *state, const char *previous,
     const char *reason, time_t at, unsigned redials)
 {
-	struct ctlmsg_buf	 b = { 0 };
+	struct buf		 b = { 0 };
 	struct tm		 tm;
 	char			 when[32];
 
 	if (gmtime_r(&at, &tm) == NULL ||
 	    strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
 		(void)snprintf(when, sizeof(when), "1970-01-01T00:00:00Z");
-	ctlmsg_buf_add(&b, "{\"link\":", 8);
-	ctlmsg_put_json_string(&b, link);
-	ctlmsg_buf_add(&b, ",\"state\":", 9);
-	ctlmsg_put_json_string(&b, state);
-	ctlmsg_buf_add(&b, ",\"previous\":", 12);
-	ctlmsg_put_json_string(&b, previous);
-	ctlmsg_buf_add(&b, ",\"reason\":", 10);
-	ctlmsg_put_json_string(&b, reason);
-	ctlmsg_buf_printf(&b, ",\"at\":\"%s\",\"redials\":%u}", when,
+	buf_add(&b, "{\"link\":", 8);
+	buf_add_json_string(&b, link);
+	buf_add(&b, ",\"state\":", 9);
+	buf_add_json_string(&b, state);
+	buf_add(&b, ",\"previous\":", 12);
+	buf_add_json_string(&b, previous);
+	buf_add(&b, ",\"reason\":", 10);
+	buf_add_json_string(&b, reason);
+	buf_printf(&b, ",\"at\":\"%s\",\"redials\":%u}", when,
 	    redials);
 	return b.s;
 }

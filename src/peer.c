@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "addr.h"
+#include "argv.h"
 #include "log.h"
 #include "peer.h"
 #include "ppp.h"
@@ -604,7 +605,7 @@ peer_end_stale(const struct peer_conf *c, pid_t *pidp, char **cause)
 	if (c->sudo) {
 		argv = peer_kill_argv(c, pid);
 		st = peer_run(argv, &why);
-		ppp_argv_free(argv);
+		argv_free(argv);
 		if (st != 0) {
 			if (st == -1) {
 				xasprintf(cause, "stale pppd %ld: %s",
@@ -629,7 +630,7 @@ peer_end_stale(const struct peer_conf *c, pid_t *pidp, char **cause)
 		argv[3] = xstrdup("-KILL");
 		(void)peer_run(argv, &why);
 		free(why);
-		ppp_argv_free(argv);
+		argv_free(argv);
 	} else
 		(void)kill(pid, SIGKILL);
 	if (peer_wait_gone(c, pid, PEER_KILL_WAIT))

@@ -113,7 +113,7 @@ int	 peer_request_parse(const struct peer_conf *c, const char *request,
 	    struct peer_request *r, char **cause);
 
 /*
- * The argv (NULL-terminated, for execv(); free with ppp_argv_free()) of
+ * The argv (NULL-terminated, for execv(); free with argv_free()) of
  * the pppd a PEER_PPPD request starts, of the ip command for one net of
  * a PEER_ROUTE request, and of the kill command that ends pid with
  * SIGTERM under --sudo.

@@ -19,13 +19,13 @@
 #include <fcntl.h>
 #include <pty.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <termios.h>
 #include <unistd.h>
 
+#include "argv.h"
 #include "log.h"
 #include "ppp.h"
 #include "quote.h"
@@ -34,12 +34,6 @@
 /* Longest interface name the kernel takes (IFNAMSIZ - 1). */
 #define PPP_IFNAME_MAX		15
 #define PPP_LINKNAME_MAX	64
-
-/* A growing NULL-terminated word list. */
-struct ppp_words {
-	char	**v;
-	size_t	  n, cap;
-};
 
 /* What the child reports over the status pipe when it cannot exec. */
 enum ppp_stage {
@@ -55,11 +49,7 @@ struct ppp_status {
 	int	error;
 };
 
-static void	ppp_words_add(struct ppp_words *, const char *);
-static void	ppp_words_addf(struct ppp_words *, const char *, ...)
-		    __attribute__((format(printf, 2, 3)));
-static void	ppp_words_addv(struct ppp_words *, char *const *);
-static void	ppp_add_link_options(struct ppp_words *,
+static void	ppp_add_link_options(struct argv *,
 		    const struct ppp_params *, const char *, const char *,
 		    const char *);
 static int	ppp_check_name(const char *, const char *, size_t, char **);
@@ -69,41 +59,6 @@ static int	ppp_fd_flags(int, bool, char **, const char *);
 static void	ppp_child(char **, int, int, int) __attribute__((noreturn));
 static void	ppp_child_fail(int, int, int) __attribute__((noreturn));
 static const char *ppp_stage_name(int);
-
-static void
-ppp_words_add(struct ppp_words *w, const char *word)
-{
-	if (w->n + 2 > w->cap) {
-		w->cap = w->cap == 0 ? 32 : w->cap * 2;
-		w->v = xreallocarray(w->v, w->cap, sizeof(*w->v));
-	}
-	w->v[w->n++] = xstrdup(word);
-	w->v[w->n] = NULL;
-}
-
-static void
-ppp_words_addf(struct ppp_words *w, const char *fmt, ...)
-{
-	va_list	 ap;
-	char	*word;
-
-	va_start(ap, fmt);
-	xvasprintf(&word, fmt, ap);
-	va_end(ap);
-	ppp_words_add(w, word);
-	free(word);
-}
-
-static void
-ppp_words_addv(struct ppp_words *w, char *const *words)
-{
-	size_t	i;
-
-	if (words == NULL)
-		return;
-	for (i = 0; words[i] != NULL; i++)
-		ppp_words_add(w, words[i]);
-}
 
 /*
  * Options both ends get.  Debian's /etc/ppp/options (read before the
@@ -144,84 +99,72 @@ ppp_words_addv(struct ppp_words *w, char *const *words)
  * ends start at once; early bytes wait in the pty and the channel).
  */
 static void
-ppp_add_link_options(struct ppp_words *w, const struct ppp_params *p,
+ppp_add_link_options(struct argv *w, const struct ppp_params *p,
     const char *ifname, const char *ours, const char *theirs)
 {
-	ppp_words_add(w, "noauth");
-	ppp_words_add(w, "local");
-	ppp_words_add(w, "nolock");
-	ppp_words_add(w, "nocrtscts");
-	ppp_words_add(w, "nodefaultroute");
-	ppp_words_add(w, "logfd");
-	ppp_words_add(w, "2");
-	ppp_words_add(w, "ifname");
-	ppp_words_add(w, ifname);
-	ppp_words_addf(w, "%s:%s", ours, theirs);
-	ppp_words_add(w, "lcp-echo-interval");
-	ppp_words_addf(w, "%d", p->lcp_echo_interval);
-	ppp_words_add(w, "lcp-echo-failure");
-	ppp_words_addf(w, "%d", p->lcp_echo_failure);
-	ppp_words_add(w, "lcp-restart");
-	ppp_words_add(w, "1");
-	ppp_words_add(w, "lcp-max-terminate");
-	ppp_words_add(w, "1");
+	argv_add(w, "noauth");
+	argv_add(w, "local");
+	argv_add(w, "nolock");
+	argv_add(w, "nocrtscts");
+	argv_add(w, "nodefaultroute");
+	argv_add(w, "logfd");
+	argv_add(w, "2");
+	argv_add(w, "ifname");
+	argv_add(w, ifname);
+	argv_addf(w, "%s:%s", ours, theirs);
+	argv_add(w, "lcp-echo-interval");
+	argv_addf(w, "%d", p->lcp_echo_interval);
+	argv_add(w, "lcp-echo-failure");
+	argv_addf(w, "%d", p->lcp_echo_failure);
+	argv_add(w, "lcp-restart");
+	argv_add(w, "1");
+	argv_add(w, "lcp-max-terminate");
+	argv_add(w, "1");
 	if (!p->compression)
-		ppp_words_add(w, "noccp");
+		argv_add(w, "noccp");
 	if (p->mtu != 0) {
-		ppp_words_add(w, "mtu");
-		ppp_words_addf(w, "%d", p->mtu);
-		ppp_words_add(w, "mru");
-		ppp_words_addf(w, "%d", p->mtu);
+		argv_add(w, "mtu");
+		argv_addf(w, "%d", p->mtu);
+		argv_add(w, "mru");
+		argv_addf(w, "%d", p->mtu);
 	}
 }
 
 char **
 ppp_local_argv(const struct ppp_params *p)
 {
-	struct ppp_words	w = { NULL, 0, 0 };
+	struct argv	w = { NULL, 0 };
 
-	ppp_words_add(&w, p->local_pppd);
+	argv_add(&w, p->local_pppd);
 	/* No device named: pppd uses the tty on its stdin. */
-	ppp_words_add(&w, "nodetach");
+	argv_add(&w, "nodetach");
 	ppp_add_link_options(&w, p, p->local_ifname, p->local_ip,
 	    p->remote_ip);
 	/*
 	 * No linkname here: vpnd knows its child's pid, and with both ends
 	 * on one host (the tests) they would share /run/ppp-NAME.pid.
 	 */
-	ppp_words_addv(&w, p->local_extra);
+	argv_addv(&w, p->local_extra);
 	return w.v;
-}
-
-void
-ppp_argv_free(char **argv)
-{
-	size_t	i;
-
-	if (argv == NULL)
-		return;
-	for (i = 0; argv[i] != NULL; i++)
-		free(argv[i]);
-	free(argv);
 }
 
 char **
 ppp_remote_argv(const struct ppp_params *p)
 {
-	struct ppp_words	 w = { NULL, 0, 0 };
+	struct argv	 w = { NULL, 0 };
 
-	ppp_words_addv(&w, p->remote_prefix);
-	ppp_words_add(&w, "nodetach");
+	argv_addv(&w, p->remote_prefix);
+	argv_add(&w, "nodetach");
 	/* stdin/stdout are the channel, not a tty: pppd makes its own pty. */
-	ppp_words_add(&w, "notty");
+	argv_add(&w, "notty");
 	ppp_add_link_options(&w, p, p->remote_ifname, p->remote_ip,
 	    p->local_ip);
 	/* /run/ppp-NAME.pid on the gateway: how a stale pppd is found. */
 	if (p->linkname != NULL) {
-		ppp_words_add(&w, "linkname");
-		ppp_words_add(&w, p->linkname);
+		argv_add(&w, "linkname");
+		argv_add(&w, p->linkname);
 	}
-	ppp_words_addv(&w, p->remote_extra);
+	argv_addv(&w, p->remote_extra);
 	return w.v;
 }
 
@@ -232,7 +175,7 @@ ppp_remote_command(const struct ppp_params *p)
 
 	argv = ppp_remote_argv(p);
 	cmd = sh_join(argv);
-	ppp_argv_free(argv);
+	argv_free(argv);
 	return cmd;
 }
 
@@ -240,20 +183,20 @@ char **
 ppp_remote_route_argv(const struct ppp_params *p, const char *verb,
     const char *net, const char *ifname)
 {
-	struct ppp_words	 w = { NULL, 0, 0 };
+	struct argv	 w = { NULL, 0 };
 
 	if (strcmp(verb, "replace") != 0 && strcmp(verb, "del") != 0)
 		fatalx("%s: bad verb %s", __func__, verb);
 	if (p->remote_ip_prefix == NULL || p->remote_ip_prefix[0] == NULL)
 		fatalx("%s: no remote ip command", __func__);
-	ppp_words_addv(&w, p->remote_ip_prefix);
+	argv_addv(&w, p->remote_ip_prefix);
 	if (strchr(net, ':') != NULL)
-		ppp_words_add(&w, "-6");
-	ppp_words_add(&w, "route");
-	ppp_words_add(&w, verb);
-	ppp_words_add(&w, net);
-	ppp_words_add(&w, "dev");
-	ppp_words_add(&w, ifname);
+		argv_add(&w, "-6");
+	argv_add(&w, "route");
+	argv_add(&w, verb);
+	argv_add(&w, net);
+	argv_add(&w, "dev");
+	argv_add(&w, ifname);
 	return w.v;
 }
 
@@ -265,7 +208,7 @@ ppp_remote_route_command(const struct ppp_params *p, const char *verb,
 
 	argv = ppp_remote_route_argv(p, verb, net, ifname);
 	cmd = sh_join(argv);
-	ppp_argv_free(argv);
+	argv_free(argv);
 	return cmd;
 }
 
@@ -584,6 +527,6 @@ out:
 		(void)close(statp[0]);
 	if (statp[1] != -1)
 		(void)close(statp[1]);
-	ppp_argv_free(argv);
+	argv_free(argv);
 	return r;
 }

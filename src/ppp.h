@@ -63,17 +63,16 @@ int	 ppp_params_check(const struct ppp_params *, char **cause);
 
 /*
  * The local pppd's argv, NULL-terminated, for execv() without a shell;
- * argv[0] is local_pppd.  Free it with ppp_argv_free().  The params
- * must have passed ppp_params_check().
+ * argv[0] is local_pppd.  Free it with argv_free().  The params must
+ * have passed ppp_params_check().
  */
 char	**ppp_local_argv(const struct ppp_params *);
-void	  ppp_argv_free(char **);
 
 /*
  * The remote pppd's argv, NULL-terminated, unquoted: remote_prefix, the
  * options (the same link options as the local pppd's, the addresses
  * swapped), linkname, remote_extra.  vpn-peer execs it as is; free it
- * with ppp_argv_free().  The params must have passed ppp_params_check().
+ * with argv_free().  The params must have passed ppp_params_check().
  */
 char	**ppp_remote_argv(const struct ppp_params *);
 
@@ -88,7 +87,7 @@ char	 *ppp_remote_command(const struct ppp_params *);
  * The remote route command "PREFIX [-6] route VERB NET dev IFNAME", its
  * first words those of remote_ip_prefix, -6 when net holds a ':', verb
  * "replace" or "del": as an argv (NULL-terminated, for execv(), free it
- * with ppp_argv_free()), or as a shell command line, every word quoted
+ * with argv_free()), or as a shell command line, every word quoted
  * (caller frees).
  */
 char	**ppp_remote_route_argv(const struct ppp_params *, const char *verb,

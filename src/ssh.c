@@ -33,6 +33,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base64.h"
 #include "log.h"
 #include "loop.h"
 #include "ssh.h"
@@ -147,7 +148,6 @@ static bool	ssh_tx_busy(struct ssh *, const void *, enum ssh_op);
 static void	ssh_tx_done(struct ssh *, const void *, enum ssh_op, int);
 static int	ssh_usable(struct ssh *, char **);
 static int	ssh_set_hostkey_prefs(struct ssh *, char **);
-static char	*ssh_base64(const unsigned char *, size_t, bool);
 static char	*ssh_known_name(const char *, int);
 static int	ssh_hostkey_get(struct ssh *, struct ssh_key *, char **);
 static void	ssh_key_clear(struct ssh_key *);
@@ -535,45 +535,6 @@ ssh_handshake(struct ssh *s, char **cause)
 }
 
 /*
- * Base64 (RFC 4648 alphabet) of len bytes; with pad false, without the
- * trailing '=' as OpenSSH prints fingerprints.
- */
-static char *
-ssh_base64(const unsigned char *in, size_t len, bool pad)
-{
-	static const char	 tab[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-	    "abcdefghijklmnopqrstuvwxyz0123456789+/";
-	char			*out, *p;
-	uint32_t		 v;
-	size_t			 i;
-
-	p = out = xmalloc((len + 2) / 3 * 4 + 1);
-	for (i = 0; i + 2 < len; i += 3) {
-		v = (uint32_t)in[i] << 16 | (uint32_t)in[i + 1] << 8 |
-		    in[i + 2];
-		*p++ = tab[v >> 18 & 63];
-		*p++ = tab[v >> 12 & 63];
-		*p++ = tab[v >> 6 & 63];
-		*p++ = tab[v & 63];
-	}
-	if (i < len) {
-		v = (uint32_t)in[i] << 16;
-		if (i + 1 < len)
-			v |= (uint32_t)in[i + 1] << 8;
-		*p++ = tab[v >> 18 & 63];
-		*p++ = tab[v >> 12 & 63];
-		if (i + 1 < len)
-			*p++ = tab[v >> 6 & 63];
-		else if (pad)
-			*p++ = '=';
-		if (pad)
-			*p++ = '=';
-	}
-	*p = '\0';
-	return out;
-}
-
-/*
  * The host name as OpenSSH spells it in known_hosts: lower case, bare for
  * port 22, else "[host]:port".
  */
@@ -622,10 +583,10 @@ ssh_hostkey_get(struct ssh *s, struct ssh_key *k, char **cause)
 		xasprintf(cause, "host key: no SHA256 hash: %s", ssh_errmsg(s));
 		return -1;
 	}
-	b64 = ssh_base64(hash, 32, false);
+	b64 = base64_encode(hash, 32, false);
 	xasprintf(&k->fp, "SHA256:%s", b64);
 	free(b64);
-	k->b64 = ssh_base64((const unsigned char *)k->blob, k->len, true);
+	k->b64 = base64_encode(k->blob, k->len, true);
 	return 0;
 }
 

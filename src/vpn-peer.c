@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "addr.h"
+#include "argv.h"
 #include "log.h"
 #include "peer.h"
 #include "ppp.h"
@@ -173,7 +174,7 @@ vpn_peer_route(const struct peer_conf *c, const struct peer_request *r)
 		} else if (st != 0)
 			log_warnx("route %s %s: %s exited with status %d",
 			    r->route_del ? "del" : "replace", a, argv[0], st);
-		ppp_argv_free(argv);
+		argv_free(argv);
 		if (st != 0) {
 			rv = -1;
 			if (!r->route_del)
@@ -310,7 +311,7 @@ main(int argc, char **argv)
 		closefrom(3);
 		execv(pargv[0], pargv);
 		xasprintf(&cause, "exec %s: %s", pargv[0], strerror(errno));
-		ppp_argv_free(pargv);
+		argv_free(pargv);
 		vpn_peer_fail("%s", cause);
 	}
 	vpn_peer_fail("request: unknown verb %d", (int)r.verb);

@@ -77,6 +77,7 @@ struct sx {
 	bool			 stdin_eof;	/* read() returned 0 */
 	bool			 stdin_dead;	/* remote will not read it */
 	bool			 eof_sent;
+	bool			 eof_pending;	/* send_eof said SSH_AGAIN */
 	bool			 out_eof, err_eof;
 	bool			 stdout_dead, stderr_dead;
 	int			 fdflags[3];
@@ -425,9 +426,16 @@ sx_relay(struct sx *sx)
 				progress = true;
 			}
 		}
+		/*
+		 * Once begun, the EOF is sent to the end even if the remote's
+		 * own EOF came meanwhile: a step that said SSH_AGAIN holds
+		 * the session's send path until it is called again (ssh.h).
+		 */
 		if ((sx->stdin_eof || sx->stdin_dead) && sx->in.len == 0 &&
-		    !sx->eof_sent && !ssh_chan_eof(sx->chan)) {
+		    !sx->eof_sent && (sx->eof_pending ||
+		    !ssh_chan_eof(sx->chan))) {
 			r = ssh_chan_send_eof(sx->chan, &cause);
+			sx->eof_pending = r == SSH_AGAIN;
 			if (r == SSH_OK) {
 				sx->eof_sent = true;
 				progress = true;

@@ -212,13 +212,14 @@ test_credentials(void **state)
 		free(path);
 	}
 
-	/* A first line past the limit. */
+	/* A file past the limit, even with a short first line. */
 	memset(big, 'a', sizeof(big) - 1);
 	big[sizeof(big) - 1] = '\0';
 	big[5] = ':';
+	big[9] = '\n';
 	path = write_file("big", big, 0600);
 	assert_int_equal(ddns_read_credentials(path, &up, &cause), -1);
-	assert_non_null(strstr(cause, "longer than"));
+	assert_non_null(strstr(cause, "larger than the 1024 byte limit"));
 	free(cause);
 	unlink(path);
 	free(path);

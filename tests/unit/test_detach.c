@@ -5,7 +5,8 @@
  * Unit tests for detach: the starting process exits 0 only once the
  * daemon said it is ready (and the daemon is still running then), and
  * otherwise with the daemon's own status; the daemon runs in its own
- * session, in /, with stdio on /dev/null.
+ * session, in /, with stdio on /dev/null; detach_ready() sends its one
+ * byte and closes, quietly if the parent is gone.
  *
  * Each case forks a "launcher" that calls detach_start().  The launcher
  * becomes the waiting parent; the daemon it forks reports what it sees
@@ -15,6 +16,7 @@
 #include "config.h"
 
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -197,11 +199,40 @@ test_detach_cases(void **state)
 	}
 }
 
-static void
-test_ready_noop(void **state)
+/* An fd this process does not have open. */
+static bool
+is_closed(int fd)
 {
+	return fcntl(fd, F_GETFD) == -1 && errno == EBADF;
+}
+
+/*
+ * detach_ready() on the daemon's end of the socket: one byte to the
+ * waiting parent, then the fd is closed; a parent already gone raises
+ * no SIGPIPE (that would kill this test).
+ */
+static void
+test_ready(void **state)
+{
+	int	sp[2];
+	char	c[2];
+
 	(void)state;
-	detach_ready(-1);	/* not detached: nothing happens */
+	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0,
+	    sp), 0);
+	detach_ready(sp[1]);
+	assert_true(is_closed(sp[1]));
+	assert_int_equal(read(sp[0], c, sizeof(c)), 1);
+	assert_int_equal(c[0], 1);
+	assert_int_equal(read(sp[0], c, sizeof(c)), 0);
+	assert_int_equal(close(sp[0]), 0);
+
+	/* The parent is gone. */
+	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0,
+	    sp), 0);
+	assert_int_equal(close(sp[0]), 0);
+	detach_ready(sp[1]);
+	assert_true(is_closed(sp[1]));
 }
 
 int
@@ -209,7 +240,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_detach_cases),
-		cmocka_unit_test(test_ready_noop),
+		cmocka_unit_test(test_ready),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -34,6 +34,7 @@
 #include "log.h"
 #include "loop.h"
 #include "netlink.h"
+#include "procfd.h"
 #include "xmalloc.h"
 
 #define WAIT_MS		3000	/* for one expected event */
@@ -294,9 +295,33 @@ match_resync(const struct rtnl_event *ev, const void *arg)
 /* -------------------------------------------------------------- tests */
 
 static void
-test_close_null(void **state)
+nop_cb(const struct rtnl_event *ev, void *arg)
 {
+	(void)ev;
+	(void)arg;
+}
+
+/* Open takes its two sockets, close gives them back and leaves the loop. */
+static void
+test_open_close(void **state)
+{
+	struct loop	*l;
+	struct rtnl	*r;
+	char		*cause = NULL;
+	int		 before;
+
+	(void)state;
+	before = procfd_count();
+	l = loop_new();
+	if ((r = rtnl_open(l, nop_cb, NULL, &cause)) == NULL)
+		fail_msg("rtnl_open: %s", cause);
+	assert_int_equal(procfd_count(), before + 2);
+	rtnl_close(r);
+	assert_int_equal(procfd_count(), before);
+	/* Nothing of it is polled any more. */
+	assert_int_equal(loop_once(l, 0), 0);
 	rtnl_close(NULL);
+	loop_free(l);
 }
 
 static void
@@ -820,7 +845,7 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_close_null),
+		cmocka_unit_test(test_open_close),
 		cmocka_unit_test_setup_teardown(test_ifindex, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_link_events, setup,
 		    teardown),

@@ -2,7 +2,7 @@
 /*
  * Copyright (c) 2026 The pppssh developers
  *
- * Unit tests for notify.c: the JSON document (escaping through ctlmsg's
+ * Unit tests for notify.c: the JSON document (escaping through buf's
  * JSON strings), and the queue against a server in the same loop:
  * delivery in order, the cap (oldest dropped and counted) while the
  * server refuses, retries until it listens, and what is left to free.

@@ -27,6 +27,7 @@
 
 #include <cmocka.h>
 
+#include "argv.h"
 #include "peer.h"
 #include "ppp.h"
 #include "xmalloc.h"
@@ -351,7 +352,7 @@ test_allowed(void **state)
 			s = join(argv);
 			assert_string_equal(s, a->argv[0]);
 			free(s);
-			ppp_argv_free(argv);
+			argv_free(argv);
 			continue;
 		}
 		assert_int_equal(r.verb, PEER_ROUTE);
@@ -361,7 +362,7 @@ test_allowed(void **state)
 			s = join(argv);
 			assert_string_equal(s, a->argv[j]);
 			free(s);
-			ppp_argv_free(argv);
+			argv_free(argv);
 		}
 		assert_null(a->argv[j]);
 	}
@@ -403,7 +404,7 @@ test_conf_options(void **state)
 	    "lcp-echo-failure 3 " LCP_TAIL " noccp linkname vpn-branch debug "
 	    "kdebug 1");
 	free(s);
-	ppp_argv_free(argv);
+	argv_free(argv);
 
 	assert_int_equal(peer_request_parse(&c, "route replace 172.16.1.0/24",
 	    &r, &cause), 0);
@@ -412,20 +413,20 @@ test_conf_options(void **state)
 	assert_string_equal(s, "/usr/local/bin/sudo -n /usr/sbin/ip route "
 	    "replace 172.16.1.0/24 dev vpn-branch");
 	free(s);
-	ppp_argv_free(argv);
+	argv_free(argv);
 
 	argv = peer_kill_argv(&c, 4242);
 	s = join(argv);
 	assert_string_equal(s, "/usr/local/bin/sudo -n /usr/bin/kill -TERM "
 	    "4242");
 	free(s);
-	ppp_argv_free(argv);
+	argv_free(argv);
 	c.sudo = false;
 	argv = peer_kill_argv(&c, 17);
 	s = join(argv);
 	assert_string_equal(s, "/usr/bin/kill -TERM 17");
 	free(s);
-	ppp_argv_free(argv);
+	argv_free(argv);
 
 	/* No nets: every route request is refused. */
 	peer_conf_init(&c);

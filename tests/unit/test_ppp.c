@@ -7,6 +7,7 @@
  * options (argv[1] is "nodetach"), it reports what it was given (its
  * tty, modes, fds, signals) on stderr and echoes its stdin, and the
  * parent checks all of it through the pty master and the stderr pipe.
+ * That the real pppd takes these command lines is test_pppd's job.
  */
 #include "config.h"
 
@@ -33,8 +34,11 @@
 
 #include <cmocka.h>
 
+#include "argv.h"
 #include "ppp.h"
+#include "procfd.h"
 #include "quote.h"
+#include "shwords.h"
 #include "xmalloc.h"
 
 static char *const sudo_pppd[] = { "sudo", "-n", "/usr/sbin/pppd", NULL };
@@ -138,13 +142,13 @@ test_command_lines(void **state)
 		s = sh_join(argv);
 		assert_string_equal(s, cmd_cases[i].local);
 		free(s);
-		ppp_argv_free(argv);
+		argv_free(argv);
 
 		s = ppp_remote_command(&p);
 		assert_string_equal(s, cmd_cases[i].remote);
 		free(s);
 	}
-	ppp_argv_free(NULL);
+	argv_free(NULL);
 }
 
 /* A local argv is exec'd without a shell: a value stays one word. */
@@ -168,7 +172,7 @@ test_local_argv_words(void **state)
 	assert_string_equal(argv[21], "ipparam");
 	assert_string_equal(argv[22], "a b; c");
 	assert_string_equal(argv[23], "");
-	ppp_argv_free(argv);
+	argv_free(argv);
 }
 
 static const struct {
@@ -204,72 +208,6 @@ test_route_commands(void **state)
 	}
 }
 
-/* Run cmd with /bin/sh -c; return the NUL-separated words it printed. */
-static size_t
-shell_words(const char *cmd, char ***out)
-{
-	char	*buf = NULL, **v, *w;
-	size_t	 len = 0, cap = 0, n = 0, i;
-	FILE	*f;
-	int	 c, status;
-
-	f = popen(cmd, "r");
-	assert_non_null(f);
-	while ((c = fgetc(f)) != EOF) {
-		if (len == cap) {
-			cap = cap == 0 ? 256 : cap * 2;
-			buf = xreallocarray(buf, cap, 1);
-		}
-		buf[len++] = (char)c;
-	}
-	status = pclose(f);
-	assert_true(WIFEXITED(status));
-	assert_int_equal(WEXITSTATUS(status), 0);
-	for (i = 0; i < len; i++) {
-		if (buf[i] == '\0')
-			n++;
-	}
-	v = xcalloc(n + 1, sizeof(*v));
-	for (i = 0, w = buf; i < n; i++) {
-		v[i] = xstrdup(w);
-		w += strlen(w) + 1;
-	}
-	free(buf);
-	*out = v;
-	return n;
-}
-
-static void
-free_words(char **v)
-{
-	size_t	i;
-
-	for (i = 0; v[i] != NULL; i++)
-		free(v[i]);
-	free(v);
-}
-
-static char	tmpdir[] = "/tmp/test_ppp.XXXXXX";
-static char	canary[sizeof(tmpdir) + 16];
-
-static int
-setup_tmpdir(void **state)
-{
-	if (mkdtemp(tmpdir) == NULL)
-		return -1;
-	snprintf(canary, sizeof(canary), "%s/pwned", tmpdir);
-	return 0;
-}
-
-static int
-teardown_tmpdir(void **state)
-{
-	(void)unlink(canary);
-	(void)rmdir(tmpdir);
-	memcpy(tmpdir + strlen(tmpdir) - 6, "XXXXXX", 6);
-	return 0;
-}
-
 /*
  * The remote shell sees exactly the words we meant: with printf as the
  * "remote pppd", the shell prints the options back one by one.
@@ -290,10 +228,10 @@ test_remote_through_shell(void **state)
 	size_t			  i, n, nextra = 0;
 	struct stat		  sb;
 
-	xasprintf(&extra[nextra++], "$(touch %s)", canary);
-	xasprintf(&extra[nextra++], "`touch %s`", canary);
-	xasprintf(&extra[nextra++], "x'; touch %s; '", canary);
-	xasprintf(&extra[nextra++], "\ntouch %s\n", canary);
+	xasprintf(&extra[nextra++], "$(touch %s)", shwords_canary);
+	xasprintf(&extra[nextra++], "`touch %s`", shwords_canary);
+	xasprintf(&extra[nextra++], "x'; touch %s; '", shwords_canary);
+	xasprintf(&extra[nextra++], "\ntouch %s\n", shwords_canary);
 	extra[nextra++] = xstrdup("");
 	extra[nextra++] = xstrdup("caf\xc3\xa9 * ?");
 	extra[nextra] = NULL;
@@ -301,28 +239,28 @@ test_remote_through_shell(void **state)
 	p.remote_extra = extra;
 
 	cmd = ppp_remote_command(&p);
-	n = shell_words(cmd, &seen);
+	n = shwords(&seen, "%s", cmd);
 	assert_int_equal(n, nwant + nextra);
 	for (i = 0; i < nwant; i++)
 		assert_string_equal(seen[i], want_tail[i]);
 	for (i = 0; i < nextra; i++)
 		assert_string_equal(seen[nwant + i], extra[i]);
-	free_words(seen);
+	argv_free(seen);
 	free(cmd);
 
 	p.remote_ip_prefix = printf_nul;
 	route = ppp_remote_route_command(&p, "replace", extra[0], extra[2]);
-	n = shell_words(route, &seen);
+	n = shwords(&seen, "%s", route);
 	assert_int_equal(n, 5);
 	assert_string_equal(seen[0], "route");
 	assert_string_equal(seen[1], "replace");
 	assert_string_equal(seen[2], extra[0]);
 	assert_string_equal(seen[3], "dev");
 	assert_string_equal(seen[4], extra[2]);
-	free_words(seen);
+	argv_free(seen);
 	free(route);
 
-	assert_int_equal(stat(canary, &sb), -1);
+	assert_int_equal(stat(shwords_canary, &sb), -1);
 	assert_int_equal(errno, ENOENT);
 	for (i = 0; i < nextra; i++)
 		free(extra[i]);
@@ -525,23 +463,6 @@ echo_pattern(unsigned char *buf, size_t len)
 	}
 }
 
-static int
-count_fds(void)
-{
-	DIR		*d;
-	struct dirent	*de;
-	int		 n = 0;
-
-	d = opendir("/proc/self/fd");
-	assert_non_null(d);
-	while ((de = readdir(d)) != NULL) {
-		if (de->d_name[0] != '.')
-			n++;
-	}
-	closedir(d);
-	return n - 1;	/* the directory's own fd */
-}
-
 static void
 assert_fd_flags(int fd)
 {
@@ -605,7 +526,7 @@ test_spawn_child_environment(void **state)
 	stray[0] = open("/dev/null", O_RDONLY);
 	assert_int_not_equal(stray[0], -1);
 	assert_int_equal(pipe(stray + 1), 0);
-	fds_before = count_fds();
+	fds_before = procfd_count();
 
 	assert_int_equal(ppp_spawn(&p, &c, &cause), 0);
 	assert_null(cause);
@@ -613,7 +534,7 @@ test_spawn_child_environment(void **state)
 	assert_fd_flags(c.master);
 	assert_fd_flags(c.errfd);
 	/* The parent kept the master and the stderr read end, nothing else. */
-	assert_int_equal(count_fds(), fds_before + 2);
+	assert_int_equal(procfd_count(), fds_before + 2);
 
 	assert_int_equal(sigprocmask(SIG_SETMASK, &oldmask, NULL), 0);
 	assert_int_equal(sigaction(SIGUSR2, &old_usr2, NULL), 0);
@@ -680,7 +601,7 @@ test_spawn_child_environment(void **state)
 
 	free(expect);
 	free(joined);
-	ppp_argv_free(argv);
+	argv_free(argv);
 	free(want);
 	free(got);
 	close(c.master);
@@ -738,7 +659,7 @@ test_spawn_exec_failure(void **state)
 	char			*cause = NULL, *want;
 	int			 fd, fds_before, status;
 
-	fds_before = count_fds();
+	fds_before = procfd_count();
 	p.local_pppd = "/nonexistent/pppd";
 	assert_int_equal(ppp_spawn(&p, &c, &cause), -1);
 	assert_string_equal(cause,
@@ -759,95 +680,11 @@ test_spawn_exec_failure(void **state)
 	free(cause);
 
 	/* Nothing left open, no child left to reap. */
-	assert_int_equal(count_fds(), fds_before);
+	assert_int_equal(procfd_count(), fds_before);
 	assert_int_equal(waitpid(-1, &status, WNOHANG), -1);
 	assert_int_equal(errno, ECHILD);
 }
 
-#define REAL_PPPD	"/usr/sbin/pppd"
-
-static char *const dryrun[] = { "dryrun", NULL };
-static char *const real_pppd[] = { REAL_PPPD, NULL };
-
-/* pppd's exits once the options are parsed and checked (pppd(8)). */
-static void
-assert_pppd_options_ok(int status, const char *output)
-{
-	print_message("pppd said: %s\n", output);
-	assert_true(WIFEXITED(status));
-	/* 0: dryrun on a kernel with PPP; 4: no PPP in this kernel. */
-	if (WEXITSTATUS(status) != 0 && WEXITSTATUS(status) != 4)
-		fail_msg("pppd exited %d (2 is an option error)",
-		    WEXITSTATUS(status));
-	assert_null(strstr(output, "unrecognized option"));
-	assert_null(strstr(output, "stdin is not a tty"));
-}
-
-/*
- * The real pppd 2.4.9 takes both command lines: it parses and checks
- * every option (and that its stdin is a tty, locally) before it looks
- * for kernel support, and "dryrun" makes it stop there where the
- * kernel has PPP.  Needs root: noauth, nolock, linkname are privileged.
- */
-static void
-test_real_pppd_accepts_options(void **state)
-{
-	struct ppp_params	 p = base_params();
-	struct ppp_child	 c;
-	char			 out[8192], *cause = NULL, *cmd, *sh;
-	size_t			 len = 0;
-	int			 status;
-	struct pollfd		 pfd;
-	ssize_t			 n;
-	FILE			*f;
-
-	if (access(REAL_PPPD, X_OK) != 0) {
-		print_error("SKIP: %s not installed (Debian package ppp)\n",
-		    REAL_PPPD);
-		skip();
-	}
-	if (geteuid() != 0) {
-		print_error("SKIP: pppd's privileged options need root\n");
-		skip();
-	}
-	p.local_pppd = REAL_PPPD;
-	p.local_extra = dryrun;
-	p.remote_prefix = real_pppd;
-	p.remote_extra = dryrun;
-	p.mtu = 1400;
-
-	assert_int_equal(ppp_spawn(&p, &c, &cause), 0);
-	for (;;) {
-		pfd.fd = c.errfd;
-		pfd.events = POLLIN;
-		assert_int_equal(poll(&pfd, 1, 20000), 1);
-		n = read(c.errfd, out + len, sizeof(out) - 1 - len);
-		if (n == -1 && errno == EAGAIN)
-			continue;
-		assert_true(n >= 0);
-		if (n == 0)
-			break;
-		len += n;
-		assert_true(len < sizeof(out) - 1);
-	}
-	out[len] = '\0';
-	assert_int_equal(waitpid(c.pid, &status, 0), c.pid);
-	close(c.master);
-	close(c.errfd);
-	assert_pppd_options_ok(status, out);
-
-	/* The remote command, through a shell, on a pipe as over SSH. */
-	cmd = ppp_remote_command(&p);
-	xasprintf(&sh, "%s 2>&1 </dev/null", cmd);
-	f = popen(sh, "r");
-	assert_non_null(f);
-	len = fread(out, 1, sizeof(out) - 1, f);
-	out[len] = '\0';
-	status = pclose(f);
-	assert_pppd_options_ok(status, out);
-	free(sh);
-	free(cmd);
-}
 
 /* ------------------------------------------- this program as "pppd" */
 
@@ -982,12 +819,11 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_local_argv_words),
 		cmocka_unit_test(test_route_commands),
 		cmocka_unit_test_setup_teardown(test_remote_through_shell,
-		    setup_tmpdir, teardown_tmpdir),
+		    shwords_setup, shwords_teardown),
 		cmocka_unit_test(test_params_check),
 		cmocka_unit_test(test_spawn_child_environment),
 		cmocka_unit_test(test_spawn_hangup),
 		cmocka_unit_test(test_spawn_exec_failure),
-		cmocka_unit_test(test_real_pppd_accepts_options),
 	};
 	ssize_t	n;
 

@@ -9,7 +9,6 @@
 #include "config.h"
 
 #include <sys/stat.h>
-#include <sys/wait.h>
 
 #include <errno.h>
 #include <setjmp.h>
@@ -23,7 +22,9 @@
 
 #include <cmocka.h>
 
+#include "argv.h"
 #include "quote.h"
+#include "shwords.h"
 #include "xmalloc.h"
 
 static const struct {
@@ -100,78 +101,6 @@ test_join(void **state)
 	free(s);
 }
 
-/*
- * Run "printf '%s\0' WORDS..." through /bin/sh -c and split what it
- * prints on NUL: the words the shell saw, in order.  Returns how many.
- */
-static size_t
-shell_words(const char *words_cmd, char ***out)
-{
-	char	*cmd, *buf = NULL, **v = NULL, *p;
-	size_t	 len = 0, cap = 0, n = 0, i;
-	FILE	*f;
-	int	 c, status;
-
-	xasprintf(&cmd, "printf '%%s\\0' %s", words_cmd);
-	f = popen(cmd, "r");
-	assert_non_null(f);
-	while ((c = fgetc(f)) != EOF) {
-		if (len == cap) {
-			cap = cap == 0 ? 256 : cap * 2;
-			buf = xreallocarray(buf, cap, 1);
-		}
-		buf[len++] = (char)c;
-	}
-	status = pclose(f);
-	assert_true(WIFEXITED(status));
-	assert_int_equal(WEXITSTATUS(status), 0);
-	for (i = 0; i < len; i++) {
-		if (buf[i] == '\0')
-			n++;
-	}
-	if (len > 0)
-		assert_int_equal(buf[len - 1], '\0');
-	v = xcalloc(n + 1, sizeof(*v));
-	for (i = 0, p = buf; i < n; i++) {
-		v[i] = xstrdup(p);
-		p += strlen(p) + 1;
-	}
-	free(buf);
-	free(cmd);
-	*out = v;
-	return n;
-}
-
-static void
-free_words(char **v)
-{
-	size_t	i;
-
-	for (i = 0; v[i] != NULL; i++)
-		free(v[i]);
-	free(v);
-}
-
-/* A temporary directory for the canary, removed even if a test fails. */
-static char	tmpdir[] = "/tmp/test_quote.XXXXXX";
-static char	canary[sizeof(tmpdir) + 16];
-
-static int
-setup_tmpdir(void **state)
-{
-	if (mkdtemp(tmpdir) == NULL)
-		return -1;
-	snprintf(canary, sizeof(canary), "%s/pwned", tmpdir);
-	return 0;
-}
-
-static int
-teardown_tmpdir(void **state)
-{
-	(void)unlink(canary);
-	return rmdir(tmpdir);
-}
-
 static void
 test_shell_round_trip(void **state)
 {
@@ -180,16 +109,16 @@ test_shell_round_trip(void **state)
 	struct stat	 sb;
 
 	/* Each of these would create the canary if the shell ran it. */
-	xasprintf(&hostile[n++], "$(touch %s)", canary);
-	xasprintf(&hostile[n++], "`touch %s`", canary);
-	xasprintf(&hostile[n++], "; touch %s", canary);
-	xasprintf(&hostile[n++], "x' ; touch %s ; '", canary);
-	xasprintf(&hostile[n++], "x'\"$(touch %s)\"'", canary);
-	xasprintf(&hostile[n++], "| touch %s", canary);
-	xasprintf(&hostile[n++], "&& touch %s", canary);
-	xasprintf(&hostile[n++], "\ntouch %s\n", canary);
-	xasprintf(&hostile[n++], "> %s", canary);
-	xasprintf(&hostile[n++], "'\\''; touch %s #", canary);
+	xasprintf(&hostile[n++], "$(touch %s)", shwords_canary);
+	xasprintf(&hostile[n++], "`touch %s`", shwords_canary);
+	xasprintf(&hostile[n++], "; touch %s", shwords_canary);
+	xasprintf(&hostile[n++], "x' ; touch %s ; '", shwords_canary);
+	xasprintf(&hostile[n++], "x'\"$(touch %s)\"'", shwords_canary);
+	xasprintf(&hostile[n++], "| touch %s", shwords_canary);
+	xasprintf(&hostile[n++], "&& touch %s", shwords_canary);
+	xasprintf(&hostile[n++], "\ntouch %s\n", shwords_canary);
+	xasprintf(&hostile[n++], "> %s", shwords_canary);
+	xasprintf(&hostile[n++], "'\\''; touch %s #", shwords_canary);
 	hostile[n++] = xstrdup("");
 	hostile[n++] = xstrdup("'");
 	hostile[n++] = xstrdup("\\");
@@ -229,32 +158,32 @@ test_shell_round_trip(void **state)
 	/* One at a time, then all on one command line. */
 	for (i = 0; i < n; i++) {
 		q = sh_quote(hostile[i]);
-		got = shell_words(q, &seen);
+		got = shwords(&seen, "printf '%%s\\0' %s", q);
 		assert_int_equal(got, 1);
 		assert_string_equal(seen[0], hostile[i]);
-		free_words(seen);
+		argv_free(seen);
 		free(q);
 	}
 	q = sh_join(hostile);
-	got = shell_words(q, &seen);
+	got = shwords(&seen, "printf '%%s\\0' %s", q);
 	assert_int_equal(got, n);
 	for (i = 0; i < n; i++)
 		assert_string_equal(seen[i], hostile[i]);
-	free_words(seen);
+	argv_free(seen);
 	free(q);
 
-	assert_int_equal(stat(canary, &sb), -1);
+	assert_int_equal(stat(shwords_canary, &sb), -1);
 	assert_int_equal(errno, ENOENT);
 
 	/* The canary check itself works: an unquoted word does run. */
-	xasprintf(&q, "\"$(touch %s)\"", canary);
-	got = shell_words(q, &seen);
+	xasprintf(&q, "\"$(touch %s)\"", shwords_canary);
+	got = shwords(&seen, "printf '%%s\\0' %s", q);
 	assert_int_equal(got, 1);
-	free_words(seen);
+	argv_free(seen);
 	free(q);
-	assert_int_equal(stat(canary, &sb), 0);
+	assert_int_equal(stat(shwords_canary, &sb), 0);
 
-	assert_int_equal(unlink(canary), 0);
+	assert_int_equal(unlink(shwords_canary), 0);
 	for (i = 0; i < n; i++)
 		free(hostile[i]);
 }
@@ -266,7 +195,7 @@ main(void)
 		cmocka_unit_test(test_quote_table),
 		cmocka_unit_test(test_join),
 		cmocka_unit_test_setup_teardown(test_shell_round_trip,
-		    setup_tmpdir, teardown_tmpdir),
+		    shwords_setup, shwords_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
