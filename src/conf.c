@@ -31,6 +31,7 @@
 #include "addr.h"
 #include "conf.h"
 #include "http.h"
+#include "ppp.h"
 #include "xmalloc.h"
 
 #ifndef VPN_KNOWN_HOSTS
@@ -235,7 +236,8 @@ static const struct kw kw_table[K__COUNT] = {
 	    kw_parse_backoff, 0, 0, 0 },
 	[K_CONNECT_TIMEOUT] = { "connect-timeout", S_BOTH, T_INT,
 	    LC(connect_timeout), NULL, 1, 300, 0 },
-	[K_MTU] = { "mtu", S_BOTH, T_INT, LC(mtu), NULL, 576, 9000, 0 },
+	[K_MTU] = { "mtu", S_BOTH, T_INT, LC(mtu), NULL, PPP_MTU_MIN,
+	    PPP_MTU_MAX, 0 },
 	[K_COMPRESSION] = { "compression", S_BOTH, T_BOOL, LC(compression),
 	    NULL, 0, 0, 0 },
 	[K_AUTOSTART] = { "autostart", S_BOTH, T_BOOL, LC(autostart), NULL,
@@ -920,8 +922,10 @@ kw_parse_keepalive(struct parse *p, struct scope *s, const struct kw *kw,
 		perr(p, p->line, "keepalive: expects INTERVAL MISSES");
 		return;
 	}
-	if (parse_int(p, kw, "interval", argv[1], 1, 3600, &interval) == -1 ||
-	    parse_int(p, kw, "misses", argv[2], 1, 100, &misses) == -1)
+	if (parse_int(p, kw, "interval", argv[1], 1, PPP_ECHO_INTERVAL_MAX,
+	    &interval) == -1 ||
+	    parse_int(p, kw, "misses", argv[2], 1, PPP_ECHO_FAILURE_MAX,
+	    &misses) == -1)
 		return;
 	lc->keepalive.interval = interval;
 	lc->keepalive.misses = misses;
