@@ -534,26 +534,29 @@ static void
 test_link_conf_restart(void **state)
 {
 	static const char	*body[] = {
-		"host gw\n", "local-ip 10.9.0.1\n", "remote-ip 10.9.0.2\n",
+		"host gw:22\n", "local-ip 10.9.0.1\n", "remote-ip 10.9.0.2\n",
 		"remote-net 10.0.0.0/24\n"
 	};
 	static const struct {
 		const char	*a, *b;		/* link a's lines */
 		bool		 restart;
 	} cases[] = {
-		{ "host gw\n", "host gw2\n", true },
-		{ "host gw\n", "host gw:2222\n", true },
+		{ "host gw:22\n", "host gw2:22\n", true },
+		{ "host gw:22\n", "host gw:2222\n", true },
 		{ "", "port 2222\n", true },
 		{ "", "user other\n", true },
 		{ "", "identity @DIR@/id2\n", true },
 		{ "", "known-hosts @DIR@/kh2\n", true },
 		{ "local-ip 10.9.0.1\n", "local-ip 10.9.0.3\n", true },
 		{ "remote-ip 10.9.0.2\n", "remote-ip 10.9.0.3\n", true },
-		{ "remote-net 10.0.0.0/24\n", "remote-net 10.0.1.0/24\n", true },
+		{ "remote-net 10.0.0.0/24\n", "remote-net 10.0.1.0/24\n",
+		  true },
 		{ "", "local-net 172.16.1.0/24\n", true },
-		{ "", "ifname ppp-x\n", true },
+		{ "remote-ifname vpn-a\n",
+		  "ifname ppp-x\nremote-ifname vpn-a\n", true },
 		{ "", "remote-ifname ppp-y\n", true },
-		{ "", "remote-command /usr/bin/sudo -n /usr/sbin/pppd\n", true },
+		{ "", "remote-command /usr/bin/sudo -n /usr/sbin/pppd\n",
+		  true },
 		{ "", "remote-ip-command sudo -n /usr/sbin/ip\n", true },
 		{ "", "pppd @DIR@/pppd2\n", true },
 		{ "", "pppd-options debug\n", true },
@@ -627,6 +630,17 @@ test_link_conf_restart(void **state)
 		conf_free(ca);
 		conf_free(cb);
 	}
+
+	/* The same settings under another name: another link. */
+	ca = load_ok("identity @ID@\nknown-hosts @KH@\npppd @PPPD@\n"
+	    "link a\nhost gw\nlocal-ip 10.9.0.1\nremote-ip 10.9.0.2\n"
+	    "ifname ppp0\n");
+	cb = load_ok("identity @ID@\nknown-hosts @KH@\npppd @PPPD@\n"
+	    "link b\nhost gw\nlocal-ip 10.9.0.1\nremote-ip 10.9.0.2\n"
+	    "ifname ppp0\n");
+	assert_false(link_conf_equal(ca->links[0], cb->links[0]));
+	conf_free(ca);
+	conf_free(cb);
 
 	for (k = 0; k < nitems(path); k++) {
 		assert_int_equal(unlink(path[k]), 0);
