@@ -546,7 +546,6 @@ word_ok(const char *s)
 	return true;
 }
 
-/* A user or group name: [A-Za-z0-9_.-], not starting with '-'. */
 /* Every byte of s is one of [A-Za-z0-9_.-]. */
 static bool
 name_chars_ok(const char *s)
@@ -563,6 +562,7 @@ name_chars_ok(const char *s)
 	return true;
 }
 
+/* A user or group name: [A-Za-z0-9_.-], not starting with '-'. */
 static bool
 name_ok(const char *s)
 {
@@ -1291,13 +1291,13 @@ kw_parse(struct parse *p, const struct kw *kw, void *base, int argc,
 		*(char **)field = xstrdup(argv[1]);
 		break;
 	case T_INT:
-		(void)kw_parse_ints(p, kw, base, argc - 1, argv + 1);
-		break;
 	case T_INTS:
+		/* T_INT's one argument is checked above. */
 		if (argc != 1 + kw_types[kw->type].nints) {
 			perr(p, p->line, "%s: expects %s", kw->name, kw->usage);
 			return;
 		}
+		/* A bad number is recorded; the values stay unset. */
 		(void)kw_parse_ints(p, kw, base, argc - 1, argv + 1);
 		break;
 	case T_HOSTS:
