@@ -2,14 +2,26 @@
 /*
  * Copyright (c) 2026 The pppssh developers
  *
- * The vpn.conf parser.  A keyword table drives it.  Parsing happens in
- * three phases: the parse proper sets only what the file says (the rest
- * stays -1/NULL, and each scope remembers the line of every keyword it
- * wrote), then conf_fill_defaults() copies global settings into the
- * links that did not set them and applies the built-in defaults, then
- * conf_validate() checks files, required keywords and relations between
- * values and links.  Every error is "FILE:LINE: keyword: problem"; the
- * whole file is read and every error reported before the load fails.
+ * The vpn.conf parser.  A keyword table drives it: each keyword names
+ * its syntax, where its value lives (offsetof into struct conf or struct
+ * link_conf, with the integers it sets and their bounds), its default
+ * written as the file would write it, and whether a change on reload
+ * restarts the link.  The table alone decides how a link_conf is made,
+ * freed, filled with defaults, compared and printed; no field is listed
+ * anywhere else except the few derived ones (vpn_peer, the default
+ * ifname and host ports).  Bounds shared with pppd come from ppp.h.
+ *
+ * Parsing happens in three phases: the parse proper sets only what the
+ * file says (the rest stays -1/NULL, and each scope remembers the line
+ * of every keyword it wrote), then conf_fill_defaults() copies global
+ * settings into the links that did not set them and applies the
+ * defaults, then conf_validate() checks files, required keywords and
+ * relations between values and links.  Every error is "FILE:LINE:
+ * keyword: problem"; the whole file is read and every error reported
+ * before the load fails.
+ *
+ * One file because the table and the switches over its types are one
+ * piece: parsing, defaults, comparison and printing read the same rows.
  */
 #include "config.h"
 
@@ -31,26 +43,13 @@
 #include "conf.h"
 #include "file.h"
 #include "http.h"
+#include "ppp.h"
 #include "xmalloc.h"
 
 #ifndef VPN_KNOWN_HOSTS
 #define VPN_KNOWN_HOSTS		"/etc/vpn/known_hosts"
 #endif
 
-#define CONF_DEF_PORT		22
-#define CONF_DEF_USER		"vpn"
-#define CONF_DEF_GROUP		"vpn"
-#define CONF_DEF_PPPD		"/usr/sbin/pppd"
-#define CONF_DEF_REMOTE_CMD	"sudo -n /usr/sbin/pppd"
-#define CONF_DEF_REMOTE_IP_CMD	"sudo -n /sbin/ip"
-#define CONF_DEF_KA_INTERVAL	10
-#define CONF_DEF_KA_MISSES	3
-#define CONF_DEF_BACKOFF_MIN	1
-#define CONF_DEF_BACKOFF_CAP	300
-#define CONF_DEF_CONNECT_TO	10
-#define CONF_DEF_PROBE_INTERVAL	30
-#define CONF_DEF_PROBE_FAILURES	3
-#define CONF_DEF_NOTIFY_QUEUE	16
 #define CONF_IFNAME_PREFIX	"vpn-"
 
 #define CONF_MAX_PATH		1024	/* bytes in a path */
@@ -77,22 +76,61 @@
 #define U_HTTPS		0x1	/* https:// only */
 #define U_DDNS		0x2	/* a dyndns2 update URL */
 
+/* Checks of any keyword. */
+#define K_REQUIRED	0x100	/* every link must have it */
+#define K_ORDERED	0x200	/* T_INTS: the first is at most the second */
+#define K_NOT_PEER	0x400	/* not with remote-command vpn-peer */
+
+/* How a keyword is written. */
 enum kw_type {
 	T_LINK,		/* link NAME */
 	T_PATH,		/* absolute path, see P_* */
 	T_NAME,		/* user or group name */
 	T_IFNAME,	/* interface name */
-	T_INT,		/* one integer in [min, max] */
+	T_INT,		/* one integer */
+	T_INTS,		/* two integers, see kw->usage */
 	T_BOOL,		/* yes | no */
 	T_HOSTS,	/* host NAME[:PORT]..., accumulates */
 	T_CMD,		/* WORD..., restricted charset */
 	T_OPTS,		/* pppd options, accumulates, no command options */
 	T_ADDR4,	/* one unicast IPv4 address */
 	T_NETS,		/* PREFIX..., accumulates */
-	T_KEEPALIVE,	/* INTERVAL MISSES */
-	T_BACKOFF,	/* MIN CAP */
 	T_PROBE,	/* URL [INTERVAL [FAILURES]] */
 	T_URL		/* one URL, see U_* */
+};
+
+/* How a value is kept at kw->off; the integers are kw->ints. */
+enum kw_store {
+	V_NONE,		/* nothing: integers only */
+	V_STR,		/* char *; NULL: unset */
+	V_WORDS,	/* struct argv */
+	V_BOOL,		/* bool */
+	V_ADDR,		/* struct prefix; AF_UNSPEC: unset */
+	V_NETS,		/* struct conf_nets */
+	V_HOSTS		/* struct conf_hosts */
+};
+
+/* What each type keeps, and what a line of it may look like. */
+static const struct {
+	enum kw_store	 store;
+	int		 nints;		/* integers in kw->ints; -1: unset */
+	bool		 one;		/* exactly one argument */
+	bool		 list;		/* may be repeated: accumulates */
+} kw_types[] = {
+	[T_LINK] =	{ V_STR,	0, false, false },
+	[T_PATH] =	{ V_STR,	0, true,  false },
+	[T_NAME] =	{ V_STR,	0, true,  false },
+	[T_IFNAME] =	{ V_STR,	0, true,  false },
+	[T_INT] =	{ V_NONE,	1, true,  false },
+	[T_INTS] =	{ V_NONE,	2, false, false },
+	[T_BOOL] =	{ V_BOOL,	0, true,  false },
+	[T_HOSTS] =	{ V_HOSTS,	0, false, true },
+	[T_CMD] =	{ V_WORDS,	0, false, false },
+	[T_OPTS] =	{ V_WORDS,	0, false, true },
+	[T_ADDR4] =	{ V_ADDR,	0, true,  false },
+	[T_NETS] =	{ V_NETS,	0, false, true },
+	[T_PROBE] =	{ V_STR,	2, false, false },
+	[T_URL] =	{ V_STR,	0, true,  false },
 };
 
 /* Keyword ids, in canonical print order. */
@@ -132,18 +170,35 @@ enum kw_id {
 	K__COUNT
 };
 
-struct parse;
-struct scope;
+/* One integer a keyword sets. */
+struct kw_int {
+	const char	*what;		/* "interval"; NULL: the only value */
+	size_t		 off;
+	int		 min, max;
+	int		 omitted;	/* T_PROBE: the value when left out */
+};
 
 struct kw {
 	const char	*name;
 	int		 scope;		/* S_* */
 	enum kw_type	 type;
 	size_t		 off;		/* in conf (S_GLOBAL), else link_conf */
-	void		(*parse)(struct parse *, struct scope *,
-			    const struct kw *, void *, int, char **);
-	int		 min, max;	/* T_INT */
-	int		 flags;		/* T_PATH: P_*, T_URL: U_* */
+	struct kw_int	 ints[2];	/* kw_types[type].nints of them */
+	const char	*usage;		/* T_INTS, T_PROBE: its arguments */
+	/*
+	 * The value when the file does not set the keyword (for a link:
+	 * neither in the link nor globally), as a line of the file would
+	 * write it, and parsed like one.  NULL: none, the value stays unset,
+	 * or one conf_fill_link() derives from other values.
+	 */
+	const char	*def;
+	/*
+	 * A change on reload restarts the link (link_conf_equal() compares
+	 * it).  false: vpnd applies the new value to the running link
+	 * (linkhttp_reload()); for S_GLOBAL keywords, not a link's setting.
+	 */
+	bool		 restart;
+	int		 flags;		/* K_*; T_PATH: P_*, T_URL: U_* */
 };
 
 /* One scope: the global defaults or one link, and where it set what. */
@@ -173,82 +228,97 @@ struct parse {
 	bool		  checked_default[K__COUNT];
 };
 
-static void	kw_parse_link(struct parse *, struct scope *, const struct kw *,
-		    void *, int, char **);
-static void	kw_parse_hosts(struct parse *, struct scope *,
-		    const struct kw *, void *, int, char **);
-static void	kw_parse_keepalive(struct parse *, struct scope *,
-		    const struct kw *, void *, int, char **);
-static void	kw_parse_backoff(struct parse *, struct scope *,
-		    const struct kw *, void *, int, char **);
-static void	kw_parse_probe(struct parse *, struct scope *,
-		    const struct kw *, void *, int, char **);
-static void	kw_parse_url(struct parse *, const struct kw *, void *,
-		    const char *);
-
 #define GC(f)	offsetof(struct conf, f)
 #define LC(f)	offsetof(struct link_conf, f)
+/* An integer of a link_conf, its bounds, its value when left out. */
+#define LI(what, f, min, max, omitted) \
+	{ what, LC(f), min, max, omitted }
+
+/* The value of a keyword in a struct conf or link_conf. */
+#define KW_VAL(type, base, off) \
+	((type *)(void *)((char *)(base) + (off)))
+#define KW_CVAL(type, base, off) \
+	((const type *)(const void *)((const char *)(base) + (off)))
 
 static const struct kw kw_table[K__COUNT] = {
 	[K_CONTROL_SOCKET] = { "control-socket", S_GLOBAL, T_PATH,
-	    GC(control_socket), NULL, 0, 0, P_SOCKET },
+	    GC(control_socket), .def = CONF_CONTROL_SOCKET,
+	    .flags = P_SOCKET },
 	[K_CONTROL_GROUP] = { "control-group", S_GLOBAL, T_NAME,
-	    GC(control_group), NULL, 0, 0, 0 },
-	[K_CA_FILE] = { "ca-file", S_GLOBAL, T_PATH, GC(ca_file), NULL,
-	    0, 0, P_EXISTS },
-	[K_CA_PATH] = { "ca-path", S_GLOBAL, T_PATH, GC(ca_path), NULL,
-	    0, 0, P_DIR },
-	[K_LINK] = { "link", S_BOTH, T_LINK, 0, kw_parse_link, 0, 0, 0 },
-	[K_HOST] = { "host", S_BOTH, T_HOSTS, LC(hosts), kw_parse_hosts,
-	    0, 0, 0 },
-	[K_PORT] = { "port", S_BOTH, T_INT, LC(port), NULL, 1, 65535, 0 },
-	[K_USER] = { "user", S_BOTH, T_NAME, LC(user), NULL, 0, 0, 0 },
-	[K_IDENTITY] = { "identity", S_BOTH, T_PATH, LC(identity), NULL,
-	    0, 0, P_EXISTS | P_SECRET },
+	    GC(control_group), .def = "vpn" },
+	[K_CA_FILE] = { "ca-file", S_GLOBAL, T_PATH, GC(ca_file),
+	    .flags = P_EXISTS },
+	[K_CA_PATH] = { "ca-path", S_GLOBAL, T_PATH, GC(ca_path),
+	    .flags = P_DIR },
+	[K_LINK] = { "link", S_BOTH, T_LINK, LC(name), .restart = true },
+	[K_HOST] = { "host", S_BOTH, T_HOSTS, LC(hosts), .restart = true,
+	    .flags = K_REQUIRED },
+	[K_PORT] = { "port", S_BOTH, T_INT, 0,
+	    { LI(NULL, port, 1, 65535, -1) }, .def = "22", .restart = true },
+	[K_USER] = { "user", S_BOTH, T_NAME, LC(user), .def = "vpn",
+	    .restart = true },
+	[K_IDENTITY] = { "identity", S_BOTH, T_PATH, LC(identity),
+	    .restart = true, .flags = K_REQUIRED | P_EXISTS | P_SECRET },
 	[K_KNOWN_HOSTS] = { "known-hosts", S_BOTH, T_PATH, LC(known_hosts),
-	    NULL, 0, 0, P_EXISTS },
-	[K_LOCAL_IP] = { "local-ip", S_LINK, T_ADDR4, LC(local_ip), NULL,
-	    0, 0, 0 },
-	[K_REMOTE_IP] = { "remote-ip", S_LINK, T_ADDR4, LC(remote_ip), NULL,
-	    0, 0, 0 },
+	    .def = VPN_KNOWN_HOSTS, .restart = true, .flags = P_EXISTS },
+	[K_LOCAL_IP] = { "local-ip", S_LINK, T_ADDR4, LC(local_ip),
+	    .restart = true, .flags = K_REQUIRED },
+	[K_REMOTE_IP] = { "remote-ip", S_LINK, T_ADDR4, LC(remote_ip),
+	    .restart = true, .flags = K_REQUIRED },
 	[K_REMOTE_NET] = { "remote-net", S_LINK, T_NETS, LC(remote_nets),
-	    NULL, 0, 0, 0 },
+	    .restart = true },
 	[K_LOCAL_NET] = { "local-net", S_LINK, T_NETS, LC(local_nets),
-	    NULL, 0, 0, 0 },
-	[K_IFNAME] = { "ifname", S_LINK, T_IFNAME, LC(ifname), NULL,
-	    0, 0, 0 },
+	    .restart = true },
+	[K_IFNAME] = { "ifname", S_LINK, T_IFNAME, LC(ifname),
+	    .restart = true },
 	[K_REMOTE_IFNAME] = { "remote-ifname", S_LINK, T_IFNAME,
-	    LC(remote_ifname), NULL, 0, 0, 0 },
+	    LC(remote_ifname), .restart = true },
 	[K_REMOTE_COMMAND] = { "remote-command", S_BOTH, T_CMD,
-	    LC(remote_command), NULL, 0, 0, 0 },
+	    LC(remote_command), .def = "sudo -n /usr/sbin/pppd",
+	    .restart = true },
 	[K_REMOTE_IP_COMMAND] = { "remote-ip-command", S_BOTH, T_CMD,
-	    LC(remote_ip_command), NULL, 0, 0, 0 },
-	[K_PPPD] = { "pppd", S_BOTH, T_PATH, LC(pppd), NULL, 0, 0,
-	    P_EXISTS | P_EXEC },
+	    LC(remote_ip_command), .def = "sudo -n /sbin/ip",
+	    .restart = true, .flags = K_NOT_PEER },
+	[K_PPPD] = { "pppd", S_BOTH, T_PATH, LC(pppd),
+	    .def = "/usr/sbin/pppd", .restart = true,
+	    .flags = P_EXISTS | P_EXEC },
 	[K_PPPD_OPTIONS] = { "pppd-options", S_BOTH, T_OPTS,
-	    LC(pppd_options), NULL, 0, 0, 0 },
+	    LC(pppd_options), .restart = true },
 	[K_REMOTE_PPPD_OPTIONS] = { "remote-pppd-options", S_BOTH, T_OPTS,
-	    LC(remote_pppd_options), NULL, 0, 0, 0 },
-	[K_KEEPALIVE] = { "keepalive", S_BOTH, T_KEEPALIVE, LC(keepalive),
-	    kw_parse_keepalive, 0, 0, 0 },
-	[K_BACKOFF] = { "backoff", S_BOTH, T_BACKOFF, LC(backoff),
-	    kw_parse_backoff, 0, 0, 0 },
-	[K_CONNECT_TIMEOUT] = { "connect-timeout", S_BOTH, T_INT,
-	    LC(connect_timeout), NULL, 1, 300, 0 },
-	[K_MTU] = { "mtu", S_BOTH, T_INT, LC(mtu), NULL, 576, 9000, 0 },
+	    LC(remote_pppd_options), .restart = true, .flags = K_NOT_PEER },
+	[K_KEEPALIVE] = { "keepalive", S_BOTH, T_INTS, 0, {
+		LI("interval", keepalive.interval, 1, PPP_ECHO_INTERVAL_MAX,
+		    -1),
+		LI("misses", keepalive.misses, 1, PPP_ECHO_FAILURE_MAX, -1) },
+	    .usage = "INTERVAL MISSES", .def = "10 3", .restart = true },
+	[K_BACKOFF] = { "backoff", S_BOTH, T_INTS, 0, {
+		LI("min", backoff.min, 1, 86400, -1),
+		LI("cap", backoff.cap, 1, 86400, -1) },
+	    .usage = "MIN CAP", .def = "1 300", .restart = true,
+	    .flags = K_ORDERED },
+	[K_CONNECT_TIMEOUT] = { "connect-timeout", S_BOTH, T_INT, 0,
+	    { LI(NULL, connect_timeout, 1, 300, -1) }, .def = "10",
+	    .restart = true },
+	/* No default: pppd's own. */
+	[K_MTU] = { "mtu", S_BOTH, T_INT, 0,
+	    { LI(NULL, mtu, PPP_MTU_MIN, PPP_MTU_MAX, -1) },
+	    .restart = true },
 	[K_COMPRESSION] = { "compression", S_BOTH, T_BOOL, LC(compression),
-	    NULL, 0, 0, 0 },
-	[K_AUTOSTART] = { "autostart", S_BOTH, T_BOOL, LC(autostart), NULL,
-	    0, 0, 0 },
-	[K_PROBE] = { "probe", S_LINK, T_PROBE, 0, kw_parse_probe, 0, 0, 0 },
-	[K_DDNS] = { "ddns", S_LINK, T_URL, LC(ddns_url), NULL, 0, 0,
-	    U_HTTPS | U_DDNS },
+	    .def = "no", .restart = true },
+	[K_AUTOSTART] = { "autostart", S_BOTH, T_BOOL, LC(autostart),
+	    .def = "yes", .restart = true },
+	[K_PROBE] = { "probe", S_LINK, T_PROBE, LC(probe_url), {
+		LI("interval", probe_interval, 1, 3600, 30),
+		LI("failures", probe_failures, 1, 100, 3) },
+	    .usage = "URL [INTERVAL [FAILURES]]", .restart = true },
+	[K_DDNS] = { "ddns", S_LINK, T_URL, LC(ddns_url),
+	    .flags = U_HTTPS | U_DDNS },
 	[K_DDNS_CREDENTIALS] = { "ddns-credentials", S_BOTH, T_PATH,
-	    LC(ddns_credentials), NULL, 0, 0, P_EXISTS | P_SECRET },
-	[K_NOTIFY] = { "notify", S_BOTH, T_URL, LC(notify_url), NULL, 0, 0,
-	    U_HTTPS },
-	[K_NOTIFY_QUEUE] = { "notify-queue", S_BOTH, T_INT, LC(notify_queue),
-	    NULL, 1, 1000, 0 },
+	    LC(ddns_credentials), .flags = P_EXISTS | P_SECRET },
+	[K_NOTIFY] = { "notify", S_BOTH, T_URL, LC(notify_url),
+	    .flags = U_HTTPS },
+	[K_NOTIFY_QUEUE] = { "notify-queue", S_BOTH, T_INT, 0,
+	    { LI(NULL, notify_queue, 1, 1000, -1) }, .def = "16" },
 };
 
 /*
@@ -265,8 +335,6 @@ static void	perr(struct parse *, int, const char *, ...)
 		    __attribute__((format(printf, 3, 4)));
 static int	conf_err_cmp(const void *, const void *);
 static int	net_ref_cmp(const void *, const void *);
-static void	print_words(FILE *, const char *, const struct argv *);
-static void	print_nets(FILE *, const char *, const struct conf_nets *);
 static bool	utf8_valid(const unsigned char *, size_t);
 static int	parse_int(struct parse *, const struct kw *, const char *,
 		    const char *, int, int, int *);
@@ -278,16 +346,29 @@ static bool	host_name_ok(const char *);
 static bool	url_ok(const char *);
 static size_t	words_len(const struct argv *);
 static void	nets_add(struct conf_nets *, const struct prefix *, int);
+static void	hosts_add(struct conf_hosts *, char *, int, int);
+static void	kw_value_init(const struct kw *, void *);
+static void	kw_value_free(const struct kw *, void *);
+static void	kw_value_copy(const struct kw *, void *, const void *);
+static bool	kw_value_equal(const struct kw *, const void *, const void *);
+static void	kw_value_print(FILE *, const char *, const struct kw *,
+		    const void *);
 static struct link_conf *link_conf_new(void);
 static void	link_conf_free(struct link_conf *);
 static void	scope_free(struct scope *);
 static int	conf_file_check(const char *, const struct stat *, char **);
 static void	conf_parse_buffer(struct parse *, const char *, size_t);
 static void	conf_parse_line(struct parse *, int, char **);
-static void	kw_parse(struct parse *, struct scope *, const struct kw *,
-		    void *, int, char **);
-static void	kw_copy(const struct kw *, struct link_conf *,
-		    const struct link_conf *);
+static void	kw_parse_link(struct parse *, int, char **);
+static void	kw_parse_hosts(struct parse *, const struct kw *,
+		    struct conf_hosts *, int, char **);
+static int	kw_parse_ints(struct parse *, const struct kw *, void *,
+		    int, char **);
+static void	kw_parse_url(struct parse *, const struct kw *, void *,
+		    const char *);
+static void	kw_parse(struct parse *, const struct kw *, void *, int,
+		    char **);
+static void	kw_set_default(struct parse *, const struct kw *, void *);
 static void	conf_fill_defaults(struct parse *);
 static void	conf_fill_link(struct parse *, struct scope *);
 static bool	kw_written(struct parse *, struct scope *, enum kw_id);
@@ -461,7 +542,6 @@ word_ok(const char *s)
 	return true;
 }
 
-/* A user or group name: [A-Za-z0-9_.-], not starting with '-'. */
 /* Every byte of s is one of [A-Za-z0-9_.-]. */
 static bool
 name_chars_ok(const char *s)
@@ -478,6 +558,7 @@ name_chars_ok(const char *s)
 	return true;
 }
 
+/* A user or group name: [A-Za-z0-9_.-], not starting with '-'. */
 static bool
 name_ok(const char *s)
 {
@@ -607,6 +688,244 @@ nets_add(struct conf_nets *nets, const struct prefix *pfx, int line)
 	nets->n++;
 }
 
+/* Add a host; the list takes name. */
+static void
+hosts_add(struct conf_hosts *hosts, char *name, int port, int line)
+{
+	struct conf_host	*h;
+
+	hosts->v = xreallocarray(hosts->v, hosts->n + 1, sizeof(*hosts->v));
+	h = &hosts->v[hosts->n++];
+	h->name = name;
+	h->port = port;
+	h->line = line;
+}
+
+/* ------------------------------------------------------------ values */
+
+/*
+ * What the keyword table does to one value: kw's value in base (a
+ * struct conf for S_GLOBAL keywords, else a struct link_conf), as
+ * kw_types[kw->type] says it is kept.
+ */
+
+/* Unset: -1, AF_UNSPEC, NULL, empty; base comes zeroed. */
+static void
+kw_value_init(const struct kw *kw, void *base)
+{
+	int	k;
+
+	if (kw_types[kw->type].store == V_ADDR)
+		KW_VAL(struct prefix, base, kw->off)->family = AF_UNSPEC;
+	for (k = 0; k < kw_types[kw->type].nints; k++)
+		*KW_VAL(int, base, kw->ints[k].off) = -1;
+}
+
+static void
+kw_value_free(const struct kw *kw, void *base)
+{
+	struct conf_hosts	*hosts;
+	size_t			 i;
+
+	switch (kw_types[kw->type].store) {
+	case V_STR:
+		free(*KW_VAL(char *, base, kw->off));
+		break;
+	case V_WORDS:
+		argv_clear(KW_VAL(struct argv, base, kw->off));
+		break;
+	case V_NETS:
+		free(KW_VAL(struct conf_nets, base, kw->off)->v);
+		break;
+	case V_HOSTS:
+		hosts = KW_VAL(struct conf_hosts, base, kw->off);
+		for (i = 0; i < hosts->n; i++)
+			free(hosts->v[i].name);
+		free(hosts->v);
+		break;
+	case V_NONE:
+	case V_BOOL:
+	case V_ADDR:
+		break;
+	}
+}
+
+/* Give dst the value src has (lists: add src's entries to dst's). */
+static void
+kw_value_copy(const struct kw *kw, void *dst, const void *src)
+{
+	const struct conf_hosts	*hosts;
+	const struct conf_nets	*nets;
+	const char		*s;
+	size_t			 i;
+	int			 k;
+
+	switch (kw_types[kw->type].store) {
+	case V_STR:
+		s = *KW_CVAL(char *, src, kw->off);
+		free(*KW_VAL(char *, dst, kw->off));
+		*KW_VAL(char *, dst, kw->off) = s != NULL ? xstrdup(s) : NULL;
+		break;
+	case V_WORDS:
+		argv_copy(KW_VAL(struct argv, dst, kw->off),
+		    KW_CVAL(struct argv, src, kw->off));
+		break;
+	case V_BOOL:
+		*KW_VAL(bool, dst, kw->off) = *KW_CVAL(bool, src, kw->off);
+		break;
+	case V_ADDR:
+		*KW_VAL(struct prefix, dst, kw->off) =
+		    *KW_CVAL(struct prefix, src, kw->off);
+		break;
+	case V_NETS:
+		nets = KW_CVAL(struct conf_nets, src, kw->off);
+		for (i = 0; i < nets->n; i++)
+			nets_add(KW_VAL(struct conf_nets, dst, kw->off),
+			    &nets->v[i].prefix, nets->v[i].line);
+		break;
+	case V_HOSTS:
+		hosts = KW_CVAL(struct conf_hosts, src, kw->off);
+		for (i = 0; i < hosts->n; i++)
+			hosts_add(KW_VAL(struct conf_hosts, dst, kw->off),
+			    xstrdup(hosts->v[i].name), hosts->v[i].port,
+			    hosts->v[i].line);
+		break;
+	case V_NONE:
+		break;
+	}
+	for (k = 0; k < kw_types[kw->type].nints; k++)
+		*KW_VAL(int, dst, kw->ints[k].off) =
+		    *KW_CVAL(int, src, kw->ints[k].off);
+}
+
+/* The same setting in a and b; where it was written does not count. */
+static bool
+kw_value_equal(const struct kw *kw, const void *a, const void *b)
+{
+	const struct conf_hosts	*ha, *hb;
+	const struct conf_nets	*na, *nb;
+	const char		*sa, *sb;
+	size_t			 i;
+	int			 k;
+
+	for (k = 0; k < kw_types[kw->type].nints; k++) {
+		if (*KW_CVAL(int, a, kw->ints[k].off) !=
+		    *KW_CVAL(int, b, kw->ints[k].off))
+			return false;
+	}
+	switch (kw_types[kw->type].store) {
+	case V_STR:
+		sa = *KW_CVAL(char *, a, kw->off);
+		sb = *KW_CVAL(char *, b, kw->off);
+		if (sa == NULL || sb == NULL)
+			return sa == sb;
+		return strcmp(sa, sb) == 0;
+	case V_WORDS:
+		return argv_equal(KW_CVAL(struct argv, a, kw->off),
+		    KW_CVAL(struct argv, b, kw->off));
+	case V_BOOL:
+		return *KW_CVAL(bool, a, kw->off) == *KW_CVAL(bool, b, kw->off);
+	case V_ADDR:
+		return addr_equal(KW_CVAL(struct prefix, a, kw->off),
+		    KW_CVAL(struct prefix, b, kw->off));
+	case V_NETS:
+		na = KW_CVAL(struct conf_nets, a, kw->off);
+		nb = KW_CVAL(struct conf_nets, b, kw->off);
+		if (na->n != nb->n)
+			return false;
+		for (i = 0; i < na->n; i++) {
+			if (!addr_equal(&na->v[i].prefix, &nb->v[i].prefix))
+				return false;
+		}
+		return true;
+	case V_HOSTS:
+		ha = KW_CVAL(struct conf_hosts, a, kw->off);
+		hb = KW_CVAL(struct conf_hosts, b, kw->off);
+		if (ha->n != hb->n)
+			return false;
+		for (i = 0; i < ha->n; i++) {
+			if (strcmp(ha->v[i].name, hb->v[i].name) != 0 ||
+			    ha->v[i].port != hb->v[i].port)
+				return false;
+		}
+		return true;
+	case V_NONE:
+		break;
+	}
+	return true;
+}
+
+/*
+ * Print the value as lines of the file, each starting with indent; an
+ * unset value prints nothing, a list a line per entry.
+ */
+static void
+kw_value_print(FILE *f, const char *indent, const struct kw *kw,
+    const void *base)
+{
+	const struct argv	*w;
+	const struct conf_nets	*nets;
+	const struct conf_hosts	*hosts;
+	const struct prefix	*pfx;
+	const char		*s;
+	char			 buf[ADDR_STRLEN];
+	size_t			 i;
+	int			 k;
+
+	switch (kw_types[kw->type].store) {
+	case V_NONE:
+		if (*KW_CVAL(int, base, kw->ints[0].off) == -1)
+			return;
+		fprintf(f, "%s%s", indent, kw->name);
+		break;
+	case V_STR:
+		if ((s = *KW_CVAL(char *, base, kw->off)) == NULL)
+			return;
+		fprintf(f, "%s%s %s", indent, kw->name, s);
+		break;
+	case V_WORDS:
+		w = KW_CVAL(struct argv, base, kw->off);
+		if (w->n == 0)
+			return;
+		fprintf(f, "%s%s", indent, kw->name);
+		for (i = 0; i < w->n; i++)
+			fprintf(f, " %s", w->v[i]);
+		break;
+	case V_BOOL:
+		fprintf(f, "%s%s %s", indent, kw->name,
+		    *KW_CVAL(bool, base, kw->off) ? "yes" : "no");
+		break;
+	case V_ADDR:
+		pfx = KW_CVAL(struct prefix, base, kw->off);
+		if (pfx->family == AF_UNSPEC)
+			return;
+		fprintf(f, "%s%s %s", indent, kw->name,
+		    addr_ntop(pfx, buf, sizeof(buf)));
+		break;
+	case V_NETS:
+		nets = KW_CVAL(struct conf_nets, base, kw->off);
+		for (i = 0; i < nets->n; i++)
+			fprintf(f, "%s%s %s\n", indent, kw->name,
+			    addr_format(&nets->v[i].prefix, buf, sizeof(buf)));
+		return;
+	case V_HOSTS:
+		hosts = KW_CVAL(struct conf_hosts, base, kw->off);
+		for (i = 0; i < hosts->n; i++) {
+			s = hosts->v[i].name;
+			if (strchr(s, ':') != NULL)
+				fprintf(f, "%s%s [%s]:%d\n", indent, kw->name,
+				    s, hosts->v[i].port);
+			else
+				fprintf(f, "%s%s %s:%d\n", indent, kw->name,
+				    s, hosts->v[i].port);
+		}
+		return;
+	}
+	for (k = 0; k < kw_types[kw->type].nints; k++)
+		fprintf(f, " %d", *KW_CVAL(int, base, kw->ints[k].off));
+	fputc('\n', f);
+}
+
 /* ------------------------------------------------------ link_conf */
 
 /* A link_conf with nothing set: -1 and NULL everywhere. */
@@ -614,21 +933,14 @@ static struct link_conf *
 link_conf_new(void)
 {
 	struct link_conf	*lc;
+	size_t			 i;
 
 	lc = xcalloc(1, sizeof(*lc));
 	lc->line = -1;
-	lc->port = -1;
-	lc->keepalive.interval = -1;
-	lc->keepalive.misses = -1;
-	lc->backoff.min = -1;
-	lc->backoff.cap = -1;
-	lc->connect_timeout = -1;
-	lc->mtu = -1;
-	lc->local_ip.family = AF_UNSPEC;
-	lc->remote_ip.family = AF_UNSPEC;
-	lc->probe_interval = -1;
-	lc->probe_failures = -1;
-	lc->notify_queue = -1;
+	for (i = 0; i < K__COUNT; i++) {
+		if (kw_table[i].scope & S_LINK)
+			kw_value_init(&kw_table[i], lc);
+	}
 	return lc;
 }
 
@@ -639,27 +951,11 @@ link_conf_free(struct link_conf *lc)
 
 	if (lc == NULL)
 		return;
-	free(lc->name);
+	for (i = 0; i < K__COUNT; i++) {
+		if (kw_table[i].scope & S_LINK)
+			kw_value_free(&kw_table[i], lc);
+	}
 	free(lc->file);
-	for (i = 0; i < lc->hosts.n; i++)
-		free(lc->hosts.v[i].name);
-	free(lc->hosts.v);
-	free(lc->user);
-	free(lc->identity);
-	free(lc->known_hosts);
-	argv_clear(&lc->remote_command);
-	argv_clear(&lc->remote_ip_command);
-	free(lc->pppd);
-	argv_clear(&lc->pppd_options);
-	argv_clear(&lc->remote_pppd_options);
-	free(lc->remote_nets.v);
-	free(lc->local_nets.v);
-	free(lc->ifname);
-	free(lc->remote_ifname);
-	free(lc->probe_url);
-	free(lc->ddns_url);
-	free(lc->ddns_credentials);
-	free(lc->notify_url);
 	free(lc);
 }
 
@@ -677,47 +973,9 @@ link_conf_equal(const struct link_conf *a, const struct link_conf *b)
 {
 	size_t	i;
 
-	if (strcmp(a->name, b->name) != 0 || a->hosts.n != b->hosts.n ||
-	    a->port != b->port || strcmp(a->user, b->user) != 0 ||
-	    strcmp(a->identity, b->identity) != 0 ||
-	    strcmp(a->known_hosts, b->known_hosts) != 0 ||
-	    !argv_equal(&a->remote_command, &b->remote_command) ||
-	    !argv_equal(&a->remote_ip_command, &b->remote_ip_command) ||
-	    strcmp(a->pppd, b->pppd) != 0 ||
-	    !argv_equal(&a->pppd_options, &b->pppd_options) ||
-	    !argv_equal(&a->remote_pppd_options, &b->remote_pppd_options) ||
-	    a->keepalive.interval != b->keepalive.interval ||
-	    a->keepalive.misses != b->keepalive.misses ||
-	    a->backoff.min != b->backoff.min ||
-	    a->backoff.cap != b->backoff.cap ||
-	    a->connect_timeout != b->connect_timeout || a->mtu != b->mtu ||
-	    a->compression != b->compression ||
-	    a->autostart != b->autostart ||
-	    !addr_equal(&a->local_ip, &b->local_ip) ||
-	    !addr_equal(&a->remote_ip, &b->remote_ip) ||
-	    a->remote_nets.n != b->remote_nets.n ||
-	    a->local_nets.n != b->local_nets.n ||
-	    strcmp(a->ifname, b->ifname) != 0 ||
-	    strcmp(a->remote_ifname, b->remote_ifname) != 0 ||
-	    (a->probe_url == NULL) != (b->probe_url == NULL) ||
-	    a->probe_interval != b->probe_interval ||
-	    a->probe_failures != b->probe_failures)
-		return false;
-	if (a->probe_url != NULL && strcmp(a->probe_url, b->probe_url) != 0)
-		return false;
-	for (i = 0; i < a->hosts.n; i++) {
-		if (strcmp(a->hosts.v[i].name, b->hosts.v[i].name) != 0 ||
-		    a->hosts.v[i].port != b->hosts.v[i].port)
-			return false;
-	}
-	for (i = 0; i < a->remote_nets.n; i++) {
-		if (!addr_equal(&a->remote_nets.v[i].prefix,
-		    &b->remote_nets.v[i].prefix))
-			return false;
-	}
-	for (i = 0; i < a->local_nets.n; i++) {
-		if (!addr_equal(&a->local_nets.v[i].prefix,
-		    &b->local_nets.v[i].prefix))
+	for (i = 0; i < K__COUNT; i++) {
+		if ((kw_table[i].scope & S_LINK) && kw_table[i].restart &&
+		    !kw_value_equal(&kw_table[i], a, b))
 			return false;
 	}
 	return true;
@@ -725,9 +983,9 @@ link_conf_equal(const struct link_conf *a, const struct link_conf *b)
 
 /* ------------------------------------------------------------ parsing */
 
+/* link NAME: a new scope, kept even when broken so its lines still parse. */
 static void
-kw_parse_link(struct parse *p, struct scope *unused, const struct kw *kw,
-    void *field, int argc, char **argv)
+kw_parse_link(struct parse *p, int argc, char **argv)
 {
 	struct scope	*s;
 	size_t		 i;
@@ -768,13 +1026,12 @@ kw_parse_link(struct parse *p, struct scope *unused, const struct kw *kw,
 	}
 }
 
-/* host NAME[:PORT] | [IPV6]:PORT | IPV6 ... */
+/* host NAME[:PORT] | [IPV6]:PORT | IPV6 ...; a PORT as the port keyword's. */
 static void
-kw_parse_hosts(struct parse *p, struct scope *s, const struct kw *kw,
-    void *field, int argc, char **argv)
+kw_parse_hosts(struct parse *p, const struct kw *kw, struct conf_hosts *hosts,
+    int argc, char **argv)
 {
-	struct conf_hosts	*hosts = field;
-	struct conf_host	*h;
+	const struct kw_int	*pb = &kw_table[K_PORT].ints[0];
 	struct prefix		 q;
 	char			*name, *colon;
 	char			 buf[INET6_ADDRSTRLEN];
@@ -827,17 +1084,12 @@ kw_parse_hosts(struct parse *p, struct scope *s, const struct kw *kw,
 			name = xstrdup(addr_ntop(&q, buf, sizeof(buf)));
 		}
 		portnum = -1;
-		if (port != NULL && parse_int(p, kw, "port", port, 1, 65535,
-		    &portnum) == -1) {
+		if (port != NULL && parse_int(p, kw, "port", port, pb->min,
+		    pb->max, &portnum) == -1) {
 			free(name);
 			continue;
 		}
-		hosts->v = xreallocarray(hosts->v, hosts->n + 1,
-		    sizeof(*hosts->v));
-		h = &hosts->v[hosts->n++];
-		h->name = name;
-		h->port = portnum;
-		h->line = p->line;
+		hosts_add(hosts, name, portnum, p->line);
 		continue;
 bad:
 		perr(p, p->line, "host: %s is not a host name or address",
@@ -846,73 +1098,32 @@ bad:
 	}
 }
 
-static void
-kw_parse_keepalive(struct parse *p, struct scope *s, const struct kw *kw,
-    void *field, int argc, char **argv)
+/*
+ * The integers of kw from the n words at argv, each in its bounds, one
+ * left out taking its omitted value; all stored in base, or none.
+ */
+static int
+kw_parse_ints(struct parse *p, const struct kw *kw, void *base, int n,
+    char **argv)
 {
-	struct link_conf	*lc = s->lc;
-	int			 interval, misses;
+	const struct kw_int	*ki = kw->ints;
+	int			 v[nitems(kw->ints)], k;
 
-	if (argc != 3) {
-		perr(p, p->line, "keepalive: expects INTERVAL MISSES");
-		return;
+	for (k = 0; k < kw_types[kw->type].nints; k++) {
+		if (k >= n)
+			v[k] = ki[k].omitted;
+		else if (parse_int(p, kw, ki[k].what, argv[k], ki[k].min,
+		    ki[k].max, &v[k]) == -1)
+			return -1;
 	}
-	if (parse_int(p, kw, "interval", argv[1], 1, 3600, &interval) == -1 ||
-	    parse_int(p, kw, "misses", argv[2], 1, 100, &misses) == -1)
-		return;
-	lc->keepalive.interval = interval;
-	lc->keepalive.misses = misses;
-}
-
-static void
-kw_parse_backoff(struct parse *p, struct scope *s, const struct kw *kw,
-    void *field, int argc, char **argv)
-{
-	struct link_conf	*lc = s->lc;
-	int			 min, cap;
-
-	if (argc != 3) {
-		perr(p, p->line, "backoff: expects MIN CAP");
-		return;
+	if ((kw->flags & K_ORDERED) && v[0] > v[1]) {
+		perr(p, p->line, "%s: %s %d is larger than %s %d", kw->name,
+		    ki[0].what, v[0], ki[1].what, v[1]);
+		return -1;
 	}
-	if (parse_int(p, kw, "min", argv[1], 1, 86400, &min) == -1 ||
-	    parse_int(p, kw, "cap", argv[2], 1, 86400, &cap) == -1)
-		return;
-	if (min > cap) {
-		perr(p, p->line, "backoff: min %d is larger than cap %d", min,
-		    cap);
-		return;
-	}
-	lc->backoff.min = min;
-	lc->backoff.cap = cap;
-}
-
-static void
-kw_parse_probe(struct parse *p, struct scope *s, const struct kw *kw,
-    void *field, int argc, char **argv)
-{
-	struct link_conf	*lc = s->lc;
-	int			 interval = CONF_DEF_PROBE_INTERVAL;
-	int			 failures = CONF_DEF_PROBE_FAILURES;
-
-	if (argc > 4) {
-		perr(p, p->line, "probe: expects URL [INTERVAL [FAILURES]]");
-		return;
-	}
-	if (!url_ok(argv[1])) {
-		perr(p, p->line, "probe: %s is not an http:// or https:// URL",
-		    argv[1]);
-		return;
-	}
-	if (argc > 2 && parse_int(p, kw, "interval", argv[2], 1, 3600,
-	    &interval) == -1)
-		return;
-	if (argc > 3 && parse_int(p, kw, "failures", argv[3], 1, 100,
-	    &failures) == -1)
-		return;
-	lc->probe_url = xstrdup(argv[1]);
-	lc->probe_interval = interval;
-	lc->probe_failures = failures;
+	for (k = 0; k < kw_types[kw->type].nints; k++)
+		*KW_VAL(int, base, ki[k].off) = v[k];
+	return 0;
 }
 
 /*
@@ -969,36 +1180,31 @@ out:
 	free(query);
 }
 
-/* The generic types; specials go through kw->parse. */
+/*
+ * Parse the argc words of one line of kw (argv[0] is its name) into its
+ * value in base: a struct conf for S_GLOBAL keywords, else a link_conf.
+ */
 static void
-kw_parse(struct parse *p, struct scope *s, const struct kw *kw, void *field,
-    int argc, char **argv)
+kw_parse(struct parse *p, const struct kw *kw, void *base, int argc,
+    char **argv)
 {
-	struct argv		*w = field;
+	void			*field = KW_VAL(char, base, kw->off);
+	struct argv	*w = field;
 	struct conf_nets	*nets = field;
 	struct prefix		 pfx;
 	char			*why;
 	size_t			 k;
-	int			 i, v;
+	int			 i;
 
-	switch (kw->type) {
-	case T_PATH:
-	case T_NAME:
-	case T_IFNAME:
-	case T_INT:
-	case T_BOOL:
-	case T_ADDR4:
-	case T_URL:
-		if (argc > 2) {
-			perr(p, p->line, "%s: too many arguments", kw->name);
-			return;
-		}
-		break;
-	default:
-		break;
+	if (kw_types[kw->type].one && argc > 2) {
+		perr(p, p->line, "%s: too many arguments", kw->name);
+		return;
 	}
 
 	switch (kw->type) {
+	case T_LINK:
+		/* conf_parse_line() opens the scope. */
+		break;
 	case T_PATH:
 		if (argv[1][0] != '/') {
 			perr(p, p->line, "%s: %s is not an absolute path",
@@ -1037,8 +1243,17 @@ kw_parse(struct parse *p, struct scope *s, const struct kw *kw, void *field,
 		*(char **)field = xstrdup(argv[1]);
 		break;
 	case T_INT:
-		if (parse_int(p, kw, NULL, argv[1], kw->min, kw->max, &v) == 0)
-			*(int *)field = v;
+	case T_INTS:
+		/* T_INT's one argument is checked above. */
+		if (argc != 1 + kw_types[kw->type].nints) {
+			perr(p, p->line, "%s: expects %s", kw->name, kw->usage);
+			return;
+		}
+		/* A bad number is recorded; the values stay unset. */
+		(void)kw_parse_ints(p, kw, base, argc - 1, argv + 1);
+		break;
+	case T_HOSTS:
+		kw_parse_hosts(p, kw, field, argc, argv);
 		break;
 	case T_BOOL:
 		if (strcmp(argv[1], "yes") == 0)
@@ -1112,11 +1327,21 @@ kw_parse(struct parse *p, struct scope *s, const struct kw *kw, void *field,
 			nets_add(nets, &pfx, p->line);
 		}
 		break;
+	case T_PROBE:
+		if (argc > 2 + kw_types[kw->type].nints) {
+			perr(p, p->line, "%s: expects %s", kw->name, kw->usage);
+			return;
+		}
+		if (!url_ok(argv[1])) {
+			perr(p, p->line, "%s: %s is not an http:// or https:// "
+			    "URL", kw->name, argv[1]);
+			return;
+		}
+		if (kw_parse_ints(p, kw, base, argc - 2, argv + 2) == 0)
+			*(char **)field = xstrdup(argv[1]);
+		break;
 	case T_URL:
 		kw_parse_url(p, kw, field, argv[1]);
-		break;
-	default:
-		/* The special types have their own parser. */
 		break;
 	}
 }
@@ -1127,7 +1352,7 @@ conf_parse_line(struct parse *p, int argc, char **argv)
 {
 	const struct kw	*kw = NULL;
 	struct scope	*s;
-	char		*base;
+	void		*base;
 	size_t		 i;
 
 	for (i = 0; i < K__COUNT; i++) {
@@ -1141,7 +1366,7 @@ conf_parse_line(struct parse *p, int argc, char **argv)
 		return;
 	}
 	if (kw->type == T_LINK) {
-		kw->parse(p, NULL, kw, NULL, argc, argv);
+		kw_parse_link(p, argc, argv);
 		return;
 	}
 	if (p->cur == NULL && (kw->scope & S_GLOBAL) == 0) {
@@ -1160,8 +1385,7 @@ conf_parse_line(struct parse *p, int argc, char **argv)
 	}
 	s = p->cur != NULL ? p->cur : &p->global;
 	if (s->lines[i] != 0) {
-		if (kw->type != T_HOSTS && kw->type != T_NETS &&
-		    kw->type != T_OPTS) {
+		if (!kw_types[kw->type].list) {
 			perr(p, p->line, "%s: already set at line %d",
 			    kw->name, s->lines[i]);
 			return;
@@ -1169,11 +1393,8 @@ conf_parse_line(struct parse *p, int argc, char **argv)
 	} else
 		s->lines[i] = p->line;
 
-	base = kw->scope == S_GLOBAL ? (char *)p->conf : (char *)s->lc;
-	if (kw->parse != NULL)
-		kw->parse(p, s, kw, base + kw->off, argc, argv);
-	else
-		kw_parse(p, s, kw, base + kw->off, argc, argv);
+	base = kw->scope == S_GLOBAL ? (void *)p->conf : (void *)s->lc;
+	kw_parse(p, kw, base, argc, argv);
 }
 
 /*
@@ -1257,58 +1478,26 @@ conf_parse_buffer(struct parse *p, const char *buf, size_t len)
 
 /* ----------------------------------------------------------- defaults */
 
-/* Copy the value of kw from src (the global defaults) into dst. */
+/*
+ * Set kw's value in base to its default, parsed as the line "NAME DEF"
+ * on the current line (the link's): a default the parser refused would
+ * show as an error on every link.
+ */
 static void
-kw_copy(const struct kw *kw, struct link_conf *dst,
-    const struct link_conf *src)
+kw_set_default(struct parse *p, const struct kw *kw, void *base)
 {
-	const char		*from = (const char *)src + kw->off;
-	char			*to = (char *)dst + kw->off;
-	const struct conf_hosts	*sh;
-	struct conf_hosts	*dh;
-	size_t			 i;
+	char	*copy, *argv[CONF_MAX_WORDS + 2], *word, *last;
+	int	 argc = 0;
 
-	switch (kw->type) {
-	case T_PATH:
-	case T_NAME:
-	case T_IFNAME:
-	case T_URL:
-		free(*(char **)to);
-		*(char **)to = NULL;
-		if (*(char *const *)from != NULL)
-			*(char **)to = xstrdup(*(char *const *)from);
-		break;
-	case T_INT:
-		*(int *)to = *(const int *)from;
-		break;
-	case T_BOOL:
-		*(bool *)to = *(const bool *)from;
-		break;
-	case T_KEEPALIVE:
-		dst->keepalive = src->keepalive;
-		break;
-	case T_BACKOFF:
-		dst->backoff = src->backoff;
-		break;
-	case T_CMD:
-	case T_OPTS:
-		argv_copy((struct argv *)to, (const struct argv *)from);
-		break;
-	case T_HOSTS:
-		sh = (const struct conf_hosts *)from;
-		dh = (struct conf_hosts *)to;
-		for (i = 0; i < sh->n; i++) {
-			dh->v = xreallocarray(dh->v, dh->n + 1,
-			    sizeof(*dh->v));
-			dh->v[dh->n] = sh->v[i];
-			dh->v[dh->n].name = xstrdup(sh->v[i].name);
-			dh->n++;
-		}
-		break;
-	default:
-		/* Link-only keywords are never inherited. */
-		break;
-	}
+	copy = xstrdup(kw->def);
+	argv[argc++] = (char *)kw->name;
+	for (word = strtok_r(copy, " ", &last);
+	    word != NULL && argc < (int)nitems(argv) - 1;
+	    word = strtok_r(NULL, " ", &last))
+		argv[argc++] = word;
+	argv[argc] = NULL;
+	kw_parse(p, kw, base, argc, argv);
+	free(copy);
 }
 
 /* Was id written in this link, or at global scope for every link? */
@@ -1322,62 +1511,36 @@ kw_written(struct parse *p, struct scope *s, enum kw_id id)
 
 /*
  * Give a link everything it did not write: the global value if there is
- * one, else the built-in default.  A keyword that was written but did
- * not parse stays unset, so its error is not followed by a second one
- * about a default it never asked for.
+ * one, else the default.  A keyword that was written but did not parse
+ * stays unset, so its error is not followed by a second one about a
+ * default it never asked for.
  */
 static void
 conf_fill_link(struct parse *p, struct scope *s)
 {
 	struct link_conf	*lc = s->lc;
+	const struct kw		*kw;
 	size_t			 i;
 
+	p->line = lc->line;
 	for (i = 0; i < K__COUNT; i++) {
-		if (kw_table[i].scope != S_BOTH || kw_table[i].type == T_LINK)
+		kw = &kw_table[i];
+		if ((kw->scope & S_LINK) == 0 || kw->type == T_LINK)
 			continue;
-		if (s->lines[i] == 0 && p->global.lines[i] != 0)
-			kw_copy(&kw_table[i], lc, p->global.lc);
+		if (kw->scope == S_BOTH && s->lines[i] == 0 &&
+		    p->global.lines[i] != 0)
+			kw_value_copy(kw, lc, p->global.lc);
+		else if (kw->def != NULL && !kw_written(p, s, i))
+			kw_set_default(p, kw, lc);
 	}
 
-	if (!kw_written(p, s, K_PORT))
-		lc->port = CONF_DEF_PORT;
+	/* The defaults that follow from other values. */
 	for (i = 0; i < lc->hosts.n; i++) {
 		if (lc->hosts.v[i].port == -1)
 			lc->hosts.v[i].port = lc->port;
 	}
-	if (!kw_written(p, s, K_USER))
-		lc->user = xstrdup(CONF_DEF_USER);
-	if (!kw_written(p, s, K_KNOWN_HOSTS))
-		lc->known_hosts = xstrdup(VPN_KNOWN_HOSTS);
-	if (!kw_written(p, s, K_REMOTE_COMMAND)) {
-		argv_clear(&lc->remote_command);
-		argv_split(&lc->remote_command, CONF_DEF_REMOTE_CMD);
-	}
-	if (!kw_written(p, s, K_REMOTE_IP_COMMAND)) {
-		argv_clear(&lc->remote_ip_command);
-		argv_split(&lc->remote_ip_command, CONF_DEF_REMOTE_IP_CMD);
-	}
 	lc->vpn_peer = lc->remote_command.n == 1 &&
 	    strcmp(lc->remote_command.v[0], "vpn-peer") == 0;
-	if (!kw_written(p, s, K_PPPD))
-		lc->pppd = xstrdup(CONF_DEF_PPPD);
-	if (!kw_written(p, s, K_KEEPALIVE)) {
-		lc->keepalive.interval = CONF_DEF_KA_INTERVAL;
-		lc->keepalive.misses = CONF_DEF_KA_MISSES;
-	}
-	if (!kw_written(p, s, K_BACKOFF)) {
-		lc->backoff.min = CONF_DEF_BACKOFF_MIN;
-		lc->backoff.cap = CONF_DEF_BACKOFF_CAP;
-	}
-	if (!kw_written(p, s, K_CONNECT_TIMEOUT))
-		lc->connect_timeout = CONF_DEF_CONNECT_TO;
-	/* mtu stays -1 (pppd's default) unless written. */
-	if (!kw_written(p, s, K_COMPRESSION))
-		lc->compression = false;
-	if (!kw_written(p, s, K_AUTOSTART))
-		lc->autostart = true;
-	if (!kw_written(p, s, K_NOTIFY_QUEUE))
-		lc->notify_queue = CONF_DEF_NOTIFY_QUEUE;
 	if (!kw_written(p, s, K_IFNAME)) {
 		if (strlen(CONF_IFNAME_PREFIX) + strlen(lc->name) >
 		    CONF_IFNAME_MAX)
@@ -1395,12 +1558,16 @@ conf_fill_link(struct parse *p, struct scope *s)
 static void
 conf_fill_defaults(struct parse *p)
 {
-	size_t	i;
+	const struct kw	*kw;
+	size_t		 i;
 
-	if (p->global.lines[K_CONTROL_SOCKET] == 0)
-		p->conf->control_socket = xstrdup(CONF_CONTROL_SOCKET);
-	if (p->global.lines[K_CONTROL_GROUP] == 0)
-		p->conf->control_group = xstrdup(CONF_DEF_GROUP);
+	p->line = 0;
+	for (i = 0; i < K__COUNT; i++) {
+		kw = &kw_table[i];
+		if (kw->scope == S_GLOBAL && kw->def != NULL &&
+		    p->global.lines[i] == 0)
+			kw_set_default(p, kw, p->conf);
+	}
 	for (i = 0; i < p->nlinks; i++) {
 		if (!p->links[i]->bad)
 			conf_fill_link(p, p->links[i]);
@@ -1465,7 +1632,7 @@ static void
 conf_check_scope_paths(struct parse *p, struct scope *s)
 {
 	const struct kw	*kw;
-	char		*base;
+	void		*base;
 	size_t		 i;
 
 	for (i = 0; i < K__COUNT; i++) {
@@ -1474,9 +1641,9 @@ conf_check_scope_paths(struct parse *p, struct scope *s)
 			continue;
 		if (kw->scope == S_GLOBAL && s != &p->global)
 			continue;
-		base = kw->scope == S_GLOBAL ? (char *)p->conf : (char *)s->lc;
+		base = kw->scope == S_GLOBAL ? (void *)p->conf : (void *)s->lc;
 		conf_check_path(p, s->lines[i], "", kw,
-		    *(char **)(base + kw->off), false);
+		    *KW_VAL(char *, base, kw->off), false);
 	}
 }
 
@@ -1521,10 +1688,8 @@ conf_validate_probe(struct parse *p, struct scope *s)
 static void
 conf_validate_link(struct parse *p, struct scope *s)
 {
-	static const enum kw_id	 required[] = {
-		K_HOST, K_IDENTITY, K_LOCAL_IP, K_REMOTE_IP
-	};
 	struct link_conf	*lc = s->lc;
+	const struct kw		*kw;
 	const struct conf_net	*r, *l;
 	char			 a[ADDR_STRLEN], b[ADDR_STRLEN];
 	char			*prefix;
@@ -1534,23 +1699,22 @@ conf_validate_link(struct parse *p, struct scope *s)
 
 	/* Defaults nobody wrote: check once, at the first link using them. */
 	xasprintf(&prefix, "link %s: ", lc->name);
-	if (!kw_written(p, s, K_KNOWN_HOSTS) &&
-	    !p->checked_default[K_KNOWN_HOSTS]) {
-		p->checked_default[K_KNOWN_HOSTS] = true;
-		conf_check_path(p, lc->line, prefix, &kw_table[K_KNOWN_HOSTS],
-		    lc->known_hosts, true);
-	}
-	if (!kw_written(p, s, K_PPPD) && !p->checked_default[K_PPPD]) {
-		p->checked_default[K_PPPD] = true;
-		conf_check_path(p, lc->line, prefix, &kw_table[K_PPPD],
-		    lc->pppd, true);
+	for (i = 0; i < K__COUNT; i++) {
+		kw = &kw_table[i];
+		if (kw->type != T_PATH || (kw->scope & S_LINK) == 0 ||
+		    kw->def == NULL || kw_written(p, s, i) ||
+		    p->checked_default[i])
+			continue;
+		p->checked_default[i] = true;
+		conf_check_path(p, lc->line, prefix, kw,
+		    *KW_VAL(char *, lc, kw->off), true);
 	}
 	free(prefix);
 
-	for (i = 0; i < nitems(required); i++) {
-		if (!kw_written(p, s, required[i]))
+	for (i = 0; i < K__COUNT; i++) {
+		if ((kw_table[i].flags & K_REQUIRED) && !kw_written(p, s, i))
 			perr(p, lc->line, "link %s: %s is required", lc->name,
-			    kw_table[required[i]].name);
+			    kw_table[i].name);
 	}
 	if (lc->ddns_url != NULL && lc->ddns_credentials == NULL &&
 	    !kw_written(p, s, K_DDNS_CREDENTIALS))
@@ -1561,17 +1725,14 @@ conf_validate_link(struct parse *p, struct scope *s)
 
 	/* vpn-peer builds the far end's commands from its own arguments. */
 	if (lc->vpn_peer) {
-		static const enum kw_id	 unused[] = {
-			K_REMOTE_PPPD_OPTIONS, K_REMOTE_IP_COMMAND
-		};
-
 		/* Written in the link itself; a global value is for others. */
-		for (i = 0; i < nitems(unused); i++) {
-			if (s->lines[unused[i]] == 0)
+		for (i = 0; i < K__COUNT; i++) {
+			if ((kw_table[i].flags & K_NOT_PEER) == 0 ||
+			    s->lines[i] == 0)
 				continue;
-			perr(p, s->lines[unused[i]], "%s: not used with "
+			perr(p, s->lines[i], "%s: not used with "
 			    "remote-command vpn-peer (link %s): vpn-peer's own "
-			    "arguments decide that", kw_table[unused[i]].name,
+			    "arguments decide that", kw_table[i].name,
 			    lc->name);
 		}
 		if (lc->local_nets.n > CONF_PEER_MAX_NETS)
@@ -1831,11 +1992,11 @@ conf_free(struct conf *c)
 	for (i = 0; i < c->nlinks; i++)
 		link_conf_free(c->links[i]);
 	free(c->links);
+	for (i = 0; i < K__COUNT; i++) {
+		if (kw_table[i].scope == S_GLOBAL)
+			kw_value_free(&kw_table[i], c);
+	}
 	free(c->file);
-	free(c->control_socket);
-	free(c->control_group);
-	free(c->ca_file);
-	free(c->ca_path);
 	free(c);
 }
 
@@ -1854,37 +2015,10 @@ conf_link_find(const struct conf *c, const char *name)
 /* ----------------------------------------------------------- printing */
 
 static void
-print_words(FILE *f, const char *name, const struct argv *w)
-{
-	size_t	i;
-
-	if (w->n == 0)
-		return;
-	fprintf(f, "\t%s", name);
-	for (i = 0; i < w->n; i++)
-		fprintf(f, " %s", w->v[i]);
-	fputc('\n', f);
-}
-
-static void
-print_nets(FILE *f, const char *name, const struct conf_nets *nets)
-{
-	char	buf[ADDR_STRLEN];
-	size_t	i;
-
-	for (i = 0; i < nets->n; i++)
-		fprintf(f, "\t%s %s\n", name, addr_format(&nets->v[i].prefix,
-		    buf, sizeof(buf)));
-}
-
-static void
 conf_print_link(FILE *f, const struct link_conf *lc)
 {
-	const struct kw		*kw;
-	const struct conf_host	*h;
-	const char		*field;
-	char			 buf[ADDR_STRLEN];
-	size_t			 i, j;
+	const struct kw	*kw;
+	size_t		 i;
 
 	fprintf(f, "\nlink %s\n", lc->name);
 	for (i = 0; i < K__COUNT; i++) {
@@ -1892,72 +2026,12 @@ conf_print_link(FILE *f, const struct link_conf *lc)
 		if ((kw->scope & S_LINK) == 0 || kw->type == T_LINK)
 			continue;
 		/* vpn-peer decides these itself (conf_validate_link()). */
-		if (lc->vpn_peer && (i == K_REMOTE_IP_COMMAND ||
-		    i == K_REMOTE_PPPD_OPTIONS))
+		if (lc->vpn_peer && (kw->flags & K_NOT_PEER))
 			continue;
-		field = (const char *)lc + kw->off;
-		switch (kw->type) {
-		case T_PATH:
-		case T_NAME:
-		case T_IFNAME:
-		case T_URL:
-			if (*(char *const *)field != NULL)
-				fprintf(f, "\t%s %s\n", kw->name,
-				    *(char *const *)field);
-			break;
-		case T_INT:
-			/* The queue of a link that notifies nobody: noise. */
-			if (i == K_NOTIFY_QUEUE && lc->notify_url == NULL)
-				break;
-			if (*(const int *)field != -1)
-				fprintf(f, "\t%s %d\n", kw->name,
-				    *(const int *)field);
-			break;
-		case T_BOOL:
-			fprintf(f, "\t%s %s\n", kw->name,
-			    *(const bool *)field ? "yes" : "no");
-			break;
-		case T_HOSTS:
-			for (j = 0; j < lc->hosts.n; j++) {
-				h = &lc->hosts.v[j];
-				if (strchr(h->name, ':') != NULL)
-					fprintf(f, "\thost [%s]:%d\n", h->name,
-					    h->port);
-				else
-					fprintf(f, "\thost %s:%d\n", h->name,
-					    h->port);
-			}
-			break;
-		case T_CMD:
-		case T_OPTS:
-			print_words(f, kw->name,
-			    (const struct argv *)field);
-			break;
-		case T_ADDR4:
-			fprintf(f, "\t%s %s\n", kw->name,
-			    addr_ntop((const struct prefix *)field, buf,
-			    sizeof(buf)));
-			break;
-		case T_NETS:
-			print_nets(f, kw->name,
-			    (const struct conf_nets *)field);
-			break;
-		case T_KEEPALIVE:
-			fprintf(f, "\tkeepalive %d %d\n",
-			    lc->keepalive.interval, lc->keepalive.misses);
-			break;
-		case T_BACKOFF:
-			fprintf(f, "\tbackoff %d %d\n", lc->backoff.min,
-			    lc->backoff.cap);
-			break;
-		case T_PROBE:
-			if (lc->probe_url != NULL)
-				fprintf(f, "\tprobe %s %d %d\n", lc->probe_url,
-				    lc->probe_interval, lc->probe_failures);
-			break;
-		case T_LINK:
-			break;
-		}
+		/* The queue of a link that notifies nobody: noise. */
+		if (i == K_NOTIFY_QUEUE && lc->notify_url == NULL)
+			continue;
+		kw_value_print(f, "\t", kw, lc);
 	}
 }
 
@@ -1966,12 +2040,10 @@ conf_print(FILE *f, const struct conf *c)
 {
 	size_t	i;
 
-	fprintf(f, "control-socket %s\n", c->control_socket);
-	fprintf(f, "control-group %s\n", c->control_group);
-	if (c->ca_file != NULL)
-		fprintf(f, "ca-file %s\n", c->ca_file);
-	if (c->ca_path != NULL)
-		fprintf(f, "ca-path %s\n", c->ca_path);
+	for (i = 0; i < K__COUNT; i++) {
+		if (kw_table[i].scope == S_GLOBAL)
+			kw_value_print(f, "", &kw_table[i], c);
+	}
 	for (i = 0; i < c->nlinks; i++)
 		conf_print_link(f, c->links[i]);
 }

@@ -94,8 +94,9 @@ struct link_conf {
 	int		 probe_failures; /* misses before redial (3) */
 
 	/*
-	 * Not part of link_conf_equal(): vpnd applies a change of these
-	 * without restarting the link.
+	 * Not part of link_conf_equal() (the keyword table's restart
+	 * column in conf.c): vpnd applies a change of these without
+	 * restarting the link.
 	 */
 	char		*ddns_url;	/* https://, has hostname=; NULL */
 	char		*ddns_credentials; /* "user:password" file; NULL */
@@ -142,8 +143,10 @@ const struct link_conf	*conf_link_find(const struct conf *c,
 			     const char *name);
 
 /*
- * True if a and b describe the same link (every setting equal; where
- * they were written does not matter).  A reload keeps such links up.
+ * True if a and b describe the same link: every setting whose change
+ * needs a restart is equal (all but ddns, ddns-credentials, notify and
+ * notify-queue); where they were written does not matter.  A reload
+ * keeps such links up.
  */
 bool			 link_conf_equal(const struct link_conf *a,
 			     const struct link_conf *b);

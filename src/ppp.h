@@ -14,12 +14,20 @@
 
 #include <stdbool.h>
 
-/* pppd accepts an MRU/MTU in this range (pppd(8), "mru n"). */
-#define PPP_MTU_MIN	128
-#define PPP_MTU_MAX	16384
-/* The LCP echo values both ends accept ("lcp-echo-interval n"). */
+/*
+ * The one set of bounds for what both pppds get: vpn.conf's mtu and
+ * keepalive (conf.c), ppp_params_check() and vpn-peer's requests
+ * (peer.c) all take these, so whatever vpnd accepts, both ends accept.
+ * mtu: pppd takes 128 to 16384 (pppd(8), "mru n"); we take 576, the
+ * IPv4 datagram every host must accept, up to 9000, jumbo Ethernet: no
+ * LAN behind either gateway carries larger packets.  pppd sets no limit
+ * on the LCP echo; an hour between echoes and 100 misses in a row
+ * already leave a dead link up for days.
+ */
+#define PPP_MTU_MIN		576
+#define PPP_MTU_MAX		9000
 #define PPP_ECHO_INTERVAL_MAX	3600
-#define PPP_ECHO_FAILURE_MAX	1000
+#define PPP_ECHO_FAILURE_MAX	100
 
 /*
  * Everything both pppd command lines are built from.  Strings and word

@@ -132,8 +132,8 @@ refused 'pppd file /etc/shadow' 'pppd: unknown option "file"'
 refused 'pppd lcp-echo-interval 0' \
     'pppd: lcp-echo-interval: "0" is not a number in 1-3600'
 refused 'pppd lcp-echo-failure 5000' \
-    'pppd: lcp-echo-failure: "5000" is not a number in 1-1000'
-refused 'pppd mtu 64' 'pppd: mtu: "64" is not a number in 128-16384'
+    'pppd: lcp-echo-failure: "5000" is not a number in 1-100'
+refused 'pppd mtu 64' 'pppd: mtu: "64" is not a number in 576-9000'
 refused 'pppd compression maybe' \
     'pppd: compression: "maybe" is not yes or no'
 refused 'pppd mtu 1400 mtu 1400' 'pppd: mtu given twice'

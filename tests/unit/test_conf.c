@@ -3,16 +3,18 @@
  * Copyright (c) 2026 The pppssh developers
  *
  * Unit tests for conf.c: every keyword, the defaults, global values
- * inherited by links, link_conf_equal(), conf_print() round trips, and
- * a table of errors.  The files a config names (identity, known_hosts,
- * pppd) are made in a temporary directory with the right modes; a
- * config names them as @ID@, @KH@ and @PPPD@.
+ * inherited by links, link_conf_equal() and which changes restart a
+ * link, conf_print() round trips, and a table of errors.  The files a
+ * config names (identity, known_hosts, pppd) are made in a temporary
+ * directory with the right modes; a config names them as @ID@, @KH@ and
+ * @PPPD@.
  */
 #include "config.h"
 
 #include <sys/socket.h>
 #include <sys/stat.h>
 
+#include <fcntl.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -32,6 +34,18 @@
 
 static struct conffiles	 files;
 static char		*tmpdir, *id_path, *kh_path, *pppd_path;
+
+/* An empty file at path with mode, beside the conffiles. */
+static void
+make_file(const char *path, mode_t mode)
+{
+	int	fd;
+
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+	assert_true(fd != -1);
+	assert_int_equal(fchmod(fd, mode), 0);
+	assert_int_equal(close(fd), 0);
+}
 
 static int
 setup(void **state)
@@ -505,6 +519,131 @@ test_print_roundtrip(void **state)
 	conf_free(c1);
 }
 
+/*
+ * Which settings restart a link on reload: a config and a copy that
+ * differs in one keyword of link a.  Only ddns, ddns-credentials, notify
+ * and notify-queue are applied to a running link; every other change
+ * makes link_conf_equal() false.  Each pair must also print differently,
+ * so a case cannot pass by changing nothing.
+ */
+static void
+test_link_conf_restart(void **state)
+{
+	static const char	*body[] = {
+		"host gw:22\n", "local-ip 10.9.0.1\n", "remote-ip 10.9.0.2\n",
+		"remote-net 10.0.0.0/24\n"
+	};
+	static const struct {
+		const char	*a, *b;		/* link a's lines */
+		bool		 restart;
+	} cases[] = {
+		{ "host gw:22\n", "host gw2:22\n", true },
+		{ "host gw:22\n", "host gw:2222\n", true },
+		{ "", "port 2222\n", true },
+		{ "", "user other\n", true },
+		{ "", "identity @DIR@/id2\n", true },
+		{ "", "known-hosts @DIR@/kh2\n", true },
+		{ "local-ip 10.9.0.1\n", "local-ip 10.9.0.3\n", true },
+		{ "remote-ip 10.9.0.2\n", "remote-ip 10.9.0.3\n", true },
+		{ "remote-net 10.0.0.0/24\n", "remote-net 10.0.1.0/24\n",
+		  true },
+		{ "", "local-net 172.16.1.0/24\n", true },
+		{ "remote-ifname vpn-a\n",
+		  "ifname ppp-x\nremote-ifname vpn-a\n", true },
+		{ "", "remote-ifname ppp-y\n", true },
+		{ "", "remote-command /usr/bin/sudo -n /usr/sbin/pppd\n",
+		  true },
+		{ "", "remote-ip-command sudo -n /usr/sbin/ip\n", true },
+		{ "", "pppd @DIR@/pppd2\n", true },
+		{ "", "pppd-options debug\n", true },
+		{ "", "remote-pppd-options debug\n", true },
+		{ "", "keepalive 11 3\n", true },
+		{ "", "keepalive 10 4\n", true },
+		{ "", "backoff 2 300\n", true },
+		{ "", "backoff 1 301\n", true },
+		{ "", "connect-timeout 11\n", true },
+		{ "", "mtu 1400\n", true },
+		{ "", "compression yes\n", true },
+		{ "", "autostart no\n", true },
+		{ "", "probe https://10.0.0.1/\n", true },
+		{ "probe https://10.0.0.1/\n", "probe https://10.0.0.1/ 31\n",
+		  true },
+		{ "probe https://10.0.0.1/\n", "probe https://10.0.0.1/ 30 4\n",
+		  true },
+		{ "", "ddns https://members.dyndns.org/nic/update?"
+		  "hostname=a.example.org\n", false },
+		{ "", "ddns-credentials @DIR@/id2\n", false },
+		{ "", "notify https://hooks.example.org/b\n", false },
+		{ "", "notify-queue 17\n", false },
+	};
+	struct conf	*ca, *cb;
+	char		*path[3], *text[2], *out[2], *tmp;
+	const char	*lines[2];
+	size_t		 i, j, k;
+
+	xasprintf(&path[0], "%s/id2", tmpdir);
+	xasprintf(&path[1], "%s/kh2", tmpdir);
+	xasprintf(&path[2], "%s/pppd2", tmpdir);
+	make_file(path[0], 0600);
+	make_file(path[1], 0644);
+	make_file(path[2], 0755);
+
+	for (i = 0; i < nitems(cases); i++) {
+		lines[0] = cases[i].a;
+		lines[1] = cases[i].b;
+		for (k = 0; k < 2; k++) {
+			text[k] = xstrdup("identity @ID@\nknown-hosts @KH@\n"
+			    "pppd @PPPD@\nddns-credentials @ID@\n"
+			    "notify https://hooks.example.org/a\nlink a\n");
+			/* The usual lines, but not the keyword under test. */
+			for (j = 0; j < nitems(body); j++) {
+				if (strncmp(body[j], cases[i].b,
+				    strcspn(body[j], " ") + 1) == 0)
+					continue;
+				xasprintf(&tmp, "%s%s", text[k], body[j]);
+				free(text[k]);
+				text[k] = tmp;
+			}
+			xasprintf(&tmp, "%s%s", text[k], lines[k]);
+			free(text[k]);
+			text[k] = tmp;
+		}
+		ca = load_ok(text[0]);
+		cb = load_ok(text[1]);
+		out[0] = print_to_string(ca);
+		out[1] = print_to_string(cb);
+		if (strcmp(out[0], out[1]) == 0)
+			fail_msg("case %zu (%s): prints the same", i,
+			    cases[i].b);
+		if (link_conf_equal(ca->links[0], cb->links[0]) ==
+		    cases[i].restart)
+			fail_msg("case %zu (%s): restart should be %s", i,
+			    cases[i].b, cases[i].restart ? "yes" : "no");
+		for (k = 0; k < 2; k++) {
+			free(text[k]);
+			free(out[k]);
+		}
+		conf_free(ca);
+		conf_free(cb);
+	}
+
+	/* The same settings under another name: another link. */
+	ca = load_ok("identity @ID@\nknown-hosts @KH@\npppd @PPPD@\n"
+	    "link a\nhost gw\nlocal-ip 10.9.0.1\nremote-ip 10.9.0.2\n"
+	    "ifname ppp0\n");
+	cb = load_ok("identity @ID@\nknown-hosts @KH@\npppd @PPPD@\n"
+	    "link b\nhost gw\nlocal-ip 10.9.0.1\nremote-ip 10.9.0.2\n"
+	    "ifname ppp0\n");
+	assert_false(link_conf_equal(ca->links[0], cb->links[0]));
+	conf_free(ca);
+	conf_free(cb);
+
+	for (k = 0; k < nitems(path); k++) {
+		assert_int_equal(unlink(path[k]), 0);
+		free(path[k]);
+	}
+}
+
 static void
 test_no_links(void **state)
 {
@@ -682,6 +821,7 @@ main(void)
 		cmocka_unit_test(test_link_conf_equal),
 		cmocka_unit_test(test_http_keywords),
 		cmocka_unit_test(test_print_roundtrip),
+		cmocka_unit_test(test_link_conf_restart),
 		cmocka_unit_test(test_no_links),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_error_limits),

@@ -159,14 +159,14 @@ static const struct refused refused[] = {
 	{ "pppd lcp-echo-interval 0x10", "pppd: lcp-echo-interval: \"0x10\" "
 	    "is not a number in 1-3600" },
 	{ "pppd lcp-echo-failure 0", "pppd: lcp-echo-failure: \"0\" is not a "
-	    "number in 1-1000" },
-	{ "pppd lcp-echo-failure 1001", "pppd: lcp-echo-failure: \"1001\" is "
-	    "not a number in 1-1000" },
-	{ "pppd mtu 127", "pppd: mtu: \"127\" is not a number in 128-16384" },
-	{ "pppd mtu 16385", "pppd: mtu: \"16385\" is not a number in "
-	    "128-16384" },
+	    "number in 1-100" },
+	{ "pppd lcp-echo-failure 101", "pppd: lcp-echo-failure: \"101\" is "
+	    "not a number in 1-100" },
+	{ "pppd mtu 575", "pppd: mtu: \"575\" is not a number in 576-9000" },
+	{ "pppd mtu 9001", "pppd: mtu: \"9001\" is not a number in "
+	    "576-9000" },
 	{ "pppd mtu 2147483648", "pppd: mtu: \"2147483648\" is not a number "
-	    "in 128-16384" },
+	    "in 576-9000" },
 	{ "pppd compression maybe", "pppd: compression: \"maybe\" is not yes "
 	    "or no" },
 	{ "pppd compression YES", "pppd: compression: \"YES\" is not yes or "
@@ -288,7 +288,7 @@ test_limits(void **state)
 	cause = NULL;
 	/* pppd with every option: 9 words, accepted. */
 	assert_int_equal(peer_request_parse(&c, "pppd lcp-echo-interval 1 "
-	    "lcp-echo-failure 1 mtu 128 compression no", &r, &cause), 0);
+	    "lcp-echo-failure 1 mtu 576 compression no", &r, &cause), 0);
 }
 
 struct allowed {
@@ -303,14 +303,14 @@ static const struct allowed allowed[] = {
 	{ "pppd lcp-echo-interval 2 lcp-echo-failure 5", false,
 	    { "/usr/sbin/pppd " PPPD_BASE " lcp-echo-interval 2 "
 	    "lcp-echo-failure 5 " LCP_TAIL " noccp linkname vpn-peer" } },
-	{ "pppd compression yes mtu 1400 lcp-echo-failure 1000 "
+	{ "pppd compression yes mtu 1400 lcp-echo-failure 100 "
 	    "lcp-echo-interval 3600", false,
 	    { "/usr/sbin/pppd " PPPD_BASE " lcp-echo-interval 3600 "
-	    "lcp-echo-failure 1000 " LCP_TAIL " mtu 1400 mru 1400 "
+	    "lcp-echo-failure 100 " LCP_TAIL " mtu 1400 mru 1400 "
 	    "linkname vpn-peer" } },
-	{ "pppd compression no mtu 16384", false,
+	{ "pppd compression no mtu 9000", false,
 	    { "/usr/sbin/pppd " PPPD_BASE " lcp-echo-interval 10 "
-	    "lcp-echo-failure 3 " LCP_TAIL " noccp mtu 16384 mru 16384 "
+	    "lcp-echo-failure 3 " LCP_TAIL " noccp mtu 9000 mru 9000 "
 	    "linkname vpn-peer" } },
 	{ "pppd lcp-echo-interval 1 lcp-echo-failure 3", true,
 	    { "/usr/bin/sudo -n /usr/sbin/pppd " PPPD_BASE

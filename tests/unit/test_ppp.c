@@ -272,9 +272,9 @@ enum mutation {
 	M_NONE, M_PPPD_RELATIVE, M_PPPD_NULL, M_LIF_EMPTY, M_LIF_LONG,
 	M_LIF_MAX, M_LIF_SLASH, M_LIF_DASH, M_RIF_SPACE, M_RIF_NULL,
 	M_LIP_BAD, M_RIP_V6, M_RIP_SAME, M_RIP_NULL, M_INTERVAL_0,
-	M_INTERVAL_BIG, M_FAILURE_0, M_MTU_LOW, M_MTU_HIGH, M_MTU_MIN,
-	M_MTU_MAX, M_LINK_DOTDOT, M_LINK_NULL, M_PREFIX_NULL, M_PREFIX_EMPTY,
-	M_PREFIX_EMPTYWORD, M_IPPREFIX_NULL
+	M_INTERVAL_BIG, M_FAILURE_0, M_FAILURE_BIG, M_FAILURE_MAX, M_MTU_LOW,
+	M_MTU_HIGH, M_MTU_MIN, M_MTU_MAX, M_LINK_DOTDOT, M_LINK_NULL,
+	M_PREFIX_NULL, M_PREFIX_EMPTY, M_PREFIX_EMPTYWORD, M_IPPREFIX_NULL
 };
 
 static char *const empty_words[] = { NULL };
@@ -305,9 +305,11 @@ static const struct {
 	{ M_RIP_NULL, "remote ip: missing" },
 	{ M_INTERVAL_0, "lcp echo interval: 0 is not in 1-3600" },
 	{ M_INTERVAL_BIG, "lcp echo interval: 3601 is not in 1-3600" },
-	{ M_FAILURE_0, "lcp echo failure: 0 is not in 1-1000" },
-	{ M_MTU_LOW, "mtu: 127 is not in 128-16384" },
-	{ M_MTU_HIGH, "mtu: 16385 is not in 128-16384" },
+	{ M_FAILURE_0, "lcp echo failure: 0 is not in 1-100" },
+	{ M_FAILURE_BIG, "lcp echo failure: 101 is not in 1-100" },
+	{ M_FAILURE_MAX, NULL },
+	{ M_MTU_LOW, "mtu: 575 is not in 576-9000" },
+	{ M_MTU_HIGH, "mtu: 9001 is not in 576-9000" },
 	{ M_MTU_MIN, NULL },
 	{ M_MTU_MAX, NULL },
 	{ M_LINK_DOTDOT, "link name: \"../x\" is not 1-64 letters, digits, "
@@ -373,17 +375,23 @@ mutate(struct ppp_params *p, enum mutation m)
 	case M_FAILURE_0:
 		p->lcp_echo_failure = 0;
 		break;
+	case M_FAILURE_BIG:
+		p->lcp_echo_failure = 101;
+		break;
+	case M_FAILURE_MAX:
+		p->lcp_echo_failure = 100;
+		break;
 	case M_MTU_LOW:
-		p->mtu = 127;
+		p->mtu = 575;
 		break;
 	case M_MTU_HIGH:
-		p->mtu = 16385;
+		p->mtu = 9001;
 		break;
 	case M_MTU_MIN:
-		p->mtu = 128;
+		p->mtu = 576;
 		break;
 	case M_MTU_MAX:
-		p->mtu = 16384;
+		p->mtu = 9000;
 		break;
 	case M_LINK_DOTDOT:
 		p->linkname = "../x";
