@@ -36,6 +36,7 @@
 #include "backoff.h"
 #include "conf.h"
 #include "dial.h"
+#include "lines.h"
 #include "link.h"
 #include "log.h"
 #include "loop.h"
@@ -55,16 +56,7 @@
 #define LINK_ROUTE_TRIES	10	/* remote route command attempts */
 #define LINK_ROUTE_RETRY	300	/* ms between them */
 #define LINK_RELAY_BUF		(256 * 1024)
-#define LINK_LINE_MAX		512	/* longest stderr line logged */
 #define LINK_HOLD		60000	/* up this long: backoff starts over */
-
-/* A line-splitting buffer for a child's or the remote's stderr. */
-struct link_lines {
-	char	buf[LINK_LINE_MAX];
-	size_t	len;
-	char	first[LINK_LINE_MAX];	/* the first complete line */
-	char	last[LINK_LINE_MAX];	/* the latest complete line */
-};
 
 /* The remote route command on channel 2. */
 enum route_job {
@@ -121,13 +113,13 @@ struct link {
 	struct ssh_chan		*chan;		/* channel 1: remote pppd */
 	bool			 chan_started;
 	bool			 chan_closed;
-	struct link_lines	 rerr;
+	struct lines		 rerr;
 	char			*chan_error;	/* the relay's channel end */
 
 	pid_t			 pppd;		/* -1 when not running */
 	int			 pty;
 	int			 pppd_err;
-	struct link_lines	 lerr;
+	struct lines		 lerr;
 	struct relay_fd		 pty_end;
 	struct relay		*relay;
 	bool			 relay_done;
@@ -142,7 +134,7 @@ struct link {
 	bool			 route_del;	/* the job removes routes */
 	int			 route_tries;
 	bool			 remote_routes;	/* installed at the far end */
-	struct link_lines	 route_err;
+	struct lines		 route_err;
 
 	bool			 stop_begun;
 	bool			 term_sent;	/* SIGTERM sent to pppd */
@@ -233,31 +225,6 @@ link_pppd_status(int code)
 	if (code > 0 && (size_t)code < sizeof(why) / sizeof(why[0]))
 		return why[code];
 	return "unknown status";
-}
-
-static void
-link_lines_feed(struct link *l, struct link_lines *ll, const char *who,
-    const char *data, size_t len)
-{
-	size_t	i;
-
-	for (i = 0; i < len; i++) {
-		if (data[i] != '\n' && ll->len < sizeof(ll->buf) - 1) {
-			if (data[i] != '\r')
-				ll->buf[ll->len++] = data[i];
-			continue;
-		}
-		if (data[i] != '\n')
-			continue;	/* over-long line: drop the rest */
-		ll->buf[ll->len] = '\0';
-		if (ll->len > 0) {
-			log_info("link %s: %s: %s", l->lc->name, who, ll->buf);
-			if (ll->first[0] == '\0')
-				memcpy(ll->first, ll->buf, ll->len + 1);
-			memcpy(ll->last, ll->buf, ll->len + 1);
-		}
-		ll->len = 0;
-	}
 }
 
 static void
@@ -563,8 +530,7 @@ link_route_start(struct link *l, bool del)
 	free(cmd);
 	l->route_job = ROUTE_RUN;
 	l->route_del = del;
-	l->route_err.len = 0;
-	l->route_err.first[0] = '\0';
+	lines_reset(&l->route_err);
 }
 
 static void
@@ -618,14 +584,14 @@ link_route_done(struct link *l, int st)
  * throw away its stdout.  Returns -1 after failing the link.
  */
 static int
-link_chan_drain(struct link *l, struct ssh_chan *c, struct link_lines *ll,
+link_chan_drain(struct link *l, struct ssh_chan *c, struct lines *ll,
     bool discard_out, const char *what)
 {
 	char	 buf[4096], *cause = NULL;
 	ssize_t	 n;
 
 	while ((n = ssh_chan_read_stderr(c, buf, sizeof(buf), &cause)) > 0)
-		link_lines_feed(l, ll, "remote", buf, (size_t)n);
+		lines_feed(ll, buf, (size_t)n);
 	while (n != SSH_ERR && discard_out &&
 	    (n = ssh_chan_read(c, buf, sizeof(buf), &cause)) > 0)
 		continue;
@@ -730,7 +696,7 @@ link_pppd_stderr(int fd, short revents, void *arg)
 	for (;;) {
 		n = read(fd, buf, sizeof(buf));
 		if (n > 0) {
-			link_lines_feed(l, &l->lerr, "pppd", buf, (size_t)n);
+			lines_feed(&l->lerr, buf, (size_t)n);
 			continue;
 		}
 		if (n == -1 && errno == EINTR)
@@ -1648,9 +1614,9 @@ link_teardown(struct link *l)
 	l->ifindex = 0;
 	l->if_addr = l->if_up = false;
 	l->remote_routes = false;
-	l->lerr.len = l->rerr.len = l->route_err.len = 0;
-	l->lerr.first[0] = l->rerr.first[0] = l->route_err.first[0] = '\0';
-	l->lerr.last[0] = l->rerr.last[0] = l->route_err.last[0] = '\0';
+	lines_reset(&l->lerr);
+	lines_reset(&l->rerr);
+	lines_reset(&l->route_err);
 }
 
 /* Everything is released: dial again, wait to, or stay down. */
@@ -1714,6 +1680,9 @@ link_new(struct loop *loop, struct rtnl *rtnl, const struct link_conf *lc,
 	loop_timer_init(&l->route_timer, link_route_retry, l);
 	loop_timer_init(&l->redial, link_redial_fired, l);
 	loop_timer_init(&l->kick, link_kick, l);
+	lines_init(&l->lerr, "link %s: pppd", lc->name);
+	lines_init(&l->rerr, "link %s: remote", lc->name);
+	lines_init(&l->route_err, "link %s: remote", lc->name);
 	l->since = time(NULL);
 	return l;
 }
