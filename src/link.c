@@ -44,6 +44,7 @@
 #include "ppp.h"
 #include "quote.h"
 #include "relay.h"
+#include "routejob.h"
 #include "ssh.h"
 #include "xmalloc.h"
 
@@ -57,14 +58,6 @@
 #define LINK_ROUTE_RETRY	300	/* ms between them */
 #define LINK_RELAY_BUF		(256 * 1024)
 #define LINK_HOLD		60000	/* up this long: backoff starts over */
-
-/* The remote route command on channel 2. */
-enum route_job {
-	ROUTE_IDLE,
-	ROUTE_RUN,		/* the channel is open or opening */
-	ROUTE_CLOSING,		/* EOF seen, closing for the exit status */
-	ROUTE_WAIT,		/* failed, waiting to retry */
-};
 
 struct link {
 	struct loop		*loop;
@@ -91,7 +84,6 @@ struct link {
 	struct loop_timer	 deadline;	/* bounds the current state */
 	struct loop_timer	 kill_timer;	/* SIGTERM -> SIGKILL */
 	struct loop_timer	 keepalive;
-	struct loop_timer	 route_timer;	/* remote route retry */
 	struct loop_timer	 kick;		/* pump again, from the loop */
 
 	struct dial		*dial;
@@ -129,12 +121,8 @@ struct link {
 	bool			 if_up;		/* and IFF_UP */
 	size_t			 nroutes;	/* remote-nets installed */
 
-	struct ssh_chan		*route_chan;	/* channel 2 */
-	enum route_job		 route_job;
-	bool			 route_del;	/* the job removes routes */
-	int			 route_tries;
+	struct routejob		*routes;	/* channel 2: far end's routes */
 	bool			 remote_routes;	/* installed at the far end */
-	struct lines		 route_err;
 
 	bool			 stop_begun;
 	bool			 term_sent;	/* SIGTERM sent to pppd */
@@ -252,6 +240,7 @@ static void
 link_deadline_fired(void *arg)
 {
 	struct link	*l = arg;
+	const char	*err;
 
 	switch (l->state) {
 	case LINK_HANDSHAKE:
@@ -271,10 +260,10 @@ link_deadline_fired(void *arg)
 			    LINK_PPP_TIMEOUT / 1000);
 		break;
 	case LINK_ROUTES:
+		err = l->routes != NULL ? routejob_error(l->routes) : "";
 		link_fail(l, LINK_FAIL_REMOTE,
 		    "remote routes not installed after %d s%s%s",
-		    LINK_ROUTES_TIMEOUT / 1000,
-		    l->route_err.first[0] ? ": " : "", l->route_err.first);
+		    LINK_ROUTES_TIMEOUT / 1000, err[0] ? ": " : "", err);
 		break;
 	case LINK_UP:
 		link_fail(l, LINK_FAIL_REMOTE, "local pppd closed its pty");
@@ -289,9 +278,8 @@ link_deadline_fired(void *arg)
 			loop_timer_set(l->loop, &l->kill_timer,
 			    LINK_TERM_TIMEOUT);
 		}
-		ssh_chan_free(l->route_chan);
-		l->route_chan = NULL;
-		l->route_job = ROUTE_IDLE;
+		routejob_free(l->routes);
+		l->routes = NULL;
 		l->ssh_dead = true;
 		link_stop_progress(l);
 		break;
@@ -518,83 +506,73 @@ link_route_command(struct link *l, const char *verb)
 	return all;
 }
 
+/* The far end's routes are in: the link is up. */
 static void
-link_route_start(struct link *l, bool del)
-{
-	char	*cmd;
-
-	if ((cmd = link_route_command(l, del ? "del" : "replace")) == NULL)
-		return;
-	log_debug("link %s: remote: %s", l->lc->name, cmd);
-	l->route_chan = ssh_chan_new(l->ssh, cmd);
-	free(cmd);
-	l->route_job = ROUTE_RUN;
-	l->route_del = del;
-	lines_reset(&l->route_err);
-}
-
-static void
-link_route_retry(void *arg)
+link_routes_added(int st, const char *err, void *arg)
 {
 	struct link	*l = arg;
+	struct routejob	*rj = l->routes;
 
-	if (l->state != LINK_ROUTES || l->route_job != ROUTE_WAIT)
-		return;
-	link_route_start(l, false);
-	link_pump(l);
-}
-
-/* The route job ended with exit status st (-1: unknown). */
-static void
-link_route_done(struct link *l, int st)
-{
-	ssh_chan_free(l->route_chan);
-	l->route_chan = NULL;
-	l->route_job = ROUTE_IDLE;
-	if (l->route_del) {
-		if (st != 0)
-			log_warnx("link %s: removing remote routes: exit "
-			    "status %d%s%s", l->lc->name, st,
-			    l->route_err.first[0] ? ": " : "",
-			    l->route_err.first);
-		l->remote_routes = false;
-		return;
-	}
+	l->routes = NULL;
 	if (st == 0) {
 		l->remote_routes = true;
 		loop_timer_cancel(l->loop, &l->deadline);
 		link_set_state(l, LINK_UP);
+	} else
+		link_fail(l, LINK_FAIL_REMOTE, "remote route command: exit "
+		    "status %d%s%s", st, err[0] ? ": " : "", err);
+	routejob_free(rj);
+}
+
+static void
+link_routes_removed(int st, const char *err, void *arg)
+{
+	struct link	*l = arg;
+	struct routejob	*rj = l->routes;
+
+	l->routes = NULL;
+	if (st != 0)
+		log_warnx("link %s: removing remote routes: exit status %d%s%s",
+		    l->lc->name, st, err[0] ? ": " : "", err);
+	l->remote_routes = false;
+	routejob_free(rj);
+}
+
+static void
+link_routes_wake(void *arg)
+{
+	link_pump(arg);
+}
+
+/* Start channel 2: add the far end's routes, or remove them (del). */
+static void
+link_route_start(struct link *l, bool del)
+{
+	char	*cmd, *tag;
+
+	if ((cmd = link_route_command(l, del ? "del" : "replace")) == NULL)
 		return;
-	}
-	/* The far end's interface may not be up yet: try again shortly. */
-	if (++l->route_tries < LINK_ROUTE_TRIES) {
-		log_debug("link %s: remote route command: exit status %d, "
-		    "retrying", l->lc->name, st);
-		l->route_job = ROUTE_WAIT;
-		loop_timer_set(l->loop, &l->route_timer, LINK_ROUTE_RETRY);
-		return;
-	}
-	link_fail(l, LINK_FAIL_REMOTE, "remote route command: exit status "
-	    "%d%s%s", st, l->route_err.first[0] ? ": " : "",
-	    l->route_err.first);
+	xasprintf(&tag, "link %s", l->lc->name);
+	l->routes = routejob_new(l->loop, l->ssh, cmd, tag,
+	    del ? 1 : LINK_ROUTE_TRIES, LINK_ROUTE_RETRY,
+	    del ? link_routes_removed : link_routes_added, link_routes_wake, l);
+	free(tag);
+	free(cmd);
 }
 
 /*
- * Log what channel c has on stderr, line by line, and if discard_out
- * throw away its stdout.  Returns -1 after failing the link.
+ * Log what channel c has on stderr, line by line.  Returns -1 after
+ * failing the link.
  */
 static int
 link_chan_drain(struct link *l, struct ssh_chan *c, struct lines *ll,
-    bool discard_out, const char *what)
+    const char *what)
 {
 	char	 buf[4096], *cause = NULL;
 	ssize_t	 n;
 
 	while ((n = ssh_chan_read_stderr(c, buf, sizeof(buf), &cause)) > 0)
 		lines_feed(ll, buf, (size_t)n);
-	while (n != SSH_ERR && discard_out &&
-	    (n = ssh_chan_read(c, buf, sizeof(buf), &cause)) > 0)
-		continue;
 	if (n == SSH_ERR) {
 		link_ssh_failed(l, what, cause);
 		return -1;
@@ -606,28 +584,13 @@ link_chan_drain(struct link *l, struct ssh_chan *c, struct lines *ll,
 static void
 link_route_pump(struct link *l)
 {
-	char		*cause = NULL;
-	int		 r;
+	char	*cause = NULL;
+	int	 r;
 
-	if (l->route_chan == NULL || l->ssh_dead)
+	if (l->routes == NULL || l->ssh_dead)
 		return;
-	if (l->route_job == ROUTE_RUN) {
-		r = ssh_chan_start(l->route_chan, &cause);
-		if (!link_step_done(l, r, "remote route command", cause))
-			return;
-		if (link_chan_drain(l, l->route_chan, &l->route_err, true,
-		    "remote route command") == -1)
-			return;
-		if (!ssh_chan_eof(l->route_chan))
-			return;
-		l->route_job = ROUTE_CLOSING;
-	}
-	if (l->route_job == ROUTE_CLOSING) {
-		r = ssh_chan_close(l->route_chan, &cause);
-		if (!link_step_done(l, r, "remote route command", cause))
-			return;
-		link_route_done(l, ssh_chan_exit_status(l->route_chan, NULL));
-	}
+	r = routejob_pump(l->routes, &cause);
+	(void)link_step_done(l, r, "remote route command", cause);
 }
 
 /* ---------------------------------------------------------- local pppd */
@@ -940,7 +903,6 @@ link_ppp_up(struct link *l, int ifindex)
 		return;
 	}
 	loop_timer_set(l->loop, &l->deadline, LINK_ROUTES_TIMEOUT);
-	l->route_tries = 0;
 	link_route_start(l, false);
 	link_pump(l);
 }
@@ -1081,7 +1043,7 @@ link_channel_pump(struct link *l)
 			loop_timer_set(l->loop, &l->deadline,
 			    LINK_PTY_GRACE);
 		} else {
-			(void)link_chan_drain(l, l->chan, &l->rerr, false,
+			(void)link_chan_drain(l, l->chan, &l->rerr,
 			    "remote pppd stderr");
 			/* Its last words say why it ended, if anything does. */
 			link_fail(l, LINK_FAIL_REMOTE, "remote pppd: %s%s%s",
@@ -1091,7 +1053,7 @@ link_channel_pump(struct link *l)
 		free(cause);
 	}
 	if (l->chan != NULL && !l->ssh_dead)
-		(void)link_chan_drain(l, l->chan, &l->rerr, false,
+		(void)link_chan_drain(l, l->chan, &l->rerr,
 		    "remote pppd stderr");
 }
 
@@ -1168,8 +1130,7 @@ link_chan_buffered(struct link *l)
 
 	if (l->ssh == NULL || l->ssh_dead)
 		return false;
-	if (l->route_chan != NULL && l->route_job == ROUTE_RUN &&
-	    ssh_chan_pending(l->route_chan))
+	if (l->routes != NULL && routejob_pending(l->routes))
 		return true;
 	if (l->chan == NULL || !l->chan_started || l->chan_closed)
 		return false;
@@ -1488,17 +1449,15 @@ link_stop_progress(struct link *l)
 	if (!l->stop_begun) {
 		l->stop_begun = true;
 		loop_timer_set(l->loop, &l->deadline, LINK_STOP_TIMEOUT);
-		loop_timer_cancel(l->loop, &l->route_timer);
 		dial_free(l->dial);
 		l->dial = NULL;
 		link_routes_local_del(l);
-		if (l->route_chan != NULL && !l->ssh_dead) {
-			/* An install in flight: let it go, then remove. */
-			ssh_chan_free(l->route_chan);
-			l->route_chan = NULL;
+		/* An install in flight: let it go, then remove. */
+		if (l->routes != NULL && routejob_running(l->routes) &&
+		    !l->ssh_dead)
 			l->remote_routes = true;
-		}
-		l->route_job = ROUTE_IDLE;
+		routejob_free(l->routes);
+		l->routes = NULL;
 		if (l->remote_routes && !l->ssh_dead && l->ssh != NULL) {
 			link_route_start(l, true);
 			link_pump(l);
@@ -1506,7 +1465,7 @@ link_stop_progress(struct link *l)
 		}
 	}
 	/* The far end's routes go first, while its interface exists. */
-	if (l->route_chan != NULL && !l->ssh_dead)
+	if (l->routes != NULL && !l->ssh_dead)
 		return;
 	if (l->pppd != -1) {
 		if (!l->term_sent) {
@@ -1559,7 +1518,6 @@ link_teardown(struct link *l)
 	loop_timer_cancel(l->loop, &l->deadline);
 	loop_timer_cancel(l->loop, &l->kill_timer);
 	loop_timer_cancel(l->loop, &l->keepalive);
-	loop_timer_cancel(l->loop, &l->route_timer);
 	loop_timer_cancel(l->loop, &l->kick);
 	dial_free(l->dial);
 	l->dial = NULL;
@@ -1590,9 +1548,8 @@ link_teardown(struct link *l)
 		(void)kill(l->pppd, SIGKILL);
 		l->pppd = -1;
 	}
-	ssh_chan_free(l->route_chan);
-	l->route_chan = NULL;
-	l->route_job = ROUTE_IDLE;
+	routejob_free(l->routes);
+	l->routes = NULL;
 	ssh_chan_free(l->chan);
 	l->chan = NULL;
 	l->chan_started = l->chan_closed = false;
@@ -1616,7 +1573,6 @@ link_teardown(struct link *l)
 	l->remote_routes = false;
 	lines_reset(&l->lerr);
 	lines_reset(&l->rerr);
-	lines_reset(&l->route_err);
 }
 
 /* Everything is released: dial again, wait to, or stay down. */
@@ -1677,12 +1633,10 @@ link_new(struct loop *loop, struct rtnl *rtnl, const struct link_conf *lc,
 	loop_timer_init(&l->deadline, link_deadline_fired, l);
 	loop_timer_init(&l->kill_timer, link_pppd_kill, l);
 	loop_timer_init(&l->keepalive, link_keepalive_fired, l);
-	loop_timer_init(&l->route_timer, link_route_retry, l);
 	loop_timer_init(&l->redial, link_redial_fired, l);
 	loop_timer_init(&l->kick, link_kick, l);
 	lines_init(&l->lerr, "link %s: pppd", lc->name);
 	lines_init(&l->rerr, "link %s: remote", lc->name);
-	lines_init(&l->route_err, "link %s: remote", lc->name);
 	l->since = time(NULL);
 	return l;
 }
