@@ -25,7 +25,6 @@
 
 #include <errno.h>
 #include <poll.h>
-#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -42,6 +41,7 @@
 #include "loop.h"
 #include "netlink.h"
 #include "ppp.h"
+#include "pppchild.h"
 #include "quote.h"
 #include "relay.h"
 #include "routejob.h"
@@ -52,7 +52,6 @@
 #define LINK_PPP_TIMEOUT	30000	/* channel open to IPCP up, ms */
 #define LINK_ROUTES_TIMEOUT	15000	/* remote route command, ms */
 #define LINK_STOP_TIMEOUT	4000	/* whole teardown, ms */
-#define LINK_TERM_TIMEOUT	2000	/* SIGTERM to SIGKILL of pppd, ms */
 #define LINK_PTY_GRACE		1000	/* pty EOF to pppd's exit, ms */
 #define LINK_ROUTE_TRIES	10	/* remote route command attempts */
 #define LINK_ROUTE_RETRY	300	/* ms between them */
@@ -82,7 +81,6 @@ struct link {
 	uint64_t		 bytes_in;
 
 	struct loop_timer	 deadline;	/* bounds the current state */
-	struct loop_timer	 kill_timer;	/* SIGTERM -> SIGKILL */
 	struct loop_timer	 keepalive;
 	struct loop_timer	 kick;		/* pump again, from the loop */
 
@@ -108,10 +106,8 @@ struct link {
 	struct lines		 rerr;
 	char			*chan_error;	/* the relay's channel end */
 
-	pid_t			 pppd;		/* -1 when not running */
-	int			 pty;
-	int			 pppd_err;
-	struct lines		 lerr;
+	struct pppchild		*pppd;		/* the local pppd, from spawn */
+	int			 pty;		/* its pty master */
 	struct relay_fd		 pty_end;
 	struct relay		*relay;
 	bool			 relay_done;
@@ -125,8 +121,6 @@ struct link {
 	bool			 remote_routes;	/* installed at the far end */
 
 	bool			 stop_begun;
-	bool			 term_sent;	/* SIGTERM sent to pppd */
-	bool			 kill_sent;	/* and then SIGKILL */
 };
 
 static void	link_set_state(struct link *, enum link_state);
@@ -139,6 +133,7 @@ static bool	link_chan_buffered(struct link *);
 static void	link_stop_progress(struct link *);
 static void	link_finish(struct link *);
 static void	link_routes_local_del(struct link *);
+static bool	link_pppd_running(const struct link *);
 
 static const char *const link_state_names[] = {
 	[LINK_DOWN] = "down",
@@ -251,7 +246,7 @@ link_deadline_fired(void *arg)
 		    LINK_SSH_TIMEOUT / 1000);
 		break;
 	case LINK_PPP:
-		if (l->relay_done && l->pppd != -1)
+		if (l->relay_done && link_pppd_running(l))
 			link_fail(l, LINK_FAIL_REMOTE,
 			    "local pppd closed its pty");
 		else
@@ -272,12 +267,8 @@ link_deadline_fired(void *arg)
 		/* Out of patience: force what is left. */
 		log_warnx("link %s: teardown took over %d s, forcing",
 		    l->lc->name, LINK_STOP_TIMEOUT / 1000);
-		if (l->pppd != -1 && !l->kill_sent) {
-			(void)kill(l->pppd, SIGKILL);
-			l->kill_sent = l->term_sent = true;
-			loop_timer_set(l->loop, &l->kill_timer,
-			    LINK_TERM_TIMEOUT);
-		}
+		if (l->pppd != NULL)
+			pppchild_kill(l->pppd);
 		routejob_free(l->routes);
 		l->routes = NULL;
 		l->ssh_dead = true;
@@ -595,21 +586,31 @@ link_route_pump(struct link *l)
 
 /* ---------------------------------------------------------- local pppd */
 
+/* Whether the local pppd runs (it may be ending). */
+static bool
+link_pppd_running(const struct link *l)
+{
+	return l->pppd != NULL && pppchild_running(l->pppd);
+}
+
+/* The local pppd is gone: it exited, or was abandoned after SIGKILL. */
 static void
-link_pppd_exited(pid_t pid, int status, void *arg)
+link_pppd_gone(int status, bool abandoned, const char *err, void *arg)
 {
 	struct link	*l = arg;
 
-	(void)pid;
-	l->pppd = -1;
-	loop_timer_cancel(l->loop, &l->kill_timer);
+	if (abandoned) {
+		/* Stuck after SIGKILL: the teardown that sent it goes on. */
+		link_stop_progress(l);
+		return;
+	}
 	/* Statuses 1-4 are setup errors: pppd's first words say which. */
 	if (WIFEXITED(status) && WEXITSTATUS(status) >= 1 &&
 	    WEXITSTATUS(status) <= 4)
 		link_fail(l, LINK_FAIL_HARD, "local pppd exited with "
 		    "status %d (%s)%s%s", WEXITSTATUS(status),
 		    link_pppd_status(WEXITSTATUS(status)),
-		    l->lerr.first[0] ? ": " : "", l->lerr.first);
+		    err[0] ? ": " : "", err);
 	else if (WIFEXITED(status))
 		link_fail(l, LINK_FAIL_REMOTE, "local pppd exited with "
 		    "status %d (%s)", WEXITSTATUS(status),
@@ -619,59 +620,6 @@ link_pppd_exited(pid_t pid, int status, void *arg)
 		    "signal %d", WTERMSIG(status));
 	if (l->state == LINK_STOPPING)
 		link_stop_progress(l);
-}
-
-static void
-link_pppd_kill(void *arg)
-{
-	struct link	*l = arg;
-
-	if (l->pppd == -1)
-		return;
-	if (!l->kill_sent) {
-		log_warnx("link %s: local pppd did not exit after SIGTERM, "
-		    "sending SIGKILL", l->lc->name);
-		(void)kill(l->pppd, SIGKILL);
-		l->kill_sent = true;
-		loop_timer_set(l->loop, &l->kill_timer, LINK_TERM_TIMEOUT);
-		return;
-	}
-	/*
-	 * Not even SIGKILL: the process is stuck in the kernel.  Leave it
-	 * to the loop, which reaps it whenever it does die, so that the
-	 * link (and vpnd's shutdown) does not wait on it for ever.
-	 */
-	log_warnx("link %s: local pppd (pid %ld) did not die after SIGKILL, "
-	    "abandoning it", l->lc->name, (long)l->pppd);
-	loop_child_forget(l->loop, l->pppd);
-	l->pppd = -1;
-	link_stop_progress(l);
-}
-
-static void
-link_pppd_stderr(int fd, short revents, void *arg)
-{
-	struct link	*l = arg;
-	char		 buf[2048];
-	ssize_t		 n;
-
-	(void)revents;
-	for (;;) {
-		n = read(fd, buf, sizeof(buf));
-		if (n > 0) {
-			lines_feed(&l->lerr, buf, (size_t)n);
-			continue;
-		}
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == -1 && errno == EAGAIN)
-			return;
-		/* EOF or error: pppd is gone or going; its exit says why. */
-		loop_fd_del(l->loop, fd);
-		close(fd);
-		l->pppd_err = -1;
-		return;
-	}
 }
 
 static void
@@ -767,26 +715,24 @@ link_params(struct link *l)
 static int
 link_ppp_local(struct link *l)
 {
-	struct ppp_child	 child;
-	char			*cause = NULL;
+	char	*cause = NULL, *tag;
 
-	if (ppp_spawn(&l->pp, &child, &cause) == -1) {
+	xasprintf(&tag, "link %s", l->lc->name);
+	l->pppd = pppchild_spawn(l->loop, &l->pp, tag, link_pppd_gone, l,
+	    &l->pty, &cause);
+	free(tag);
+	if (l->pppd == NULL) {
 		link_fail(l, LINK_FAIL_HARD, "local pppd: %s", cause);
 		free(cause);
 		return -1;
 	}
-	l->pppd = child.pid;
-	l->pty = child.master;
-	l->pppd_err = child.errfd;
-	loop_child_watch(l->loop, l->pppd, link_pppd_exited, l);
-	loop_fd_add(l->loop, l->pppd_err, POLLIN, link_pppd_stderr, l);
 	loop_fd_add(l->loop, l->pty, POLLIN, link_pty_ready, l);
 	l->pty_end.fd = l->pty;
 	l->pty_end.error = 0;
 	l->relay = relay_new(&relay_pty_ops, &l->pty_end, &link_chan_ops, l,
 	    LINK_RELAY_BUF, LINK_RELAY_BUF, SSH_WRITE_MAX);
 	log_info("link %s: local pppd running as pid %ld on %s", l->lc->name,
-	    (long)l->pppd, l->lc->ifname);
+	    (long)pppchild_pid(l->pppd), l->lc->ifname);
 	return 0;
 }
 
@@ -1037,7 +983,7 @@ link_channel_pump(struct link *l)
 	if (l->relay != NULL && !l->relay_done &&
 	    relay_pump(l->relay, &cause) == -1) {
 		l->relay_done = true;
-		if (strncmp(cause, "pty", 3) == 0 && l->pppd != -1 &&
+		if (strncmp(cause, "pty", 3) == 0 && link_pppd_running(l) &&
 		    l->state != LINK_STOPPING) {
 			/* pppd is exiting: its status will say why. */
 			loop_timer_set(l->loop, &l->deadline,
@@ -1216,7 +1162,6 @@ link_dial(struct link *l)
 
 	loop_timer_cancel(l->loop, &l->redial);
 	l->stop_begun = false;
-	l->term_sent = l->kill_sent = false;
 	t = xcalloc(n ? n : 1, sizeof(*t));
 	for (i = 0; i < n; i++) {
 		t[i].host = l->lc->hosts.v[i].name;
@@ -1467,12 +1412,9 @@ link_stop_progress(struct link *l)
 	/* The far end's routes go first, while its interface exists. */
 	if (l->routes != NULL && !l->ssh_dead)
 		return;
-	if (l->pppd != -1) {
-		if (!l->term_sent) {
-			l->term_sent = true;
-			(void)kill(l->pppd, SIGTERM);
-			loop_timer_set(l->loop, &l->kill_timer,
-			    LINK_TERM_TIMEOUT);
+	if (link_pppd_running(l)) {
+		if (!pppchild_ending(l->pppd)) {
+			pppchild_term(l->pppd);
 			link_pump(l);
 		}
 		return;
@@ -1516,7 +1458,6 @@ static void
 link_teardown(struct link *l)
 {
 	loop_timer_cancel(l->loop, &l->deadline);
-	loop_timer_cancel(l->loop, &l->kill_timer);
 	loop_timer_cancel(l->loop, &l->keepalive);
 	loop_timer_cancel(l->loop, &l->kick);
 	dial_free(l->dial);
@@ -1537,17 +1478,9 @@ link_teardown(struct link *l)
 		close(l->pty);
 		l->pty = -1;
 	}
-	if (l->pppd_err != -1) {
-		loop_fd_del(l->loop, l->pppd_err);
-		close(l->pppd_err);
-		l->pppd_err = -1;
-	}
-	if (l->pppd != -1) {
-		/* Only from link_free(): nobody will wait for it. */
-		loop_child_forget(l->loop, l->pppd);
-		(void)kill(l->pppd, SIGKILL);
-		l->pppd = -1;
-	}
+	/* Still running only from link_free(): then it is killed. */
+	pppchild_free(l->pppd);
+	l->pppd = NULL;
 	routejob_free(l->routes);
 	l->routes = NULL;
 	ssh_chan_free(l->chan);
@@ -1571,7 +1504,6 @@ link_teardown(struct link *l)
 	l->ifindex = 0;
 	l->if_addr = l->if_up = false;
 	l->remote_routes = false;
-	lines_reset(&l->lerr);
 	lines_reset(&l->rerr);
 }
 
@@ -1627,15 +1559,11 @@ link_new(struct loop *loop, struct rtnl *rtnl, const struct link_conf *lc,
 	l->cbarg = arg;
 	l->state = LINK_DOWN;
 	l->sshfd = -1;
-	l->pppd = -1;
 	l->pty = -1;
-	l->pppd_err = -1;
 	loop_timer_init(&l->deadline, link_deadline_fired, l);
-	loop_timer_init(&l->kill_timer, link_pppd_kill, l);
 	loop_timer_init(&l->keepalive, link_keepalive_fired, l);
 	loop_timer_init(&l->redial, link_redial_fired, l);
 	loop_timer_init(&l->kick, link_kick, l);
-	lines_init(&l->lerr, "link %s: pppd", lc->name);
 	lines_init(&l->rerr, "link %s: remote", lc->name);
 	l->since = time(NULL);
 	return l;
