@@ -10,9 +10,13 @@
  * channel 2) -> UP.  Any failure records a reason and goes STOPPING,
  * which undoes everything at both ends, then DOWN.
  *
- * Everything is driven from the loop: the session socket, the pty
- * master and pppd's stderr pipe all call link_pump(), which advances
- * whatever is pending; timers bound every state.
+ * Everything is driven from the loop: the session socket and the pty
+ * master call link_pump(), which advances whatever is pending (channel
+ * 1 and the relay, the route job on channel 2, the teardown); the pppd
+ * child (pppchild.c) and the route job (routejob.c) report their
+ * outcome through callbacks; timers bound every state.  This file holds
+ * the decisions: what each outcome means, which failure class it is,
+ * what to undo, when to dial again.
  */
 #include "config.h"
 
