@@ -42,6 +42,7 @@
 #include "lines.h"
 #include "link.h"
 #include "log.h"
+#include "localroutes.h"
 #include "loop.h"
 #include "netlink.h"
 #include "ppp.h"
@@ -92,8 +93,6 @@ struct link {
 	char			*host;		/* the target that answered */
 	int			 port;
 	struct sockaddr_storage	 gw_addr;
-	struct prefix		 gw_pin;	/* host route we pinned */
-	bool			 gw_pinned;
 
 	struct ssh		*ssh;
 	int			 sshfd;		/* registered in the loop */
@@ -119,7 +118,7 @@ struct link {
 	int			 ifindex;	/* of our ppp interface */
 	bool			 if_addr;	/* it has both addresses */
 	bool			 if_up;		/* and IFF_UP */
-	size_t			 nroutes;	/* remote-nets installed */
+	struct localroutes	 here;		/* remote-nets, gateway pin */
 
 	struct routejob		*routes;	/* channel 2: far end's routes */
 	bool			 remote_routes;	/* installed at the far end */
@@ -136,7 +135,6 @@ static void	link_update_events(struct link *);
 static bool	link_chan_buffered(struct link *);
 static void	link_stop_progress(struct link *);
 static void	link_finish(struct link *);
-static void	link_routes_local_del(struct link *);
 static bool	link_pppd_running(const struct link *);
 
 static const char *const link_state_names[] = {
@@ -358,110 +356,6 @@ link_ssh_failed(struct link *l, const char *what, char *cause)
 }
 
 /* ------------------------------------------------------------- routes */
-
-/* Keep the SSH gateway's address off the tunnel if a remote-net covers it. */
-static void
-link_pin_gateway(struct link *l)
-{
-	struct rtnl_route	 rt;
-	struct prefix		 gw;
-	char			 a[ADDR_STRLEN];
-	size_t			 i;
-	int			 r;
-	bool			 covered = false;
-
-	memset(&gw, 0, sizeof(gw));
-	gw.family = l->gw_addr.ss_family;
-	if (gw.family == AF_INET) {
-		memcpy(gw.addr, &((struct sockaddr_in *)(void *)
-		    &l->gw_addr)->sin_addr, 4);
-		gw.len = 32;
-	} else {
-		memcpy(gw.addr, &((struct sockaddr_in6 *)(void *)
-		    &l->gw_addr)->sin6_addr, 16);
-		gw.len = 128;
-	}
-	for (i = 0; i < l->lc->remote_nets.n; i++)
-		if (addr_contains(&l->lc->remote_nets.v[i].prefix, &gw))
-			covered = true;
-	if (!covered)
-		return;
-	addr_ntop(&gw, a, sizeof(a));
-	if ((r = rtnl_route_get(l->rtnl, gw.family, gw.addr, &rt)) < 0) {
-		log_warnx("link %s: route to gateway %s: %s", l->lc->name, a,
-		    strerror(-r));
-		return;
-	}
-	r = rtnl_route_add(l->rtnl, gw.family, gw.addr, gw.len, rt.ifindex,
-	    rt.has_gateway ? &rt.gateway : NULL, NULL);
-	if (r < 0) {
-		log_warnx("link %s: pin host route to gateway %s: %s",
-		    l->lc->name, a, strerror(-r));
-		return;
-	}
-	l->gw_pin = gw;
-	l->gw_pinned = true;
-	log_info("link %s: pinned host route to gateway %s outside the "
-	    "tunnel", l->lc->name, a);
-}
-
-static void
-link_unpin_gateway(struct link *l)
-{
-	char	a[ADDR_STRLEN];
-	int	r;
-
-	if (!l->gw_pinned)
-		return;
-	l->gw_pinned = false;
-	r = rtnl_route_del(l->rtnl, l->gw_pin.family, l->gw_pin.addr,
-	    l->gw_pin.len, 0, NULL, NULL);
-	if (r < 0 && r != -ESRCH)
-		log_warnx("link %s: remove host route to gateway %s: %s",
-		    l->lc->name, addr_ntop(&l->gw_pin, a, sizeof(a)),
-		    strerror(-r));
-}
-
-static int
-link_routes_local_add(struct link *l)
-{
-	const struct conf_nets	*nets = &l->lc->remote_nets;
-	char			 a[ADDR_STRLEN];
-	int			 r;
-
-	for (l->nroutes = 0; l->nroutes < nets->n; l->nroutes++) {
-		const struct prefix *p = &nets->v[l->nroutes].prefix;
-
-		r = rtnl_route_add(l->rtnl, p->family, p->addr, p->len,
-		    l->ifindex, NULL, NULL);
-		if (r < 0) {
-			link_fail(l, LINK_FAIL_REMOTE, "route %s dev %s: %s",
-			    addr_format(p, a, sizeof(a)), l->lc->ifname,
-			    strerror(-r));
-			return -1;
-		}
-	}
-	return 0;
-}
-
-static void
-link_routes_local_del(struct link *l)
-{
-	const struct conf_nets	*nets = &l->lc->remote_nets;
-	char			 a[ADDR_STRLEN];
-	int			 r;
-
-	while (l->nroutes > 0) {
-		const struct prefix *p = &nets->v[--l->nroutes].prefix;
-
-		r = rtnl_route_del(l->rtnl, p->family, p->addr, p->len,
-		    l->ifindex, NULL, NULL);
-		/* Gone with the interface is fine. */
-		if (r < 0 && r != -ESRCH && r != -ENODEV)
-			log_warnx("link %s: remove route %s: %s", l->lc->name,
-			    addr_format(p, a, sizeof(a)), strerror(-r));
-	}
-}
 
 /*
  * The far end's route commands for every local-net, joined by "&&"; or
@@ -826,7 +720,8 @@ link_ppp_begin(struct link *l)
 		free(cause);
 		return;
 	}
-	link_pin_gateway(l);
+	/* Keep the gateway's address off the tunnel. */
+	localroutes_pin_gateway(&l->here, &l->gw_addr, &l->lc->remote_nets);
 	free(l->remote_cmd);
 	l->remote_cmd = link_remote_command(l);
 	log_debug("link %s: remote: %s", l->lc->name, l->remote_cmd);
@@ -839,14 +734,20 @@ link_ppp_begin(struct link *l)
 static void
 link_ppp_up(struct link *l, int ifindex)
 {
+	char	*cause = NULL;
+
 	if (l->state != LINK_PPP)
 		return;
 	l->ifindex = ifindex;
 	log_info("link %s: %s is up, %s peer %s", l->lc->name, l->lc->ifname,
 	    l->local_ip, l->remote_ip);
 	link_set_state(l, LINK_ROUTES);
-	if (link_routes_local_add(l) == -1)
+	if (localroutes_add(&l->here, &l->lc->remote_nets, l->ifindex,
+	    l->lc->ifname, &cause) == -1) {
+		link_fail(l, LINK_FAIL_REMOTE, "%s", cause);
+		free(cause);
 		return;
+	}
 	if (l->lc->local_nets.n == 0) {
 		loop_timer_cancel(l->loop, &l->deadline);
 		link_set_state(l, LINK_UP);
@@ -1400,7 +1301,7 @@ link_stop_progress(struct link *l)
 		loop_timer_set(l->loop, &l->deadline, LINK_STOP_TIMEOUT);
 		dial_free(l->dial);
 		l->dial = NULL;
-		link_routes_local_del(l);
+		localroutes_del(&l->here);
 		/* An install in flight: let it go, then remove. */
 		if (l->routes != NULL && routejob_running(l->routes) &&
 		    !l->ssh_dead)
@@ -1466,7 +1367,7 @@ link_teardown(struct link *l)
 	loop_timer_cancel(l->loop, &l->kick);
 	dial_free(l->dial);
 	l->dial = NULL;
-	link_routes_local_del(l);
+	localroutes_del(&l->here);
 	if (l->relay != NULL) {
 		uint64_t	out, in;
 
@@ -1498,7 +1399,7 @@ link_teardown(struct link *l)
 		l->ssh = NULL;
 		l->sshfd = -1;
 	}
-	link_unpin_gateway(l);
+	localroutes_unpin(&l->here);
 	free(l->remote_cmd);
 	l->remote_cmd = NULL;
 	free(l->host);
@@ -1569,6 +1470,7 @@ link_new(struct loop *loop, struct rtnl *rtnl, const struct link_conf *lc,
 	loop_timer_init(&l->redial, link_redial_fired, l);
 	loop_timer_init(&l->kick, link_kick, l);
 	lines_init(&l->rerr, "link %s: remote", lc->name);
+	localroutes_init(&l->here, rtnl, "link %s", lc->name);
 	l->since = time(NULL);
 	return l;
 }

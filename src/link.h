@@ -8,8 +8,8 @@
  * master, the relay between them, the route job on channel 2, the
  * routes it installed here, its timers) and releases all of it in
  * link_teardown(), whatever the state.  The objects it holds do one job
- * each (dial.h, ssh.h, pppchild.h, relay.h, routejob.h) and know
- * nothing of links; link.c decides what each outcome means.
+ * each (dial.h, ssh.h, pppchild.h, relay.h, routejob.h, localroutes.h)
+ * and know nothing of links; link.c decides what each outcome means.
  */
 #ifndef PPPSSH_LINK_H
 #define PPPSSH_LINK_H
