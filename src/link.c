@@ -119,7 +119,7 @@ struct link {
 	bool			 if_up;		/* and IFF_UP */
 	struct localroutes	 here;		/* remote-nets, gateway pin */
 
-	struct routejob		*routes;	/* channel 2: far end's routes */
+	struct routejob		*routes;	/* channel 2, the far end's */
 	bool			 remote_routes;	/* installed at the far end */
 
 	bool			 stop_begun;

@@ -30,7 +30,7 @@ struct pppchild {
 	pppchild_cb		 cb;
 	void			*arg;
 
-	pid_t			 pid;		/* -1 once reaped or abandoned */
+	pid_t			 pid;		/* -1: reaped or abandoned */
 	int			 errfd;		/* -1 once closed */
 	struct lines		 err;
 	struct loop_timer	 kill_timer;

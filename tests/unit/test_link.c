@@ -8,10 +8,11 @@
  * pppd child, the remote route job, rtnetlink's routes and queries and
  * the random numbers of the backoff.  The config-derived pppd
  * parameters, the relay, the local routes (over the fake rtnetlink),
- * the backoff arithmetic and the loop are the real ones.  The session socket is a loopback TCP connection made
- * here, and the pty master a socketpair: the loop polls them as it
- * would the real ones, and nothing else is sent anywhere.  CONNECTING
- * has no deadline of its own: the dial is given connect-timeout.
+ * the backoff arithmetic and the loop are the real ones.  The session
+ * socket is a loopback TCP connection made here, and the pty master a
+ * socketpair: the loop polls them as it would the real ones, and
+ * nothing else is sent anywhere.  CONNECTING has no deadline of its
+ * own: the dial is given connect-timeout.
  *
  * Covered: the way up and every state's deadline; each failure class
  * (network, remote, hard) and the backoff that follows it; the backoff
