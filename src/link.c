@@ -10,9 +10,13 @@
  * channel 2) -> UP.  Any failure records a reason and goes STOPPING,
  * which undoes everything at both ends, then DOWN.
  *
- * Everything is driven from the loop: the session socket, the pty
- * master and pppd's stderr pipe all call link_pump(), which advances
- * whatever is pending; timers bound every state.
+ * Everything is driven from the loop: the session socket and the pty
+ * master call link_pump(), which advances whatever is pending (channel
+ * 1 and the relay, the route job on channel 2, the teardown); the pppd
+ * child (pppchild.c) and the route job (routejob.c) report their
+ * outcome through callbacks; timers bound every state.  This file holds
+ * the decisions: what each outcome means, which failure class it is,
+ * what to undo, when to dial again.
  */
 #include "config.h"
 
@@ -23,9 +27,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 
-#include <errno.h>
 #include <poll.h>
-#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,13 +38,17 @@
 #include "backoff.h"
 #include "conf.h"
 #include "dial.h"
+#include "lines.h"
 #include "link.h"
 #include "log.h"
+#include "localroutes.h"
 #include "loop.h"
 #include "netlink.h"
 #include "ppp.h"
+#include "pppchild.h"
 #include "quote.h"
 #include "relay.h"
+#include "routejob.h"
 #include "ssh.h"
 #include "xmalloc.h"
 
@@ -50,29 +56,11 @@
 #define LINK_PPP_TIMEOUT	30000	/* channel open to IPCP up, ms */
 #define LINK_ROUTES_TIMEOUT	15000	/* remote route command, ms */
 #define LINK_STOP_TIMEOUT	4000	/* whole teardown, ms */
-#define LINK_TERM_TIMEOUT	2000	/* SIGTERM to SIGKILL of pppd, ms */
 #define LINK_PTY_GRACE		1000	/* pty EOF to pppd's exit, ms */
 #define LINK_ROUTE_TRIES	10	/* remote route command attempts */
 #define LINK_ROUTE_RETRY	300	/* ms between them */
 #define LINK_RELAY_BUF		(256 * 1024)
-#define LINK_LINE_MAX		512	/* longest stderr line logged */
 #define LINK_HOLD		60000	/* up this long: backoff starts over */
-
-/* A line-splitting buffer for a child's or the remote's stderr. */
-struct link_lines {
-	char	buf[LINK_LINE_MAX];
-	size_t	len;
-	char	first[LINK_LINE_MAX];	/* the first complete line */
-	char	last[LINK_LINE_MAX];	/* the latest complete line */
-};
-
-/* The remote route command on channel 2. */
-enum route_job {
-	ROUTE_IDLE,
-	ROUTE_RUN,		/* the channel is open or opening */
-	ROUTE_CLOSING,		/* EOF seen, closing for the exit status */
-	ROUTE_WAIT,		/* failed, waiting to retry */
-};
 
 struct link {
 	struct loop		*loop;
@@ -97,17 +85,13 @@ struct link {
 	uint64_t		 bytes_in;
 
 	struct loop_timer	 deadline;	/* bounds the current state */
-	struct loop_timer	 kill_timer;	/* SIGTERM -> SIGKILL */
 	struct loop_timer	 keepalive;
-	struct loop_timer	 route_timer;	/* remote route retry */
 	struct loop_timer	 kick;		/* pump again, from the loop */
 
 	struct dial		*dial;
 	char			*host;		/* the target that answered */
 	int			 port;
 	struct sockaddr_storage	 gw_addr;
-	struct prefix		 gw_pin;	/* host route we pinned */
-	bool			 gw_pinned;
 
 	struct ssh		*ssh;
 	int			 sshfd;		/* registered in the loop */
@@ -121,13 +105,11 @@ struct link {
 	struct ssh_chan		*chan;		/* channel 1: remote pppd */
 	bool			 chan_started;
 	bool			 chan_closed;
-	struct link_lines	 rerr;
+	struct lines		 rerr;
 	char			*chan_error;	/* the relay's channel end */
 
-	pid_t			 pppd;		/* -1 when not running */
-	int			 pty;
-	int			 pppd_err;
-	struct link_lines	 lerr;
+	struct pppchild		*pppd;		/* the local pppd, from spawn */
+	int			 pty;		/* its pty master */
 	struct relay_fd		 pty_end;
 	struct relay		*relay;
 	bool			 relay_done;
@@ -135,18 +117,12 @@ struct link {
 	int			 ifindex;	/* of our ppp interface */
 	bool			 if_addr;	/* it has both addresses */
 	bool			 if_up;		/* and IFF_UP */
-	size_t			 nroutes;	/* remote-nets installed */
+	struct localroutes	 here;		/* remote-nets, gateway pin */
 
-	struct ssh_chan		*route_chan;	/* channel 2 */
-	enum route_job		 route_job;
-	bool			 route_del;	/* the job removes routes */
-	int			 route_tries;
+	struct routejob		*routes;	/* channel 2, the far end's */
 	bool			 remote_routes;	/* installed at the far end */
-	struct link_lines	 route_err;
 
 	bool			 stop_begun;
-	bool			 term_sent;	/* SIGTERM sent to pppd */
-	bool			 kill_sent;	/* and then SIGKILL */
 };
 
 static void	link_set_state(struct link *, enum link_state);
@@ -158,7 +134,7 @@ static void	link_update_events(struct link *);
 static bool	link_chan_buffered(struct link *);
 static void	link_stop_progress(struct link *);
 static void	link_finish(struct link *);
-static void	link_routes_local_del(struct link *);
+static bool	link_pppd_running(const struct link *);
 
 static const char *const link_state_names[] = {
 	[LINK_DOWN] = "down",
@@ -236,31 +212,6 @@ link_pppd_status(int code)
 }
 
 static void
-link_lines_feed(struct link *l, struct link_lines *ll, const char *who,
-    const char *data, size_t len)
-{
-	size_t	i;
-
-	for (i = 0; i < len; i++) {
-		if (data[i] != '\n' && ll->len < sizeof(ll->buf) - 1) {
-			if (data[i] != '\r')
-				ll->buf[ll->len++] = data[i];
-			continue;
-		}
-		if (data[i] != '\n')
-			continue;	/* over-long line: drop the rest */
-		ll->buf[ll->len] = '\0';
-		if (ll->len > 0) {
-			log_info("link %s: %s: %s", l->lc->name, who, ll->buf);
-			if (ll->first[0] == '\0')
-				memcpy(ll->first, ll->buf, ll->len + 1);
-			memcpy(ll->last, ll->buf, ll->len + 1);
-		}
-		ll->len = 0;
-	}
-}
-
-static void
 link_set_state(struct link *l, enum link_state s)
 {
 	enum link_state	old = l->state;
@@ -285,6 +236,7 @@ static void
 link_deadline_fired(void *arg)
 {
 	struct link	*l = arg;
+	const char	*err;
 
 	switch (l->state) {
 	case LINK_HANDSHAKE:
@@ -295,7 +247,7 @@ link_deadline_fired(void *arg)
 		    LINK_SSH_TIMEOUT / 1000);
 		break;
 	case LINK_PPP:
-		if (l->relay_done && l->pppd != -1)
+		if (l->relay_done && link_pppd_running(l))
 			link_fail(l, LINK_FAIL_REMOTE,
 			    "local pppd closed its pty");
 		else
@@ -304,10 +256,10 @@ link_deadline_fired(void *arg)
 			    LINK_PPP_TIMEOUT / 1000);
 		break;
 	case LINK_ROUTES:
+		err = l->routes != NULL ? routejob_error(l->routes) : "";
 		link_fail(l, LINK_FAIL_REMOTE,
 		    "remote routes not installed after %d s%s%s",
-		    LINK_ROUTES_TIMEOUT / 1000,
-		    l->route_err.first[0] ? ": " : "", l->route_err.first);
+		    LINK_ROUTES_TIMEOUT / 1000, err[0] ? ": " : "", err);
 		break;
 	case LINK_UP:
 		link_fail(l, LINK_FAIL_REMOTE, "local pppd closed its pty");
@@ -316,15 +268,10 @@ link_deadline_fired(void *arg)
 		/* Out of patience: force what is left. */
 		log_warnx("link %s: teardown took over %d s, forcing",
 		    l->lc->name, LINK_STOP_TIMEOUT / 1000);
-		if (l->pppd != -1 && !l->kill_sent) {
-			(void)kill(l->pppd, SIGKILL);
-			l->kill_sent = l->term_sent = true;
-			loop_timer_set(l->loop, &l->kill_timer,
-			    LINK_TERM_TIMEOUT);
-		}
-		ssh_chan_free(l->route_chan);
-		l->route_chan = NULL;
-		l->route_job = ROUTE_IDLE;
+		if (l->pppd != NULL)
+			pppchild_kill(l->pppd);
+		routejob_free(l->routes);
+		l->routes = NULL;
 		l->ssh_dead = true;
 		link_stop_progress(l);
 		break;
@@ -409,110 +356,6 @@ link_ssh_failed(struct link *l, const char *what, char *cause)
 
 /* ------------------------------------------------------------- routes */
 
-/* Keep the SSH gateway's address off the tunnel if a remote-net covers it. */
-static void
-link_pin_gateway(struct link *l)
-{
-	struct rtnl_route	 rt;
-	struct prefix		 gw;
-	char			 a[ADDR_STRLEN];
-	size_t			 i;
-	int			 r;
-	bool			 covered = false;
-
-	memset(&gw, 0, sizeof(gw));
-	gw.family = l->gw_addr.ss_family;
-	if (gw.family == AF_INET) {
-		memcpy(gw.addr, &((struct sockaddr_in *)(void *)
-		    &l->gw_addr)->sin_addr, 4);
-		gw.len = 32;
-	} else {
-		memcpy(gw.addr, &((struct sockaddr_in6 *)(void *)
-		    &l->gw_addr)->sin6_addr, 16);
-		gw.len = 128;
-	}
-	for (i = 0; i < l->lc->remote_nets.n; i++)
-		if (addr_contains(&l->lc->remote_nets.v[i].prefix, &gw))
-			covered = true;
-	if (!covered)
-		return;
-	addr_ntop(&gw, a, sizeof(a));
-	if ((r = rtnl_route_get(l->rtnl, gw.family, gw.addr, &rt)) < 0) {
-		log_warnx("link %s: route to gateway %s: %s", l->lc->name, a,
-		    strerror(-r));
-		return;
-	}
-	r = rtnl_route_add(l->rtnl, gw.family, gw.addr, gw.len, rt.ifindex,
-	    rt.has_gateway ? &rt.gateway : NULL, NULL);
-	if (r < 0) {
-		log_warnx("link %s: pin host route to gateway %s: %s",
-		    l->lc->name, a, strerror(-r));
-		return;
-	}
-	l->gw_pin = gw;
-	l->gw_pinned = true;
-	log_info("link %s: pinned host route to gateway %s outside the "
-	    "tunnel", l->lc->name, a);
-}
-
-static void
-link_unpin_gateway(struct link *l)
-{
-	char	a[ADDR_STRLEN];
-	int	r;
-
-	if (!l->gw_pinned)
-		return;
-	l->gw_pinned = false;
-	r = rtnl_route_del(l->rtnl, l->gw_pin.family, l->gw_pin.addr,
-	    l->gw_pin.len, 0, NULL, NULL);
-	if (r < 0 && r != -ESRCH)
-		log_warnx("link %s: remove host route to gateway %s: %s",
-		    l->lc->name, addr_ntop(&l->gw_pin, a, sizeof(a)),
-		    strerror(-r));
-}
-
-static int
-link_routes_local_add(struct link *l)
-{
-	const struct conf_nets	*nets = &l->lc->remote_nets;
-	char			 a[ADDR_STRLEN];
-	int			 r;
-
-	for (l->nroutes = 0; l->nroutes < nets->n; l->nroutes++) {
-		const struct prefix *p = &nets->v[l->nroutes].prefix;
-
-		r = rtnl_route_add(l->rtnl, p->family, p->addr, p->len,
-		    l->ifindex, NULL, NULL);
-		if (r < 0) {
-			link_fail(l, LINK_FAIL_REMOTE, "route %s dev %s: %s",
-			    addr_format(p, a, sizeof(a)), l->lc->ifname,
-			    strerror(-r));
-			return -1;
-		}
-	}
-	return 0;
-}
-
-static void
-link_routes_local_del(struct link *l)
-{
-	const struct conf_nets	*nets = &l->lc->remote_nets;
-	char			 a[ADDR_STRLEN];
-	int			 r;
-
-	while (l->nroutes > 0) {
-		const struct prefix *p = &nets->v[--l->nroutes].prefix;
-
-		r = rtnl_route_del(l->rtnl, p->family, p->addr, p->len,
-		    l->ifindex, NULL, NULL);
-		/* Gone with the interface is fine. */
-		if (r < 0 && r != -ESRCH && r != -ENODEV)
-			log_warnx("link %s: remove route %s: %s", l->lc->name,
-			    addr_format(p, a, sizeof(a)), strerror(-r));
-	}
-}
-
 /*
  * The far end's route commands for every local-net, joined by "&&"; or
  * for vpn-peer(8) one request for all of them, "route VERB NET ...".
@@ -551,84 +394,73 @@ link_route_command(struct link *l, const char *verb)
 	return all;
 }
 
+/* The far end's routes are in: the link is up. */
 static void
-link_route_start(struct link *l, bool del)
-{
-	char	*cmd;
-
-	if ((cmd = link_route_command(l, del ? "del" : "replace")) == NULL)
-		return;
-	log_debug("link %s: remote: %s", l->lc->name, cmd);
-	l->route_chan = ssh_chan_new(l->ssh, cmd);
-	free(cmd);
-	l->route_job = ROUTE_RUN;
-	l->route_del = del;
-	l->route_err.len = 0;
-	l->route_err.first[0] = '\0';
-}
-
-static void
-link_route_retry(void *arg)
+link_routes_added(int st, const char *err, void *arg)
 {
 	struct link	*l = arg;
+	struct routejob	*rj = l->routes;
 
-	if (l->state != LINK_ROUTES || l->route_job != ROUTE_WAIT)
-		return;
-	link_route_start(l, false);
-	link_pump(l);
-}
-
-/* The route job ended with exit status st (-1: unknown). */
-static void
-link_route_done(struct link *l, int st)
-{
-	ssh_chan_free(l->route_chan);
-	l->route_chan = NULL;
-	l->route_job = ROUTE_IDLE;
-	if (l->route_del) {
-		if (st != 0)
-			log_warnx("link %s: removing remote routes: exit "
-			    "status %d%s%s", l->lc->name, st,
-			    l->route_err.first[0] ? ": " : "",
-			    l->route_err.first);
-		l->remote_routes = false;
-		return;
-	}
+	l->routes = NULL;
 	if (st == 0) {
 		l->remote_routes = true;
 		loop_timer_cancel(l->loop, &l->deadline);
 		link_set_state(l, LINK_UP);
+	} else
+		link_fail(l, LINK_FAIL_REMOTE, "remote route command: exit "
+		    "status %d%s%s", st, err[0] ? ": " : "", err);
+	routejob_free(rj);
+}
+
+static void
+link_routes_removed(int st, const char *err, void *arg)
+{
+	struct link	*l = arg;
+	struct routejob	*rj = l->routes;
+
+	l->routes = NULL;
+	if (st != 0)
+		log_warnx("link %s: removing remote routes: exit status %d%s%s",
+		    l->lc->name, st, err[0] ? ": " : "", err);
+	l->remote_routes = false;
+	routejob_free(rj);
+}
+
+static void
+link_routes_wake(void *arg)
+{
+	link_pump(arg);
+}
+
+/* Start channel 2: add the far end's routes, or remove them (del). */
+static void
+link_route_start(struct link *l, bool del)
+{
+	char	*cmd, *tag;
+
+	if ((cmd = link_route_command(l, del ? "del" : "replace")) == NULL)
 		return;
-	}
-	/* The far end's interface may not be up yet: try again shortly. */
-	if (++l->route_tries < LINK_ROUTE_TRIES) {
-		log_debug("link %s: remote route command: exit status %d, "
-		    "retrying", l->lc->name, st);
-		l->route_job = ROUTE_WAIT;
-		loop_timer_set(l->loop, &l->route_timer, LINK_ROUTE_RETRY);
-		return;
-	}
-	link_fail(l, LINK_FAIL_REMOTE, "remote route command: exit status "
-	    "%d%s%s", st, l->route_err.first[0] ? ": " : "",
-	    l->route_err.first);
+	xasprintf(&tag, "link %s", l->lc->name);
+	l->routes = routejob_new(l->loop, l->ssh, cmd, tag,
+	    del ? 1 : LINK_ROUTE_TRIES, LINK_ROUTE_RETRY,
+	    del ? link_routes_removed : link_routes_added, link_routes_wake, l);
+	free(tag);
+	free(cmd);
 }
 
 /*
- * Log what channel c has on stderr, line by line, and if discard_out
- * throw away its stdout.  Returns -1 after failing the link.
+ * Log what channel c has on stderr, line by line.  Returns -1 after
+ * failing the link.
  */
 static int
-link_chan_drain(struct link *l, struct ssh_chan *c, struct link_lines *ll,
-    bool discard_out, const char *what)
+link_chan_drain(struct link *l, struct ssh_chan *c, struct lines *ll,
+    const char *what)
 {
 	char	 buf[4096], *cause = NULL;
 	ssize_t	 n;
 
 	while ((n = ssh_chan_read_stderr(c, buf, sizeof(buf), &cause)) > 0)
-		link_lines_feed(l, ll, "remote", buf, (size_t)n);
-	while (n != SSH_ERR && discard_out &&
-	    (n = ssh_chan_read(c, buf, sizeof(buf), &cause)) > 0)
-		continue;
+		lines_feed(ll, buf, (size_t)n);
 	if (n == SSH_ERR) {
 		link_ssh_failed(l, what, cause);
 		return -1;
@@ -640,47 +472,42 @@ link_chan_drain(struct link *l, struct ssh_chan *c, struct link_lines *ll,
 static void
 link_route_pump(struct link *l)
 {
-	char		*cause = NULL;
-	int		 r;
+	char	*cause = NULL;
+	int	 r;
 
-	if (l->route_chan == NULL || l->ssh_dead)
+	if (l->routes == NULL || l->ssh_dead)
 		return;
-	if (l->route_job == ROUTE_RUN) {
-		r = ssh_chan_start(l->route_chan, &cause);
-		if (!link_step_done(l, r, "remote route command", cause))
-			return;
-		if (link_chan_drain(l, l->route_chan, &l->route_err, true,
-		    "remote route command") == -1)
-			return;
-		if (!ssh_chan_eof(l->route_chan))
-			return;
-		l->route_job = ROUTE_CLOSING;
-	}
-	if (l->route_job == ROUTE_CLOSING) {
-		r = ssh_chan_close(l->route_chan, &cause);
-		if (!link_step_done(l, r, "remote route command", cause))
-			return;
-		link_route_done(l, ssh_chan_exit_status(l->route_chan, NULL));
-	}
+	r = routejob_pump(l->routes, &cause);
+	(void)link_step_done(l, r, "remote route command", cause);
 }
 
 /* ---------------------------------------------------------- local pppd */
 
+/* Whether the local pppd runs (it may be ending). */
+static bool
+link_pppd_running(const struct link *l)
+{
+	return l->pppd != NULL && pppchild_running(l->pppd);
+}
+
+/* The local pppd is gone: it exited, or was abandoned after SIGKILL. */
 static void
-link_pppd_exited(pid_t pid, int status, void *arg)
+link_pppd_gone(int status, bool abandoned, const char *err, void *arg)
 {
 	struct link	*l = arg;
 
-	(void)pid;
-	l->pppd = -1;
-	loop_timer_cancel(l->loop, &l->kill_timer);
+	if (abandoned) {
+		/* Stuck after SIGKILL: the teardown that sent it goes on. */
+		link_stop_progress(l);
+		return;
+	}
 	/* Statuses 1-4 are setup errors: pppd's first words say which. */
 	if (WIFEXITED(status) && WEXITSTATUS(status) >= 1 &&
 	    WEXITSTATUS(status) <= 4)
 		link_fail(l, LINK_FAIL_HARD, "local pppd exited with "
 		    "status %d (%s)%s%s", WEXITSTATUS(status),
 		    link_pppd_status(WEXITSTATUS(status)),
-		    l->lerr.first[0] ? ": " : "", l->lerr.first);
+		    err[0] ? ": " : "", err);
 	else if (WIFEXITED(status))
 		link_fail(l, LINK_FAIL_REMOTE, "local pppd exited with "
 		    "status %d (%s)", WEXITSTATUS(status),
@@ -690,59 +517,6 @@ link_pppd_exited(pid_t pid, int status, void *arg)
 		    "signal %d", WTERMSIG(status));
 	if (l->state == LINK_STOPPING)
 		link_stop_progress(l);
-}
-
-static void
-link_pppd_kill(void *arg)
-{
-	struct link	*l = arg;
-
-	if (l->pppd == -1)
-		return;
-	if (!l->kill_sent) {
-		log_warnx("link %s: local pppd did not exit after SIGTERM, "
-		    "sending SIGKILL", l->lc->name);
-		(void)kill(l->pppd, SIGKILL);
-		l->kill_sent = true;
-		loop_timer_set(l->loop, &l->kill_timer, LINK_TERM_TIMEOUT);
-		return;
-	}
-	/*
-	 * Not even SIGKILL: the process is stuck in the kernel.  Leave it
-	 * to the loop, which reaps it whenever it does die, so that the
-	 * link (and vpnd's shutdown) does not wait on it for ever.
-	 */
-	log_warnx("link %s: local pppd (pid %ld) did not die after SIGKILL, "
-	    "abandoning it", l->lc->name, (long)l->pppd);
-	loop_child_forget(l->loop, l->pppd);
-	l->pppd = -1;
-	link_stop_progress(l);
-}
-
-static void
-link_pppd_stderr(int fd, short revents, void *arg)
-{
-	struct link	*l = arg;
-	char		 buf[2048];
-	ssize_t		 n;
-
-	(void)revents;
-	for (;;) {
-		n = read(fd, buf, sizeof(buf));
-		if (n > 0) {
-			link_lines_feed(l, &l->lerr, "pppd", buf, (size_t)n);
-			continue;
-		}
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == -1 && errno == EAGAIN)
-			return;
-		/* EOF or error: pppd is gone or going; its exit says why. */
-		loop_fd_del(l->loop, fd);
-		close(fd);
-		l->pppd_err = -1;
-		return;
-	}
 }
 
 static void
@@ -838,26 +612,24 @@ link_params(struct link *l)
 static int
 link_ppp_local(struct link *l)
 {
-	struct ppp_child	 child;
-	char			*cause = NULL;
+	char	*cause = NULL, *tag;
 
-	if (ppp_spawn(&l->pp, &child, &cause) == -1) {
+	xasprintf(&tag, "link %s", l->lc->name);
+	l->pppd = pppchild_spawn(l->loop, &l->pp, tag, link_pppd_gone, l,
+	    &l->pty, &cause);
+	free(tag);
+	if (l->pppd == NULL) {
 		link_fail(l, LINK_FAIL_HARD, "local pppd: %s", cause);
 		free(cause);
 		return -1;
 	}
-	l->pppd = child.pid;
-	l->pty = child.master;
-	l->pppd_err = child.errfd;
-	loop_child_watch(l->loop, l->pppd, link_pppd_exited, l);
-	loop_fd_add(l->loop, l->pppd_err, POLLIN, link_pppd_stderr, l);
 	loop_fd_add(l->loop, l->pty, POLLIN, link_pty_ready, l);
 	l->pty_end.fd = l->pty;
 	l->pty_end.error = 0;
 	l->relay = relay_new(&relay_pty_ops, &l->pty_end, &link_chan_ops, l,
 	    LINK_RELAY_BUF, LINK_RELAY_BUF, SSH_WRITE_MAX);
 	log_info("link %s: local pppd running as pid %ld on %s", l->lc->name,
-	    (long)l->pppd, l->lc->ifname);
+	    (long)pppchild_pid(l->pppd), l->lc->ifname);
 	return 0;
 }
 
@@ -947,7 +719,8 @@ link_ppp_begin(struct link *l)
 		free(cause);
 		return;
 	}
-	link_pin_gateway(l);
+	/* Keep the gateway's address off the tunnel. */
+	localroutes_pin_gateway(&l->here, &l->gw_addr, &l->lc->remote_nets);
 	free(l->remote_cmd);
 	l->remote_cmd = link_remote_command(l);
 	log_debug("link %s: remote: %s", l->lc->name, l->remote_cmd);
@@ -960,21 +733,26 @@ link_ppp_begin(struct link *l)
 static void
 link_ppp_up(struct link *l, int ifindex)
 {
+	char	*cause = NULL;
+
 	if (l->state != LINK_PPP)
 		return;
 	l->ifindex = ifindex;
 	log_info("link %s: %s is up, %s peer %s", l->lc->name, l->lc->ifname,
 	    l->local_ip, l->remote_ip);
 	link_set_state(l, LINK_ROUTES);
-	if (link_routes_local_add(l) == -1)
+	if (localroutes_add(&l->here, &l->lc->remote_nets, l->ifindex,
+	    l->lc->ifname, &cause) == -1) {
+		link_fail(l, LINK_FAIL_REMOTE, "%s", cause);
+		free(cause);
 		return;
+	}
 	if (l->lc->local_nets.n == 0) {
 		loop_timer_cancel(l->loop, &l->deadline);
 		link_set_state(l, LINK_UP);
 		return;
 	}
 	loop_timer_set(l->loop, &l->deadline, LINK_ROUTES_TIMEOUT);
-	l->route_tries = 0;
 	link_route_start(l, false);
 	link_pump(l);
 }
@@ -1109,13 +887,13 @@ link_channel_pump(struct link *l)
 	if (l->relay != NULL && !l->relay_done &&
 	    relay_pump(l->relay, &cause) == -1) {
 		l->relay_done = true;
-		if (strncmp(cause, "pty", 3) == 0 && l->pppd != -1 &&
+		if (strncmp(cause, "pty", 3) == 0 && link_pppd_running(l) &&
 		    l->state != LINK_STOPPING) {
 			/* pppd is exiting: its status will say why. */
 			loop_timer_set(l->loop, &l->deadline,
 			    LINK_PTY_GRACE);
 		} else {
-			(void)link_chan_drain(l, l->chan, &l->rerr, false,
+			(void)link_chan_drain(l, l->chan, &l->rerr,
 			    "remote pppd stderr");
 			/* Its last words say why it ended, if anything does. */
 			link_fail(l, LINK_FAIL_REMOTE, "remote pppd: %s%s%s",
@@ -1125,7 +903,7 @@ link_channel_pump(struct link *l)
 		free(cause);
 	}
 	if (l->chan != NULL && !l->ssh_dead)
-		(void)link_chan_drain(l, l->chan, &l->rerr, false,
+		(void)link_chan_drain(l, l->chan, &l->rerr,
 		    "remote pppd stderr");
 }
 
@@ -1202,8 +980,7 @@ link_chan_buffered(struct link *l)
 
 	if (l->ssh == NULL || l->ssh_dead)
 		return false;
-	if (l->route_chan != NULL && l->route_job == ROUTE_RUN &&
-	    ssh_chan_pending(l->route_chan))
+	if (l->routes != NULL && routejob_pending(l->routes))
 		return true;
 	if (l->chan == NULL || !l->chan_started || l->chan_closed)
 		return false;
@@ -1289,7 +1066,6 @@ link_dial(struct link *l)
 
 	loop_timer_cancel(l->loop, &l->redial);
 	l->stop_begun = false;
-	l->term_sent = l->kill_sent = false;
 	t = xcalloc(n ? n : 1, sizeof(*t));
 	for (i = 0; i < n; i++) {
 		t[i].host = l->lc->hosts.v[i].name;
@@ -1522,17 +1298,15 @@ link_stop_progress(struct link *l)
 	if (!l->stop_begun) {
 		l->stop_begun = true;
 		loop_timer_set(l->loop, &l->deadline, LINK_STOP_TIMEOUT);
-		loop_timer_cancel(l->loop, &l->route_timer);
 		dial_free(l->dial);
 		l->dial = NULL;
-		link_routes_local_del(l);
-		if (l->route_chan != NULL && !l->ssh_dead) {
-			/* An install in flight: let it go, then remove. */
-			ssh_chan_free(l->route_chan);
-			l->route_chan = NULL;
+		localroutes_del(&l->here);
+		/* An install in flight: let it go, then remove. */
+		if (l->routes != NULL && routejob_running(l->routes) &&
+		    !l->ssh_dead)
 			l->remote_routes = true;
-		}
-		l->route_job = ROUTE_IDLE;
+		routejob_free(l->routes);
+		l->routes = NULL;
 		if (l->remote_routes && !l->ssh_dead && l->ssh != NULL) {
 			link_route_start(l, true);
 			link_pump(l);
@@ -1540,14 +1314,11 @@ link_stop_progress(struct link *l)
 		}
 	}
 	/* The far end's routes go first, while its interface exists. */
-	if (l->route_chan != NULL && !l->ssh_dead)
+	if (l->routes != NULL && !l->ssh_dead)
 		return;
-	if (l->pppd != -1) {
-		if (!l->term_sent) {
-			l->term_sent = true;
-			(void)kill(l->pppd, SIGTERM);
-			loop_timer_set(l->loop, &l->kill_timer,
-			    LINK_TERM_TIMEOUT);
+	if (link_pppd_running(l)) {
+		if (!pppchild_ending(l->pppd)) {
+			pppchild_term(l->pppd);
 			link_pump(l);
 		}
 		return;
@@ -1591,13 +1362,11 @@ static void
 link_teardown(struct link *l)
 {
 	loop_timer_cancel(l->loop, &l->deadline);
-	loop_timer_cancel(l->loop, &l->kill_timer);
 	loop_timer_cancel(l->loop, &l->keepalive);
-	loop_timer_cancel(l->loop, &l->route_timer);
 	loop_timer_cancel(l->loop, &l->kick);
 	dial_free(l->dial);
 	l->dial = NULL;
-	link_routes_local_del(l);
+	localroutes_del(&l->here);
 	if (l->relay != NULL) {
 		uint64_t	out, in;
 
@@ -1613,20 +1382,11 @@ link_teardown(struct link *l)
 		close(l->pty);
 		l->pty = -1;
 	}
-	if (l->pppd_err != -1) {
-		loop_fd_del(l->loop, l->pppd_err);
-		close(l->pppd_err);
-		l->pppd_err = -1;
-	}
-	if (l->pppd != -1) {
-		/* Only from link_free(): nobody will wait for it. */
-		loop_child_forget(l->loop, l->pppd);
-		(void)kill(l->pppd, SIGKILL);
-		l->pppd = -1;
-	}
-	ssh_chan_free(l->route_chan);
-	l->route_chan = NULL;
-	l->route_job = ROUTE_IDLE;
+	/* Still running only from link_free(): then it is killed. */
+	pppchild_free(l->pppd);
+	l->pppd = NULL;
+	routejob_free(l->routes);
+	l->routes = NULL;
 	ssh_chan_free(l->chan);
 	l->chan = NULL;
 	l->chan_started = l->chan_closed = false;
@@ -1638,7 +1398,7 @@ link_teardown(struct link *l)
 		l->ssh = NULL;
 		l->sshfd = -1;
 	}
-	link_unpin_gateway(l);
+	localroutes_unpin(&l->here);
 	free(l->remote_cmd);
 	l->remote_cmd = NULL;
 	free(l->host);
@@ -1648,9 +1408,7 @@ link_teardown(struct link *l)
 	l->ifindex = 0;
 	l->if_addr = l->if_up = false;
 	l->remote_routes = false;
-	l->lerr.len = l->rerr.len = l->route_err.len = 0;
-	l->lerr.first[0] = l->rerr.first[0] = l->route_err.first[0] = '\0';
-	l->lerr.last[0] = l->rerr.last[0] = l->route_err.last[0] = '\0';
+	lines_reset(&l->rerr);
 }
 
 /* Everything is released: dial again, wait to, or stay down. */
@@ -1705,15 +1463,13 @@ link_new(struct loop *loop, struct rtnl *rtnl, const struct link_conf *lc,
 	l->cbarg = arg;
 	l->state = LINK_DOWN;
 	l->sshfd = -1;
-	l->pppd = -1;
 	l->pty = -1;
-	l->pppd_err = -1;
 	loop_timer_init(&l->deadline, link_deadline_fired, l);
-	loop_timer_init(&l->kill_timer, link_pppd_kill, l);
 	loop_timer_init(&l->keepalive, link_keepalive_fired, l);
-	loop_timer_init(&l->route_timer, link_route_retry, l);
 	loop_timer_init(&l->redial, link_redial_fired, l);
 	loop_timer_init(&l->kick, link_kick, l);
+	lines_init(&l->rerr, "link %s: remote", lc->name);
+	localroutes_init(&l->here, rtnl, "link %s", lc->name);
 	l->since = time(NULL);
 	return l;
 }

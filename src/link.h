@@ -4,9 +4,12 @@
  *
  * One VPN link: its state machine from dial to routes, and its teardown.
  * A struct link owns everything the link holds while it runs (the dial,
- * the SSH session and channels, the local pppd and its pty, the relay,
- * the routes it installed, its timers) and releases all of it in
- * link_teardown(), whatever the state.
+ * the SSH session and channel 1, the local pppd child and its pty
+ * master, the relay between them, the route job on channel 2, the
+ * routes it installed here, its timers) and releases all of it in
+ * link_teardown(), whatever the state.  The objects it holds do one job
+ * each (dial.h, ssh.h, pppchild.h, relay.h, routejob.h, localroutes.h)
+ * and know nothing of links; link.c decides what each outcome means.
  */
 #ifndef PPPSSH_LINK_H
 #define PPPSSH_LINK_H

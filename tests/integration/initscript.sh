@@ -27,6 +27,15 @@ set -eu
 : "${MAKE:=make}"
 sink_prog=$top_builddir/tests/integration/syslog-sink
 name=initscript
+# Waits and bounds are stretched IT_SLACK times, as in lib.sh (which this
+# test does not use: it runs in a private namespace of its own).
+IT_SLACK=${IT_SLACK:-3}
+
+# itest_bound N: N stretched IT_SLACK times.
+itest_bound()
+{
+	echo $(($1 * IT_SLACK))
+}
 
 skip()
 {

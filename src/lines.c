@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * Copyright (c) 2026 The pppssh developers
+ *
+ * Splitting stderr text into logged lines.  The whole state is the
+ * caller's struct lines: a fixed buffer for the line being read, copies
+ * of the first and the latest complete line, and the tag.
+ */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "lines.h"
+#include "log.h"
+
+void
+lines_init(struct lines *ll, const char *fmt, ...)
+{
+	va_list	ap;
+
+	memset(ll, 0, sizeof(*ll));
+	va_start(ap, fmt);
+	/* A long tag is cut short: it only labels log lines. */
+	(void)vsnprintf(ll->tag, sizeof(ll->tag), fmt, ap);
+	va_end(ap);
+}
+
+void
+lines_feed(struct lines *ll, const char *data, size_t len)
+{
+	size_t	i;
+
+	for (i = 0; i < len; i++) {
+		if (data[i] != '\n' && ll->len < sizeof(ll->buf) - 1) {
+			if (data[i] != '\r')
+				ll->buf[ll->len++] = data[i];
+			continue;
+		}
+		if (data[i] != '\n')
+			continue;	/* over-long line: drop the rest */
+		ll->buf[ll->len] = '\0';
+		if (ll->len > 0) {
+			log_info("%s: %s", ll->tag, ll->buf);
+			if (ll->first[0] == '\0')
+				memcpy(ll->first, ll->buf, ll->len + 1);
+			memcpy(ll->last, ll->buf, ll->len + 1);
+		}
+		ll->len = 0;
+	}
+}
+
+void
+lines_reset(struct lines *ll)
+{
+	ll->len = 0;
+	ll->buf[0] = ll->first[0] = ll->last[0] = '\0';
+}

@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * Copyright (c) 2026 The pppssh developers
+ *
+ * Text a program writes on stderr (the local pppd, a command run at the
+ * far end), split into lines: each complete line is logged with its
+ * owner's tag, and the first and the latest are kept for the failure
+ * message that may follow.  A struct lines is embedded in its owner's
+ * struct and holds no resource: nothing to free; lines_reset() empties
+ * it for the next program.
+ */
+#ifndef PPPSSH_LINES_H
+#define PPPSSH_LINES_H
+
+#include <stddef.h>
+
+#define LINES_MAX	512	/* longest line kept; the rest is dropped */
+#define LINES_TAG_MAX	64
+
+struct lines {
+	char	tag[LINES_TAG_MAX];	/* "link office: pppd" */
+	char	buf[LINES_MAX];		/* the line being read */
+	size_t	len;
+	char	first[LINES_MAX];	/* the first complete line, or "" */
+	char	last[LINES_MAX];	/* the latest complete line, or "" */
+};
+
+/* Empty ll and set the tag its lines are logged with (truncated). */
+void	lines_init(struct lines *ll, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
+/*
+ * Take len bytes of the stream.  Each complete non-empty line is logged
+ * at info level as "TAG: LINE" and kept; CRs are dropped, and what a
+ * line holds past LINES_MAX - 1 bytes is dropped too.
+ */
+void	lines_feed(struct lines *ll, const char *data, size_t len);
+/* Forget the partial, first and latest lines; the tag stays. */
+void	lines_reset(struct lines *ll);
+
+#endif

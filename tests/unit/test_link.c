@@ -1,0 +1,1458 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * Copyright (c) 2026 The pppssh developers
+ *
+ * Unit tests for one link's state machine (link.c), driven through the
+ * real loop with a fake clock.  What link.c calls is faked and counted
+ * (linkfakes.c): the SSH session and its channels, the dial, the local
+ * pppd child, the remote route job, rtnetlink's routes and queries and
+ * the random numbers of the backoff.  The config-derived pppd
+ * parameters, the relay, the local routes (over the fake rtnetlink),
+ * the backoff arithmetic and the loop are the real ones.  The session
+ * socket is a loopback TCP connection made here, and the pty master a
+ * socketpair: the loop polls them as it would the real ones, and
+ * nothing else is sent anywhere.  CONNECTING has no deadline of its
+ * own: the dial is given connect-timeout.
+ *
+ * Covered: the way up and every state's deadline; each failure class
+ * (network, remote, hard) and the backoff that follows it; the backoff
+ * rule itself (pinned: a change to it must change this test); a reload
+ * with an equal config; stop in every state, down to DOWN with every
+ * session, channel, child, job, route and fd released; restart; a
+ * network change in BACKOFF, CONNECTING, STOPPING and UP; keepalive.
+ */
+#include "config.h"
+
+#include <sys/socket.h>
+#include <sys/types.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "conf.h"
+#include "link.h"
+#include "linkfakes.h"
+#include "loop.h"
+#include "netlink.h"
+#include "ssh.h"
+
+/* The link's timings (link.c), as this test pins them. */
+#define SSH_TIMEOUT	30000
+#define PPP_TIMEOUT	30000
+#define ROUTES_TIMEOUT	15000
+#define STOP_TIMEOUT	4000
+#define PTY_GRACE	1000
+#define HOLD		60000
+#define BACKOFF_MIN	1000	/* the config's backoff 1 300 */
+#define BACKOFF_CAP	300000
+
+static struct loop	*loop;
+static struct link	*lk;
+
+/* ---------------------------------------------------------- the config */
+
+static char	*remote_words[] = { "sudo", "-n", "/usr/sbin/pppd", NULL };
+static char	*ip_words[] = { "sudo", "-n", "/sbin/ip", NULL };
+static char	*no_words[] = { NULL };
+
+/* A link config as conf.c would fill it; strings are the caller's. */
+static void
+conf_make(struct link_conf *lc, struct conf_host *host,
+    struct conf_net *rnet, struct conf_net *lnet, char *ifname,
+    char *remote_ifname)
+{
+	memset(lc, 0, sizeof(*lc));
+	lc->name = "test";
+	host->name = "gw.example";
+	host->port = 0;
+	lc->hosts.v = host;
+	lc->hosts.n = 1;
+	lc->port = 22;
+	lc->user = "vpn";
+	lc->identity = "/etc/vpn/id_ed25519";
+	lc->known_hosts = "/etc/vpn/known_hosts";
+	lc->remote_command.v = remote_words;
+	lc->remote_command.n = 3;
+	lc->remote_ip_command.v = ip_words;
+	lc->remote_ip_command.n = 3;
+	lc->pppd = "/usr/sbin/pppd";
+	lc->pppd_options.v = no_words;
+	lc->remote_pppd_options.v = no_words;
+	lc->keepalive.interval = 10;
+	lc->keepalive.misses = 3;
+	lc->backoff.min = BACKOFF_MIN / 1000;
+	lc->backoff.cap = BACKOFF_CAP / 1000;
+	lc->connect_timeout = 10;
+	lc->mtu = -1;
+	lc->local_ip.family = AF_INET;
+	lc->local_ip.len = 32;
+	(void)inet_pton(AF_INET, "10.9.0.1", lc->local_ip.addr);
+	lc->remote_ip.family = AF_INET;
+	lc->remote_ip.len = 32;
+	(void)inet_pton(AF_INET, "10.9.0.2", lc->remote_ip.addr);
+	rnet->prefix.family = AF_INET;
+	rnet->prefix.len = 24;
+	(void)inet_pton(AF_INET, "10.2.0.0", rnet->prefix.addr);
+	lnet->prefix.family = AF_INET;
+	lnet->prefix.len = 24;
+	(void)inet_pton(AF_INET, "10.1.0.0", lnet->prefix.addr);
+	lc->remote_nets.v = rnet;
+	lc->remote_nets.n = 1;
+	lc->local_nets.v = lnet;
+	lc->local_nets.n = 1;
+	lc->ifname = ifname;
+	lc->remote_ifname = remote_ifname;
+}
+
+static struct link_conf	 lc0;
+static struct conf_host	 host0;
+static struct conf_net	 rnet0, lnet0;
+static char		 ifname0[] = "vpn-test";
+static char		 rifname0[] = "vpn-remote";
+
+/* ------------------------------------------------------------- helpers */
+
+static void
+on_state(struct link *l, enum link_state old, void *arg)
+{
+	(void)old;
+	(void)arg;
+	assert_ptr_equal(l, lk);
+	if (F.ntrace < FAKE_MAX_TRACE)
+		F.trace[F.ntrace++] = link_state(l);
+}
+
+/* One turn of the loop at the current time. */
+static void
+turn(void)
+{
+	assert_int_equal(loop_once(loop, 0), 0);
+}
+
+/* Let ms pass, one millisecond and one loop turn at a time. */
+static void
+advance(uint64_t ms)
+{
+	while (ms-- > 0) {
+		fake_now++;
+		turn();
+	}
+}
+
+/*
+ * Let ms pass a second at a time: a timer still armed fires, if late.
+ * For waiting out whatever the link may have left behind.
+ */
+static void
+advance_coarse(uint64_t ms)
+{
+	uint64_t	step;
+
+	while (ms > 0) {
+		step = ms < 1000 ? ms : 1000;
+		fake_now += step;
+		ms -= step;
+		turn();
+	}
+}
+
+/* Milliseconds until the link leaves state s (at most max_ms). */
+static uint64_t
+time_in(enum link_state s, uint64_t max_ms)
+{
+	uint64_t	t;
+
+	for (t = 0; t < max_ms && link_state(lk) == s; t++) {
+		fake_now++;
+		turn();
+	}
+	return t;
+}
+
+/* The session socket becomes readable for one turn: the link pumps. */
+static void
+poke(void)
+{
+	char	c = 'x';
+
+	assert_true(F.sshfd != -1);
+	assert_int_equal(send(F.peer, &c, 1, MSG_NOSIGNAL), 1);
+	turn();
+	if (F.sshfd != -1)
+		(void)recv(F.sshfd, &c, 1, MSG_DONTWAIT);
+}
+
+/* A loopback TCP connection: our end in *peer, the dialed end returned. */
+static int
+tcp_pair(int *peer)
+{
+	struct sockaddr_in	sin;
+	socklen_t		len = sizeof(sin);
+	int			lfd, fd;
+
+	lfd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	assert_true(lfd >= 0);
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	assert_int_equal(bind(lfd, (struct sockaddr *)&sin, sizeof(sin)), 0);
+	assert_int_equal(listen(lfd, 1), 0);
+	assert_int_equal(getsockname(lfd, (struct sockaddr *)&sin, &len), 0);
+	fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	assert_true(fd >= 0);
+	assert_int_equal(connect(fd, (struct sockaddr *)&sin, sizeof(sin)),
+	    0);
+	*peer = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
+	assert_true(*peer >= 0);
+	close(lfd);
+	return fd;
+}
+
+/* The dial answers: the gateway 127.0.0.1:22. */
+static void
+dial_ok(void)
+{
+	struct dial_target	 t;
+	struct sockaddr_storage	 ss;
+	struct sockaddr_in	*sin = (struct sockaddr_in *)(void *)&ss;
+	dial_cb			 cb;
+	void			*arg;
+	int			 fd;
+
+	assert_non_null(F.dial);
+	t.host = F.dial->host;
+	t.port = F.dial->port;
+	cb = F.dial->cb;
+	arg = F.dial->arg;
+	memset(&ss, 0, sizeof(ss));
+	sin->sin_family = AF_INET;
+	sin->sin_port = htons(22);
+	sin->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (F.peer != -1)
+		close(F.peer);
+	fd = tcp_pair(&F.peer);
+	cb(fd, &t, &ss, NULL, arg);	/* may free the dial */
+}
+
+static void
+dial_fails(const char *cause)
+{
+	dial_cb	 cb;
+	void	*arg;
+
+	assert_non_null(F.dial);
+	cb = F.dial->cb;
+	arg = F.dial->arg;
+	cb(-1, NULL, NULL, cause, arg);
+}
+
+/* pppd sets the interface's addresses and brings it up. */
+static void
+iface_up(void)
+{
+	struct rtnl_event	ev;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.type = RTNL_ADDR_NEW;
+	ev.family = AF_INET;
+	ev.ifindex = FAKE_IFINDEX;
+	snprintf(ev.ifname, sizeof(ev.ifname), "%s", "vpn-test");
+	ev.has_peer = true;
+	(void)inet_pton(AF_INET, "10.9.0.1", &ev.local.v4);
+	(void)inet_pton(AF_INET, "10.9.0.2", &ev.peer.v4);
+	link_rtnl_event(lk, &ev);
+	assert_int_equal(link_state(lk), LINK_PPP);
+	memset(&ev, 0, sizeof(ev));
+	ev.type = RTNL_LINK_NEW;
+	ev.ifindex = FAKE_IFINDEX;
+	snprintf(ev.ifname, sizeof(ev.ifname), "%s", "vpn-test");
+	ev.up = true;
+	link_rtnl_event(lk, &ev);
+}
+
+/* The route job's try ends with status (err: its first stderr line). */
+static void
+routes_finish(int status, const char *err)
+{
+	assert_non_null(F.rj);
+	F.rj->finish = true;
+	F.rj->status = status;
+	snprintf(F.rj->err, sizeof(F.rj->err), "%s", err);
+	poke();
+}
+
+/* The local pppd exits with code, or (code < 0) is killed by -code. */
+static void
+pppd_exits(int code, const char *err)
+{
+	struct pppchild	*c = F.pppd;
+
+	assert_non_null(c);
+	assert_true(c->running);
+	c->running = false;
+	c->cb(code >= 0 ? (code & 0xff) << 8 : (-code & 0x7f), false, err,
+	    c->arg);
+}
+
+static void
+pppd_abandoned(void)
+{
+	struct pppchild	*c = F.pppd;
+
+	assert_non_null(c);
+	c->running = false;
+	c->cb(0, true, "", c->arg);
+}
+
+/* Whether the link closed the pty master (our end reads EOF). */
+static bool
+pty_closed(void)
+{
+	char	c;
+
+	return recv(F.pty_peer, &c, 1, MSG_DONTWAIT) == 0;
+}
+
+/* Up from DOWN, every step answering at once. */
+static void
+bring_up(void)
+{
+	link_start(lk);
+	assert_int_equal(link_state(lk), LINK_CONNECTING);
+	dial_ok();
+	assert_int_equal(link_state(lk), LINK_PPP);
+	iface_up();
+	assert_int_equal(link_state(lk), LINK_ROUTES);
+	routes_finish(0, "");
+	assert_int_equal(link_state(lk), LINK_UP);
+}
+
+/*
+ * Let a teardown under way finish the clean way: the far end's routes
+ * removed, then the local pppd ends on SIGTERM.
+ */
+static void
+finish_stop(void)
+{
+	int	i;
+
+	for (i = 0; i < 10 && link_state(lk) == LINK_STOPPING; i++) {
+		if (F.rj != NULL && F.rj->running)
+			routes_finish(0, "");
+		else if (F.pppd != NULL && F.pppd->running &&
+		    F.pppd->ending)
+			pppd_exits(-15, "");
+		else
+			turn();
+	}
+	assert_int_not_equal(link_state(lk), LINK_STOPPING);
+}
+
+/* Nothing is held: every object made was released, no fd, no route. */
+static void
+assert_released(void)
+{
+	assert_int_equal(F.ssh_frees, F.ssh_news);
+	assert_null(F.ssh);
+	assert_int_equal(F.chan_frees, F.chan_news);
+	assert_int_equal(F.dial_frees + (F.dial != NULL), F.dial_starts);
+	assert_int_equal(F.pppd_frees, F.spawns);
+	assert_null(F.pppd);
+	assert_int_equal(F.rj_frees, F.rj_news);
+	assert_null(F.rj);
+	assert_int_equal(F.route_dels, F.route_adds);
+	if (F.pty_peer != -1)
+		assert_true(pty_closed());
+}
+
+/* Stays in state s for ms: no timer of the link is left to fire. */
+static void
+assert_quiet(enum link_state s, uint64_t ms)
+{
+	int	dials = F.dial_starts;
+
+	advance_coarse(ms);
+	assert_int_equal(link_state(lk), s);
+	assert_int_equal(F.dial_starts, dials);
+}
+
+static int
+setup(void **state)
+{
+	(void)state;
+	fake_reset();
+	loop_clock = fake_clock;
+	/* test_reload scribbles on them */
+	snprintf(ifname0, sizeof(ifname0), "%s", "vpn-test");
+	snprintf(rifname0, sizeof(rifname0), "%s", "vpn-remote");
+	loop = loop_new();
+	conf_make(&lc0, &host0, &rnet0, &lnet0, ifname0, rifname0);
+	lk = link_new(loop, NULL, &lc0, on_state, NULL);
+	assert_int_equal(link_state(lk), LINK_DOWN);
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	(void)state;
+	link_free(lk);
+	lk = NULL;
+	loop_free(loop);
+	loop = NULL;
+	if (F.peer != -1)
+		close(F.peer);
+	if (F.pty_peer != -1)
+		close(F.pty_peer);
+	return 0;
+}
+
+/* ---------------------------------------------------------- the way up */
+
+static void
+test_up_and_stop(void **state)
+{
+	static const enum link_state way[] = {
+		LINK_CONNECTING, LINK_HANDSHAKE, LINK_AUTH, LINK_PPP,
+		LINK_ROUTES, LINK_UP, LINK_STOPPING, LINK_DOWN,
+	};
+	struct link_info	li;
+	struct sockaddr_storage	ss;
+	size_t			i;
+
+	(void)state;
+	assert_int_equal(link_local_addr(lk, &ss), -1);
+	bring_up();
+	assert_int_equal(F.dial_timeout, 10000);
+	assert_int_equal(F.dial_ntargets, 1);
+	assert_int_equal(F.dial_frees, 1);	/* done with once connected */
+	assert_int_equal(F.keepalive_configs, 1);
+	assert_int_equal(F.spawns, 1);
+	/* Channel 1 ends a stale pppd, then execs the remote one. */
+	assert_non_null(strstr(F.ch1_cmd, "/run/ppp-vpn-remote.pid"));
+	assert_non_null(strstr(F.ch1_cmd, "sudo -n kill -TERM"));
+	assert_non_null(strstr(F.ch1_cmd, "exec sudo -n /usr/sbin/pppd"));
+	/* remote-net here, local-net at the far end: 10 tries 300 ms apart */
+	assert_int_equal(F.route_adds, 1);
+	assert_int_equal(F.rj_tries, 10);
+	assert_int_equal(F.rj_retry_ms, 300);
+	assert_non_null(strstr(F.rj_cmd, "route replace 10.1.0.0/24 dev "
+	    "vpn-remote"));
+	assert_int_equal(link_local_addr(lk, &ss), 0);
+	assert_int_equal(ss.ss_family, AF_INET);
+	link_info(lk, &li);
+	assert_string_equal(li.host, "gw.example");
+	assert_int_equal(li.port, 22);
+	assert_true(li.wanted);
+	assert_int_equal(li.next_dial, -1);
+	assert_null(li.reason);
+
+	link_stop(lk, "stopped by test");
+	assert_int_equal(link_state(lk), LINK_STOPPING);
+	assert_int_equal(F.route_dels, 1);	/* local routes go first */
+	/* The far end's routes go next, one try, before pppd is told. */
+	assert_non_null(F.rj);
+	assert_int_equal(F.rj_tries, 1);
+	assert_non_null(strstr(F.rj_cmd, "route del 10.1.0.0/24 dev "
+	    "vpn-remote"));
+	assert_int_equal(F.terms, 0);
+	routes_finish(0, "");
+	assert_int_equal(F.terms, 1);
+	assert_int_equal(link_state(lk), LINK_STOPPING);
+	pppd_exits(-15, "");
+	assert_int_equal(link_state(lk), LINK_DOWN);
+	assert_string_equal(link_reason(lk), "stopped by test");
+	assert_int_equal(link_fail_class(lk), LINK_FAIL_NONE);
+	assert_int_equal(F.disconnects, 1);	/* said goodbye */
+	assert_int_equal(F.killed_on_free, 0);
+	assert_released();
+	assert_int_equal(link_local_addr(lk, &ss), -1);
+	assert_int_equal(F.ntrace, sizeof(way) / sizeof(way[0]));
+	for (i = 0; i < F.ntrace; i++)
+		assert_int_equal(F.trace[i], way[i]);
+	assert_quiet(LINK_DOWN, 600000);
+}
+
+/* No local-nets: nothing to run at the far end, up once PPP is. */
+static void
+test_up_without_local_nets(void **state)
+{
+	(void)state;
+	lc0.local_nets.n = 0;
+	link_start(lk);
+	dial_ok();
+	iface_up();
+	assert_int_equal(link_state(lk), LINK_UP);
+	assert_int_equal(F.rj_news, 0);
+	link_stop(lk, "test");
+	finish_stop();
+	assert_int_equal(link_state(lk), LINK_DOWN);
+	assert_int_equal(F.rj_news, 0);
+	assert_released();
+}
+
+/* A remote-net holding the gateway: its host route stays outside. */
+static void
+test_gateway_pinned(void **state)
+{
+	(void)state;
+	(void)inet_pton(AF_INET, "127.0.0.0", rnet0.prefix.addr);
+	rnet0.prefix.len = 8;
+	link_start(lk);
+	dial_ok();
+	assert_int_equal(F.route_adds, 1);	/* 127.0.0.1/32 as it was */
+	iface_up();
+	assert_int_equal(F.route_adds, 2);	/* 127.0.0.0/8 into the link */
+	routes_finish(0, "");
+	link_stop(lk, "test");
+	finish_stop();
+	assert_int_equal(link_state(lk), LINK_DOWN);
+	assert_int_equal(F.route_dels, 2);
+	assert_released();
+}
+
+/* Installing the routes fails, here or on the far end's channel. */
+static void
+test_routes_fail(void **state)
+{
+	(void)state;
+	F.route_add_r = -EEXIST;
+	link_start(lk);
+	dial_ok();
+	iface_up();
+	assert_int_equal(link_fail_class(lk), LINK_FAIL_REMOTE);
+	assert_string_equal(link_reason(lk),
+	    "route 10.2.0.0/24 dev vpn-test: File exists");
+	assert_int_equal(F.rj_news, 0);
+	finish_stop();
+	assert_int_equal(link_state(lk), LINK_BACKOFF);
+	assert_released();
+
+	/* The session breaks under channel 2: it is not used again. */
+	F.route_add_r = 0;
+	link_start(lk);
+	dial_ok();
+	iface_up();
+	F.rj_pump_r = SSH_ERR;
+	poke();
+	assert_int_equal(link_fail_class(lk), LINK_FAIL_NETWORK);
+	assert_string_equal(link_reason(lk),
+	    "remote route command: channel 2: fake failure");
+	assert_null(F.rj);
+	finish_stop();
+	assert_int_equal(link_state(lk), LINK_BACKOFF);
+	assert_int_equal(F.rj_news, 1);		/* no removal tried */
+	assert_int_equal(F.disconnects, 1);	/* the first session's */
+	assert_released();
+}
+
+/* Events were lost while in PPP: the link asks rtnetlink itself. */
+static void
+test_resync_in_ppp(void **state)
+{
+	struct rtnl_event	ev;
+
+	(void)state;
+	link_start(lk);
+	dial_ok();
+	memset(&ev, 0, sizeof(ev));
+	ev.type = RTNL_RESYNC;
+	link_rtnl_event(lk, &ev);
+	assert_int_equal(link_state(lk), LINK_ROUTES);
+	assert_int_equal(F.route_adds, 1);
+}
+
+/* ------------------------------------------------------------ deadlines */
+
+static void
+test_deadline_handshake(void **state)
+{
+	(void)state;
+	F.handshake = SSH_AGAIN;
+	link_start(lk);
+	dial_ok();
+	assert_int_equal(link_state(lk), LINK_HANDSHAKE);
+	assert_int_equal(time_in(LINK_HANDSHAKE, SSH_TIMEOUT + 10),
+	    SSH_TIMEOUT);
+	assert_int_equal(link_state(lk), LINK_BACKOFF);
+	assert_int_equal(link_fail_class(lk), LINK_FAIL_NETWORK);
+	assert_string_equal(link_reason(lk),
+	    "ssh handshake with gw.example:22 timed out after 30 s");
+	assert_int_equal(F.disconnects, 1);	/* the session still worked */
+	assert_released();
+}
+
+static void
+test_deadline_auth(void **state)
+{
+	(void)state;
+	F.handshake = SSH_AGAIN;
+	link_start(lk);
+	dial_ok();
+	advance(10000);
+	F.handshake = SSH_OK;
+	F.auth = SSH_AGAIN;
+	poke();
+	assert_int_equal(link_state(lk), LINK_AUTH);
+	/* One deadline bounds handshake and auth together. */
+	assert_int_equal(time_in(LINK_AUTH, SSH_TIMEOUT), SSH_TIMEOUT - 10000);
+	assert_int_equal(link_state(lk), LINK_BACKOFF);
+	assert_int_equal(link_fail_class(lk), LINK_FAIL_NETWORK);
+	assert_string_equal(link_reason(lk),
+	    "ssh auth with gw.example:22 timed out after 30 s");
+	assert_released();
+}
+
+/* Channel 1 never opens: no pppd was started, nothing to wait for. */
+static void
+test_deadline_ppp_channel(void **state)
+{
+	(void)state;
+	F.chan_start = SSH_AGAIN;
+	link_start(lk);
+	dial_ok();
+	assert_int_equal(link_state(lk), LINK_PPP);
+	assert_int_equal(F.spawns, 0);
+	assert_int_equal(time_in(LINK_PPP, PPP_TIMEOUT + 10), PPP_TIMEOUT);
+	assert_int_equal(link_state(lk), LINK_BACKOFF);
+	assert_int_equal(link_fail_class(lk), LINK_FAIL_REMOTE);
+	assert_string_equal(link_reason(lk),
+	    "ppp negotiation timed out after 30 s");
+	assert_released();
+}
+
+/* Both pppds run but IPCP never completes. */
+static void
+test_deadline_ppp_negotiation(void **state)
+{
+	(void)state;
+	link_start(lk);
+	dial_ok();
+	assert_int_equal(F.spawns, 1);
+	assert_int_equal(time_in(LINK_PPP, PPP_TIMEOUT + 10), PPP_TIMEOUT);
+	assert_int_equal(link_state(lk), LINK_STOPPING);
+	assert_string_equal(link_reason(lk),
+	    "ppp negotiation timed out after 30 s");
+	assert_int_equal(F.terms, 1);
+	pppd_exits(5, "");	/* "terminated by a signal" */
+	/* The first reason stays. */
+	assert_int_equal(link_state(lk), LINK_BACKOFF);
+	assert_int_equal(link_fail_class(lk), LINK_FAIL_REMOTE);
+	assert_string_equal(link_reason(lk),
+	    "ppp negotiation timed out after 30 s");
+	assert_released();
+}
+
+/* The local pppd closed its pty: its exit should follow within 1 s. */
+static void
+pty_grace(enum link_state s)
+{
+	assert_int_equal(link_state(lk), s);
+	close(F.pty_peer);
+	F.pty_peer = -1;
+	turn();		/* the pty reads EOF */
+	assert_int_equal(link_state(lk), s);
+	assert_int_equal(time_in(s, PTY_GRACE + 10), PTY_GRACE);
+	assert_int_equal(link_state(lk), LINK_STOPPING);
+	assert_string_equal(link_reason(lk), "local pppd closed its pty");
+	assert_int_equal(link_fail_class(lk), LINK_FAIL_REMOTE);
+	finish_stop();
+	assert_int_equal(link_state(lk), LINK_BACKOFF);
+}
+
+static void
+test_deadline_pty_ppp(void **state)
+{
+	(void)state;
+	link_start(lk);
+	dial_ok();
+	pty_grace(LINK_PPP);
+}
+
+static void
+test_deadline_pty_up(void **state)
+{
+	(void)state;
+	bring_up();
+	pty_grace(LINK_UP);
+}
+
+static void
+test_deadline_routes(void **state)
+{
+	(void)state;
+	link_start(lk);
+	dial_ok();
+	iface_up();
+	snprintf(F.rj->err, sizeof(F.rj->err), "%s",
+	    "Cannot find device \"vpn-remote\"");
+	assert_int_equal(time_in(LINK_ROUTES, ROUTES_TIMEOUT + 10),
+	    ROUTES_TIMEOUT);
+	assert_int_equal(link_state(lk), LINK_STOPPING);
+	assert_int_equal(link_fail_class(lk), LINK_FAIL_REMOTE);
+	assert_string_equal(link_reason(lk), "remote routes not installed "
+	    "after 15 s: Cannot find device \"vpn-remote\"");
+	/* The install was in flight: undo whatever it did. */
+	assert_int_equal(F.rj_news, 2);
+	assert_non_null(strstr(F.rj_cmd, "route del 10.1.0.0/24"));
+	finish_stop();
+	assert_int_equal(link_state(lk), LINK_BACKOFF);
+	assert_released();
+}
+
+/* The far end does not answer the teardown: forced after 4 s. */
+static void
+test_deadline_stopping(void **state)
+{
+	(void)state;
+	bring_up();
+	link_stop(lk, "test");
+	assert_non_null(F.rj);		/* removing the far end's routes */
+	advance(STOP_TIMEOUT - 1);
+	assert_non_null(F.rj);
+	assert_int_equal(F.kills, 0);
+	advance(1);
+	assert_int_equal(link_state(lk), LINK_STOPPING);
+	/* The job is dropped, pppd killed outright, the session given up. */
+	assert_null(F.rj);
+	assert_int_equal(F.kills, 1);
+	assert_int_equal(F.terms, 0);
+	/* pppd does not die even then: the pppd child gives it up. */
+	pppd_abandoned();
+	assert_int_equal(link_state(lk), LINK_DOWN);
+	assert_int_equal(F.disconnects, 0);
+	assert_released();
+}
+
+static void
+test_deadline_backoff(void **state)
+{
+	struct link_info	li;
+
+	(void)state;
+	link_start(lk);
+	dial_fails("connect 127.0.0.1:22: Connection refused");
+	assert_int_equal(link_state(lk), LINK_BACKOFF);
+	link_info(lk, &li);
+	assert_int_equal(li.next_dial, 1);
+	assert_int_equal(li.redials, 0);
+	assert_int_equal(time_in(LINK_BACKOFF, 10000), BACKOFF_MIN);
+	assert_int_equal(link_state(lk), LINK_CONNECTING);
+	link_info(lk, &li);
+	assert_int_equal(li.redials, 1);
+	assert_int_equal(F.dial_starts, 2);
+}
+
+/* ------------------------------------------------------- failure classes */
+
+static void
+test_fail_network(void **state)
+{
+	(void)state;
+	link_start(lk);
+	dial_fails("connect 127.0.0.1:22: Connection refused");
+	assert_int_equal(link_fail_class(lk), LINK_FAIL_NETWORK);
+	assert_string_equal(link_reason(lk),
+	    "connect 127.0.0.1:22: Connection refused");
+	assert_int_equal(link_state(lk), LINK_BACKOFF);
+	assert_released();
+
+	/* The session breaks: no goodbye on a dead socket. */
+	link_start(lk);
+	F.handshake = SSH_ERR;
+	F.fclass = SSH_FAIL_NETWORK;
+	dial_ok();
+	assert_int_equal(link_state(lk), LINK_BACKOFF);
+	assert_int_equal(link_fail_class(lk), LINK_FAIL_NETWORK);
+	assert_string_equal(link_reason(lk),
+	    "ssh handshake: handshake: connection reset");
+	assert_int_equal(F.disconnects, 0);
+	assert_released();
+}
+
+static void
+test_fail_keepalive(void **state)
+{
+	uint64_t	t;
+
+	(void)state;
+	bring_up();
+	advance(5000);
+	F.silent = true;
+	F.last_rx = fake_now;
+	/* keepalive 10 x 3: more than 40 s of silence is too much. */
+	t = time_in(LINK_UP, 100000);
+	assert_true(t > 40000 && t <= 50000);
+	assert_int_equal(link_fail_class(lk), LINK_FAIL_NETWORK);
+	assert_non_null(strstr(link_reason(lk),
+	    "nothing from gw.example:22 for "));
+	assert_non_null(strstr(link_reason(lk), "(keepalive 10 s x 3)"));
+	/* The session is dead: the far end's routes cannot be removed. */
+	assert_null(F.rj);
+	assert_int_equal(F.terms, 1);
+	pppd_exits(-15, "");
+	assert_int_equal(link_state(lk), LINK_BACKOFF);
+	assert_int_equal(F.disconnects, 0);
+	assert_released();
+}
+
+static void
+test_fail_remote(void **state)
+{
+	(void)state;
+	/* The server refuses channel 1. */
+	F.chan_start = SSH_ERR;
+	F.fclass = SSH_FAIL_REMOTE;
+	link_start(lk);
+	dial_ok();
+	assert_int_equal(link_state(lk), LINK_BACKOFF);
+	assert_int_equal(link_fail_class(lk), LINK_FAIL_REMOTE);
+	assert_string_equal(link_reason(lk),
+	    "remote pppd: channel open refused");
+	assert_int_equal(F.disconnects, 1);
+	assert_released();
+
+	/* The local pppd hangs up. */
+	F.chan_start = SSH_OK;
+	link_start(lk);
+	dial_ok();
+	iface_up();
+	routes_finish(0, "");
+	pppd_exits(16, "");
+	assert_int_equal(link_fail_class(lk), LINK_FAIL_REMOTE);
+	assert_string_equal(link_reason(lk),
+	    "local pppd exited with status 16 (hangup)");
+	finish_stop();
+	assert_int_equal(link_state(lk), LINK_BACKOFF);
+	assert_released();
+
+	/* The remote pppd ends: its last words say why. */
+	link_start(lk);
+	dial_ok();
+	iface_up();
+	routes_finish(0, "");
+	F.ch1_read = 0;
+	snprintf(F.ch1_stderr, sizeof(F.ch1_stderr),
+	    "LCP terminated by peer\nModem hangup\n");
+	poke();
+	assert_int_equal(link_fail_class(lk), LINK_FAIL_REMOTE);
+	assert_string_equal(link_reason(lk),
+	    "remote pppd: channel: EOF: Modem hangup");
+	F.ch1_read = SSH_AGAIN;
+	finish_stop();
+	assert_released();
+
+	/* The far end's route command fails on its last try. */
+	link_start(lk);
+	dial_ok();
+	iface_up();
+	routes_finish(2, "RTNETLINK answers: Operation not permitted");
+	assert_int_equal(link_fail_class(lk), LINK_FAIL_REMOTE);
+	assert_string_equal(link_reason(lk), "remote route command: exit "
+	    "status 2: RTNETLINK answers: Operation not permitted");
+	/* It installed nothing: nothing to remove at the far end. */
+	assert_int_equal(F.rj_news, 5);
+	finish_stop();
+	assert_int_equal(F.rj_news, 5);
+	assert_released();
+}
+
+/* Failures that only happen in one state, and the probe. */
+static void
+test_fail_remote_up(void **state)
+{
+	struct rtnl_event	ev;
+
+	(void)state;
+	bring_up();
+	memset(&ev, 0, sizeof(ev));
+	ev.type = RTNL_LINK_DEL;
+	ev.ifindex = FAKE_IFINDEX + 1;
+	link_rtnl_event(lk, &ev);		/* another interface */
+	assert_int_equal(link_state(lk), LINK_UP);
+	ev.ifindex = FAKE_IFINDEX;
+	link_rtnl_event(lk, &ev);
+	assert_int_equal(link_fail_class(lk), LINK_FAIL_REMOTE);
+	assert_string_equal(link_reason(lk),
+	    "interface vpn-test disappeared");
+	finish_stop();
+	assert_released();
+
+	link_probe_failed(lk, "probe: ignored while in backoff");
+	assert_int_equal(link_state(lk), LINK_BACKOFF);
+	link_start(lk);
+	link_probe_failed(lk, "probe: ignored while connecting");
+	assert_int_equal(link_state(lk), LINK_CONNECTING);
+	dial_ok();
+	iface_up();
+	routes_finish(0, "");
+	link_probe_failed(lk, "probe http://10.2.0.1/: 3 failures");
+	assert_int_equal(link_fail_class(lk), LINK_FAIL_REMOTE);
+	assert_string_equal(link_reason(lk),
+	    "probe http://10.2.0.1/: 3 failures");
+	finish_stop();
+	assert_int_equal(link_state(lk), LINK_BACKOFF);
+	assert_released();
+}
+
+static void
+test_fail_hard(void **state)
+{
+	struct link_info	li;
+
+	(void)state;
+	/* A changed host key. */
+	F.hostkey = SSH_ERR;
+	link_start(lk);
+	dial_ok();
+	assert_int_equal(link_state(lk), LINK_BACKOFF);
+	assert_int_equal(link_fail_class(lk), LINK_FAIL_HARD);
+	assert_string_equal(link_reason(lk),
+	    "host key for gw.example changed");
+	link_info(lk, &li);
+	assert_true(li.needs_attention);
+	assert_int_equal(li.next_dial, BACKOFF_CAP / 1000);
+	assert_released();
+
+	/* The key is refused. */
+	F.hostkey = SSH_OK;
+	F.auth = SSH_ERR;
+	F.fclass = SSH_FAIL_AUTH;
+	link_start(lk);
+	dial_ok();
+	assert_int_equal(link_fail_class(lk), LINK_FAIL_HARD);
+	assert_string_equal(link_reason(lk), "auth: public key refused");
+	assert_released();
+
+	/* The local pppd cannot be started. */
+	F.auth = SSH_OK;
+	F.spawn_fail = true;
+	link_start(lk);
+	dial_ok();
+	assert_int_equal(link_state(lk), LINK_BACKOFF);
+	assert_int_equal(link_fail_class(lk), LINK_FAIL_HARD);
+	assert_string_equal(link_reason(lk), "local pppd: exec "
+	    "/usr/sbin/pppd: No such file or directory");
+	assert_int_equal(F.spawn_fails, 1);
+	assert_released();
+	F.spawn_fail = false;
+
+	/* pppd refuses its options: its first words say which. */
+	link_start(lk);
+	dial_ok();
+	pppd_exits(2, "unrecognized option 'bogus'");
+	assert_int_equal(link_state(lk), LINK_BACKOFF);
+	assert_int_equal(link_fail_class(lk), LINK_FAIL_HARD);
+	assert_string_equal(link_reason(lk), "local pppd exited with status "
+	    "2 (error in the options): unrecognized option 'bogus'");
+	assert_released();
+
+	/* Options pppd would refuse are not even tried. */
+	lc0.keepalive.misses = 0;
+	link_start(lk);
+	dial_ok();
+	assert_int_equal(link_state(lk), LINK_BACKOFF);
+	assert_int_equal(link_fail_class(lk), LINK_FAIL_HARD);
+	assert_string_equal(link_reason(lk),
+	    "pppd options: lcp echo failure: 0 is not in 1-100");
+	assert_released();
+}
+
+/* --------------------------------------------------------------- backoff */
+
+/* Fail the dial now; returns the wait the link chose, in ms. */
+static uint64_t
+fail_dial_and_wait(void)
+{
+	struct link_info	li;
+	uint64_t		t;
+
+	dial_fails("connect 127.0.0.1:22: Connection timed out");
+	assert_int_equal(link_state(lk), LINK_BACKOFF);
+	link_info(lk, &li);
+	t = time_in(LINK_BACKOFF, BACKOFF_CAP + 10);
+	assert_int_equal(link_state(lk), LINK_CONNECTING);
+	assert_int_equal((uint64_t)li.next_dial, (t + 999) / 1000);
+	return t;
+}
+
+/*
+ * Today's rule, pinned: failure n in a row (n = 0 first) waits uniform
+ * in [min, min * 2^n], at most cap; the random number picks the point.
+ */
+static void
+test_backoff_grows(void **state)
+{
+	struct link_info	li;
+	uint64_t		ceil = BACKOFF_MIN;
+	int			n;
+
+	(void)state;
+	link_start(lk);
+	for (n = 0; n < 5; n++) {
+		assert_int_equal(fail_dial_and_wait(), ceil);
+		ceil *= 2;
+	}
+	/* Further on: seen through link_info, re-dialed by a net change. */
+	for (; n < 12; n++) {
+		dial_fails("connect 127.0.0.1:22: Connection timed out");
+		link_info(lk, &li);
+		assert_int_equal(li.next_dial,
+		    (ceil < BACKOFF_CAP ? ceil : BACKOFF_CAP) / 1000);
+		link_network_changed(lk);
+		assert_int_equal(link_state(lk), LINK_CONNECTING);
+		ceil *= 2;
+	}
+	link_info(lk, &li);
+	assert_int_equal(li.redials, 12);
+}
+
+/* The random number places the wait between min and the ceiling. */
+static void
+test_backoff_jitter(void **state)
+{
+	(void)state;
+	link_start(lk);
+	F.rnd = 0;
+	assert_int_equal(fail_dial_and_wait(), BACKOFF_MIN);	/* n = 0 */
+	assert_int_equal(fail_dial_and_wait(), BACKOFF_MIN);	/* n = 1 */
+	F.rnd = UINT32_MAX / 2 + 1;				/* half way */
+	/* n = 2: [1000, 4000], half way is 2500 (rounded down) */
+	assert_int_equal(fail_dial_and_wait(), 2500);
+}
+
+/* Up for LINK_HOLD (60 s): the next failure is the first in a row. */
+static void
+test_backoff_hold(void **state)
+{
+	(void)state;
+	link_start(lk);
+	assert_int_equal(fail_dial_and_wait(), 1000);
+	assert_int_equal(fail_dial_and_wait(), 2000);
+	/* Up, but not for long: the count goes on. */
+	dial_ok();
+	iface_up();
+	routes_finish(0, "");
+	advance(HOLD - 1000);
+	pppd_exits(16, "");
+	finish_stop();
+	assert_int_equal(time_in(LINK_BACKOFF, 10000), 4000);
+	/* Up long enough: it starts over. */
+	dial_ok();
+	iface_up();
+	routes_finish(0, "");
+	advance(HOLD);
+	pppd_exits(16, "");
+	finish_stop();
+	assert_int_equal(time_in(LINK_BACKOFF, 10000), 1000);
+}
+
+/* A hard failure waits the cap, and counts in the row. */
+static void
+test_backoff_hard(void **state)
+{
+	(void)state;
+	F.rnd = 0;
+	F.hostkey = SSH_ERR;
+	link_start(lk);
+	dial_ok();
+	assert_int_equal(link_fail_class(lk), LINK_FAIL_HARD);
+	/* A network change does not bring it forward. */
+	link_network_changed(lk);
+	assert_int_equal(link_state(lk), LINK_BACKOFF);
+	assert_int_equal(time_in(LINK_BACKOFF, BACKOFF_CAP + 10),
+	    BACKOFF_CAP);
+	F.hostkey = SSH_OK;
+	F.rnd = UINT32_MAX;
+	/* Second in a row: ceiling 2 s. */
+	assert_int_equal(fail_dial_and_wait(), 2000);
+}
+
+/* --------------------------------------------------------------- reload */
+
+/* An equal config from a reloaded file: the link goes on untouched. */
+static void
+test_reload(void **state)
+{
+	struct link_conf	 lc1;
+	struct conf_host	 host1;
+	struct conf_net		 rnet1, lnet1;
+	char			 ifname1[] = "vpn-test";
+	char			 rifname1[] = "vpn-remote";
+	char			 name1[] = "test", gw1[] = "gw.example";
+	size_t			 ntrace;
+
+	(void)state;
+	bring_up();
+	conf_make(&lc1, &host1, &rnet1, &lnet1, ifname1, rifname1);
+	lc1.name = name1;
+	host1.name = gw1;
+	ntrace = F.ntrace;
+	link_set_conf(lk, &lc1);
+	assert_int_equal(link_state(lk), LINK_UP);
+	assert_int_equal(F.ntrace, ntrace);
+	assert_int_equal(F.ssh_frees, 0);
+	/* The old config is gone: nothing may read it any more. */
+	memset(ifname0, 'X', sizeof(ifname0) - 1);
+	memset(rifname0, 'X', sizeof(rifname0) - 1);
+	memset(&lnet0, 0xff, sizeof(lnet0));
+	host0.name = "gone.example";
+	lc0.name = "gone";
+	link_restart(lk, "reloaded");
+	assert_non_null(strstr(F.rj_cmd, "route del 10.1.0.0/24 dev "
+	    "vpn-remote"));
+	finish_stop();
+	assert_int_equal(link_state(lk), LINK_CONNECTING);
+	assert_string_equal(link_name(lk), "test");
+	dial_ok();
+	assert_non_null(strstr(F.ch1_cmd, "/run/ppp-vpn-remote.pid"));
+	iface_up();
+	routes_finish(0, "");
+	assert_int_equal(link_state(lk), LINK_UP);
+	link_stop(lk, "test");
+	finish_stop();
+	assert_released();
+	/* Before teardown() frees the link, which still points at lc1. */
+	link_free(lk);
+	lk = NULL;
+}
+
+/* ------------------------------------------------------- stop, restart */
+
+/* Bring the link to state s (STOPPING: a failure being torn down). */
+static void
+drive_to(enum link_state s)
+{
+	switch (s) {
+	case LINK_DOWN:
+		return;
+	case LINK_CONNECTING:
+		link_start(lk);
+		break;
+	case LINK_HANDSHAKE:
+		F.handshake = SSH_AGAIN;
+		link_start(lk);
+		dial_ok();
+		break;
+	case LINK_AUTH:
+		F.auth = SSH_AGAIN;
+		link_start(lk);
+		dial_ok();
+		break;
+	case LINK_PPP:
+		link_start(lk);
+		dial_ok();
+		break;
+	case LINK_ROUTES:
+		link_start(lk);
+		dial_ok();
+		iface_up();
+		break;
+	case LINK_UP:
+		bring_up();
+		break;
+	case LINK_STOPPING:
+		bring_up();
+		link_probe_failed(lk, "probe failed");
+		break;
+	case LINK_BACKOFF:
+		link_start(lk);
+		dial_fails("connect 127.0.0.1:22: Network is unreachable");
+		break;
+	}
+	assert_int_equal(link_state(lk), s);
+}
+
+static void
+test_stop_in_every_state(void **state)
+{
+	enum link_state	s;
+
+	(void)state;
+	for (s = LINK_DOWN; s <= LINK_BACKOFF; s++) {
+		teardown(NULL);
+		setup(NULL);
+		drive_to(s);
+		link_stop(lk, "stopped by test");
+		finish_stop();
+		assert_int_equal(link_state(lk), LINK_DOWN);
+		assert_released();
+		assert_int_equal(F.killed_on_free, 0);
+		/* The session said goodbye if it got that far. */
+		assert_int_equal(F.disconnects, F.ssh_news);
+		assert_quiet(LINK_DOWN, BACKOFF_CAP + 1000);
+		assert_false(F.ntrace > 0 &&
+		    F.trace[F.ntrace - 1] != LINK_DOWN);
+	}
+}
+
+/* A channel 1 still running when pppd is gone is closed for its status. */
+static void
+test_stop_channel_close_waits(void **state)
+{
+	(void)state;
+	bring_up();
+	link_stop(lk, "test");
+	routes_finish(0, "");
+	F.chan_close = SSH_AGAIN;
+	pppd_exits(-15, "");
+	assert_int_equal(link_state(lk), LINK_STOPPING);
+	F.chan_close = SSH_OK;
+	poke();
+	assert_int_equal(link_state(lk), LINK_DOWN);
+	assert_released();
+}
+
+/* link_free() in any state releases everything at once. */
+static void
+test_free_in_every_state(void **state)
+{
+	enum link_state	s;
+
+	(void)state;
+	for (s = LINK_DOWN; s <= LINK_BACKOFF; s++) {
+		teardown(NULL);
+		setup(NULL);
+		drive_to(s);
+		link_free(lk);
+		lk = NULL;
+		assert_released();
+		/* Only a pppd still running is killed outright. */
+		assert_int_equal(F.killed_on_free, s >= LINK_PPP &&
+		    s <= LINK_STOPPING);
+		advance_coarse(BACKOFF_CAP + 1000);	/* nothing may fire */
+		assert_int_equal(F.dial_starts, s >= LINK_CONNECTING &&
+		    s != LINK_DOWN);
+	}
+}
+
+static void
+test_restart(void **state)
+{
+	struct link_info	li;
+
+	(void)state;
+	/* From DOWN and BACKOFF: dial now. */
+	link_restart(lk, "restart from down");
+	assert_int_equal(link_state(lk), LINK_CONNECTING);
+	dial_fails("connect 127.0.0.1:22: Connection refused");
+	assert_int_equal(link_state(lk), LINK_BACKOFF);
+	link_restart(lk, "restart from backoff");
+	assert_int_equal(link_state(lk), LINK_CONNECTING);
+	assert_int_equal(F.dial_starts, 2);
+	/* From UP: down cleanly, then straight up again. */
+	dial_ok();
+	iface_up();
+	routes_finish(0, "");
+	link_restart(lk, "restarted by test");
+	assert_int_equal(link_state(lk), LINK_STOPPING);
+	finish_stop();
+	assert_int_equal(link_state(lk), LINK_CONNECTING);
+	assert_string_equal(link_reason(lk), "restarted by test");
+	assert_int_equal(link_fail_class(lk), LINK_FAIL_NONE);
+	assert_int_equal(F.disconnects, 1);
+	link_info(lk, &li);
+	assert_true(li.wanted);
+	/* A restart starts the row over: the next failure waits min. */
+	assert_int_equal(fail_dial_and_wait(), BACKOFF_MIN);
+	/* Restart of a link stopping after a failure: no backoff then. */
+	dial_ok();
+	iface_up();
+	routes_finish(0, "");
+	link_probe_failed(lk, "probe failed");
+	assert_int_equal(link_state(lk), LINK_STOPPING);
+	link_restart(lk, "not the reason: already stopping");
+	assert_string_equal(link_reason(lk), "probe failed");
+	finish_stop();
+	assert_int_equal(link_state(lk), LINK_CONNECTING);
+}
+
+/* ------------------------------------------------------- network change */
+
+static void
+test_network_backoff(void **state)
+{
+	struct link_info	li;
+
+	(void)state;
+	link_start(lk);
+	dial_fails("connect 127.0.0.1:22: Network is unreachable");
+	assert_int_equal(link_state(lk), LINK_BACKOFF);
+	link_network_changed(lk);
+	assert_int_equal(link_state(lk), LINK_CONNECTING);
+	assert_int_equal(F.dial_starts, 2);
+	link_info(lk, &li);
+	assert_int_equal(li.redials, 1);
+	/* The row goes on: the next failure waits 2 s. */
+	assert_int_equal(fail_dial_and_wait(), 2000);
+}
+
+static void
+test_network_connecting(void **state)
+{
+	struct link_info	li;
+
+	(void)state;
+	link_start(lk);
+	link_network_changed(lk);
+	assert_int_equal(link_state(lk), LINK_CONNECTING);
+	assert_int_equal(F.dial_starts, 2);
+	assert_int_equal(F.dial_frees, 1);	/* the old dial is dropped */
+	link_info(lk, &li);
+	assert_int_equal(li.redials, 1);
+	/* In the states after, a network change waits for the session. */
+	F.handshake = SSH_AGAIN;
+	dial_ok();
+	link_network_changed(lk);
+	assert_int_equal(link_state(lk), LINK_HANDSHAKE);
+	assert_int_equal(F.dial_starts, 2);
+}
+
+static void
+test_network_up(void **state)
+{
+	(void)state;
+	bring_up();
+	/* The path still leaves from our address: nothing to do. */
+	link_network_changed(lk);
+	assert_int_equal(link_state(lk), LINK_UP);
+	/* It leaves from another one now: re-dial, without waiting. */
+	F.prefsrc_other = true;
+	link_network_changed(lk);
+	assert_int_equal(link_state(lk), LINK_STOPPING);
+	assert_int_equal(link_fail_class(lk), LINK_FAIL_NETWORK);
+	assert_string_equal(link_reason(lk), "network changed: the path to "
+	    "gw.example no longer leaves from our address");
+	finish_stop();
+	assert_int_equal(link_state(lk), LINK_BACKOFF);
+	turn();
+	assert_int_equal(link_state(lk), LINK_CONNECTING);
+	assert_released();
+	/* No route to the gateway at all. */
+	F.prefsrc_other = false;
+	dial_ok();
+	iface_up();
+	routes_finish(0, "");
+	F.route_get_r = -ENETUNREACH;
+	link_network_changed(lk);
+	assert_int_equal(link_fail_class(lk), LINK_FAIL_NETWORK);
+	assert_string_equal(link_reason(lk), "network changed: no route to "
+	    "gw.example any more: Network is unreachable");
+	finish_stop();
+	turn();
+	assert_int_equal(link_state(lk), LINK_CONNECTING);
+}
+
+/* Stopping after a network failure: the change skips the wait. */
+static void
+test_network_stopping(void **state)
+{
+	(void)state;
+	bring_up();
+	F.silent = true;
+	F.last_rx = fake_now;
+	(void)time_in(LINK_UP, 100000);
+	assert_int_equal(link_state(lk), LINK_STOPPING);
+	assert_int_equal(link_fail_class(lk), LINK_FAIL_NETWORK);
+	link_network_changed(lk);
+	F.silent = false;
+	finish_stop();
+	assert_int_equal(link_state(lk), LINK_BACKOFF);
+	turn();
+	assert_int_equal(link_state(lk), LINK_CONNECTING);
+
+	/* Not after a remote failure: that one waits its turn. */
+	dial_ok();
+	iface_up();
+	routes_finish(0, "");
+	pppd_exits(16, "");
+	link_network_changed(lk);
+	finish_stop();
+	assert_int_equal(link_state(lk), LINK_BACKOFF);
+	/* The wait skipped before did not count in the row. */
+	assert_int_equal(time_in(LINK_BACKOFF, 10000), BACKOFF_MIN);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_up_and_stop, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_up_without_local_nets,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_gateway_pinned, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_routes_fail, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_resync_in_ppp, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_deadline_handshake, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_deadline_auth, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_deadline_ppp_channel,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_deadline_ppp_negotiation,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_deadline_pty_ppp, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_deadline_pty_up, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_deadline_routes, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_deadline_stopping, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_deadline_backoff, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_fail_network, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_fail_keepalive, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_fail_remote, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_fail_remote_up, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_fail_hard, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_backoff_grows, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_backoff_jitter, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_backoff_hold, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_backoff_hard, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_reload, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_stop_in_every_state,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_stop_channel_close_waits,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_free_in_every_state,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_restart, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_network_backoff, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_network_connecting, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_network_up, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_network_stopping, setup,
+		    teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
