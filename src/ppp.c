@@ -212,6 +212,38 @@ ppp_remote_route_command(const struct ppp_params *p, const char *verb,
 	return cmd;
 }
 
+char *
+ppp_remote_pidfile(const struct ppp_params *p)
+{
+	char	*path;
+
+	if (p->linkname == NULL)
+		fatalx("%s: no linkname", __func__);
+	xasprintf(&path, "%s/ppp-%s.pid", p->remote_rundir != NULL ?
+	    p->remote_rundir : PPP_RUNDIR, p->linkname);
+	return path;
+}
+
+char **
+ppp_remote_end_argv(const struct ppp_params *p, const char *sig)
+{
+	struct argv	 w = { NULL, 0 };
+	char		*path;
+
+	if (p->remote_pkill_prefix == NULL ||
+	    p->remote_pkill_prefix[0] == NULL)
+		fatalx("%s: no remote pkill command", __func__);
+	path = ppp_remote_pidfile(p);
+	argv_addv(&w, p->remote_pkill_prefix);
+	argv_addf(&w, "-%s", sig);
+	argv_add(&w, "-F");
+	argv_add(&w, path);
+	free(path);
+	argv_add(&w, "-x");
+	argv_add(&w, "pppd");
+	return w.v;
+}
+
 /*
  * Interface and link names: letters, digits, '.', '-', '_', starting
  * with a letter or digit (no option look-alike, no path).

@@ -2,10 +2,11 @@
 /*
  * Copyright (c) 2026 The pppssh developers
  *
- * The two pppds of a link: the argv of the local one, the shell command
- * line of the remote one and of the remote route commands, and spawning
- * the local pppd on a fresh pty.  This module knows nothing of the
- * config file: the link code fills struct ppp_params from it.
+ * The two pppds of a link: the argv of the local one, of the remote one,
+ * of the remote route commands and of the command that ends a remote
+ * pppd by its pid file, and spawning the local pppd on a fresh pty.
+ * This module knows nothing of the config file: farend.c fills struct
+ * ppp_params from it (and peer.c from vpn-peer's arguments).
  */
 #ifndef PPPSSH_PPP_H
 #define PPPSSH_PPP_H
@@ -29,6 +30,9 @@
 #define PPP_ECHO_INTERVAL_MAX	3600
 #define PPP_ECHO_FAILURE_MAX	100
 
+/* Where pppd writes the pid file of its linkname: Debian's /run. */
+#define PPP_RUNDIR		"/run"
+
 /*
  * Everything both pppd command lines are built from.  Strings and word
  * lists belong to the caller and must outlive the calls; word lists are
@@ -46,12 +50,16 @@ struct ppp_params {
 	bool		  compression;	/* false: noccp */
 	/* Remote only: /run/ppp-NAME.pid on the gateway; NULL: none. */
 	const char	 *linkname;
+	/* Where the remote pppd writes ppp-NAME.pid; NULL: PPP_RUNDIR. */
+	const char	 *remote_rundir;
 	char *const	 *local_extra;	/* appended to the local argv */
 	/* First words of the remote command: sudo -n /usr/sbin/pppd */
 	char *const	 *remote_prefix;
 	char *const	 *remote_extra;	/* appended to the remote command */
 	/* First words of the remote route commands: sudo -n /sbin/ip */
 	char *const	 *remote_ip_prefix;
+	/* First words of the remote pkill: sudo -n /usr/bin/pkill */
+	char *const	 *remote_pkill_prefix;
 };
 
 /* The local pppd once it runs; both fds O_NONBLOCK and FD_CLOEXEC. */
@@ -102,6 +110,29 @@ char	**ppp_remote_route_argv(const struct ppp_params *, const char *verb,
 	    const char *net, const char *ifname);
 char	 *ppp_remote_route_command(const struct ppp_params *,
 	    const char *verb, const char *net, const char *ifname);
+
+/*
+ * The pid file the remote pppd writes for its linkname,
+ * "RUNDIR/ppp-LINKNAME.pid" (caller frees); the params must have a
+ * linkname.
+ */
+char	 *ppp_remote_pidfile(const struct ppp_params *);
+
+/*
+ * The command that sends the remote pppd of linkname the signal sig
+ * ("TERM", "KILL"), as an argv (NULL-terminated, free it with
+ * argv_free()):
+ *
+ *	PKILL_PREFIX -SIG -F RUNDIR/ppp-LINKNAME.pid -x pppd
+ *
+ * pkill(1) of procps reads the pid from the file pppd writes for its
+ * linkname and signals that process only if it is named pppd: no pid
+ * comes from outside, so a sudoers rule can allow exactly these words.
+ * It exits 0 if it signalled the process, 1 if there was none (a file
+ * left by a pppd that was killed names no pppd).  The params must have
+ * passed ppp_params_check() with a linkname and a remote_pkill_prefix.
+ */
+char	**ppp_remote_end_argv(const struct ppp_params *, const char *sig);
 
 /*
  * openpty(), the slave in raw mode, fork and exec the local pppd with
