@@ -41,6 +41,7 @@
 
 #include "addr.h"
 #include "conf.h"
+#include "farend.h"
 #include "file.h"
 #include "http.h"
 #include "ppp.h"
@@ -378,6 +379,8 @@ static void	conf_check_path(struct parse *, int, const char *,
 static void	conf_check_scope_paths(struct parse *, struct scope *);
 static void	conf_validate_link(struct parse *, struct scope *);
 static void	conf_validate_probe(struct parse *, struct scope *);
+static void	conf_validate_prefix(struct parse *, struct scope *,
+		    enum kw_id, const struct argv *);
 static void	conf_validate_links(struct parse *);
 static void	conf_validate_remote_nets(struct parse *);
 static char	*conf_join_errors(struct parse *);
@@ -1685,6 +1688,26 @@ conf_validate_probe(struct parse *p, struct scope *s)
 	free(query);
 }
 
+/*
+ * A sudo or doas prefix of remote-command or remote-ip-command: only the
+ * options farend.c understands, then an absolute command.
+ */
+static void
+conf_validate_prefix(struct parse *p, struct scope *s, enum kw_id id,
+    const struct argv *words)
+{
+	struct farend_prefix	 fp;
+	char			*why = NULL;
+	int			 line;
+
+	if (farend_prefix(words->v, &fp, &why) == 0)
+		return;
+	line = s->lines[id] != 0 ? s->lines[id] : p->global.lines[id];
+	perr(p, line != 0 ? line : s->lc->line, "%s: %s (link %s)",
+	    kw_table[id].name, why, s->lc->name);
+	free(why);
+}
+
 static void
 conf_validate_link(struct parse *p, struct scope *s)
 {
@@ -1739,6 +1762,12 @@ conf_validate_link(struct parse *p, struct scope *s)
 			perr(p, lc->line, "link %s: vpn-peer takes at most %d "
 			    "local-net prefixes", lc->name,
 			    CONF_PEER_MAX_NETS);
+	} else {
+		/* The far end's commands are built around the prefix. */
+		conf_validate_prefix(p, s, K_REMOTE_COMMAND,
+		    &lc->remote_command);
+		conf_validate_prefix(p, s, K_REMOTE_IP_COMMAND,
+		    &lc->remote_ip_command);
 	}
 
 	if (lc->local_ip.family != AF_UNSPEC &&

@@ -29,6 +29,7 @@
 
 #include "conf.h"
 #include "doctor.h"
+#include "farend.h"
 #include "gw.h"
 #include "quote.h"
 #include "ssh.h"
@@ -510,7 +511,7 @@ dr_remote(struct dr *d, struct gw *g, char *const *argv, char **out,
 
 /* "sudo -n" + "-l" + argv: may the user run argv? */
 static char **
-dr_sudo_list(const struct doctor_priv *p, bool with_argv)
+dr_sudo_list(const struct farend_cmd *p, bool with_argv)
 {
 	char	**v;
 	size_t	  n = 0, i, ns, na = 0;
@@ -531,7 +532,7 @@ dr_sudo_list(const struct doctor_priv *p, bool with_argv)
 
 /* Check one privileged command; false if the session broke. */
 static bool
-dr_sudo_one(struct dr *d, struct gw *g, const struct doctor_priv *p,
+dr_sudo_one(struct dr *d, struct gw *g, const struct farend_cmd *p,
     enum doctor_status bad, bool *failed)
 {
 	char	**v, *out, *err, *cmd, *e, *fix, *self;
@@ -564,13 +565,13 @@ dr_sudo_one(struct dr *d, struct gw *g, const struct doctor_priv *p,
 }
 
 static void
-dr_far_sudo(struct dr *d, struct gw *g, const struct doctor_privs *ps)
+dr_far_sudo(struct dr *d, struct gw *g, const struct farend_cmds *ps)
 {
-	const struct doctor_priv	*p;
-	char				**v, *out, *err, *fix, *e;
-	int				  status;
-	size_t				  i, nroute = 0;
-	bool				  failed, route_failed = false;
+	const struct farend_cmd	*p;
+	char			**v, *out, *err, *fix, *e;
+	int			  status;
+	size_t			  i, nroute = 0;
+	bool			  failed, route_failed = false;
 
 	if (ps->n == 0)
 		return;
@@ -616,7 +617,7 @@ dr_far_sudo(struct dr *d, struct gw *g, const struct doctor_privs *ps)
 				return;
 			continue;
 		}
-		if (!dr_sudo_one(d, g, p, strcmp(p->what, "kill") == 0 ?
+		if (!dr_sudo_one(d, g, p, strcmp(p->what, "clean") == 0 ?
 		    DOCTOR_WARN : DOCTOR_FAIL, &failed))
 			return;
 		if (failed)
@@ -627,7 +628,8 @@ dr_far_sudo(struct dr *d, struct gw *g, const struct doctor_privs *ps)
 			    "tty", d->lc->user);
 		else
 			dr_line(d, DOCTOR_OK, NULL, "far end: sudo lets %s end "
-			    "a stale pppd with kill", d->lc->user);
+			    "a stale pppd with \"%s\"", d->lc->user,
+			    p->rule);
 	}
 	if (nroute > 0 && !route_failed)
 		dr_line(d, DOCTOR_OK, NULL, "far end: sudo lets %s add and "
@@ -635,16 +637,44 @@ dr_far_sudo(struct dr *d, struct gw *g, const struct doctor_privs *ps)
 		    d->lc->local_nets.n);
 }
 
+/* Is path an executable at the far end?  -1 if the session broke. */
+static int
+dr_far_installed(struct dr *d, struct gw *g, const char *path,
+    enum doctor_status bad, const char *fix)
+{
+	char	*argv[4], *test, *q, *out, *err;
+	int	 status;
+
+	q = sh_quote(path);
+	xasprintf(&test, "%s %s", path[0] == '/' ? "test -x" : "command -v",
+	    q);
+	free(q);
+	argv[0] = (char *)"sh";
+	argv[1] = (char *)"-c";
+	argv[2] = test;
+	argv[3] = NULL;
+	if (dr_remote(d, g, argv, &out, &err, &status) == -1) {
+		free(test);
+		return -1;
+	}
+	free(test);
+	if (status == 0)
+		dr_line(d, DOCTOR_OK, NULL, "far end: %s is installed", path);
+	else
+		dr_line(d, bad, fix, "far end: no executable %s", path);
+	free(out);
+	free(err);
+	return 0;
+}
+
 static void
 dr_far_end(struct dr *d, struct gw *g)
 {
 	const struct link_conf	*lc = d->lc;
-	struct doctor_privs	 ps;
+	struct farend		 fe;
+	struct farend_cmds	 cmds;
 	char			*out, *err, *e, *fix, *self;
-	char			*argv[4];
-	const char		*pppd;
-	size_t			 ns;
-	bool			 other = false;
+	char			*argv[2];
 	int			 status;
 
 	self = ctl_target_vpnctl(d->t, "setup");
@@ -675,52 +705,25 @@ dr_far_end(struct dr *d, struct gw *g)
 		goto out;
 	}
 
-	/* pppd installed there: the first word after the sudo words. */
-	ns = 0;
-	if (strcmp(strrchr(lc->remote_command.v[0], '/') != NULL ?
-	    strrchr(lc->remote_command.v[0], '/') + 1 :
-	    lc->remote_command.v[0], "sudo") == 0)
-		for (ns = 1; ns < lc->remote_command.n &&
-		    lc->remote_command.v[ns][0] == '-'; ns++)
-			/* nothing */;
-	pppd = ns < lc->remote_command.n ? lc->remote_command.v[ns] : NULL;
-	if (pppd != NULL) {
-		char	*test;
+	/* What channel 1 runs there: pppd, and pkill for a stale one. */
+	farend_init(&fe, lc);
+	if (dr_far_installed(d, g, fe.pp.remote_prefix[fe.ppp_via.n],
+	    DOCTOR_FAIL, "install ppp on the gateway: apt-get install ppp") ==
+	    -1 || dr_far_installed(d, g, FAREND_PKILL, DOCTOR_WARN, "install "
+	    "procps on the gateway, or a stale pppd there is not ended: "
+	    "apt-get install procps") == -1)
+		goto out;
 
-		argv[0] = (char *)"sh";
-		argv[1] = (char *)"-c";
-		xasprintf(&test, "%s %s", pppd[0] == '/' ? "test -x" :
-		    "command -v", (e = sh_quote(pppd)));
-		free(e);
-		argv[2] = test;
-		argv[3] = NULL;
-		if (dr_remote(d, g, argv, &out, &err, &status) == -1) {
-			free(test);
-			goto out;
-		}
-		free(test);
-		if (status == 0)
-			dr_line(d, DOCTOR_OK, NULL, "far end: %s is installed",
-			    pppd);
-		else
-			dr_line(d, DOCTOR_FAIL, "install ppp on the gateway: "
-			    "apt-get install ppp", "far end: no executable %s",
-			    pppd);
-		free(out);
-		free(err);
-	}
-
-	doctor_privs_build(lc, &ps);
-	other = ps.other;
-	if (ns == 0 && !other && strcmp(lc->user, "root") != 0)
+	farend_sudo_cmds(&fe, &cmds);
+	if (fe.ppp_via.via == FAREND_DIRECT && strcmp(lc->user, "root") != 0)
 		dr_line(d, DOCTOR_WARN, "put sudo -n before pppd in "
 		    "remote-command, or log in as root", "far end: %s is not "
 		    "root and remote-command does not use sudo", lc->user);
-	if (other)
+	if (cmds.other)
 		dr_line(d, DOCTOR_WARN, NULL, "far end: a privilege command "
 		    "other than sudo is not checked");
-	dr_far_sudo(d, g, &ps);
-	doctor_privs_free(&ps);
+	dr_far_sudo(d, g, &cmds);
+	farend_cmds_free(&cmds);
 out:
 	free(self);
 }

@@ -21,6 +21,7 @@
 
 #include "conf.h"
 #include "doctor.h"
+#include "farend.h"
 #include "gw.h"
 #include "ssh.h"
 #include "vpnctl.h"
@@ -227,7 +228,8 @@ ctl_setup(struct vpnctl *v, int argc, char **argv)
 	struct ctl_target	 t;
 	struct conf		*c;
 	const struct link_conf	*lc;
-	struct doctor_privs	 p;
+	struct farend		 fe;
+	struct farend_cmds	 cmds;
 	char			*pub = NULL, *ak, *sudoers, *cause = NULL;
 	char			*self;
 	size_t			 i;
@@ -254,13 +256,14 @@ ctl_setup(struct vpnctl *v, int argc, char **argv)
 
 	printf("link %s: what the gateway needs, for user %s\n\n", lc->name,
 	    lc->user);
-	ak = doctor_authorized_keys(lc, pub);
+	farend_init(&fe, lc);
+	ak = farend_authorized_keys(&fe, pub);
 	printf("authorized_keys line for user %s (~%s/.ssh/authorized_keys "
 	    "on the gateway), one line:\n%s\n\n", lc->user, lc->user, ak);
 	free(ak);
 
-	doctor_privs_build(lc, &p);
-	if ((sudoers = doctor_sudoers(lc, &p)) != NULL) {
+	farend_sudo_cmds(&fe, &cmds);
+	if ((sudoers = farend_sudoers(&fe, &cmds)) != NULL) {
 		printf("sudoers lines for user %s (on the gateway: visudo -f "
 		    "/etc/sudoers.d/pppssh-%s):\n%s", lc->user, lc->name,
 		    sudoers);
@@ -271,7 +274,7 @@ ctl_setup(struct vpnctl *v, int argc, char **argv)
 		    lc->name);
 		free(self);
 		free(sudoers);
-	} else if (p.other) {
+	} else if (cmds.other) {
 		printf("remote-command is not run through sudo: let user %s "
 		    "run it as root without a password and without a tty "
 		    "yourself\n\n", lc->user);
@@ -282,7 +285,7 @@ ctl_setup(struct vpnctl *v, int argc, char **argv)
 		    "sudo, so user %s must be able to run it as is\n\n",
 		    lc->user);
 	}
-	doctor_privs_free(&p);
+	farend_cmds_free(&cmds);
 
 	for (i = 0; i < lc->hosts.n; i++) {
 		if (i > 0)

@@ -4,10 +4,10 @@
  *
  * What `vpnctl setup` and `vpnctl doctor` work out from a link's
  * configuration without touching the network: the link's public key,
- * the authorized_keys and sudoers lines the gateway needs, the commands
- * the far end runs as root, and the judgements made on text other
- * programs print (a NAT ruleset, a route table, `sudo -l`).  Nothing
- * here talks to a gateway; ctl-setup.c and ctl-doctor.c do.
+ * and the judgements made on text other programs print (a NAT ruleset,
+ * a route table, `sudo -l`).  The commands the far end runs, with the
+ * authorized_keys and sudoers lines that allow them, are farend.h's.
+ * Nothing here talks to a gateway; ctl-setup.c and ctl-doctor.c do.
  */
 #ifndef PPPSSH_DOCTOR_H
 #define PPPSSH_DOCTOR_H
@@ -47,56 +47,6 @@ int		 doctor_pubkey_derive(const char *text, char **type,
  */
 int		 doctor_pubkey(const struct link_conf *, char **line,
 		    char **cause);
-
-/*
- * The gateway's authorized_keys line for the link, given its public key
- * line: for remote-command vpn-peer,
- *   restrict,command="SBINDIR/vpn-peer --ip R --peer L [--net N ...]
- *   --ifname IF [--sudo]" KEY
- * (--sudo unless the user is root), else "restrict KEY": no forwarding,
- * no pty, exec allowed.  Caller frees.
- */
-char		*doctor_authorized_keys(const struct link_conf *,
-		    const char *pubkey);
-
-/*
- * One command the far end runs through sudo: the sudo words (argv[0]
- * is sudo, then its options), the command (its argv, with a sample
- * pid for kill), and the sudoers Cmnd that allows exactly what vpnd
- * (or vpn-peer) runs: every argument written out, except kill's pid.
- */
-struct doctor_priv {
-	const char	 *what;		/* "pppd", "route", "kill" */
-	char		**sudo;		/* NULL-terminated */
-	char		**argv;		/* NULL-terminated */
-	char		 *rule;		/* sudoers Cmnd, escaped */
-};
-
-struct doctor_privs {
-	struct doctor_priv	*v;
-	size_t			 n;
-	bool			 other;	/* a prefix that is not sudo (doas) */
-};
-
-/*
- * Every command the far end of lc runs through sudo: pppd, ip route
- * replace and del for each local-net, kill for a stale pppd.  Commands
- * run without a prefix, or behind one that is not sudo (->other set),
- * are not listed.  lc must have passed conf_load().  Free with
- * doctor_privs_free().
- */
-void		 doctor_privs_build(const struct link_conf *,
-		    struct doctor_privs *);
-void		 doctor_privs_free(struct doctor_privs *);
-
-/*
- * The sudoers lines for privs and lc's user: "Defaults:USER
- * !requiretty" and "USER ALL=(root) NOPASSWD: CMND, ..." (continued
- * over lines with "\"), newline-terminated; NULL if privs is empty.
- * Caller frees.
- */
-char		*doctor_sudoers(const struct link_conf *,
-		    const struct doctor_privs *);
 
 /*
  * Whether the output of `sudo -l` says requiretty is in force: the last

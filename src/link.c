@@ -24,7 +24,6 @@
 #include <sys/socket.h>
 #include <sys/wait.h>
 
-#include <arpa/inet.h>
 #include <netinet/in.h>
 
 #include <poll.h>
@@ -38,6 +37,7 @@
 #include "backoff.h"
 #include "conf.h"
 #include "dial.h"
+#include "farend.h"
 #include "lines.h"
 #include "link.h"
 #include "log.h"
@@ -46,7 +46,6 @@
 #include "netlink.h"
 #include "ppp.h"
 #include "pppchild.h"
-#include "quote.h"
 #include "relay.h"
 #include "routejob.h"
 #include "ssh.h"
@@ -98,9 +97,7 @@ struct link {
 	bool			 ssh_dead;	/* no more I/O on the session */
 	bool			 again;		/* a step waits on the socket */
 
-	struct ppp_params	 pp;
-	char			 local_ip[INET_ADDRSTRLEN];
-	char			 remote_ip[INET_ADDRSTRLEN];
+	struct farend		 fe;		/* both pppds, the far end */
 	char			*remote_cmd;
 	struct ssh_chan		*chan;		/* channel 1: remote pppd */
 	bool			 chan_started;
@@ -356,44 +353,6 @@ link_ssh_failed(struct link *l, const char *what, char *cause)
 
 /* ------------------------------------------------------------- routes */
 
-/*
- * The far end's route commands for every local-net, joined by "&&"; or
- * for vpn-peer(8) one request for all of them, "route VERB NET ...".
- */
-static char *
-link_route_command(struct link *l, const char *verb)
-{
-	const struct conf_nets	*nets = &l->lc->local_nets;
-	char			 a[ADDR_STRLEN], *all = NULL, *one, *tmp;
-	size_t			 i;
-
-	for (i = 0; i < nets->n; i++) {
-		addr_format(&nets->v[i].prefix, a, sizeof(a));
-		if (l->lc->vpn_peer) {
-			if (all == NULL)
-				xasprintf(&tmp, "route %s %s", verb, a);
-			else
-				xasprintf(&tmp, "%s %s", all, a);
-			free(all);
-			all = tmp;
-			continue;
-		}
-		one = ppp_remote_route_command(&l->pp, verb, a,
-		    l->lc->remote_ifname);
-		if (all == NULL) {
-			all = one;
-			continue;
-		}
-		/* Removal goes on past a failure; adding stops at one. */
-		xasprintf(&tmp, "%s %s %s", all,
-		    strcmp(verb, "del") == 0 ? ";" : "&&", one);
-		free(all);
-		free(one);
-		all = tmp;
-	}
-	return all;
-}
-
 /* The far end's routes are in: the link is up. */
 static void
 link_routes_added(int st, const char *err, void *arg)
@@ -438,7 +397,7 @@ link_route_start(struct link *l, bool del)
 {
 	char	*cmd, *tag;
 
-	if ((cmd = link_route_command(l, del ? "del" : "replace")) == NULL)
+	if ((cmd = farend_route_command(&l->fe, del)) == NULL)
 		return;
 	xasprintf(&tag, "link %s", l->lc->name);
 	l->routes = routejob_new(l->loop, l->ssh, cmd, tag,
@@ -580,34 +539,6 @@ static const struct relay_end_ops link_chan_ops = {
 	"channel", link_chan_read, link_chan_write, link_chan_error
 };
 
-/* Fill the pppd parameters from the config. */
-static void
-link_params(struct link *l)
-{
-	const struct link_conf	*lc = l->lc;
-	struct ppp_params	*pp = &l->pp;
-
-	memset(pp, 0, sizeof(*pp));
-	(void)inet_ntop(AF_INET, lc->local_ip.addr, l->local_ip,
-	    sizeof(l->local_ip));
-	(void)inet_ntop(AF_INET, lc->remote_ip.addr, l->remote_ip,
-	    sizeof(l->remote_ip));
-	pp->local_pppd = lc->pppd;
-	pp->local_ifname = lc->ifname;
-	pp->remote_ifname = lc->remote_ifname;
-	pp->local_ip = l->local_ip;
-	pp->remote_ip = l->remote_ip;
-	pp->lcp_echo_interval = lc->keepalive.interval;
-	pp->lcp_echo_failure = lc->keepalive.misses;
-	pp->mtu = lc->mtu > 0 ? lc->mtu : 0;
-	pp->compression = lc->compression;
-	pp->linkname = lc->remote_ifname;
-	pp->local_extra = lc->pppd_options.v;
-	pp->remote_prefix = lc->remote_command.v;
-	pp->remote_extra = lc->remote_pppd_options.v;
-	pp->remote_ip_prefix = lc->remote_ip_command.v;
-}
-
 /* Channel 1 runs: start the local pppd and join the two with the relay. */
 static int
 link_ppp_local(struct link *l)
@@ -615,7 +546,7 @@ link_ppp_local(struct link *l)
 	char	*cause = NULL, *tag;
 
 	xasprintf(&tag, "link %s", l->lc->name);
-	l->pppd = pppchild_spawn(l->loop, &l->pp, tag, link_pppd_gone, l,
+	l->pppd = pppchild_spawn(l->loop, &l->fe.pp, tag, link_pppd_gone, l,
 	    &l->pty, &cause);
 	free(tag);
 	if (l->pppd == NULL) {
@@ -633,88 +564,14 @@ link_ppp_local(struct link *l)
 	return 0;
 }
 
-/*
- * Channel 1's command: first end a stale remote pppd of this link (a
- * session that died without the far end noticing leaves it holding the
- * interface name; pppd's linkname pid file says which process it is,
- * and /proc says whether it is still a pppd), then exec the new one.
- * kill runs with remote-command's privilege prefix: its first word when
- * that is sudo or doas, with the option words after it ("sudo -n").
- * vpn-peer(8) cleans up by itself and builds pppd's command line from
- * its own arguments: it gets only the request "pppd lcp-echo-interval N
- * lcp-echo-failure N [mtu N] [compression yes]" (remote-pppd-options
- * cannot reach it).
- */
-static char *
-link_remote_command(struct link *l)
-{
-	const struct argv	*rc = &l->lc->remote_command;
-	char			*ppp, *priv = NULL, *pidf, *ifp, *cmd, *tmp;
-	size_t			 i;
-
-	if (l->lc->vpn_peer) {
-		xasprintf(&cmd, "pppd lcp-echo-interval %d lcp-echo-failure %d",
-		    l->pp.lcp_echo_interval, l->pp.lcp_echo_failure);
-		if (l->pp.mtu != 0) {
-			xasprintf(&tmp, "%s mtu %d", cmd, l->pp.mtu);
-			free(cmd);
-			cmd = tmp;
-		}
-		if (l->pp.compression) {
-			xasprintf(&tmp, "%s compression yes", cmd);
-			free(cmd);
-			cmd = tmp;
-		}
-		return cmd;
-	}
-	ppp = ppp_remote_command(&l->pp);
-	for (i = 0; i < rc->n; i++) {
-		const char	*base = strrchr(rc->v[0], '/');
-		char		*q;
-
-		base = base != NULL ? base + 1 : rc->v[0];
-		if (strcmp(base, "sudo") != 0 && strcmp(base, "doas") != 0)
-			break;
-		if (i > 0 && rc->v[i][0] != '-')
-			break;
-		q = sh_quote(rc->v[i]);
-		if (priv == NULL)
-			priv = q;
-		else {
-			xasprintf(&tmp, "%s %s", priv, q);
-			free(priv);
-			free(q);
-			priv = tmp;
-		}
-	}
-	xasprintf(&tmp, "/run/ppp-%s.pid", l->pp.linkname);
-	pidf = sh_quote(tmp);
-	free(tmp);
-	xasprintf(&tmp, "/sys/class/net/%s", l->pp.remote_ifname);
-	ifp = sh_quote(tmp);
-	free(tmp);
-	xasprintf(&cmd,
-	    "f=%s; if [ -r \"$f\" ]; then p=$(head -n 1 \"$f\"); "
-	    "if [ \"$(cat /proc/$p/comm 2>/dev/null)\" = pppd ]; then "
-	    "echo \"ending stale pppd $p\" >&2; %s%skill -TERM \"$p\"; "
-	    "n=0; while { [ -d /proc/$p ] || [ -e %s ]; } && "
-	    "[ $n -lt 30 ]; do sleep 0.1; n=$((n+1)); done; fi; fi; "
-	    "exec %s", pidf, priv ? priv : "", priv ? " " : "", ifp, ppp);
-	free(priv);
-	free(pidf);
-	free(ifp);
-	free(ppp);
-	return cmd;
-}
-
 /* Authenticated: pin the gateway route and open channel 1. */
 static void
 link_ppp_begin(struct link *l)
 {
 	char	*cause = NULL;
 
-	link_params(l);
-	if (ppp_params_check(&l->pp, &cause) == -1) {
+	farend_init(&l->fe, l->lc);
+	if (ppp_params_check(&l->fe.pp, &cause) == -1) {
 		link_fail(l, LINK_FAIL_HARD, "pppd options: %s", cause);
 		free(cause);
 		return;
@@ -722,7 +579,8 @@ link_ppp_begin(struct link *l)
 	/* Keep the gateway's address off the tunnel. */
 	localroutes_pin_gateway(&l->here, &l->gw_addr, &l->lc->remote_nets);
 	free(l->remote_cmd);
-	l->remote_cmd = link_remote_command(l);
+	/* Channel 1: end a stale pppd there, then exec pppd (farend.h). */
+	l->remote_cmd = farend_ppp_command(&l->fe);
 	log_debug("link %s: remote: %s", l->lc->name, l->remote_cmd);
 	l->chan = ssh_chan_new(l->ssh, l->remote_cmd);
 	link_set_state(l, LINK_PPP);
@@ -739,7 +597,7 @@ link_ppp_up(struct link *l, int ifindex)
 		return;
 	l->ifindex = ifindex;
 	log_info("link %s: %s is up, %s peer %s", l->lc->name, l->lc->ifname,
-	    l->local_ip, l->remote_ip);
+	    l->fe.local_ip, l->fe.remote_ip);
 	link_set_state(l, LINK_ROUTES);
 	if (localroutes_add(&l->here, &l->lc->remote_nets, l->ifindex,
 	    l->lc->ifname, &cause) == -1) {
@@ -1478,8 +1336,8 @@ void
 link_set_conf(struct link *l, const struct link_conf *lc)
 {
 	l->lc = lc;
-	if (l->pp.local_pppd != NULL)
-		link_params(l);	/* its strings point into the config */
+	if (l->fe.lc != NULL)
+		farend_init(&l->fe, lc);	/* it points into the config */
 }
 
 void

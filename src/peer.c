@@ -41,7 +41,7 @@
 
 static void	peer_params(const struct peer_conf *,
 		    const struct peer_request *, struct ppp_params *,
-		    char **, char **);
+		    char **, char **, char **);
 static int	peer_check_path(const char *, const char *, char **);
 static int	peer_number(const char *, const char *, int, int, int *,
 		    char **);
@@ -62,7 +62,7 @@ peer_conf_init(struct peer_conf *c)
 	c->ifname = PEER_DEF_IFNAME;
 	c->pppd = PEER_DEF_PPPD;
 	c->ip_command = PEER_DEF_IP;
-	c->kill_command = PEER_DEF_KILL;
+	c->pkill_command = PEER_DEF_PKILL;
 	c->sudo_command = PEER_DEF_SUDO;
 	c->rundir = PEER_DEF_RUNDIR;
 }
@@ -123,25 +123,26 @@ peer_check_path(const char *what, const char *path, char **cause)
 /*
  * The ppp.c parameters for c and r.  vpnd's "local" end is our peer;
  * the local_* fields that only vpnd's own pppd uses are filled with
- * ours so that ppp_params_check() checks them too.  prefix and
- * ipprefix are arrays of 4 that the params then point into.
+ * ours so that ppp_params_check() checks them too.  prefix, ipprefix
+ * and pkprefix are arrays of 4 that the params then point into.
  */
 static void
 peer_params(const struct peer_conf *c, const struct peer_request *r,
-    struct ppp_params *pp, char **prefix, char **ipprefix)
+    struct ppp_params *pp, char **prefix, char **ipprefix, char **pkprefix)
 {
-	size_t	i = 0, j = 0;
+	size_t	i = 0;
 
 	if (c->sudo) {
-		prefix[i++] = (char *)c->sudo_command;
-		prefix[i++] = (char *)"-n";
-		ipprefix[j++] = (char *)c->sudo_command;
-		ipprefix[j++] = (char *)"-n";
+		prefix[i] = ipprefix[i] = pkprefix[i] = (char *)c->sudo_command;
+		i++;
+		prefix[i] = ipprefix[i] = pkprefix[i] = (char *)"-n";
+		i++;
 	}
-	prefix[i++] = (char *)c->pppd;
-	prefix[i] = NULL;
-	ipprefix[j++] = (char *)c->ip_command;
-	ipprefix[j] = NULL;
+	prefix[i] = (char *)c->pppd;
+	ipprefix[i] = (char *)c->ip_command;
+	pkprefix[i] = (char *)c->pkill_command;
+	i++;
+	prefix[i] = ipprefix[i] = pkprefix[i] = NULL;
 
 	memset(pp, 0, sizeof(*pp));
 	pp->local_pppd = c->pppd;
@@ -150,8 +151,10 @@ peer_params(const struct peer_conf *c, const struct peer_request *r,
 	pp->local_ip = c->peer;
 	pp->remote_ip = c->ip;
 	pp->linkname = c->ifname;
+	pp->remote_rundir = c->rundir;
 	pp->remote_prefix = prefix;
 	pp->remote_ip_prefix = ipprefix;
+	pp->remote_pkill_prefix = pkprefix;
 	pp->remote_extra = c->npppd_options == 0 ? NULL :
 	    (char *const *)c->pppd_options;
 	if (r != NULL) {
@@ -169,7 +172,8 @@ int
 peer_conf_check(const struct peer_conf *c, char **cause)
 {
 	struct ppp_params	 pp;
-	char			*prefix[4], *ipprefix[4], *why = NULL;
+	char			*prefix[4], *ipprefix[4], *pkprefix[4];
+	char			*why = NULL;
 
 	if (c->ip == NULL) {
 		xasprintf(cause, "--ip is missing");
@@ -181,11 +185,11 @@ peer_conf_check(const struct peer_conf *c, char **cause)
 	}
 	if (peer_check_path("--pppd", c->pppd, cause) == -1 ||
 	    peer_check_path("--ip-command", c->ip_command, cause) == -1 ||
-	    peer_check_path("--kill-command", c->kill_command, cause) == -1 ||
+	    peer_check_path("--pkill-command", c->pkill_command, cause) == -1 ||
 	    peer_check_path("--sudo-command", c->sudo_command, cause) == -1 ||
 	    peer_check_path("--run-dir", c->rundir, cause) == -1)
 		return -1;
-	peer_params(c, NULL, &pp, prefix, ipprefix);
+	peer_params(c, NULL, &pp, prefix, ipprefix, pkprefix);
 	if (ppp_params_check(&pp, &why) == -1) {
 		/* Say it with our option names. */
 		if (strncmp(why, "remote ip", 9) == 0)
@@ -437,13 +441,62 @@ out:
 	return rv;
 }
 
+char *
+peer_request_format(const struct peer_request *r)
+{
+	struct argv	 w = { NULL, 0 };
+	char		 a[ADDR_STRLEN], *s, *t;
+	size_t		 i;
+
+	switch (r->verb) {
+	case PEER_PPPD:
+		argv_add(&w, "pppd");
+		argv_add(&w, "lcp-echo-interval");
+		argv_addf(&w, "%d", r->lcp_echo_interval);
+		argv_add(&w, "lcp-echo-failure");
+		argv_addf(&w, "%d", r->lcp_echo_failure);
+		if (r->mtu != 0) {
+			argv_add(&w, "mtu");
+			argv_addf(&w, "%d", r->mtu);
+		}
+		if (r->compression) {
+			argv_add(&w, "compression");
+			argv_add(&w, "yes");
+		}
+		break;
+	case PEER_ROUTE:
+		argv_add(&w, "route");
+		argv_add(&w, r->route_del ? "del" : "replace");
+		for (i = 0; i < r->nnets; i++)
+			argv_add(&w, addr_format(&r->nets[i], a, sizeof(a)));
+		break;
+	case PEER_CLEAN:
+		argv_add(&w, "clean");
+		break;
+	case PEER_VERSION:
+		argv_add(&w, "version");
+		break;
+	}
+	if (w.n == 0)
+		fatalx("%s: unknown verb %d", __func__, (int)r->verb);
+	/* Single spaces between words: the grammar's only separator. */
+	s = xstrdup(w.v[0]);
+	for (i = 1; i < w.n; i++) {
+		xasprintf(&t, "%s %s", s, w.v[i]);
+		free(s);
+		s = t;
+	}
+	argv_clear(&w);
+	return s;
+}
+
 char **
 peer_pppd_argv(const struct peer_conf *c, const struct peer_request *r)
 {
 	struct ppp_params	 pp;
-	char			*prefix[4], *ipprefix[4];
+	char			*prefix[4], *ipprefix[4], *pkprefix[4];
 
-	peer_params(c, r, &pp, prefix, ipprefix);
+	peer_params(c, r, &pp, prefix, ipprefix, pkprefix);
 	return ppp_remote_argv(&pp);
 }
 
@@ -452,30 +505,23 @@ peer_route_argv(const struct peer_conf *c, bool del,
     const struct prefix *net)
 {
 	struct ppp_params	 pp;
-	char			*prefix[4], *ipprefix[4];
+	char			*prefix[4], *ipprefix[4], *pkprefix[4];
 	char			 a[ADDR_STRLEN];
 
-	peer_params(c, NULL, &pp, prefix, ipprefix);
+	peer_params(c, NULL, &pp, prefix, ipprefix, pkprefix);
 	addr_format(net, a, sizeof(a));
 	return ppp_remote_route_argv(&pp, del ? "del" : "replace", a,
 	    c->ifname);
 }
 
 char **
-peer_kill_argv(const struct peer_conf *c, pid_t pid)
+peer_end_argv(const struct peer_conf *c, const char *sig)
 {
-	char	**argv;
-	size_t	  i = 0;
+	struct ppp_params	 pp;
+	char			*prefix[4], *ipprefix[4], *pkprefix[4];
 
-	argv = xcalloc(6, sizeof(*argv));
-	if (c->sudo) {
-		argv[i++] = xstrdup(c->sudo_command);
-		argv[i++] = xstrdup("-n");
-	}
-	argv[i++] = xstrdup(c->kill_command);
-	argv[i++] = xstrdup("-TERM");
-	xasprintf(&argv[i], "%ld", (long)pid);
-	return argv;
+	peer_params(c, NULL, &pp, prefix, ipprefix, pkprefix);
+	return ppp_remote_end_argv(&pp, sig);
 }
 
 /* Read up to len - 1 bytes of path, NUL-terminated; -1 on error. */
@@ -603,16 +649,20 @@ peer_end_stale(const struct peer_conf *c, pid_t *pidp, char **cause)
 		return 0;
 	*pidp = pid;
 	if (c->sudo) {
-		argv = peer_kill_argv(c, pid);
+		/*
+		 * pkill finds it again by the same pid file, and only if it
+		 * is a pppd; 1: it was gone by then.
+		 */
+		argv = peer_end_argv(c, "TERM");
 		st = peer_run(argv, &why);
 		argv_free(argv);
-		if (st != 0) {
+		if (st != 0 && st != 1) {
 			if (st == -1) {
 				xasprintf(cause, "stale pppd %ld: %s",
 				    (long)pid, why);
 				free(why);
 			} else
-				xasprintf(cause, "stale pppd %ld: kill: exit "
+				xasprintf(cause, "stale pppd %ld: pkill: exit "
 				    "status %d", (long)pid, st);
 			return -1;
 		}
@@ -625,9 +675,7 @@ peer_end_stale(const struct peer_conf *c, pid_t *pidp, char **cause)
 		return 0;
 	/* Still there: it had its chance to say goodbye. */
 	if (c->sudo) {
-		argv = peer_kill_argv(c, pid);
-		free(argv[3]);		/* sudo -n KILL -TERM PID */
-		argv[3] = xstrdup("-KILL");
+		argv = peer_end_argv(c, "KILL");
 		(void)peer_run(argv, &why);
 		free(why);
 		argv_free(argv);

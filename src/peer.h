@@ -3,9 +3,11 @@
  * Copyright (c) 2026 The pppssh developers
  *
  * vpn-peer, the gateway's forced command: what the admin allowed (its
- * own arguments, from authorized_keys), the strict parser of the
- * requests vpnd sends (SSH_ORIGINAL_COMMAND), and the argv of every
- * program a request may run.  Nothing here goes through a shell.
+ * own arguments, from authorized_keys), the requests vpnd sends
+ * (SSH_ORIGINAL_COMMAND): their format, written by vpnd through
+ * peer_request_format() and read back by the strict parser here, and
+ * the argv of every program a request may run.  Nothing here goes
+ * through a shell.
  *
  * Requests, words split on single spaces, only [A-Za-z0-9_./:-]:
  *
@@ -36,7 +38,7 @@
 #define PEER_DEF_IFNAME		"vpn-peer"
 #define PEER_DEF_PPPD		"/usr/sbin/pppd"
 #define PEER_DEF_IP		"/sbin/ip"
-#define PEER_DEF_KILL		"/bin/kill"
+#define PEER_DEF_PKILL		"/usr/bin/pkill"
 #define PEER_DEF_SUDO		"/usr/bin/sudo"
 #define PEER_DEF_RUNDIR		"/run"
 #define PEER_DEF_ECHO_INTERVAL	10
@@ -52,9 +54,9 @@ struct peer_conf {
 	const char	*ifname;	/* --ifname; also pppd's linkname */
 	const char	*pppd;		/* --pppd, absolute */
 	const char	*ip_command;	/* --ip-command, absolute */
-	const char	*kill_command;	/* --kill-command, absolute */
+	const char	*pkill_command;	/* --pkill-command, absolute */
 	const char	*sudo_command;	/* --sudo-command, absolute */
-	bool		 sudo;		/* --sudo: pppd, ip, kill via sudo -n */
+	bool		 sudo;		/* --sudo: pppd, ip, pkill by sudo -n */
 	const char	*rundir;	/* --run-dir: pppd's ppp-NAME.pid */
 	const char	*pppd_options[PEER_PPPD_OPTIONS_MAX + 1];
 	size_t		 npppd_options;
@@ -113,15 +115,24 @@ int	 peer_request_parse(const struct peer_conf *c, const char *request,
 	    struct peer_request *r, char **cause);
 
 /*
+ * The request for r, in the grammar peer_request_parse() reads: "pppd
+ * lcp-echo-interval N lcp-echo-failure N [mtu N] [compression yes]",
+ * "route replace|del NET ...", "clean", "version".  Parsed against a
+ * conf that permits r's nets, it gives r back.  Caller frees.
+ */
+char	*peer_request_format(const struct peer_request *r);
+
+/*
  * The argv (NULL-terminated, for execv(); free with argv_free()) of
  * the pppd a PEER_PPPD request starts, of the ip command for one net of
- * a PEER_ROUTE request, and of the kill command that ends pid with
- * SIGTERM under --sudo.
+ * a PEER_ROUTE request, and of the pkill command that sends the pppd
+ * of the key's pid file the signal sig ("TERM", "KILL") under --sudo
+ * (ppp_remote_end_argv()).
  */
 char	**peer_pppd_argv(const struct peer_conf *, const struct peer_request *);
 char	**peer_route_argv(const struct peer_conf *, bool del,
 	    const struct prefix *net);
-char	**peer_kill_argv(const struct peer_conf *, pid_t pid);
+char	**peer_end_argv(const struct peer_conf *, const char *sig);
 
 /*
  * The pid of the pppd this key started before and that still runs: the
@@ -131,7 +142,7 @@ char	**peer_kill_argv(const struct peer_conf *, pid_t pid);
 pid_t	 peer_stale_pid(const struct peer_conf *);
 
 /*
- * End the stale pppd, if any: SIGTERM (by kill(2), or the kill command
+ * End the stale pppd, if any: SIGTERM (by kill(2), or the pkill command
  * under --sudo), wait up to 3 s for it and its interface to go, then
  * SIGKILL and 1 s more.  Sets *pid to the pid ended (0: none).  Returns
  * 0, or -1 with *cause set.

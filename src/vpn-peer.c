@@ -39,7 +39,7 @@ enum {
 	OPT_PPPD,
 	OPT_PPPD_OPTION,
 	OPT_IP_COMMAND,
-	OPT_KILL_COMMAND,
+	OPT_PKILL_COMMAND,
 	OPT_SUDO,
 	OPT_SUDO_COMMAND,
 	OPT_RUN_DIR
@@ -53,7 +53,7 @@ static const struct option vpn_peer_options[] = {
 	{ "pppd",		required_argument,	NULL, OPT_PPPD },
 	{ "pppd-option",	required_argument,	NULL, OPT_PPPD_OPTION },
 	{ "ip-command",		required_argument,	NULL, OPT_IP_COMMAND },
-	{ "kill-command",	required_argument,	NULL, OPT_KILL_COMMAND },
+	{ "pkill-command",	required_argument, NULL, OPT_PKILL_COMMAND },
 	{ "sudo",		no_argument,		NULL, OPT_SUDO },
 	{ "sudo-command",	required_argument,	NULL, OPT_SUDO_COMMAND },
 	{ "run-dir",		required_argument,	NULL, OPT_RUN_DIR },
@@ -190,7 +190,7 @@ main(int argc, char **argv)
 	struct peer_conf	 c;
 	struct peer_request	 r;
 	const char		*ip = NULL, *peer = NULL, *ifname = NULL;
-	const char		*pppd = NULL, *ipc = NULL, *killc = NULL;
+	const char		*pppd = NULL, *ipc = NULL, *pkillc = NULL;
 	const char		*sudoc = NULL, *rundir = NULL, *request;
 	char			**pargv;
 	pid_t			 stale;
@@ -230,8 +230,8 @@ main(int argc, char **argv)
 		case OPT_IP_COMMAND:
 			vpn_peer_set(&ipc, "ip-command", optarg);
 			break;
-		case OPT_KILL_COMMAND:
-			vpn_peer_set(&killc, "kill-command", optarg);
+		case OPT_PKILL_COMMAND:
+			vpn_peer_set(&pkillc, "pkill-command", optarg);
 			break;
 		case OPT_SUDO:
 			if (c.sudo)
@@ -266,8 +266,8 @@ main(int argc, char **argv)
 		c.pppd = pppd;
 	if (ipc != NULL)
 		c.ip_command = ipc;
-	if (killc != NULL)
-		c.kill_command = killc;
+	if (pkillc != NULL)
+		c.pkill_command = pkillc;
 	if (sudoc != NULL)
 		c.sudo_command = sudoc;
 	if (rundir != NULL)

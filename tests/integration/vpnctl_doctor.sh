@@ -54,6 +54,7 @@ GW="$IT_GW_IP port $IT_SSH_PORT"
 HOSTKEY_FP=$(ssh-keygen -lf "$IT_HOSTKEY.pub" | awk '{ print $2 }')
 HOSTKEY_LINE="[$IT_GW_IP]:$IT_SSH_PORT $(awk '{ print $1, $2 }' "$IT_HOSTKEY.pub")"
 CLIENT_PUB=$(cat "$IT_KEY.pub")
+PKILL_ARGS="/usr/bin/pkill -TERM -F /run/ppp-vpn-office.pid -x pppd"
 PPPD_ARGS="nodetach notty noauth local nolock nocrtscts nodefaultroute logfd 2 ifname vpn-office 10.9.0.2:10.9.0.1 lcp-echo-interval 10 lcp-echo-failure 3 lcp-restart 1 lcp-max-terminate 1 noccp linkname vpn-office"
 
 mkdir -m 0755 "$IT_DIR/bin"
@@ -178,7 +179,7 @@ Defaults:vpn !requiretty
 vpn ALL=(root) NOPASSWD: /usr/sbin/pppd nodetach notty noauth local nolock nocrtscts nodefaultroute logfd 2 ifname vpn-branch 10.9.1.2\\:10.9.1.1 lcp-echo-interval 10 lcp-echo-failure 3 lcp-restart 1 lcp-max-terminate 1 noccp linkname vpn-branch, \\
     /sbin/ip route replace 192.168.51.0/24 dev vpn-branch, \\
     /sbin/ip route del 192.168.51.0/24 dev vpn-branch, \\
-    /bin/kill -TERM [0-9]*
+    /usr/bin/pkill -TERM -F /run/ppp-vpn-branch.pid -x pppd
 (these lines allow exactly this link's commands: run vpnctl setup -f $CONF branch again after changing its addresses, nets, keepalive, mtu, compression or pppd options)
 
 host key of $GW: ssh-ed25519 $HOSTKEY_FP (not yet in $KH)
@@ -210,7 +211,8 @@ vpn ALL=(root) NOPASSWD: /usr/sbin/pppd nodetach notty noauth local nolock nocrt
     /sbin/ip route del 192.168.52.0/24 dev vpn-peer, \\
     /sbin/ip route replace 192.168.53.0/24 dev vpn-peer, \\
     /sbin/ip route del 192.168.53.0/24 dev vpn-peer, \\
-    /bin/kill -TERM [0-9]*
+    /usr/bin/pkill -TERM -F /run/ppp-vpn-peer.pid -x pppd, \\
+    /usr/bin/pkill -KILL -F /run/ppp-vpn-peer.pid -x pppd
 (these lines allow exactly this link's commands: run vpnctl setup -f $CONF peer again after changing its addresses, nets, keepalive, mtu, compression or pppd options)
 
 host key of $GW: ssh-ed25519 $HOSTKEY_FP (not yet in $KH)
@@ -270,9 +272,10 @@ vpnctl doctor -f "$CONF" office
 expect_line OK "host key of $GW: ssh-ed25519 $HOSTKEY_FP, known in $KH"
 expect_line OK "auth as root with $IT_KEY: accepted"
 expect_line OK "far end: /usr/sbin/pppd is installed"
+expect_line OK "far end: /usr/bin/pkill is installed"
 expect_line FAIL "far end: sudo does not let root run \"/usr/sbin/pppd $PPPD_ARGS\" without a password: sudo: a password is required (add the sudoers lines that vpnctl setup -f $CONF office prints)"
 expect_line FAIL "far end: sudo does not let root run \"/sbin/ip route replace 192.168.50.0/24 dev vpn-office\" without a password"
-expect_line WARN "far end: sudo does not let root run \"kill -TERM 1\""
+expect_line WARN "far end: sudo does not let root run \"$PKILL_ARGS\""
 expect_line FAIL "forwarding: net.ipv4.ip_forward is off: this site-to-site link will not route between local-net and remote-net (sysctl -w net.ipv4.ip_forward=1"
 expect_line OK "identity $IT_KEY: mode 0600, ssh-ed25519 key"
 expect_line OK "masquerade: no source NAT rule catches"
@@ -290,13 +293,13 @@ cat >"$ALLOW" <<EOF
 /usr/sbin/pppd $PPPD_ARGS
 /sbin/ip route replace 192.168.50.0/24 dev vpn-office
 /sbin/ip route del 192.168.50.0/24 dev vpn-office
-kill -TERM 1
+$PKILL_ARGS
 EOF
 itest_in_cli sysctl -qw net.ipv4.ip_forward=1
 vpnctl doctor -f "$CONF" office
 expect_line OK "far end: sudo lets root run pppd with this link's options, no password, no tty"
 expect_line OK "far end: sudo lets root add and remove the routes of the 1 local-net(s)"
-expect_line OK "far end: sudo lets root end a stale pppd with kill"
+expect_line OK "far end: sudo lets root end a stale pppd with \"$PKILL_ARGS\""
 expect_line OK "forwarding: net.ipv4.ip_forward is on"
 only_fail_ppp
 

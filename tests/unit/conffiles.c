@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "conf.h"
 #include "conffiles.h"
 #include "xmalloc.h"
 
@@ -26,6 +27,31 @@ conffiles_file(char **pathp, const char *dir, const char *name, mode_t mode)
 	if (fd == -1)
 		return -1;
 	/* The umask may have taken bits away. */
+	if (fchmod(fd, mode) == -1) {
+		(void)close(fd);
+		return -1;
+	}
+	return close(fd);
+}
+
+int
+conffiles_write(const char *path, const char *text, mode_t mode)
+{
+	size_t	len = strlen(text);
+	ssize_t	n;
+	int	fd;
+
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+	if (fd == -1)
+		return -1;
+	while (len > 0) {
+		if ((n = write(fd, text, len)) == -1) {
+			(void)close(fd);
+			return -1;
+		}
+		text += n;
+		len -= (size_t)n;
+	}
 	if (fchmod(fd, mode) == -1) {
 		(void)close(fd);
 		return -1;
@@ -67,4 +93,24 @@ conffiles_remove(struct conffiles *cf)
 		(void)rmdir(cf->dir);	/* best effort: a test's own files */
 	free(cf->dir);
 	cf->dir = NULL;
+}
+
+struct conf *
+conffiles_link(const struct conffiles *cf, const char *extra, char **cause)
+{
+	struct conf	*c;
+	char		*text;
+
+	xasprintf(&text,
+	    "link office\n"
+	    "    host gw.example.org\n"
+	    "    identity %s\n"
+	    "    known-hosts %s\n"
+	    "    pppd %s\n"
+	    "    local-ip 10.9.0.1\n"
+	    "    remote-ip 10.9.0.2\n"
+	    "%s", cf->identity, cf->known_hosts, cf->pppd, extra);
+	c = conf_load_buffer("test.conf", text, strlen(text), cause);
+	free(text);
+	return c;
 }

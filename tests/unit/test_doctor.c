@@ -3,11 +3,11 @@
  * Copyright (c) 2026 The pppssh developers
  *
  * Unit tests for src/doctor.c: deriving the public key from an OpenSSH
- * private key, the exact authorized_keys and sudoers lines for sudo,
- * root and vpn-peer links, the requiretty test on `sudo -l` output, the
- * masquerade heuristic over fixed `nft list ruleset` and `iptables-save`
- * samples, the overlapping route check over `ip route` samples, and the
- * fixes suggested for config errors.
+ * private key, the requiretty test on `sudo -l` output, the masquerade
+ * heuristic over fixed `nft list ruleset` and `iptables-save` samples,
+ * the overlapping route check over `ip route` samples, and the fixes
+ * suggested for config errors.  The authorized_keys and sudoers lines
+ * are test_farend.c's.
  */
 #include "config.h"
 
@@ -28,6 +28,7 @@
 #include <cmocka.h>
 
 #include "conf.h"
+#include "conffiles.h"
 #include "doctor.h"
 #include "xmalloc.h"
 
@@ -55,34 +56,23 @@ static const char test_key_enc[] =
 #define TEST_ENC_B64 \
 	"AAAAC3NzaC1lZDI1NTE5AAAAIGD0oMynKGehJKIQy2yHP77CE0Ah+vfPn+WrRX3Ux3lZ"
 
-#define PPPD_OPTS \
-	"nodetach notty noauth local nolock nocrtscts nodefaultroute logfd 2"
+static struct conffiles	cf;
 
-static char	tmpdir[] = "/tmp/test_doctor.XXXXXX";
-static char	keypath[256], khpath[256];
-
+/* Write a file the test needs. */
 static void
 write_file(const char *path, const char *text, mode_t mode)
 {
-	int	fd;
-
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
-	assert_true(fd != -1);
-	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
-	assert_int_equal(fchmod(fd, mode), 0);
-	assert_int_equal(close(fd), 0);
+	if (conffiles_write(path, text, mode) == -1)
+		fail_msg("%s: %s", path, strerror(errno));
 }
 
 static int
 setup_files(void **state)
 {
 	(void)state;
-	if (mkdtemp(tmpdir) == NULL)
+	if (conffiles_make(&cf, "test_doctor") == -1)
 		return -1;
-	(void)snprintf(keypath, sizeof(keypath), "%s/id", tmpdir);
-	(void)snprintf(khpath, sizeof(khpath), "%s/known_hosts", tmpdir);
-	write_file(keypath, test_key, 0600);
-	write_file(khpath, "", 0644);
+	write_file(cf.identity, test_key, 0600);
 	return 0;
 }
 
@@ -92,33 +82,21 @@ teardown_files(void **state)
 	char	p[300];
 
 	(void)state;
-	(void)snprintf(p, sizeof(p), "%s.pub", keypath);
+	(void)snprintf(p, sizeof(p), "%s.pub", cf.identity);
 	(void)unlink(p);
-	(void)unlink(keypath);
-	(void)unlink(khpath);
-	return rmdir(tmpdir);
+	conffiles_remove(&cf);
+	return 0;
 }
 
-/* A config of one link "office" with the common lines plus extra. */
+/* The link of conffiles_link() with the lines extra. */
 static struct conf *
 load(const char *extra)
 {
 	struct conf	*c;
-	char		*text, *cause = NULL;
+	char		*cause = NULL;
 
-	xasprintf(&text,
-	    "link office\n"
-	    "    host gw.example.org\n"
-	    "    identity %s\n"
-	    "    known-hosts %s\n"
-	    "    pppd /bin/sh\n"
-	    "    local-ip 10.9.0.1\n"
-	    "    remote-ip 10.9.0.2\n"
-	    "%s", keypath, khpath, extra);
-	c = conf_load_buffer("test.conf", text, strlen(text), &cause);
-	if (c == NULL)
+	if ((c = conffiles_link(&cf, extra, &cause)) == NULL)
 		fail_msg("config: %s", cause);
-	free(text);
 	return c;
 }
 
@@ -179,7 +157,7 @@ test_pubkey(void **state)
 	char		*line, *cause = NULL, pub[300];
 
 	(void)state;
-	(void)snprintf(pub, sizeof(pub), "%s.pub", keypath);
+	(void)snprintf(pub, sizeof(pub), "%s.pub", cf.identity);
 	c = load("");
 
 	/* No .pub: derived, with a comment naming the link. */
@@ -210,155 +188,7 @@ test_pubkey(void **state)
 	conf_free(c);
 }
 
-/* ---------------------------------------------- authorized_keys, sudo */
-
-static void
-test_authorized_keys(void **state)
-{
-	static const struct {
-		const char	*extra;
-		const char	*want;
-	} t[] = {
-		{ "", "restrict KEY" },
-		{ "    user vpn\n", "restrict KEY" },
-		{ "    user vpn\n    remote-command vpn-peer\n"
-		    "    local-net 192.168.1.0/24\n"
-		    "    local-net 2001:db8:5::/48\n",
-		    "restrict,command=\"" VPN_SBINDIR "/vpn-peer --ip 10.9.0.2 "
-		    "--peer 10.9.0.1 --net 192.168.1.0/24 "
-		    "--net 2001:db8:5::/48 --ifname vpn-office --sudo\" KEY" },
-		{ "    user root\n    remote-command vpn-peer\n"
-		    "    remote-ifname gw0\n",
-		    "restrict,command=\"" VPN_SBINDIR "/vpn-peer --ip 10.9.0.2 "
-		    "--peer 10.9.0.1 --ifname gw0\" KEY" },
-	};
-	struct conf	*c;
-	char		*line;
-	size_t		 i;
-
-	(void)state;
-	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
-		c = load(t[i].extra);
-		line = doctor_authorized_keys(c->links[0], "KEY");
-		assert_string_equal(line, t[i].want);
-		free(line);
-		conf_free(c);
-	}
-}
-
-static void
-test_sudoers(void **state)
-{
-	static const struct {
-		const char	*extra;
-		const char	*want;		/* NULL: none */
-		int		 other;
-	} t[] = {
-		/* The default: user vpn, sudo -n /usr/sbin/pppd. */
-		{ "    user vpn\n    local-net 192.168.1.0/24\n"
-		    "    local-net 2001:db8:5::/48\n",
-		    "Defaults:vpn !requiretty\n"
-		    "vpn ALL=(root) NOPASSWD: /usr/sbin/pppd " PPPD_OPTS
-		    " ifname vpn-office 10.9.0.2\\:10.9.0.1"
-		    " lcp-echo-interval 10 lcp-echo-failure 3 lcp-restart 1"
-		    " lcp-max-terminate 1 noccp linkname vpn-office, \\\n"
-		    "    /sbin/ip route replace 192.168.1.0/24 dev vpn-office, "
-		    "\\\n"
-		    "    /sbin/ip route del 192.168.1.0/24 dev vpn-office, \\\n"
-		    "    /sbin/ip -6 route replace 2001\\:db8\\:5\\:\\:/48 dev "
-		    "vpn-office, \\\n"
-		    "    /sbin/ip -6 route del 2001\\:db8\\:5\\:\\:/48 dev "
-		    "vpn-office, \\\n"
-		    "    /bin/kill -TERM [0-9]*\n", 0 },
-		/* Link options reach the pppd rule exactly. */
-		{ "    user vpn\n    keepalive 5 4\n    mtu 1400\n"
-		    "    compression yes\n    remote-ifname gw0\n"
-		    "    remote-pppd-options debug\n",
-		    "Defaults:vpn !requiretty\n"
-		    "vpn ALL=(root) NOPASSWD: /usr/sbin/pppd " PPPD_OPTS
-		    " ifname gw0 10.9.0.2\\:10.9.0.1 lcp-echo-interval 5"
-		    " lcp-echo-failure 4 lcp-restart 1 lcp-max-terminate 1 "
-		    "mtu 1400 mru 1400 linkname gw0 debug, \\\n"
-		    "    /bin/kill -TERM [0-9]*\n", 0 },
-		/* Root without sudo for pppd: only the route commands. */
-		{ "    user root\n    remote-command /usr/sbin/pppd\n"
-		    "    local-net 192.168.1.0/24\n",
-		    "Defaults:root !requiretty\n"
-		    "root ALL=(root) NOPASSWD: /sbin/ip route replace "
-		    "192.168.1.0/24 dev vpn-office, \\\n"
-		    "    /sbin/ip route del 192.168.1.0/24 dev vpn-office\n",
-		    0 },
-		{ "    user root\n    remote-command /usr/sbin/pppd\n", NULL,
-		    0 },
-		{ "    user vpn\n    remote-command doas /usr/sbin/pppd\n"
-		    "    remote-ip-command doas /sbin/ip\n", NULL, 1 },
-		/* vpn-peer --sudo: what it runs, from its own defaults. */
-		{ "    user vpn\n    remote-command vpn-peer\n"
-		    "    local-net 192.168.1.0/24\n",
-		    "Defaults:vpn !requiretty\n"
-		    "vpn ALL=(root) NOPASSWD: /usr/sbin/pppd " PPPD_OPTS
-		    " ifname vpn-office 10.9.0.2\\:10.9.0.1"
-		    " lcp-echo-interval 10 lcp-echo-failure 3 lcp-restart 1"
-		    " lcp-max-terminate 1 noccp linkname vpn-office, \\\n"
-		    "    /sbin/ip route replace 192.168.1.0/24 dev vpn-office, "
-		    "\\\n"
-		    "    /sbin/ip route del 192.168.1.0/24 dev vpn-office, \\\n"
-		    "    /bin/kill -TERM [0-9]*\n", 0 },
-		{ "    user root\n    remote-command vpn-peer\n", NULL, 0 },
-	};
-	struct doctor_privs	 p;
-	struct conf		*c;
-	char			*s;
-	size_t			 i;
-
-	(void)state;
-	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
-		c = load(t[i].extra);
-		doctor_privs_build(c->links[0], &p);
-		s = doctor_sudoers(c->links[0], &p);
-		if (t[i].want == NULL)
-			assert_null(s);
-		else
-			assert_string_equal(s, t[i].want);
-		assert_int_equal(p.other, t[i].other);
-		free(s);
-		doctor_privs_free(&p);
-		conf_free(c);
-	}
-}
-
-static void
-test_privs_argv(void **state)
-{
-	struct doctor_privs	 p;
-	struct conf		*c;
-
-	(void)state;
-	c = load("    user vpn\n    remote-command /opt/sudo -n -E "
-	    "/usr/sbin/pppd\n    remote-ip-command /opt/sudo -n /sbin/ip\n"
-	    "    local-net 192.168.1.0/24\n");
-	doctor_privs_build(c->links[0], &p);
-	assert_int_equal(p.n, 4);
-	assert_string_equal(p.v[0].what, "pppd");
-	assert_string_equal(p.v[0].sudo[0], "/opt/sudo");
-	assert_string_equal(p.v[0].sudo[1], "-n");
-	assert_string_equal(p.v[0].sudo[2], "-E");
-	assert_null(p.v[0].sudo[3]);
-	assert_string_equal(p.v[0].argv[0], "/usr/sbin/pppd");
-	assert_string_equal(p.v[1].what, "route");
-	assert_null(p.v[1].sudo[2]);
-	assert_string_equal(p.v[1].argv[0], "/sbin/ip");
-	assert_string_equal(p.v[1].argv[2], "replace");
-	assert_string_equal(p.v[2].argv[2], "del");
-	/* kill as link.c runs it: the bare name, a sample pid. */
-	assert_string_equal(p.v[3].what, "kill");
-	assert_string_equal(p.v[3].argv[0], "kill");
-	assert_string_equal(p.v[3].argv[1], "-TERM");
-	assert_string_equal(p.v[3].argv[2], "1");
-	assert_null(p.v[3].argv[3]);
-	doctor_privs_free(&p);
-	conf_free(c);
-}
+/* ------------------------------------------------------------ sudo */
 
 static void
 test_requiretty(void **state)
@@ -624,9 +454,6 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_pubkey_derive),
 		cmocka_unit_test(test_pubkey),
-		cmocka_unit_test(test_authorized_keys),
-		cmocka_unit_test(test_sudoers),
-		cmocka_unit_test(test_privs_argv),
 		cmocka_unit_test(test_requiretty),
 		cmocka_unit_test(test_nat),
 		cmocka_unit_test(test_routes),

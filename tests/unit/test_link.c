@@ -443,7 +443,8 @@ test_up_and_stop(void **state)
 	assert_int_equal(F.spawns, 1);
 	/* Channel 1 ends a stale pppd, then execs the remote one. */
 	assert_non_null(strstr(F.ch1_cmd, "/run/ppp-vpn-remote.pid"));
-	assert_non_null(strstr(F.ch1_cmd, "sudo -n kill -TERM"));
+	assert_non_null(strstr(F.ch1_cmd, "sudo -n /usr/bin/pkill -TERM -F "
+	    "/run/ppp-vpn-remote.pid -x pppd"));
 	assert_non_null(strstr(F.ch1_cmd, "exec sudo -n /usr/sbin/pppd"));
 	/* remote-net here, local-net at the far end: 10 tries 300 ms apart */
 	assert_int_equal(F.route_adds, 1);

@@ -374,6 +374,56 @@ test_allowed(void **state)
 	assert_int_equal(r.verb, PEER_CLEAN);
 }
 
+/*
+ * vpnd writes requests with peer_request_format(): every accepted
+ * request, formatted again, is the canonical one and parses back to the
+ * same request.
+ */
+static void
+test_format(void **state)
+{
+	static const struct {
+		const char	*request;
+		const char	*canonical;
+	} t[] = {
+		{ "pppd", "pppd lcp-echo-interval 10 lcp-echo-failure 3" },
+		{ "pppd mtu 1400 lcp-echo-failure 7 compression yes "
+		    "lcp-echo-interval 2", "pppd lcp-echo-interval 2 "
+		    "lcp-echo-failure 7 mtu 1400 compression yes" },
+		{ "pppd compression no", "pppd lcp-echo-interval 10 "
+		    "lcp-echo-failure 3" },
+		{ "route replace 2001:DB8:1:0::/48 172.16.1.0/24",
+		    "route replace 2001:db8:1::/48 172.16.1.0/24" },
+		{ "route del 172.16.1.0/24", "route del 172.16.1.0/24" },
+		{ "clean", "clean" },
+		{ "version", "version" },
+	};
+	struct peer_conf	 c;
+	struct peer_request	 r, again;
+	char			*cause = NULL, *s;
+	size_t			 i;
+
+	(void)state;
+	base_conf(&c);
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		assert_int_equal(peer_request_parse(&c, t[i].request, &r,
+		    &cause), 0);
+		s = peer_request_format(&r);
+		assert_string_equal(s, t[i].canonical);
+		assert_int_equal(peer_request_parse(&c, s, &again, &cause), 0);
+		assert_memory_equal(&r, &again, sizeof(r));
+		free(s);
+	}
+	for (i = 0; i < sizeof(allowed) / sizeof(allowed[0]); i++) {
+		assert_int_equal(peer_request_parse(&c, allowed[i].request, &r,
+		    &cause), 0);
+		s = peer_request_format(&r);
+		assert_int_equal(peer_request_parse(&c, s, &again, &cause), 0);
+		assert_memory_equal(&r, &again, sizeof(r));
+		free(s);
+	}
+}
+
 /* The admin's own choices reach the command lines. */
 static void
 test_conf_options(void **state)
@@ -389,7 +439,7 @@ test_conf_options(void **state)
 	c.ip_command = "/usr/sbin/ip";
 	c.sudo = true;
 	c.sudo_command = "/usr/local/bin/sudo";
-	c.kill_command = "/usr/bin/kill";
+	c.pkill_command = "/bin/pkill";
 	assert_int_equal(peer_conf_add_pppd_option(&c, "debug", &cause), 0);
 	assert_int_equal(peer_conf_add_pppd_option(&c, "kdebug", &cause), 0);
 	assert_int_equal(peer_conf_add_pppd_option(&c, "1", &cause), 0);
@@ -415,16 +465,25 @@ test_conf_options(void **state)
 	free(s);
 	argv_free(argv);
 
-	argv = peer_kill_argv(&c, 4242);
+	/* A stale pppd is ended by its pid file, no pid from outside. */
+	argv = peer_end_argv(&c, "TERM");
 	s = join(argv);
-	assert_string_equal(s, "/usr/local/bin/sudo -n /usr/bin/kill -TERM "
-	    "4242");
+	assert_string_equal(s, "/usr/local/bin/sudo -n /bin/pkill -TERM -F "
+	    "/run/ppp-vpn-branch.pid -x pppd");
+	free(s);
+	argv_free(argv);
+	c.rundir = "/var/run";
+	argv = peer_end_argv(&c, "KILL");
+	s = join(argv);
+	assert_string_equal(s, "/usr/local/bin/sudo -n /bin/pkill -KILL -F "
+	    "/var/run/ppp-vpn-branch.pid -x pppd");
 	free(s);
 	argv_free(argv);
 	c.sudo = false;
-	argv = peer_kill_argv(&c, 17);
+	argv = peer_end_argv(&c, "TERM");
 	s = join(argv);
-	assert_string_equal(s, "/usr/bin/kill -TERM 17");
+	assert_string_equal(s, "/bin/pkill -TERM -F "
+	    "/var/run/ppp-vpn-branch.pid -x pppd");
 	free(s);
 	argv_free(argv);
 
@@ -628,6 +687,8 @@ teardown_tmp(void **state)
 	(void)state;
 	(void)snprintf(path, sizeof(path), "%s/pppd", tmpdir);
 	(void)unlink(path);
+	(void)snprintf(path, sizeof(path), "%s/sudo", tmpdir);
+	(void)unlink(path);
 	(void)snprintf(path, sizeof(path), "%s/ppp-vpn-t1.pid", tmpdir);
 	(void)unlink(path);
 	(void)snprintf(path, sizeof(path), "%s/ppp-vpn-t2.pid", tmpdir);
@@ -658,13 +719,43 @@ wait_comm(pid_t pid)
 	fail_msg("child %ld never became pppd", (long)pid);
 }
 
+/* A stale pppd of vpn-t1 (fake_stale()), named in its pid file. */
+static pid_t
+stale_start(int *wfd)
+{
+	char	text[32];
+	pid_t	pid;
+
+	pid = fake_stale("vpn-t1", wfd);
+	wait_comm(pid);
+	(void)snprintf(text, sizeof(text), "%ld\nppp0\n", (long)pid);
+	write_file(tmpdir, "ppp-vpn-t1.pid", text);
+	return pid;
+}
+
+/* c ends the stale pppd pid, by SIGTERM. */
+static void
+stale_end(const struct peer_conf *c, pid_t pid, int wfd)
+{
+	char	*cause = NULL;
+	pid_t	 ended;
+	int	 st;
+
+	assert_int_equal(peer_end_stale(c, &ended, &cause), 0);
+	assert_int_equal(ended, pid);
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	assert_true(WIFSIGNALED(st));
+	assert_int_equal(WTERMSIG(st), SIGTERM);
+	(void)close(wfd);
+}
+
 static void
 test_stale(void **state)
 {
 	struct peer_conf	 c;
-	char			 text[32], *cause = NULL;
+	char			 text[32], path[256], *cause = NULL;
 	pid_t			 pid, ended;
-	int			 wfd, st;
+	int			 wfd;
 
 	(void)state;
 	base_conf(&c);
@@ -684,12 +775,10 @@ test_stale(void **state)
 	write_file(tmpdir, "ppp-vpn-t1.pid", text);
 	assert_int_equal(peer_stale_pid(&c), 0);
 
-	pid = fake_stale("vpn-t1", &wfd);
-	wait_comm(pid);
-	(void)snprintf(text, sizeof(text), "%ld\nppp0\n", (long)pid);
-	write_file(tmpdir, "ppp-vpn-t1.pid", text);
+	pid = stale_start(&wfd);
 	assert_int_equal(peer_stale_pid(&c), pid);
 	/* Another key's pid file naming it: not that key's pppd. */
+	(void)snprintf(text, sizeof(text), "%ld\nppp0\n", (long)pid);
 	write_file(tmpdir, "ppp-vpn-t2.pid", text);
 	c.ifname = "vpn-t2";
 	assert_int_equal(peer_stale_pid(&c), 0);
@@ -699,14 +788,25 @@ test_stale(void **state)
 
 	/* This key's: ended with SIGTERM. */
 	c.ifname = "vpn-t1";
-	assert_int_equal(peer_end_stale(&c, &ended, &cause), 0);
-	assert_int_equal(ended, pid);
-	assert_int_equal(waitpid(pid, &st, 0), pid);
-	assert_true(WIFSIGNALED(st));
-	assert_int_equal(WTERMSIG(st), SIGTERM);
-	(void)close(wfd);
+	stale_end(&c, pid, wfd);
 	/* The pid file now names a dead process. */
 	assert_int_equal(peer_stale_pid(&c), 0);
+
+	/*
+	 * --sudo: the real pkill, through a sudo that drops its -n, ends
+	 * it by the pid file.
+	 */
+	c.sudo = true;
+	(void)snprintf(path, sizeof(path), "%s/sudo", tmpdir);
+	write_file(tmpdir, "sudo", "#!/bin/sh\n[ \"$1\" = -n ] && shift\n"
+	    "exec \"$@\"\n");
+	assert_int_equal(chmod(path, 0755), 0);
+	c.sudo_command = path;
+	if (access(c.pkill_command, X_OK) == -1)
+		fail_msg("%s: %s (install procps)", c.pkill_command,
+		    strerror(errno));
+	pid = stale_start(&wfd);
+	stale_end(&c, pid, wfd);
 }
 
 int
@@ -716,6 +816,7 @@ main(void)
 		cmocka_unit_test(test_refused),
 		cmocka_unit_test(test_limits),
 		cmocka_unit_test(test_allowed),
+		cmocka_unit_test(test_format),
 		cmocka_unit_test(test_conf_options),
 		cmocka_unit_test(test_conf_check),
 		cmocka_unit_test(test_run),
