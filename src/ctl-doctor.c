@@ -637,17 +637,21 @@ dr_far_sudo(struct dr *d, struct gw *g, const struct farend_cmds *ps)
 		    d->lc->local_nets.n);
 }
 
-/* Is path an executable at the far end?  -1 if the session broke. */
+/*
+ * Is path installed at the far end: executable by the login user, or,
+ * when a privilege prefix runs it (root), a file (Debian's pppd is
+ * 4754 root:dip)?  -1 if the session broke.
+ */
 static int
-dr_far_installed(struct dr *d, struct gw *g, const char *path,
+dr_far_installed(struct dr *d, struct gw *g, const char *path, bool as_root,
     enum doctor_status bad, const char *fix)
 {
 	char	*argv[4], *test, *q, *out, *err;
 	int	 status;
 
 	q = sh_quote(path);
-	xasprintf(&test, "%s %s", path[0] == '/' ? "test -x" : "command -v",
-	    q);
+	xasprintf(&test, "%s %s", path[0] != '/' ? "command -v" :
+	    as_root ? "test -f" : "test -x", q);
 	free(q);
 	argv[0] = (char *)"sh";
 	argv[1] = (char *)"-c";
@@ -675,6 +679,7 @@ dr_far_end(struct dr *d, struct gw *g)
 	struct farend_cmds	 cmds;
 	char			*out, *err, *e, *fix, *self;
 	char			*argv[2];
+	bool			 root;
 	int			 status;
 
 	self = ctl_target_vpnctl(d->t, "setup");
@@ -707,11 +712,12 @@ dr_far_end(struct dr *d, struct gw *g)
 
 	/* What channel 1 runs there: pppd, and pkill for a stale one. */
 	farend_init(&fe, lc);
-	if (dr_far_installed(d, g, fe.pp.remote_prefix[fe.ppp_via.n],
+	root = fe.ppp_via.via != FAREND_DIRECT;
+	if (dr_far_installed(d, g, fe.pp.remote_prefix[fe.ppp_via.n], root,
 	    DOCTOR_FAIL, "install ppp on the gateway: apt-get install ppp") ==
-	    -1 || dr_far_installed(d, g, FAREND_PKILL, DOCTOR_WARN, "install "
-	    "procps on the gateway, or a stale pppd there is not ended: "
-	    "apt-get install procps") == -1)
+	    -1 || dr_far_installed(d, g, FAREND_PKILL, root, DOCTOR_WARN,
+	    "install procps on the gateway, or a stale pppd there is not "
+	    "ended: apt-get install procps") == -1)
 		goto out;
 
 	farend_sudo_cmds(&fe, &cmds);
