@@ -123,8 +123,6 @@ farend_prefix(char *const *v, struct farend_prefix *fp, char **cause)
 		}
 		if (farend_option(fp, name, v, &i, cause) == -1)
 			goto fail;
-		if (v[i] == NULL)
-			break;
 	}
 	if (v[i] == NULL) {
 		xasprintf(cause, "%s: no command after it", name);
