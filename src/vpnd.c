@@ -3,10 +3,10 @@
  * Copyright (c) 2026 The pppssh developers
  *
  * vpnd: the supervisor daemon.  This file holds main() and the wiring:
- * options, the config check modes, daemonizing, the pid file, signals,
- * reload, and the modules joined in the loop (the set of links in
- * links.c, the control socket in ctlserver.c, the HTTP side in
- * linkhttp.c, rtnetlink in netlink.c).
+ * options, the config check modes, daemonizing, the runtime directory
+ * and the pid file, signals, reload, and the modules joined in the loop
+ * (the set of links in links.c, the control socket in ctlserver.c, the
+ * HTTP side in linkhttp.c, rtnetlink in netlink.c).
  */
 #include "config.h"
 
@@ -30,6 +30,7 @@
 #include "loop.h"
 #include "netlink.h"
 #include "pidfile.h"
+#include "rundir.h"
 #include "ssh.h"
 #include "xmalloc.h"
 
@@ -227,7 +228,8 @@ main(int argc, char **argv)
 			fatalx("%s", cause);
 		log_to_stderr(false);
 	}
-	if ((pf = pidfile_open(pidpath, &cause)) == NULL)
+	if (rundir_make(pidpath, &cause) == -1 ||
+	    (pf = pidfile_open(pidpath, &cause)) == NULL)
 		fatalx("%s", cause);
 
 	if (ssh_lib_init(&cause) == -1)
@@ -254,7 +256,8 @@ main(int argc, char **argv)
 	/* c is the links' from here; it lives until the next reload. */
 	d.links = links_new(d.loop, d.rtnl, c, &hooks);
 	/* The links matter more: without the socket they still run. */
-	if ((d.ctl = ctlserver_open(d.loop, c->control_socket,
+	if (rundir_make(c->control_socket, &cause) == -1 ||
+	    (d.ctl = ctlserver_open(d.loop, c->control_socket,
 	    c->control_group, d.links, d.lh, vpnd_ctl_reload, &d,
 	    &cause)) == NULL) {
 		log_warnx("%s; running without a control socket", cause);

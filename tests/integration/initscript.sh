@@ -53,6 +53,7 @@ if [ -z "${INITSCRIPT_PRIVATE_NS:-}" ]; then
 fi
 
 # ------------------------------------------------------------- harness
+: "${IT_SLACK:=3}"
 step_now="not started"
 tmp=
 sink_pid=
@@ -85,6 +86,13 @@ error()
 	printf 'ERROR: %s: %s\n' "$step_now" "$*" >&2
 	dump
 	exit 99
+}
+
+# itest_bound N: N stretched IT_SLACK times, as lib.sh's (which this
+# test, with a harness of its own, does not source).
+itest_bound()
+{
+	echo $(($1 * IT_SLACK))
 }
 
 # alive PID: PID is a process, not a zombie.
@@ -286,6 +294,9 @@ alive "$pid" || fail "pid $pid from the pid file does not run"
 [ "$(cat "/proc/$pid/comm")" = vpnd ] || fail "pid $pid is not vpnd"
 [ "$(vpnd_count)" -eq 1 ] || fail "$(vpnd_count) vpnd running, want 1"
 grep -q "started (pid $pid)" "$tmp/vpn.out" || fail "start does not name pid $pid"
+# vpnd made the pid file's directory, reachable under the test's umask 077.
+[ "$(stat -c %a "$tmp/run")" = 755 ] ||
+    fail "vpnd made $tmp/run with mode $(stat -c %a "$tmp/run"), want 755"
 wait_log "vpnd[$pid]: started with $conf, 2 links"
 wait_log "link office:"
 
