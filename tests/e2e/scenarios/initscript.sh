@@ -25,8 +25,8 @@ init=$(find "$E2E_DESTDIR" -type f -path '*/init.d/vpn')
 if [ -z "$init" ] || [ ! -x "$init" ]; then
 	fail "no executable init.d/vpn in $E2E_DESTDIR"
 fi
-unit=$(find "$E2E_DESTDIR" -type f -name vpnd.service)
-[ -n "$unit" ] || fail "no vpnd.service in $E2E_DESTDIR"
+unit=$(find "$E2E_DESTDIR" -type f -name vpn.service)
+[ -n "$unit" ] || fail "no vpn.service in $E2E_DESTDIR"
 daemon=$E2E_DESTDIR$(sed -n 's/^DAEMON=//p' "$init")
 [ -x "$daemon" ] || fail "the init script's vpnd is not installed: $daemon"
 # shellcheck disable=SC2016 # a literal ${ in the script
