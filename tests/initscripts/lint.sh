@@ -7,7 +7,7 @@
 # systemctl through /lib/lsb/init-functions, every file had all its
 # @word@s filled in, and the systemd unit, named like the init script,
 # passes `systemd-analyze verify` (its ExecStart pointed at this build's
-# vpnd, its man pages at this tree's) with the settings it documents
+# vpnd, its man pages at this build's) with the settings it documents
 # (Type=notify, the watchdog, the capabilities vpnd needs), and an
 # offline exposure score of 4.4 or better (`systemd-analyze security`;
 # 4.6 is the score before the unit became Type=notify and got CAP_CHOWN).
@@ -82,7 +82,7 @@ else
 fi
 
 # systemd-analyze verify wants the programs and man pages it names to
-# exist: point them at this build and this tree.
+# exist: point them at this build.
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/initscripts-lint.XXXXXX") || exit 99
 trap 'rm -rf "$tmp"' EXIT
 trap 'exit 1' HUP INT TERM
@@ -90,11 +90,11 @@ sbindir=$(sed -n 's|^ExecStart=\(.*\)/vpnd .*|\1|p' "$unit")
 [ -n "$sbindir" ] || bad "$unit: no ExecStart=.../vpnd"
 sed "s|$sbindir/vpnd|$top_builddir/src/vpnd|g" "$unit" >"$tmp/vpn.service"
 mkdir -p "$tmp/man/man5" "$tmp/man/man8"
-cp "$top_srcdir/man/vpn.conf.5" "$tmp/man/man5/"
-cp "$top_srcdir/man/vpnd.8" "$tmp/man/man8/"
+cp "$top_builddir/man/vpn.conf.5" "$tmp/man/man5/"
+cp "$top_builddir/man/vpnd.8" "$tmp/man/man8/"
 man=--man=no
 command -v man >/dev/null 2>&1 && man=--man=yes
-cp "$top_srcdir/man/vpnctl.8" "$tmp/man/man8/"
+cp "$top_builddir/man/vpnctl.8" "$tmp/man/man8/"
 if MANPATH=$tmp/man "$SYSTEMD_ANALYZE" verify "$man" "$tmp/vpn.service" \
     >"$tmp/verify.out" 2>&1; then
 	echo "ok: systemd-analyze verify $unit ($man)"
