@@ -150,20 +150,8 @@ one_round()
 
 # The control group exists, with nobody in it, as the manual tells an
 # admin to make it: vpnd must give its socket to that group, also under
-# the unit's capabilities (the host's / is read-only: a private copy of
-# /etc/group, bound over it in the guest).
-if ! getent group vpn >/dev/null; then
-	gid=4242
-	while getent group "$gid" >/dev/null; do
-		gid=$((gid + 1))
-	done
-	{ cat /etc/group && echo "vpn:x:$gid:nobody"; } >"$E2E_DIR/group" ||
-	    fail "write $E2E_DIR/group"
-	chmod 644 "$E2E_DIR/group"
-	mount --bind "$E2E_DIR/group" /etc/group ||
-	    fail "bind $E2E_DIR/group over /etc/group"
-fi
-getent group vpn | grep -q '[:,]nobody$' || fail "nobody is not in group vpn"
+# the unit's capabilities.
+control_group vpn nobody
 step "control group: $(getent group vpn)"
 
 vpn "$init" status
@@ -172,13 +160,9 @@ one_round plain
 
 # The unit's capabilities, as setpriv wants them: -all,+net_admin,...
 command -v setpriv >/dev/null 2>&1 || fail "setpriv not found (util-linux)"
-caps=$(sed -n 's/^CapabilityBoundingSet=//p' "$unit")
-[ -n "$caps" ] || fail "no CapabilityBoundingSet= in $unit"
+bset=$(unit_bounding_set "$unit") ||
+    fail "no CapabilityBoundingSet= in $unit"
 grep -q '^NoNewPrivileges=yes$' "$unit" || fail "no NoNewPrivileges=yes in $unit"
-bset=-all
-for c in $caps; do
-	bset="$bset,+$(printf '%s' "${c#CAP_}" | tr '[:upper:]' '[:lower:]')"
-done
 step "as the unit: setpriv --no-new-privs --bounding-set=$bset"
 # Check that the limits reach vpnd, while it runs.
 vpn setpriv --no-new-privs --bounding-set="$bset" "$init" start
