@@ -9,7 +9,9 @@
 # prints nothing; with vpnd running it restarts a link down too long
 # (--down-after) and leaves a link that is not wanted alone; after vpnd
 # died (SIGKILL, its pid file left) it runs this build's init script,
-# which starts a new vpnd; after `init.d/vpn stop` it is silent again.
+# which starts a new vpnd; after `init.d/vpn stop` it is silent again; a
+# pid file locked by a process that does not answer (a vpnd starting, or
+# one without its socket) gets 10 s, then is reported, not restarted.
 #
 # On a systemd host (/run/systemd/system exists in this test's mount
 # namespace): it asks systemctl for the unit's ActiveState and acts on
@@ -231,6 +233,33 @@ step "sysvinit, stopped with the init script: nothing, silently"
 watchdog
 silent
 [ "$(vpnd_count)" -eq 0 ] || fail "the watchdog started vpnd after a stop"
+
+step "sysvinit, a locked pid file but no answer: reported after 10 s"
+# What a vpnd in its first moments looks like (pid file written and
+# locked, socket not yet listening), or a vpnd without a control socket.
+command -v flock >/dev/null 2>&1 || error "flock not found (util-linux)"
+mkdir -p "$tmp/run"
+echo "$$" >"$pidfile"
+flock -x "$pidfile" sleep 60 &
+holder=$!
+pids="$pids $holder"
+n=0
+until ! flock -n -s "$pidfile" true; do
+	n=$((n + 1))
+	[ "$n" -lt $((100 * IT_SLACK)) ] || error "flock did not take $pidfile"
+	sleep 0.05
+done
+t0=$(date +%s)
+watchdog
+t1=$(date +%s)
+kill "$holder" 2>/dev/null || :
+wait "$holder" 2>/dev/null || :
+rm -f "$pidfile"
+[ "$rc" -eq 1 ] || fail "no answer: status $rc, want 1"
+grep -qF "vpnd runs (pid $$), but vpnd does not answer on $sock" \
+    "$tmp/wd.out" || fail "not reported"
+[ $((t1 - t0)) -ge 9 ] || fail "reported after $((t1 - t0)) s, before 10 s"
+[ "$(vpnd_count)" -eq 0 ] || fail "the watchdog started vpnd"
 
 # -------------------------------------------------------------- systemd
 mkdir -p /run/systemd/system || error "mkdir /run/systemd/system"
