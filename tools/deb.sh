@@ -40,7 +40,8 @@ if ! (cd "$work/pppssh" &&
 	exit 1
 fi
 cp "$work"/*.deb "$out/"
-echo "deb.sh: built $(cd "$out" && ls ./*.deb) in $(($(date +%s) - t0)) s"
+debs=$(cd "$out" && echo ./*.deb)
+echo "deb.sh: built ${debs} in $(($(date +%s) - t0)) s"
 
 status=0
 lintian --fail-on error --info "$work"/*.changes >"$out/lintian.txt" 2>&1 ||
