@@ -2,16 +2,32 @@
 /*
  * Copyright (c) 2026 The pppssh developers
  *
- * vpnctl watchdog, for cron: start vpnd if it does not run, restart the
- * links that are wanted up but have been down longer than a threshold,
- * say what was done, and exit 1 when anything had to be done (so cron
- * mails the admin), 0 when all was well.
+ * vpnctl watchdog, for cron: keep vpnd running the way the admin runs
+ * it, and its links up.  It never runs vpnd itself: vpnd is started
+ * again only through what started it, so that it runs under the unit
+ * and its hardening, and never against the admin's word.
+ *
+ * With no configuration file, nothing is done.  On a systemd host (the
+ * directory /run/systemd/system exists, as sd_booted(3) tells), the unit
+ * decides: active, its links are checked; failed (it died or hung, and
+ * systemd's own restarts gave up), `systemctl restart UNIT`; inactive
+ * (stopped, or never started) or on its way up or down, nothing.
+ * Elsewhere, the pid file decides: locked, vpnd runs and its links are
+ * checked; absent, vpnd was stopped (the init script or SIGTERM remove
+ * it) or never started, and nothing is done; left behind by a vpnd that
+ * died, `INIT start`.  The links check restarts each link that is
+ * wanted up and has been down longer than a threshold.
+ *
+ * Silent with exit 0 when nothing had to be done; otherwise it says what
+ * it did on stdout and exits 1, so cron mails the admin.
  */
 #include "config.h"
 
+#include <sys/stat.h>
 #include <sys/wait.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -27,15 +43,19 @@
 #include "xmalloc.h"
 
 #define WATCHDOG_DOWN_AFTER	300		/* seconds */
-#define WATCHDOG_START_WAIT	10000		/* ms for vpnd to answer */
+#define WATCHDOG_ANSWER_WAIT	10000		/* ms for vpnd to answer */
+#define WATCHDOG_STALE_RECHECK	1000		/* ms before a stale pid file counts */
 #define WATCHDOG_PIDFILE	VPN_RUNDIR "/vpnd.pid"
-#define WATCHDOG_VPND		VPN_SBINDIR "/vpnd"
+#define WATCHDOG_INIT		VPN_SYSCONFDIR "/init.d/vpn"
+#define WATCHDOG_UNIT		"vpn.service"
+#define WATCHDOG_SYSTEMD	"/run/systemd/system"
 
 struct watchdog {
 	const char	*socket;
-	const char	*conf;		/* -f, passed on to vpnd */
+	const char	*conf;
 	const char	*pidfile;
-	const char	*vpnd;
+	const char	*init;		/* sysvinit: the init script */
+	const char	*unit;		/* systemd: the unit */
 	long		 down_after;
 };
 
@@ -43,76 +63,75 @@ static int
 watchdog_usage(void)
 {
 	fprintf(stderr, "usage: vpnctl [-s socket] watchdog [-f file] "
-	    "[-p pidfile] [--down-after seconds] [--vpnd path]\n");
+	    "[-p pidfile] [--down-after seconds] [--init path] "
+	    "[--unit name]\n");
 	return VPNCTL_USAGE;
 }
 
-/* Run vpnd (it daemonizes) and wait until it answers on the socket. */
+/*
+ * Run argv (argv[0] looked up in PATH) and return its exit status.  Its
+ * stdout goes to out (NUL-terminated, at most len - 1 bytes kept) if out
+ * is not NULL, else to ours; its stderr to our stdout, for cron's mail.
+ * -1 if it could not be run or was killed, said on stdout.
+ */
 static int
-watchdog_start(struct watchdog *w)
+watchdog_run(const char *const argv[], char *out, size_t len)
 {
-	struct ctlclient_links	 links;
-	const char		*argv[6];
-	char			*conf = NULL, *cause = NULL;
-	pid_t			 pid;
-	int			 st, n = 0, status, tries;
+	pid_t	pid;
+	ssize_t	n;
+	size_t	got = 0;
+	char	discard[256];
+	int	p[2] = { -1, -1 }, st;
 
-	argv[n++] = w->vpnd;
-	if (w->conf != NULL) {
-		/* vpnd changes to /: it must get an absolute path. */
-		if ((conf = realpath(w->conf, NULL)) == NULL)
-			conf = xstrdup(w->conf);
-		argv[n++] = "-f";
-		argv[n++] = conf;
-	}
-	argv[n++] = "-p";
-	argv[n++] = w->pidfile;
-	argv[n] = NULL;
-
-	/* Not twice in the child's copy; a failure shows at exit. */
 	(void)fflush(stdout);
-	(void)fflush(stderr);
+	if (out != NULL && pipe2(p, O_CLOEXEC) == -1) {
+		printf("%s: pipe: %s\n", argv[0], strerror(errno));
+		return -1;
+	}
 	switch (pid = fork()) {
 	case -1:
-		printf("vpnd is not running; cannot start it: fork: %s\n",
-		    strerror(errno));
-		free(conf);
+		printf("%s: fork: %s\n", argv[0], strerror(errno));
+		if (p[0] != -1) {
+			close(p[0]);
+			close(p[1]);
+		}
 		return -1;
 	case 0:
-		execv(w->vpnd, (char *const *)argv);
-		fprintf(stderr, "vpnctl: exec %s: %s\n", w->vpnd,
-		    strerror(errno));
+		if (dup2(STDOUT_FILENO, STDERR_FILENO) == -1 ||
+		    (p[1] != -1 && dup2(p[1], STDOUT_FILENO) == -1))
+			_exit(127);
+		execvp(argv[0], (char *const *)argv);
+		fprintf(stderr, "%s: %s\n", argv[0], strerror(errno));
 		_exit(127);
 	}
-	free(conf);
+	if (out != NULL) {
+		close(p[1]);
+		for (;;) {
+			if (got + 1 < len)
+				n = read(p[0], out + got, len - 1 - got);
+			else
+				n = read(p[0], discard, sizeof(discard));
+			if (n == -1 && errno == EINTR)
+				continue;
+			if (n <= 0)
+				break;
+			if (got + 1 < len)
+				got += (size_t)n;
+		}
+		out[got] = '\0';
+		close(p[0]);
+	}
 	while (waitpid(pid, &st, 0) == -1) {
 		if (errno != EINTR) {
-			printf("vpnd is not running; started %s but lost it: "
-			    "waitpid: %s\n", w->vpnd, strerror(errno));
+			printf("%s: waitpid: %s\n", argv[0], strerror(errno));
 			return -1;
 		}
 	}
-	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
-		printf("vpnd is not running; starting %s failed (%s %d)\n",
-		    w->vpnd, WIFEXITED(st) ? "exit status" : "signal",
-		    WIFEXITED(st) ? WEXITSTATUS(st) : WTERMSIG(st));
+	if (WIFSIGNALED(st)) {
+		printf("%s: killed by signal %d\n", argv[0], WTERMSIG(st));
 		return -1;
 	}
-	for (tries = 0; tries < WATCHDOG_START_WAIT / 100; tries++) {
-		if (ctlclient_status(w->socket, NULL, &links, &status,
-		    &cause) == 0) {
-			ctlclient_links_free(&links);
-			printf("vpnd was not running: started it (pid %ld)\n",
-			    (long)pidfile_running(w->pidfile));
-			return 0;
-		}
-		free(cause);
-		cause = NULL;
-		usleep(100 * 1000);
-	}
-	printf("vpnd was not running: started it, but it does not answer "
-	    "on %s after %d s\n", w->socket, WATCHDOG_START_WAIT / 1000);
-	return -1;
+	return WEXITSTATUS(st);
 }
 
 /* Restart the links wanted up and down for too long; how many. */
@@ -156,19 +175,122 @@ watchdog_links(struct watchdog *w, struct ctlclient_links *links)
 	return acted;
 }
 
+/*
+ * vpnd runs: check its links.  It may be starting (its pid file is
+ * written before its socket listens): give it WATCHDOG_ANSWER_WAIT to
+ * answer.  what names vpnd for the message when it does not.
+ */
+static int
+watchdog_check(struct watchdog *w, const char *what)
+{
+	struct ctlclient_links	 links;
+	char			*cause = NULL;
+	int			 status, tries, r;
+
+	for (tries = 0;; tries++) {
+		if (ctlclient_status(w->socket, NULL, &links, &status,
+		    &cause) == 0)
+			break;
+		if (tries == WATCHDOG_ANSWER_WAIT / 100) {
+			printf("%s, but vpnd does not answer on %s: %s\n",
+			    what, w->socket, cause);
+			free(cause);
+			return VPNCTL_FAILED;
+		}
+		free(cause);
+		cause = NULL;
+		usleep(100 * 1000);
+	}
+	r = watchdog_links(w, &links) > 0 ? VPNCTL_FAILED : VPNCTL_OK;
+	ctlclient_links_free(&links);
+	return r;
+}
+
+/* On a systemd host: what the unit's state says. */
+static int
+watchdog_systemd(struct watchdog *w)
+{
+	const char	*show[] = { "systemctl", "show", "--property",
+			    "ActiveState", "--value", w->unit, NULL };
+	const char	*restart[] = { "systemctl", "restart", w->unit, NULL };
+	char		 state[64], what[128];
+	int		 st;
+
+	if ((st = watchdog_run(show, state, sizeof(state))) != 0) {
+		if (st > 0)
+			printf("systemctl show %s: exit status %d\n", w->unit,
+			    st);
+		return VPNCTL_FAILED;
+	}
+	state[strcspn(state, "\n")] = '\0';
+	if (strcmp(state, "active") == 0 || strcmp(state, "reloading") == 0) {
+		(void)snprintf(what, sizeof(what), "%s is %s", w->unit, state);
+		return watchdog_check(w, what);
+	}
+	/* Stopped by the admin, never started, or on its way. */
+	if (strcmp(state, "inactive") == 0 ||
+	    strcmp(state, "activating") == 0 ||
+	    strcmp(state, "deactivating") == 0)
+		return VPNCTL_OK;
+	if (strcmp(state, "failed") != 0) {
+		printf("%s: unexpected state '%s'; not touched\n", w->unit,
+		    state);
+		return VPNCTL_FAILED;
+	}
+	printf("%s had failed (see journalctl -u %s): ", w->unit, w->unit);
+	(void)fflush(stdout);
+	if ((st = watchdog_run(restart, NULL, 0)) == 0)
+		printf("restarted it\n");
+	else if (st > 0)
+		printf("systemctl restart %s: exit status %d\n", w->unit, st);
+	return VPNCTL_FAILED;
+}
+
+/* Elsewhere: what the pid file says. */
+static int
+watchdog_sysv(struct watchdog *w)
+{
+	const char	*start[] = { w->init, "start", NULL };
+	struct stat	 st;
+	char		 what[64];
+	pid_t		 pid;
+	int		 tries, r;
+
+	for (tries = 0;; tries++) {
+		if ((pid = pidfile_running(w->pidfile)) > 0) {
+			(void)snprintf(what, sizeof(what), "vpnd runs "
+			    "(pid %ld)", (long)pid);
+			return watchdog_check(w, what);
+		}
+		/* Removed by a stop (or never written): the admin's word. */
+		if (lstat(w->pidfile, &st) == -1 && errno == ENOENT)
+			return VPNCTL_OK;
+		/* A vpnd starting creates it a moment before locking it. */
+		if (tries == 1)
+			break;
+		usleep(WATCHDOG_STALE_RECHECK * 1000);
+	}
+	printf("vpnd died (%s names no running vpnd): %s start\n",
+	    w->pidfile, w->init);
+	if ((r = watchdog_run(start, NULL, 0)) > 0)
+		printf("%s start: exit status %d\n", w->init, r);
+	return VPNCTL_FAILED;
+}
+
 int
 ctl_watchdog(struct vpnctl *v, int argc, char **argv)
 {
-	struct watchdog		 w;
-	struct ctlclient_links	 links;
-	char			*cause = NULL, *end;
-	pid_t			 pid;
-	int			 i, status, r;
+	struct watchdog	 w;
+	struct stat	 st;
+	char		*end;
+	int		 i, r;
 
 	memset(&w, 0, sizeof(w));
 	w.socket = v->socket;
+	w.conf = VPN_CONF;
 	w.pidfile = WATCHDOG_PIDFILE;
-	w.vpnd = WATCHDOG_VPND;
+	w.init = WATCHDOG_INIT;
+	w.unit = WATCHDOG_UNIT;
 	w.down_after = WATCHDOG_DOWN_AFTER;
 	for (i = 1; i < argc; i++) {
 		if (i + 1 == argc)
@@ -177,8 +299,10 @@ ctl_watchdog(struct vpnctl *v, int argc, char **argv)
 			w.conf = argv[++i];
 		else if (strcmp(argv[i], "-p") == 0)
 			w.pidfile = argv[++i];
-		else if (strcmp(argv[i], "--vpnd") == 0)
-			w.vpnd = argv[++i];
+		else if (strcmp(argv[i], "--init") == 0)
+			w.init = argv[++i];
+		else if (strcmp(argv[i], "--unit") == 0)
+			w.unit = argv[++i];
 		else if (strcmp(argv[i], "--down-after") == 0) {
 			errno = 0;
 			w.down_after = strtol(argv[++i], &end, 10);
@@ -193,21 +317,13 @@ ctl_watchdog(struct vpnctl *v, int argc, char **argv)
 			return watchdog_usage();
 	}
 
-	if (ctlclient_status(w.socket, NULL, &links, &status, &cause) == -1) {
-		if ((pid = pidfile_running(w.pidfile)) > 0) {
-			printf("vpnd runs (pid %ld) but does not answer on "
-			    "%s: %s\n", (long)pid, w.socket, cause);
-			free(cause);
-			return VPNCTL_FAILED;
-		}
-		free(cause);
-		(void)watchdog_start(&w);
-		r = VPNCTL_FAILED;	/* acted, whether it worked or not */
-		goto out;
-	}
-	r = watchdog_links(&w, &links) > 0 ? VPNCTL_FAILED : VPNCTL_OK;
-	ctlclient_links_free(&links);
-out:
+	/* Not configured yet (just installed): nothing to keep running. */
+	if (stat(w.conf, &st) == -1 && errno == ENOENT)
+		return VPNCTL_OK;
+	if (stat(WATCHDOG_SYSTEMD, &st) == 0 && S_ISDIR(st.st_mode))
+		r = watchdog_systemd(&w);
+	else
+		r = watchdog_sysv(&w);
 	if (fflush(stdout) == EOF) {
 		fprintf(stderr, "vpnctl: stdout: %s\n", strerror(errno));
 		r = VPNCTL_FAILED;

@@ -9,7 +9,9 @@
  */
 #include "config.h"
 
+#include <stdarg.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -41,6 +43,8 @@ static void	links_settle(struct links *);
 static void	links_settle_fired(void *);
 static void	links_netchange_fired(void *);
 static void	links_link_changed(struct link *, enum link_state, void *);
+static void	links_summary_add(char *, size_t, size_t *, const char *, ...)
+		    __attribute__((format(printf, 4, 5)));
 
 struct links *
 links_new(struct loop *loop, struct rtnl *rtnl, struct conf *c,
@@ -248,6 +252,50 @@ links_at(const struct links *ls, size_t i)
 }
 
 /* Is ifname one of our links' ppp interfaces? */
+/* Append to buf at *off; past len, cut and end in "...". */
+static void
+links_summary_add(char *buf, size_t len, size_t *off, const char *fmt, ...)
+{
+	va_list	ap;
+	int	n;
+
+	if (*off >= len)
+		return;		/* cut already */
+	va_start(ap, fmt);
+	n = vsnprintf(buf + *off, len - *off, fmt, ap);
+	va_end(ap);
+	if (n >= 0 && (size_t)n < len - *off) {
+		*off += (size_t)n;
+		return;
+	}
+	memcpy(buf + len - 4, "...", 4);
+	*off = len;
+}
+
+void
+links_summary(const struct links *ls, char *buf, size_t len)
+{
+	const char	*reason;
+	size_t		 i, up = 0, off = 0;
+
+	for (i = 0; i < ls->nlinks; i++) {
+		if (link_state(ls->links[i]) == LINK_UP)
+			up++;
+	}
+	buf[0] = '\0';
+	links_summary_add(buf, len, &off, "%zu of %zu link%s up", up,
+	    ls->nlinks, ls->nlinks == 1 ? "" : "s");
+	for (i = 0; i < ls->nlinks; i++) {
+		if (link_state(ls->links[i]) == LINK_UP)
+			continue;
+		reason = link_reason(ls->links[i]);
+		links_summary_add(buf, len, &off, "; %s: %s%s%s",
+		    link_name(ls->links[i]),
+		    link_state_name(link_state(ls->links[i])),
+		    reason != NULL ? ", " : "", reason != NULL ? reason : "");
+	}
+}
+
 static bool
 links_is_link_if(const struct links *ls, const char *ifname)
 {

@@ -94,6 +94,15 @@ size_t		 links_count(const struct links *);
 struct link	*links_at(const struct links *, size_t i);
 
 /*
+ * The links of the current config in one line, for the service manager
+ * (systemctl status): how many are up, then each one that is not, with
+ * its state and the reason of its last failure or stop:
+ *	2 of 3 links up; branch: backoff, connect 192.0.2.7:22: refused
+ * Written to buf, cut to fit len (at least 4) and then ending in "...".
+ */
+void		 links_summary(const struct links *, char *buf, size_t len);
+
+/*
  * Every rtnetlink event: to each link of the current config, and
  * watched for network changes (default route, addresses not on our
  * interfaces, a resync), which reach those links LINKS_NETCHANGE_MS

@@ -48,7 +48,7 @@ static const struct vpnctl_cmd vpnctl_cmds[] = {
 	{ "reload", cmd_reload, "reload" },
 	{ "check", cmd_check, "check name" },
 	{ "watchdog", ctl_watchdog, "watchdog [-f file] [-p pidfile] "
-	    "[--down-after seconds] [--vpnd path]" },
+	    "[--down-after seconds] [--init path] [--unit name]" },
 	{ "setup", ctl_setup, "setup [-f file] name" },
 	{ "trust", ctl_trust, "trust [-f file] name [--yes]" },
 	{ "doctor", ctl_doctor, "doctor [-f file] [name]" },

@@ -27,7 +27,10 @@ struct vpnctl {
 /* "1h02m", "3m05s", "12s": at most size bytes into buf. */
 const char	*vpnctl_duration(time_t secs, char *buf, size_t size);
 
-/* watchdog [-f file] [-p pidfile] [--down-after s] [--vpnd path] */
+/*
+ * watchdog [-f file] [-p pidfile] [--down-after s] [--init path]
+ * [--unit name]
+ */
 int		 ctl_watchdog(struct vpnctl *, int argc, char **argv);
 
 /*

@@ -3,10 +3,10 @@
  * Copyright (c) 2026 The pppssh developers
  *
  * vpnd: the supervisor daemon.  This file holds main() and the wiring:
- * options, the config check modes, daemonizing, the pid file, signals,
- * reload, and the modules joined in the loop (the set of links in
- * links.c, the control socket in ctlserver.c, the HTTP side in
- * linkhttp.c, rtnetlink in netlink.c).
+ * options, the config check modes, daemonizing, the runtime directory
+ * and the pid file, signals, reload, and the modules joined in the loop
+ * (the set of links in links.c, the control socket in ctlserver.c, the
+ * HTTP side in linkhttp.c, rtnetlink in netlink.c).
  */
 #include "config.h"
 
@@ -30,6 +30,8 @@
 #include "loop.h"
 #include "netlink.h"
 #include "pidfile.h"
+#include "rundir.h"
+#include "sdnotify.h"
 #include "ssh.h"
 #include "xmalloc.h"
 
@@ -44,6 +46,7 @@ struct vpnd {
 	struct links	 *links;	/* the links and their configs */
 	struct ctlserver *ctl;		/* the control socket */
 	struct linkhttp	 *lh;		/* probes, ddns, notifications */
+	struct sdnotify	 *sn;		/* the service manager, or NULL */
 };
 
 static void	usage(void) __attribute__((noreturn));
@@ -52,11 +55,43 @@ static void
 usage(void)
 {
 	fprintf(stderr,
-	    "usage: vpnd [-dTtv] [-f file] [-p pidfile]\n");
+	    "usage: vpnd [-DdTtv] [-f file] [-p pidfile]\n");
 	exit(2);
 }
 
-/* A link changed state: the control socket and the HTTP side hear. */
+/*
+ * What systemctl status shows: the links in one line, after what the
+ * admin should know of vpnd itself.
+ */
+static void
+vpnd_status(struct vpnd *d, char *buf, size_t len)
+{
+	const char	*note = "";
+	size_t		 n;
+
+	if (d->exiting)
+		note = "stopping; ";
+	else if (d->ctl == NULL)
+		note = "no control socket (see the log); ";
+	n = (size_t)snprintf(buf, len, "%s", note);
+	links_summary(d->links, buf + n, len - n);
+}
+
+static void
+vpnd_status_update(struct vpnd *d)
+{
+	char	buf[SDNOTIFY_STATUS_MAX + 1];
+
+	if (d->sn == NULL)
+		return;
+	vpnd_status(d, buf, sizeof(buf));
+	sdnotify_status(d->sn, buf);
+}
+
+/*
+ * A link changed state: the control socket, the HTTP side and the
+ * service manager hear.
+ */
 static void
 vpnd_link_changed(struct link *l, enum link_state old, void *arg)
 {
@@ -64,6 +99,8 @@ vpnd_link_changed(struct link *l, enum link_state old, void *arg)
 
 	ctlserver_link_changed(d->ctl, l);
 	linkhttp_link_changed(d->lh, l, old);
+	if (d->links != NULL)
+		vpnd_status_update(d);
 }
 
 static void
@@ -110,6 +147,7 @@ vpnd_reload(struct vpnd *d, char **cause)
 	log_info("reloaded %s: %zu link%s unchanged, %zu stopped, %zu to "
 	    "start", d->conf_path, diff.kept, diff.kept == 1 ? "" : "s",
 	    diff.stopped, diff.started);
+	vpnd_status_update(d);
 	return 0;
 }
 
@@ -118,8 +156,12 @@ vpnd_on_term(int signo, void *arg)
 {
 	struct vpnd	*d = arg;
 
+	char		 buf[SDNOTIFY_STATUS_MAX + 1];
+
 	log_info("%s received, taking every link down", strsignal(signo));
 	d->exiting = true;
+	vpnd_status(d, buf, sizeof(buf));
+	sdnotify_stopping(d->sn, buf);
 	links_stop_all(d->links);
 }
 
@@ -167,15 +209,21 @@ main(int argc, char **argv)
 	struct pidfile	*pf = NULL;
 	const char	*pidpath = VPND_PIDFILE;
 	char		*cause = NULL;
-	bool		 foreground = false, check = false, dump = false;
+	char		 status[SDNOTIFY_STATUS_MAX + 1];
+	bool		 foreground = false, to_syslog = false, check = false;
+	bool		 dump = false;
 	int		 ch, n, verbose = 0, readyfd = -1;
 
 	memset(&d, 0, sizeof(d));
 	d.conf_path = VPN_CONF;
-	while ((ch = getopt(argc, argv, "df:p:Ttv")) != -1) {
+	while ((ch = getopt(argc, argv, "Ddf:p:Ttv")) != -1) {
 		switch (ch) {
+		case 'D':
+			foreground = to_syslog = true;
+			break;
 		case 'd':
 			foreground = true;
+			to_syslog = false;
 			break;
 		case 'f':
 			d.conf_path = optarg;
@@ -226,13 +274,18 @@ main(int argc, char **argv)
 		if (detach_start(&readyfd, &cause) == -1)
 			fatalx("%s", cause);
 		log_to_stderr(false);
-	}
-	if ((pf = pidfile_open(pidpath, &cause)) == NULL)
+	} else if (to_syslog)
+		log_to_stderr(false);
+	if (rundir_make(pidpath, &cause) == -1 ||
+	    (pf = pidfile_open(pidpath, &cause)) == NULL)
 		fatalx("%s", cause);
 
 	if (ssh_lib_init(&cause) == -1)
 		fatalx("%s", cause);
 	d.loop = loop_new();
+	/* Before any child: NOTIFY_SOCKET is taken out of the environment. */
+	if (sdnotify_open(d.loop, &d.sn, &cause) == -1)
+		fatalx("%s", cause);
 	loop_signal(d.loop, SIGTERM, vpnd_on_term, &d);
 	loop_signal(d.loop, SIGINT, vpnd_on_term, &d);
 	loop_signal(d.loop, SIGHUP, vpnd_on_hup, &d);
@@ -254,7 +307,8 @@ main(int argc, char **argv)
 	/* c is the links' from here; it lives until the next reload. */
 	d.links = links_new(d.loop, d.rtnl, c, &hooks);
 	/* The links matter more: without the socket they still run. */
-	if ((d.ctl = ctlserver_open(d.loop, c->control_socket,
+	if (rundir_make(c->control_socket, &cause) == -1 ||
+	    (d.ctl = ctlserver_open(d.loop, c->control_socket,
 	    c->control_group, d.links, d.lh, vpnd_ctl_reload, &d,
 	    &cause)) == NULL) {
 		log_warnx("%s; running without a control socket", cause);
@@ -262,6 +316,8 @@ main(int argc, char **argv)
 		cause = NULL;
 	}
 	detach_ready(readyfd);
+	vpnd_status(&d, status, sizeof(status));
+	sdnotify_ready(d.sn, status);
 
 	if (loop_run(d.loop) == -1)
 		fatal("poll");
@@ -269,6 +325,8 @@ main(int argc, char **argv)
 	/* The last notifications ("down") get a few seconds. */
 	linkhttp_drain(d.lh, d.loop, VPND_DRAIN_MS);
 	log_info("exiting");
+	sdnotify_close(d.sn);
+	d.sn = NULL;
 	ctlserver_close(d.ctl);
 	d.ctl = NULL;
 	links_free(d.links);

@@ -1,10 +1,11 @@
 #!/bin/sh
 # SPDX-License-Identifier: ISC
 # The README's test command: install what is missing, build with -Werror
-# in build/, and run every tier of `make check` (unit, config, manual
+# in build/, build the Debian package (tools/deb.sh: dpkg-buildpackage
+# and lintian), and run every tier of `make check` (unit, config, manual
 # pages and service files, host integration with a real sshd, kernel e2e
-# in user-mode-linux), one tier after the other so that each tier's wall
-# time is printed.  Exits non-zero if any test failed, or was skipped,
+# in user-mode-linux, which also runs the package), one tier after the
+# other so that each tier's wall time is printed.  Exits non-zero if any test failed, or was skipped,
 # since here, as root with the packages installed, every tier can run.
 #
 # No test depends on the machine's speed: waits and bounds are written
@@ -18,9 +19,16 @@ cd "$top"
 jobs=$(nproc 2>/dev/null || echo 2)
 t0=$(date +%s)
 sh tools/build.sh
-cd build
 status=0
 times=
+# The Debian package, which the kernel tier's tests/e2e/deb.sh unpacks
+# and runs; lintian errors fail here.
+printf '\n==== Debian package: tools/deb.sh\n'
+t1=$(date +%s)
+sh tools/deb.sh || status=$?
+times="$(printf '%-12s %5ss' deb "$(($(date +%s) - t1))")
+"
+cd build
 rm -f test-suite-*.log
 for tier in unit conf doc integration e2e; do
 	tests=$(make -s print-tier TIER="$tier")

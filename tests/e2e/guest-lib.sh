@@ -429,3 +429,40 @@ site_routes_in()
 	ip -n gwa route show "$SITE_LAN_B" | grep -q "dev $1" &&
 	    ip -n gwb route show "$SITE_LAN_A" | grep -q "dev $1"
 }
+
+# control_group NAME MEMBER: make sure group NAME exists with MEMBER in
+# it, as an admin makes vpnd's control group.  The host's /etc is
+# read-only: a private copy of /etc/group, with the group added, is bound
+# over it in the guest.
+control_group()
+{
+	if getent group "$1" | grep -q "[:,]$2\$"; then
+		return 0
+	fi
+	getent group "$1" >/dev/null && fail "group $1 exists without $2"
+	_gl_gid=4242
+	while getent group "$_gl_gid" >/dev/null; do
+		_gl_gid=$((_gl_gid + 1))
+	done
+	{ cat /etc/group && echo "$1:x:$_gl_gid:$2"; } >"$E2E_DIR/group" ||
+	    fail "write $E2E_DIR/group"
+	chmod 644 "$E2E_DIR/group" || fail "chmod $E2E_DIR/group"
+	mount --bind "$E2E_DIR/group" /etc/group ||
+	    fail "bind $E2E_DIR/group over /etc/group"
+	getent group "$1" | grep -q "[:,]$2\$" || fail "$2 is not in group $1"
+}
+
+# unit_bounding_set UNIT: the CapabilityBoundingSet= of the systemd unit
+# file UNIT as setpriv(1)'s --bounding-set wants it (-all,+net_admin,...).
+unit_bounding_set()
+{
+	_gl_caps=$(sed -n 's/^CapabilityBoundingSet=//p' "$1")
+	[ -n "$_gl_caps" ] || return 1
+	_gl_bset=-all
+	for _gl_c in $_gl_caps; do
+		_gl_c=${_gl_c#CAP_}
+		_gl_bset="$_gl_bset,+$(printf '%s' "$_gl_c" |
+		    tr '[:upper:]' '[:lower:]')"
+	done
+	printf '%s\n' "$_gl_bset"
+}

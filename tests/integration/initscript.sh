@@ -10,9 +10,10 @@
 # again starts no second vpnd; reload checks the configuration first and
 # vpnd logs the reload (a broken configuration is not sent); stop
 # returns only once vpnd is gone, and its pid file with it; status says
-# 0, 1 or 3; restart, try-restart, usage and privilege errors; the
-# installed example vpn.conf passes `vpnd -t`; and make uninstall leaves
-# no file behind.
+# 0, 1 or 3; restart, try-restart, usage and privilege errors; on a
+# systemd host (as init-functions sees one) every action is handed to
+# `systemctl ACTION vpn.service` instead; the installed example vpn.conf
+# passes `vpnd -t`; and make uninstall leaves no file behind.
 #
 # No PPP here: the links either have `autostart no` or dial 127.0.0.1
 # where nothing listens.  The test runs in a private mount and network
@@ -62,6 +63,7 @@ if [ -z "${INITSCRIPT_PRIVATE_NS:-}" ]; then
 fi
 
 # ------------------------------------------------------------- harness
+: "${IT_SLACK:=3}"
 step_now="not started"
 tmp=
 sink_pid=
@@ -295,6 +297,9 @@ alive "$pid" || fail "pid $pid from the pid file does not run"
 [ "$(cat "/proc/$pid/comm")" = vpnd ] || fail "pid $pid is not vpnd"
 [ "$(vpnd_count)" -eq 1 ] || fail "$(vpnd_count) vpnd running, want 1"
 grep -q "started (pid $pid)" "$tmp/vpn.out" || fail "start does not name pid $pid"
+# vpnd made the pid file's directory, reachable under the test's umask 077.
+[ "$(stat -c %a "$tmp/run")" = 755 ] ||
+    fail "vpnd made $tmp/run with mode $(stat -c %a "$tmp/run"), want 755"
 wait_log "vpnd[$pid]: started with $conf, 2 links"
 wait_log "link office:"
 
@@ -468,6 +473,58 @@ if command -v setpriv >/dev/null 2>&1; then
 	[ "$rc" -eq 3 ] || fail "status as uid 65534: $rc, want 3"
 	chmod 0700 "$tmp"
 fi
+
+step "on a systemd host: every action goes to systemctl, vpnd is not run"
+# systemd is not PID 1 here, so this is what init-functions' systemd hook
+# sees on such a host, in this test's mount namespace: /run/systemd/system
+# exists, the script is /etc/init.d/vpn, and systemctl (first in the
+# script's PATH) records what it is asked and answers as systemd would
+# for a loaded unit.
+mount -t tmpfs -o mode=0755 tmpfs /run || error "mount tmpfs on /run"
+mkdir -p /run/systemd/system || error "mkdir /run/systemd/system"
+mount -t tmpfs -o mode=0755 tmpfs /etc/init.d ||
+    error "mount tmpfs on /etc/init.d"
+cp "$init" /etc/init.d/vpn || error "copy the script to /etc/init.d"
+mount -t tmpfs -o mode=0755 tmpfs /usr/local/sbin ||
+    error "mount tmpfs on /usr/local/sbin"
+{
+	echo '#!/bin/sh'
+	printf 'printf "%%s\\n" "$*" >>%s/systemctl.calls\n' "$tmp"
+	echo 'case "$*" in'
+	echo '*"LoadState --value show vpn.service") echo loaded ;;'
+	echo '*"CanReload --value show vpn.service") echo yes ;;'
+	echo '"--no-pager status vpn.service") echo inactive; exit 3 ;;'
+	echo 'esac'
+	echo 'exit 0'
+} >/usr/local/sbin/systemctl || error "write systemctl"
+chmod 0755 /usr/local/sbin/systemctl || error "chmod systemctl"
+for action in start stop restart try-restart reload force-reload status; do
+	: >"$tmp/systemctl.calls"
+	rc=0
+	/etc/init.d/vpn "$action" >"$tmp/vpn.out" 2>&1 || rc=$?
+	want=0
+	[ "$action" != status ] || want=3
+	[ "$rc" -eq "$want" ] ||
+	    fail "$action: status $rc, want $want (systemctl's)"
+	grep -qx -- "--no-pager $action vpn.service" "$tmp/systemctl.calls" ||
+	    fail "$action did not run systemctl $action vpn.service:" \
+	    "$(cat "$tmp/systemctl.calls")"
+done
+[ "$(vpnd_count)" -eq 0 ] || fail "a vpnd runs: the script did not hand over"
+[ ! -e "$pidfile" ] || fail "a pid file was written"
+
+step "SYSTEMCTL_SKIP_REDIRECT: the script acts itself"
+: >"$tmp/systemctl.calls"
+rc=0
+SYSTEMCTL_SKIP_REDIRECT=1 /etc/init.d/vpn status >"$tmp/vpn.out" 2>&1 ||
+    rc=$?
+[ "$rc" -eq 3 ] || fail "status: $rc, want 3"
+grep -q 'vpnd is not running' "$tmp/vpn.out" ||
+    fail "the script did not answer itself: $(cat "$tmp/vpn.out")"
+if grep -q -- '--no-pager' "$tmp/systemctl.calls"; then
+	fail "systemctl was run: $(cat "$tmp/systemctl.calls")"
+fi
+umount /usr/local/sbin /etc/init.d /run || error "umount"
 
 step "the installed example vpn.conf is valid"
 # Its key files, under the installed sysconfdir, do not exist here: point

@@ -2,11 +2,18 @@
 /*
  * Copyright (c) 2026 The pppssh developers
  *
- * syslog-sink SOCKET FILE: the system logger, for tests that run a
+ * syslog-sink [-t] SOCKET FILE: the system logger, for tests that run a
  * daemon which logs with syslog(3).  Binds a Unix datagram socket at
  * SOCKET (the test makes it /dev/log in a mount namespace, or in a
- * guest, of its own) and appends every message it receives to FILE, one
- * line each, written at once.  SIGTERM or SIGINT: remove SOCKET, exit 0.
+ * guest, of its own; "@name" is name in the abstract namespace) and
+ * appends every message it receives to FILE, one line each, written at
+ * once.  SIGTERM or SIGINT: remove SOCKET, exit 0.
+ *
+ * -t: the service manager's side of sd_notify(3) instead, for tests of
+ * vpnd's NOTIFY_SOCKET: each line starts with the time it arrived (the
+ * monotonic clock in ms) and a space, and the newlines between the
+ * message's assignments become spaces:
+ *	81234 READY=1 STATUS=0 of 1 link up; office: connecting
  *
  * Exit status: 0 after a signal, 2 usage, 1 any error.
  */
@@ -20,9 +27,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 static volatile sig_atomic_t	stop;
@@ -39,12 +49,20 @@ main(int argc, char **argv)
 {
 	struct sockaddr_un	 sun;
 	struct sigaction	 sa;
-	char			 buf[8192];
-	ssize_t			 n;
-	int			 s, out;
+	struct timespec		 ts;
+	char			 buf[8192], line[8192 + 32];
+	socklen_t		 sunlen;
+	ssize_t			 n, i;
+	int			 s, out, len, stamp = 0;
+	bool			 abstract;
 
+	if (argc == 4 && strcmp(argv[1], "-t") == 0) {
+		stamp = 1;
+		argv++;
+		argc--;
+	}
 	if (argc != 3) {
-		fprintf(stderr, "usage: syslog-sink socket file\n");
+		fprintf(stderr, "usage: syslog-sink [-t] socket file\n");
 		return 2;
 	}
 	memset(&sun, 0, sizeof(sun));
@@ -54,6 +72,12 @@ main(int argc, char **argv)
 		return 1;
 	}
 	strcpy(sun.sun_path, argv[1]);
+	sunlen = sizeof(sun);
+	if ((abstract = argv[1][0] == '@')) {
+		sun.sun_path[0] = '\0';
+		sunlen = (socklen_t)(offsetof(struct sockaddr_un, sun_path) +
+		    strlen(argv[1]));
+	}
 
 	/* No SA_RESTART: a signal ends the blocking recv() with EINTR. */
 	memset(&sa, 0, sizeof(sa));
@@ -76,13 +100,13 @@ main(int argc, char **argv)
 		fprintf(stderr, "syslog-sink: socket: %s\n", strerror(errno));
 		return 1;
 	}
-	if (bind(s, (struct sockaddr *)&sun, sizeof(sun)) == -1) {
+	if (bind(s, (struct sockaddr *)&sun, sunlen) == -1) {
 		fprintf(stderr, "syslog-sink: bind %s: %s\n", argv[1],
 		    strerror(errno));
 		return 1;
 	}
 	/* Any local daemon may log, as to the real /dev/log. */
-	if (chmod(argv[1], 0666) == -1) {
+	if (!abstract && chmod(argv[1], 0666) == -1) {
 		fprintf(stderr, "syslog-sink: chmod %s: %s\n", argv[1],
 		    strerror(errno));
 		goto fail;
@@ -100,17 +124,39 @@ main(int argc, char **argv)
 		/* One line per message, whether or not it ends in one. */
 		while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\0'))
 			n--;
-		buf[n++] = '\n';
-		if (write(out, buf, (size_t)n) != n) {
+		buf[n] = '\0';
+		if (stamp) {
+			for (i = 0; i < n; i++) {
+				if (buf[i] == '\n')
+					buf[i] = ' ';
+			}
+			if (clock_gettime(CLOCK_MONOTONIC, &ts) == -1) {
+				fprintf(stderr, "syslog-sink: clock_gettime: "
+				    "%s\n", strerror(errno));
+				goto fail;
+			}
+			len = snprintf(line, sizeof(line), "%lld %s\n",
+			    (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000,
+			    buf);
+		} else
+			len = snprintf(line, sizeof(line), "%s\n", buf);
+		if (len < 0 || (size_t)len >= sizeof(line)) {
+			fprintf(stderr, "syslog-sink: message too long\n");
+			goto fail;
+		}
+		n = len;
+		if (write(out, line, (size_t)n) != n) {
 			fprintf(stderr, "syslog-sink: write %s: %s\n",
 			    argv[2], strerror(errno));
 			goto fail;
 		}
 	}
-	(void)unlink(argv[1]);	/* gone already is fine */
+	if (!abstract)
+		(void)unlink(argv[1]);	/* gone already is fine */
 	return 0;
 
 fail:
-	(void)unlink(argv[1]);
+	if (!abstract)
+		(void)unlink(argv[1]);
 	return 1;
 }

@@ -25,7 +25,7 @@
 # - a second vpnd on the same socket refuses to start;
 # - watchdog: nothing to do (exit 0, silent), a link down too long is
 #   restarted (exit 1), vpnd killed (stale socket left) is started again
-#   (exit 1), then all is well (exit 0).
+#   by the init script (exit 1), then all is well (exit 0).
 set -eu
 
 : "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
@@ -488,12 +488,12 @@ done
 [ "$(json 'len(d["links"])')" = 3 ] || itest_fail "the first vpnd is gone"
 
 itest_step "watchdog: all well is silent, exit 0"
-ctl watchdog -p "$PIDFILE" --down-after 3600
+ctl watchdog -f "$CONF" -p "$PIDFILE" --down-after 3600
 expect_rc 0
 [ ! -s "$OUT" ] || itest_fail "watchdog printed: $(cat "$OUT")"
 
 itest_step "watchdog: office down longer than 0 s is restarted, exit 1"
-ctl watchdog -p "$PIDFILE" --down-after 0
+ctl watchdog -f "$CONF" -p "$PIDFILE" --down-after 0
 cat "$OUT" >&2
 expect_rc 1
 grep -q '^link office: .*restarted it' "$OUT" ||
@@ -511,21 +511,25 @@ ctl status
 expect_rc 1
 grep -q 'Connection refused' "$ERR" || itest_fail "$(cat "$ERR")"
 
-itest_step "watchdog starts vpnd, replacing the stale socket, exit 1"
+itest_step "watchdog starts vpnd with the init script, replacing the stale socket, exit 1"
+printf 'DAEMON=%s\nCONFIG=%s\nPIDFILE=%s\n' "$VPND" "$CONF" "$PIDFILE" \
+    >"$IT_DIR/defaults"
 rc=0
-itest_in_cli "$VPNCTL" -s "$SOCK" watchdog -f "$CONF" -p "$PIDFILE" \
-    --vpnd "$VPND" >"$OUT" 2>"$ERR" || rc=$?
+itest_in_cli env VPN_DEFAULTS="$IT_DIR/defaults" "$VPNCTL" -s "$SOCK" \
+    watchdog -f "$CONF" -p "$PIDFILE" \
+    --init "$top_builddir/initscripts/vpn" >"$OUT" 2>"$ERR" || rc=$?
 cat "$OUT" "$ERR" >&2
 expect_rc 1
-grep -q '^vpnd was not running: started it (pid [0-9]*)' "$OUT" ||
-    itest_fail "$(cat "$OUT")"
+grep -q "^vpnd died ($PIDFILE names no running vpnd): .*/initscripts/vpn start\$" \
+    "$OUT" || itest_fail "$(cat "$OUT")"
+grep -q '^vpnd started (pid [0-9]*)$' "$OUT" || itest_fail "$(cat "$OUT")"
 NEW_PID=$(cat "$PIDFILE") || itest_fail "no pid file"
 itest_track "$NEW_PID"
 ctl status
 expect_rc 0
 
 itest_step "watchdog: vpnd runs again, all well, exit 0"
-ctl watchdog -p "$PIDFILE" --down-after 3600
+ctl watchdog -f "$CONF" -p "$PIDFILE" --down-after 3600
 expect_rc 0
 [ ! -s "$OUT" ] || itest_fail "watchdog printed: $(cat "$OUT")"
 

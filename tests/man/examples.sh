@@ -86,12 +86,12 @@ same()
 }
 
 setup_out
-page=$(page_sudoers "$top_srcdir/man/vpnctl.8")
+page=$(page_sudoers "$top_builddir/man/vpnctl.8")
 [ -n "$page" ] || { echo "FAIL: no sudoers example in vpnctl.8"; exit 1; }
 same "vpnctl.8's sudoers example" "$(setup_sudoers)" "$page"
 
 setup_out "remote-command vpn-peer"
-page=$(page_sudoers "$top_srcdir/man/vpn-peer.8")
+page=$(page_sudoers "$top_builddir/man/vpn-peer.8")
 [ -n "$page" ] || { echo "FAIL: no sudoers example in vpn-peer.8"; exit 1; }
 same "vpn-peer.8's sudoers example" "$(setup_sudoers)" "$page"
 # The forced command, up to its closing quote; sbindir as installed.
@@ -99,7 +99,7 @@ page=$(awk '
 	/^restrict,command=/ { buf = $0; on = 1; next }
 	on && /^    / { sub(/^ +/, "", $0); buf = buf " " $0; next }
 	on { exit }
-	END { print buf }' "$top_srcdir/man/vpn-peer.8" |
+	END { print buf }' "$top_builddir/man/vpn-peer.8" |
     sed 's/^\(restrict,command="[^"]*"\).*/\1/')
 got=$(sed -n 's/^\(restrict,command="[^"]*"\).*/\1/p' "$dir/out" |
     sed 's|="[^ ]*/vpn-peer |="/usr/sbin/vpn-peer |')

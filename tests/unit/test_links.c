@@ -6,7 +6,8 @@
  * reload diff (an unchanged link keeps running and is not restarted, a
  * changed one retires and its successor starts only once no link
  * retires, a removed one stops, a new one starts), stop-all reaching
- * "all down", rtnetlink fan-out and the network-change debounce.
+ * "all down", rtnetlink fan-out, the network-change debounce and the
+ * one-line summary.
  *
  * The links are fakes: this file defines the link_*() functions links.c
  * calls, so the linker takes them instead of link.c from the library (a
@@ -158,6 +159,31 @@ enum link_state
 link_state(const struct link *l)
 {
 	return l->state;
+}
+
+const char *
+link_reason(const struct link *l)
+{
+	return l->stop_reason[0] != '\0' ? l->stop_reason : NULL;
+}
+
+const char *
+link_state_name(enum link_state s)
+{
+	switch (s) {
+	case LINK_DOWN:
+		return "down";
+	case LINK_CONNECTING:
+		return "connecting";
+	case LINK_UP:
+		return "up";
+	case LINK_STOPPING:
+		return "stopping";
+	case LINK_BACKOFF:
+		return "backoff";
+	default:
+		return "other";
+	}
 }
 
 /* -------------------------------------------------------- harness */
@@ -612,6 +638,44 @@ test_changed_hook(void **state)
 	links_free(ls);
 }
 
+/*
+ * The one-line summary: the count up, each link that is not with its
+ * state and reason, in config order; cut to the buffer with "...".
+ */
+static void
+test_summary(void **state)
+{
+	struct loop	*loop = *state;
+	struct links	*ls;
+	struct link	*a, *b;
+	char		 buf[128], small[24];
+
+	ls = links_new(loop, NULL, conf_of(LINK_A LINK_B LINK_D), &hooks);
+	a = made(0);
+	b = made(1);
+	links_summary(ls, buf, sizeof(buf));
+	assert_string_equal(buf, "0 of 3 links up; a: connecting; "
+	    "b: connecting; d: down");
+	fake_set_state(a, LINK_UP);
+	fake_set_state(b, LINK_BACKOFF);
+	(void)snprintf(b->stop_reason, sizeof(b->stop_reason),
+	    "connect 192.0.2.7:22: Connection refused");
+	links_summary(ls, buf, sizeof(buf));
+	assert_string_equal(buf, "1 of 3 links up; b: backoff, connect "
+	    "192.0.2.7:22: Connection refused; d: down");
+	links_summary(ls, small, sizeof(small));
+	assert_string_equal(small, "1 of 3 links up; b: ...");
+	links_summary(ls, small, 4);
+	assert_string_equal(small, "...");
+	links_free(ls);
+
+	ls = links_new(loop, NULL, conf_of(LINK_A), &hooks);
+	fake_set_state(made(3), LINK_UP);
+	links_summary(ls, buf, sizeof(buf));
+	assert_string_equal(buf, "1 of 1 link up");
+	links_free(ls);
+}
+
 static struct rtnl_event
 ev_of(enum rtnl_event_type type, const char *ifname, bool is_default,
     unsigned protocol)
@@ -751,6 +815,8 @@ main(void)
 		    test_setup, test_teardown),
 		cmocka_unit_test_setup_teardown(test_rtnl_current_only,
 		    test_setup, test_teardown),
+		cmocka_unit_test_setup_teardown(test_summary, test_setup,
+		    test_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

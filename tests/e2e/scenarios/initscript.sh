@@ -9,9 +9,13 @@
 # is gone, and the link is gone at both ends (no pppd, no sshd session, no
 # interface, no route); status 3.  Then once more with the systemd unit's
 # CapabilityBoundingSet and NoNewPrivileges applied to the init script
-# with setpriv(1): pppd (setuid root on Debian) and vpnd's netlink must
-# work inside them.  vpnd's system log goes to syslog-sink on the guest's
-# /dev/log.
+# with setpriv(1), parsed from the unit file: pppd (setuid root on
+# Debian) and vpnd's netlink must work inside them, and with the control
+# group existing vpnd must give its socket to it (CAP_CHOWN), so that a
+# member of the group who is not root runs vpnctl.  Last, the cron
+# watchdog: vpnd killed is started again through the init script; after
+# a stop it does nothing.  vpnd's system log goes to syslog-sink on the
+# guest's /dev/log.
 
 : "${top_builddir:?}" "${E2E_DIR:?}"
 IF=vpn-office
@@ -25,8 +29,8 @@ init=$(find "$E2E_DESTDIR" -type f -path '*/init.d/vpn')
 if [ -z "$init" ] || [ ! -x "$init" ]; then
 	fail "no executable init.d/vpn in $E2E_DESTDIR"
 fi
-unit=$(find "$E2E_DESTDIR" -type f -name vpnd.service)
-[ -n "$unit" ] || fail "no vpnd.service in $E2E_DESTDIR"
+unit=$(find "$E2E_DESTDIR" -type f -name vpn.service)
+[ -n "$unit" ] || fail "no vpn.service in $E2E_DESTDIR"
 daemon=$E2E_DESTDIR$(sed -n 's/^DAEMON=//p' "$init")
 [ -x "$daemon" ] || fail "the init script's vpnd is not installed: $daemon"
 # shellcheck disable=SC2016 # a literal ${ in the script
@@ -50,8 +54,10 @@ sock=$E2E_DIR/vpnd.sock
 # shellcheck disable=SC2034 # read by site_vpn_conf
 SITE_VPN_GLOBAL="control-socket $sock"
 site_vpn_conf "$conf" "keepalive 2 3"
-vpnctl=$(dirname "$daemon")/vpnctl
-[ -x "$vpnctl" ] || fail "vpnctl is not installed next to vpnd: $vpnctl"
+# The one the cron file runs (bindir: the control group's members run it).
+vpnctl=$E2E_DESTDIR$(sed -n 's/^[^#].*[[:space:]]\(\/[^[:space:]]*\/vpnctl\) watchdog$/\1/p' \
+    "$(find "$E2E_DESTDIR" -type f -path '*/cron.d/vpn' ! -path '*/examples/*')")
+[ -x "$vpnctl" ] || fail "the cron file's vpnctl is not installed: $vpnctl"
 
 pidfile=$E2E_DIR/run/vpnd.pid
 VPN_DEFAULTS=$E2E_DIR/defaults
@@ -142,19 +148,21 @@ one_round()
 	[ "$rc" = 3 ] || fail "$label: status after stop: $rc, want 3"
 }
 
+# The control group exists, with nobody in it, as the manual tells an
+# admin to make it: vpnd must give its socket to that group, also under
+# the unit's capabilities.
+control_group vpn nobody
+step "control group: $(getent group vpn)"
+
 vpn "$init" status
 [ "$rc" = 3 ] || fail "status before start: $rc, want 3"
 one_round plain
 
 # The unit's capabilities, as setpriv wants them: -all,+net_admin,...
 command -v setpriv >/dev/null 2>&1 || fail "setpriv not found (util-linux)"
-caps=$(sed -n 's/^CapabilityBoundingSet=//p' "$unit")
-[ -n "$caps" ] || fail "no CapabilityBoundingSet= in $unit"
+bset=$(unit_bounding_set "$unit") ||
+    fail "no CapabilityBoundingSet= in $unit"
 grep -q '^NoNewPrivileges=yes$' "$unit" || fail "no NoNewPrivileges=yes in $unit"
-bset=-all
-for c in $caps; do
-	bset="$bset,+$(printf '%s' "${c#CAP_}" | tr '[:upper:]' '[:lower:]')"
-done
 step "as the unit: setpriv --no-new-privs --bounding-set=$bset"
 # Check that the limits reach vpnd, while it runs.
 vpn setpriv --no-new-privs --bounding-set="$bset" "$init" start
@@ -167,6 +175,19 @@ want=$(setpriv --no-new-privs --bounding-set="$bset" \
     sed -n 's/^CapBnd:[[:space:]]*//p' /proc/self/status)
 [ "$capbnd" = "$want" ] ||
     fail "hardened: vpnd's bounding set is $capbnd, want $want"
+# The control socket is the group's, and a member who is not root uses it.
+[ "$(stat -c '%G %a' "$sock")" = "vpn 660" ] ||
+    fail "hardened: control socket is $(stat -c '%G %a' "$sock"), want vpn 660"
+if grep -q "vpnd\[$pid\]: .*running without a control socket" \
+    "$E2E_DIR/syslog.log"; then
+	fail "hardened: vpnd runs without a control socket"
+fi
+vpn setpriv --reuid=nobody --regid=nogroup --init-groups "$vpnctl" \
+    -s "$sock" status
+[ "$rc" = 0 ] || fail "hardened: vpnctl status as nobody (group vpn): $rc"
+grep -q office "$E2E_DIR/vpn.out" ||
+    fail "hardened: vpnctl status as nobody does not show office"
+step "hardened: the socket is vpn's (0660); nobody, in group vpn, uses it"
 vpn "$init" stop
 [ "$rc" = 0 ] || fail "hardened: stop: status $rc"
 wait_for "[ -z \"\$(ns_pids gwb pppd)\" ]" 5 "pppd in gwb to exit"
@@ -182,10 +203,10 @@ pid=$(cat "$pidfile")
 kill -KILL "$pid"
 wait_for "pid_exited $pid" 5 "vpnd $pid to die"
 step "watchdog: vpnd $pid killed with SIGKILL"
-vpn "$vpnctl" -s "$sock" watchdog -f "$conf" -p "$pidfile" --vpnd "$daemon"
+vpn "$vpnctl" -s "$sock" watchdog -f "$conf" -p "$pidfile" --init "$init"
 [ "$rc" = 1 ] || fail "watchdog: it had to act: status $rc, want 1"
-grep -q "vpnd was not running: started it" "$E2E_DIR/vpn.out" ||
-    fail "watchdog: it did not say it started vpnd"
+grep -q "vpnd died ($pidfile names no running vpnd): $init start" \
+    "$E2E_DIR/vpn.out" || fail "watchdog: it did not say it ran $init start"
 newpid=$(cat "$pidfile")
 if [ "$newpid" = "$pid" ] || pid_exited "$newpid"; then
 	fail "watchdog: no new vpnd runs (pid file: $newpid)"
@@ -197,10 +218,17 @@ ns_ping hosta "$SITE_HOSTB_IP" 3 || fail "watchdog: ping hosta -> hostb"
 [ "$(ip -n gwb -o link show type ppp | wc -l)" = 1 ] ||
     fail "watchdog: not exactly one ppp interface in gwb"
 step "watchdog: started vpnd $newpid, link back up, one interface each end"
-vpn "$vpnctl" -s "$sock" watchdog -f "$conf" -p "$pidfile" --vpnd "$daemon"
+vpn "$vpnctl" -s "$sock" watchdog -f "$conf" -p "$pidfile" --init "$init"
 [ "$rc" = 0 ] || fail "watchdog: all well, status $rc, want 0"
 [ ! -s "$E2E_DIR/vpn.out" ] || fail "watchdog: all well but it printed"
 vpn "$init" stop
 [ "$rc" = 0 ] || fail "watchdog: stop: status $rc"
 wait_for "[ -z \"\$(ns_pids gwb pppd)\" ]" 5 "pppd in gwb to exit"
 step "watchdog: silent when all is well; stopped cleanly"
+# The admin's stop stands: the next cron run starts nothing.
+vpn "$vpnctl" -s "$sock" watchdog -f "$conf" -p "$pidfile" --init "$init"
+[ "$rc" = 0 ] || fail "watchdog after stop: status $rc, want 0"
+[ ! -s "$E2E_DIR/vpn.out" ] || fail "watchdog after stop: it printed"
+[ ! -e "$pidfile" ] || fail "watchdog after stop: vpnd started again"
+[ -z "$(ns_pids gwa pppd)" ] || fail "watchdog after stop: a link came up"
+step "watchdog: after the stop, silent and nothing started"
