@@ -13,6 +13,7 @@
 #include <sys/socket.h>
 
 #include <errno.h>
+#include <getopt.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -46,14 +47,39 @@ struct vpnd {
 	struct linkhttp	 *lh;		/* probes, ddns, notifications */
 };
 
-static void	usage(void) __attribute__((noreturn));
+static const struct option vpnd_options[] = {
+	{ "foreground",	no_argument,		NULL, 'd' },
+	{ "config",	required_argument,	NULL, 'f' },
+	{ "help",	no_argument,		NULL, 'h' },
+	{ "pidfile",	required_argument,	NULL, 'p' },
+	{ "dump",	no_argument,		NULL, 'T' },
+	{ "check",	no_argument,		NULL, 't' },
+	{ "verbose",	no_argument,		NULL, 'v' },
+	{ "version",	no_argument,		NULL, 'V' },
+	{ NULL,		0,			NULL, 0 }
+};
 
+static void	usage(FILE *, int) __attribute__((noreturn));
+
+/* The usage line, and with -h every option; exit with status. */
 static void
-usage(void)
+usage(FILE *f, int status)
 {
-	fprintf(stderr,
-	    "usage: vpnd [-dTtv] [-f file] [-p pidfile]\n");
-	exit(2);
+	fprintf(f, "usage: vpnd [-dhTtVv] [-f file] [-p pidfile]\n");
+	if (f == stdout)
+		fprintf(f, "Keep the VPN links of vpn.conf up.\n"
+		    "  -d, --foreground     stay in the foreground, log to "
+		    "stderr\n"
+		    "  -f, --config=FILE    the configuration (%s)\n"
+		    "  -p, --pidfile=FILE   the pid file (%s)\n"
+		    "  -t, --check          check the configuration and exit\n"
+		    "  -T, --dump           print the effective configuration "
+		    "and exit\n"
+		    "  -v, --verbose        log more (repeat for more)\n"
+		    "  -h, --help           this help\n"
+		    "  -V, --version        the version\n"
+		    "See vpnd(8) and vpn.conf(5).\n", VPN_CONF, VPND_PIDFILE);
+	exit(status);
 }
 
 /* A link changed state: the control socket and the HTTP side hear. */
@@ -172,7 +198,8 @@ main(int argc, char **argv)
 
 	memset(&d, 0, sizeof(d));
 	d.conf_path = VPN_CONF;
-	while ((ch = getopt(argc, argv, "df:p:Ttv")) != -1) {
+	while ((ch = getopt_long(argc, argv, "df:hp:TtVv", vpnd_options,
+	    NULL)) != -1) {
 		switch (ch) {
 		case 'd':
 			foreground = true;
@@ -192,12 +219,19 @@ main(int argc, char **argv)
 		case 'v':
 			verbose++;
 			break;
+		case 'h':
+			usage(stdout, 0);
+		case 'V':
+			printf("vpnd (%s) %s\n", PACKAGE_NAME, PACKAGE_VERSION);
+			return 0;
 		default:
-			usage();
+			usage(stderr, 2);
 		}
 	}
-	if (optind != argc)
-		usage();
+	if (optind != argc) {
+		fprintf(stderr, "vpnd: unexpected argument %s\n", argv[optind]);
+		usage(stderr, 2);
+	}
 
 	log_init("vpnd", true, verbose);
 	if ((c = conf_load(d.conf_path, &cause)) == NULL) {
