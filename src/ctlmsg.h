@@ -78,7 +78,9 @@ struct ctlmsg_reply {
 /*
  * One link as the protocol describes it.  Strings may be NULL (unknown,
  * none); since and down_since are wall clock, 0 for none; next_dial,
- * port and lcp_rtt_ms are -1 when unknown or none.
+ * port and lcp_rtt_ms are -1 when unknown or none.  The lists (hosts,
+ * remote_nets, local_nets) are one string, items separated by commas;
+ * JSON makes them arrays.
  */
 struct ctlmsg_link {
 	const char	*name;
@@ -92,8 +94,13 @@ struct ctlmsg_link {
 	bool		 needs_attention;
 	unsigned	 redials;
 	int		 next_dial;	/* seconds */
-	const char	*host;
+	const char	*host;		/* the gateway in use */
 	int		 port;
+	const char	*hosts;		/* the configured ones, "HOST:PORT" */
+	const char	*local_ip;	/* the tunnel's addresses */
+	const char	*remote_ip;
+	const char	*remote_nets;	/* routed into the link here */
+	const char	*local_nets;	/* routed back by the far end */
 	uint64_t	 bytes_in;
 	uint64_t	 bytes_out;
 	int		 lcp_rtt_ms;	/* not measured yet: always -1 */

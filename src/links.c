@@ -224,6 +224,12 @@ links_stop_all(struct links *ls)
 	links_settle(ls);
 }
 
+const struct conf *
+links_conf(const struct links *ls)
+{
+	return ls->conf;
+}
+
 struct link *
 links_find(const struct links *ls, const char *name)
 {

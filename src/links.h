@@ -84,6 +84,9 @@ void		 links_apply(struct links *, struct conf *c,
  */
 void		 links_stop_all(struct links *);
 
+/* The current config (the last one applied); it lives until the next. */
+const struct conf *links_conf(const struct links *);
+
 /* The link of the current config named name, or NULL. */
 struct link	*links_find(const struct links *, const char *name);
 /*
