@@ -18,10 +18,12 @@
  *   printable ASCII separated by spaces; an ARG starting with '+' is a
  *   flag (+json, +wait), link names never start with '+'.
  * - Reply types: "link K=V..." (one link; values percent-encoded),
- *   "stage K=V..." (a state change during up +wait), "json DOCUMENT" (one
- *   line of JSON), "detail TEXT" (a line belonging to the final result,
- *   e.g. one config error), and exactly one final line: "ok [TEXT]" or
- *   "error KIND MESSAGE", KIND one of the ctlmsg_error names.
+ *   "stage K=V..." (a state change during up +wait, failures and
+ *   re-dials included), "json DOCUMENT" (one line of JSON), "detail
+ *   TEXT" (a line belonging to the final result, e.g. one config error),
+ *   and exactly one final line: "ok [TEXT]" (TEXT for a person, such as
+ *   "office: down") or "error KIND MESSAGE", KIND one of the
+ *   ctlmsg_error names.
  */
 #ifndef PPPSSH_CTLMSG_H
 #define PPPSSH_CTLMSG_H

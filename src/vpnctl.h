@@ -48,10 +48,10 @@ int		 vpnctl_args(int argc, char **argv, bool want_name,
 int		 vpnctl_usage(const char *name);
 
 /*
- * Send argv as one request, wait at most timeout_ms (-1: no limit) for
- * each reply line; hand each line but the final one, detail lines and
- * errors to fn (if not NULL); print the final "ok" text on stdout, an
- * error with its detail lines on stderr.  Returns the exit status.
+ * Send argv as one request and wait at most timeout_ms (-1: no limit)
+ * for each reply line; hand the link, stage and json lines to fn (if
+ * not NULL); print the final "ok" text and the detail lines on stdout,
+ * or the detail lines and the error on stderr.  Returns the exit status.
  */
 int		 vpnctl_call(struct vpnctl *, int argc, const char *const *argv,
 		    int timeout_ms,
