@@ -278,6 +278,20 @@ links_netchange_fired(void *arg)
 }
 
 void
+links_resumed(struct links *ls, uint64_t slept_ms)
+{
+	size_t	i;
+
+	if (ls->stopping)
+		return;
+	loop_timer_cancel(ls->loop, &ls->netchange);
+	for (i = 0; i < ls->nlinks; i++)
+		link_resumed(ls->links[i], slept_ms);
+	if (ls->hooks.network_changed != NULL)
+		ls->hooks.network_changed(ls->hooks.arg);
+}
+
+void
 links_rtnl_event(struct links *ls, const struct rtnl_event *ev)
 {
 	bool	changed = false;

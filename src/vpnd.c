@@ -6,7 +6,8 @@
  * options, the config check modes, daemonizing, the pid file, signals,
  * reload, and the modules joined in the loop (the set of links in
  * links.c, the control socket in ctlserver.c, the HTTP side in
- * linkhttp.c, rtnetlink in netlink.c).
+ * linkhttp.c, rtnetlink in netlink.c, the machine's sleep noticed by
+ * sleepwatch.c).
  */
 #include "config.h"
 
@@ -31,6 +32,7 @@
 #include "loop.h"
 #include "netlink.h"
 #include "pidfile.h"
+#include "sleepwatch.h"
 #include "ssh.h"
 #include "xmalloc.h"
 
@@ -45,6 +47,7 @@ struct vpnd {
 	struct links	 *links;	/* the links and their configs */
 	struct ctlserver *ctl;		/* the control socket */
 	struct linkhttp	 *lh;		/* probes, ddns, notifications */
+	struct sleepwatch *sleep;	/* suspend and resume */
 };
 
 static const struct option vpnd_options[] = {
@@ -107,6 +110,18 @@ vpnd_all_down(void *arg)
 	struct vpnd	*d = arg;
 
 	loop_break(d->loop);
+}
+
+/* The machine slept: the links check at once (links.h). */
+static void
+vpnd_resumed(uint64_t slept_ms, void *arg)
+{
+	struct vpnd	*d = arg;
+
+	log_info("the machine slept %llu s: checking every link now",
+	    (unsigned long long)(slept_ms / 1000));
+	if (d->links != NULL && !d->exiting)
+		links_resumed(d->links, slept_ms);
 }
 
 static void
@@ -287,6 +302,7 @@ main(int argc, char **argv)
 	    c->nlinks == 1 ? "" : "s");
 	/* c is the links' from here; it lives until the next reload. */
 	d.links = links_new(d.loop, d.rtnl, c, &hooks);
+	d.sleep = sleepwatch_new(d.loop, vpnd_resumed, &d);
 	/* The links matter more: without the socket they still run. */
 	if ((d.ctl = ctlserver_open(d.loop, c->control_socket,
 	    c->control_group, d.links, d.lh, vpnd_ctl_reload, &d,
@@ -305,6 +321,8 @@ main(int argc, char **argv)
 	log_info("exiting");
 	ctlserver_close(d.ctl);
 	d.ctl = NULL;
+	sleepwatch_free(d.sleep);
+	d.sleep = NULL;
 	links_free(d.links);
 	d.links = NULL;
 	linkhttp_free(d.lh);
