@@ -687,10 +687,14 @@ dr_far_end(struct dr *d, struct gw *g)
 	if (pppd != NULL) {
 		char	*test;
 
+		/*
+		 * Through sudo, root runs it: the user need not be able to
+		 * (Debian's pppd is 4754 root:dip), it need only be there.
+		 */
 		argv[0] = (char *)"sh";
 		argv[1] = (char *)"-c";
-		xasprintf(&test, "%s %s", pppd[0] == '/' ? "test -x" :
-		    "command -v", (e = sh_quote(pppd)));
+		xasprintf(&test, "%s %s", pppd[0] != '/' ? "command -v" :
+		    ns > 0 ? "test -f" : "test -x", (e = sh_quote(pppd)));
 		free(e);
 		argv[2] = test;
 		argv[3] = NULL;
@@ -704,8 +708,8 @@ dr_far_end(struct dr *d, struct gw *g)
 			    pppd);
 		else
 			dr_line(d, DOCTOR_FAIL, "install ppp on the gateway: "
-			    "apt-get install ppp", "far end: no executable %s",
-			    pppd);
+			    "apt-get install ppp", "far end: no %s%s",
+			    ns > 0 ? "" : "executable ", pppd);
 		free(out);
 		free(err);
 	}
