@@ -92,6 +92,9 @@ static const struct vpnctl_cmd vpnctl_cmds[] = {
 
 #define NCMDS	(sizeof(vpnctl_cmds) / sizeof(vpnctl_cmds[0]))
 
+/* The command's arguments after cmd_normalize(), ours until exit. */
+static char	**cmd_argv;
+
 static const struct option vpnctl_options[] = {
 	{ "help",	no_argument,		NULL, 'h' },
 	{ "socket",	required_argument,	NULL, 's' },
@@ -161,38 +164,47 @@ vpnctl_usage(const char *name)
 /*
  * The conventions of every command's arguments: -h or --help anywhere
  * before "--" prints the command's help and exits 0, and
- * "--option=value" is "--option" "value".  Returns the new argv (its
- * strings point into the old one or are its own, kept until exit).
+ * "--option=value" is "--option" "value".  Returns the new argv, copies
+ * all, held in cmd_argv; cmd_free() frees it.
  */
 static char **
 cmd_normalize(const struct vpnctl_cmd *c, int *argcp, char **argv)
 {
-	char	**out, *eq;
-	int	  i, n = 0, argc = *argcp;
-	bool	  done = false;
+	char	*eq;
+	int	 i, n = 0, argc = *argcp;
+	bool	 done = false;
 
-	out = xcalloc((size_t)argc * 2 + 1, sizeof(*out));
+	cmd_argv = xcalloc((size_t)argc * 2 + 1, sizeof(*cmd_argv));
 	for (i = 0; i < argc; i++) {
-		if (i == 0 || done) {
-			out[n++] = argv[i];
-			continue;
-		}
-		if (strcmp(argv[i], "--") == 0)
-			done = true;
-		else if (strcmp(argv[i], "-h") == 0 ||
-		    strcmp(argv[i], "--help") == 0)
+		if (i > 0 && !done && strcmp(argv[i], "--") == 0)
+			done = true;	/* kept, for the command */
+		else if (i > 0 && !done && (strcmp(argv[i], "-h") == 0 ||
+		    strcmp(argv[i], "--help") == 0))
 			cmd_help_exit(c);
-		else if (strncmp(argv[i], "--", 2) == 0 &&
+		else if (i > 0 && !done && strncmp(argv[i], "--", 2) == 0 &&
 		    (eq = strchr(argv[i], '=')) != NULL) {
-			out[n++] = xstrndup(argv[i], (size_t)(eq - argv[i]));
-			out[n++] = eq + 1;
+			cmd_argv[n++] = xstrndup(argv[i],
+			    (size_t)(eq - argv[i]));
+			cmd_argv[n++] = xstrdup(eq + 1);
 			continue;
 		}
-		out[n++] = argv[i];
+		cmd_argv[n++] = xstrdup(argv[i]);
 	}
-	out[n] = NULL;
 	*argcp = n;
-	return out;
+	return cmd_argv;
+}
+
+static void
+cmd_free(void)
+{
+	size_t	i;
+
+	if (cmd_argv == NULL)
+		return;
+	for (i = 0; cmd_argv[i] != NULL; i++)
+		free(cmd_argv[i]);
+	free(cmd_argv);
+	cmd_argv = NULL;
 }
 
 int
@@ -368,7 +380,7 @@ main(int argc, char **argv)
 	const char			*names[NCMDS], *near;
 	char				*def[] = { "status", NULL };
 	size_t				 i;
-	int				 ch;
+	int				 ch, status;
 
 	memset(&v, 0, sizeof(v));
 	v.socket = CONF_CONTROL_SOCKET;
@@ -401,7 +413,9 @@ main(int argc, char **argv)
 	}
 	if ((c = cmd_find(argv[0])) != NULL) {
 		argv = cmd_normalize(c, &argc, argv);
-		return c->handler(&v, argc, argv);
+		status = c->handler(&v, argc, argv);
+		cmd_free();
+		return status;
 	}
 	for (i = 0; i < NCMDS; i++)
 		names[i] = vpnctl_cmds[i].name;
