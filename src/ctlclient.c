@@ -186,12 +186,11 @@ ctlclient_read(struct ctlclient *cl, int timeout_ms, struct ctlmsg_reply *r,
 			    CTLCLIENT_LINE_MAX);
 			return -1;
 		}
+		/* At least one look, even with no time left. */
 		wait = -1;
 		if (timeout_ms >= 0) {
 			now = loop_clock_monotonic();
-			if (now >= deadline)
-				return 1;
-			wait = (int)(deadline - now);
+			wait = now < deadline ? (int)(deadline - now) : 0;
 		}
 		pfd.fd = cl->fd;
 		pfd.events = POLLIN;
@@ -201,8 +200,12 @@ ctlclient_read(struct ctlclient *cl, int timeout_ms, struct ctlmsg_reply *r,
 			xasprintf(cause, "poll: %s", strerror(errno));
 			return -1;
 		}
-		if (pfd.revents == 0)
+		if (pfd.revents == 0) {
+			if (timeout_ms >= 0 &&
+			    loop_clock_monotonic() >= deadline)
+				return 1;
 			continue;
+		}
 		n = read(cl->fd, buf, sizeof(buf));
 		if (n == -1) {
 			if (errno == EINTR)

@@ -51,7 +51,8 @@ sock=$E2E_DIR/vpnd.sock
 SITE_VPN_GLOBAL="control-socket $sock"
 site_vpn_conf "$conf" "keepalive 2 3"
 # The vpnctl the cron file runs (in bin/, for the members of group vpn).
-cron=$(find "$E2E_DESTDIR" -type f -path '*/etc/cron.d/vpn')
+cron=$(find "$E2E_DESTDIR" -type f -path '*/etc/cron.d/vpn' \
+    ! -path '*/examples/*')
 [ -n "$cron" ] || fail "no etc/cron.d/vpn in $E2E_DESTDIR"
 vpnctl=$E2E_DESTDIR$(sed -n 's|^.*[[:space:]]root[[:space:]]*\(/[^ ]*/vpnctl\) watchdog$|\1|p' \
     "$cron")
