@@ -45,6 +45,7 @@
 #include "file.h"
 #include "http.h"
 #include "ppp.h"
+#include "spell.h"
 #include "xmalloc.h"
 
 #ifndef VPN_KNOWN_HOSTS
@@ -226,6 +227,7 @@ struct parse {
 	struct conf_err	 *errs;
 	size_t		  nerrs;
 	bool		  too_many;
+	bool		  crlf;		/* a CR LF line was reported */
 	bool		  checked_default[K__COUNT];
 };
 
@@ -246,7 +248,7 @@ static const struct kw kw_table[K__COUNT] = {
 	    GC(control_socket), .def = CONF_CONTROL_SOCKET,
 	    .flags = P_SOCKET },
 	[K_CONTROL_GROUP] = { "control-group", S_GLOBAL, T_NAME,
-	    GC(control_group), .def = "vpn" },
+	    GC(control_group), .def = CONF_CONTROL_GROUP },
 	[K_CA_FILE] = { "ca-file", S_GLOBAL, T_PATH, GC(ca_file),
 	    .flags = P_EXISTS },
 	[K_CA_PATH] = { "ca-path", S_GLOBAL, T_PATH, GC(ca_path),
@@ -360,6 +362,8 @@ static void	scope_free(struct scope *);
 static int	conf_file_check(const char *, const struct stat *, char **);
 static void	conf_parse_buffer(struct parse *, const char *, size_t);
 static void	conf_parse_line(struct parse *, int, char **);
+static void	conf_unknown_keyword(struct parse *, const char *);
+static void	conf_equals_fix(struct parse *, int *, char **);
 static void	kw_parse_link(struct parse *, int, char **);
 static void	kw_parse_hosts(struct parse *, const struct kw *,
 		    struct conf_hosts *, int, char **);
@@ -1349,6 +1353,63 @@ kw_parse(struct parse *p, const struct kw *kw, void *base, int argc,
 	}
 }
 
+/* "bogus: unknown keyword", with the keyword probably meant. */
+static void
+conf_unknown_keyword(struct parse *p, const char *word)
+{
+	const char	*names[K__COUNT], *near;
+	size_t		 i;
+
+	for (i = 0; i < K__COUNT; i++)
+		names[i] = kw_table[i].name;
+	if ((near = spell_suggest(word, names, K__COUNT)) != NULL)
+		perr(p, p->line, "%s: unknown keyword (did you mean %s?)",
+		    word, near);
+	else
+		perr(p, p->line, "%s: unknown keyword", word);
+}
+
+/*
+ * "local-ip = 10.9.0.1" or "local-ip=10.9.0.1", as other formats write
+ * it: say how ours is written, and take the line as if it had been
+ * (the file stays refused, but no error follows from this one).
+ * argv has room for one more word than *argc.
+ */
+static void
+conf_equals_fix(struct parse *p, int *argc, char **argv)
+{
+	char	*eq, *line, *tmp;
+	int	 i;
+
+	if ((eq = strchr(argv[0], '=')) != NULL && eq != argv[0]) {
+		*eq++ = '\0';
+		if (*eq != '\0') {
+			for (i = *argc; i >= 1; i--)
+				argv[i + 1] = argv[i];
+			argv[1] = eq;
+			(*argc)++;
+		}
+	} else if (*argc >= 2 && argv[1][0] == '=') {
+		if (argv[1][1] != '\0')
+			argv[1]++;
+		else {
+			for (i = 1; i < *argc; i++)
+				argv[i] = argv[i + 1];
+			(*argc)--;
+		}
+	} else
+		return;
+	line = xstrdup(argv[0]);
+	for (i = 1; i < *argc; i++) {
+		xasprintf(&tmp, "%s %s", line, argv[i]);
+		free(line);
+		line = tmp;
+	}
+	perr(p, p->line, "%s: no '=' between a keyword and its value: "
+	    "write '%s'", argv[0], line);
+	free(line);
+}
+
 /* Dispatch one line's words to its keyword. */
 static void
 conf_parse_line(struct parse *p, int argc, char **argv)
@@ -1365,7 +1426,7 @@ conf_parse_line(struct parse *p, int argc, char **argv)
 		}
 	}
 	if (kw == NULL) {
-		perr(p, p->line, "%s: unknown keyword", argv[0]);
+		conf_unknown_keyword(p, argv[0]);
 		return;
 	}
 	if (kw->type == T_LINK) {
@@ -1409,7 +1470,8 @@ static void
 conf_parse_buffer(struct parse *p, const char *buf, size_t len)
 {
 	char		 line[CONF_MAX_LINE + 1];
-	char		*argv[CONF_MAX_WORDS + 2], *c;
+	/* Words, a NULL, and room for conf_equals_fix() to split one. */
+	char		*argv[CONF_MAX_WORDS + 3], *c;
 	const char	*s, *nl;
 	size_t		 off = 0, n, i;
 	int		 argc;
@@ -1435,11 +1497,21 @@ conf_parse_buffer(struct parse *p, const char *buf, size_t len)
 			perr(p, p->line, "not valid UTF-8");
 			continue;
 		}
+		/* DOS line endings: said once, and the lines still read. */
+		if (n > 0 && s[n - 1] == '\r') {
+			n--;
+			if (!p->crlf) {
+				p->crlf = true;
+				perr(p, p->line, "DOS line endings (CR LF; "
+				    "said once for the whole file): convert "
+				    "it with sed -i 's/\\r$//' %s", p->file);
+			}
+		}
 		bad = false;
 		for (i = 0; i < n && !bad; i++) {
 			if (s[i] == '\r') {
-				perr(p, p->line, "carriage return in line (DOS "
-				    "line endings?)");
+				perr(p, p->line, "carriage return inside the "
+				    "line");
 				bad = true;
 			} else if (((unsigned char)s[i] < 0x20 &&
 			    s[i] != '\t') || s[i] == 0x7f) {
@@ -1460,7 +1532,7 @@ conf_parse_buffer(struct parse *p, const char *buf, size_t len)
 				*c++ = '\0';
 			if (*c == '\0' || *c == '#')
 				break;
-			if (argc == (int)nitems(argv) - 1) {
+			if (argc == (int)nitems(argv) - 2) {
 				toomany = true;
 				break;
 			}
@@ -1474,6 +1546,9 @@ conf_parse_buffer(struct parse *p, const char *buf, size_t len)
 			    "most %d)", argv[0], CONF_MAX_WORDS);
 			continue;
 		}
+		if (argc == 0)
+			continue;
+		conf_equals_fix(p, &argc, argv);
 		if (argc > 0)
 			conf_parse_line(p, argc, argv);
 	}

@@ -29,8 +29,9 @@
 #define CONF_LINK_NAME_MAX	15		/* [a-z0-9_-]{1,15} */
 #define CONF_IFNAME_MAX		15		/* IFNAMSIZ - 1 */
 
-/* The default control socket; vpnctl uses it too. */
+/* The default control socket and group; vpnctl uses them too. */
 #define CONF_CONTROL_SOCKET	VPN_RUNDIR "/vpnd.sock"
+#define CONF_CONTROL_GROUP	"vpn"
 
 struct conf_host {
 	char		 *name;		/* DNS name or address literal */

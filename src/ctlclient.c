@@ -7,10 +7,13 @@
 #include "config.h"
 
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 
 #include <errno.h>
+#include <grp.h>
 #include <poll.h>
+#include <pwd.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -18,6 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "conf.h"
 #include "ctlclient.h"
 #include "ctlmsg.h"
 #include "loop.h"
@@ -33,9 +37,40 @@ struct ctlclient {
 	bool			 eof;
 };
 
+/*
+ * Who may use the socket at path and how to become one of them: its
+ * group (the control group vpnd gave it), the user running us.
+ */
+static char *
+ctlclient_join_hint(const char *path)
+{
+	struct stat	 st;
+	struct group	*gr;
+	struct passwd	*pw;
+	char		*group, *user, *hint;
+
+	if (stat(path, &st) == 0 && (gr = getgrgid(st.st_gid)) != NULL &&
+	    st.st_gid != 0)
+		group = xstrdup(gr->gr_name);
+	else
+		group = xstrdup(CONF_CONTROL_GROUP);
+	if ((pw = getpwuid(getuid())) != NULL)
+		user = xstrdup(pw->pw_name);
+	else
+		xasprintf(&user, "%lu", (unsigned long)getuid());
+	xasprintf(&hint, "only root and the members of group %s may use "
+	    "vpnd; join it with 'sudo adduser %s %s' and log in again",
+	    group, user, group);
+	free(user);
+	free(group);
+	return hint;
+}
+
 struct ctlclient *
 ctlclient_connect(const char *path, char **cause)
 {
+	const char		*why;
+	char			*hint;
 	struct ctlclient	*cl;
 	struct sockaddr_un	 sun;
 	int			 fd;
@@ -55,7 +90,12 @@ ctlclient_connect(const char *path, char **cause)
 		if (errno == ENOENT || errno == ECONNREFUSED)
 			xasprintf(cause, "connect %s: %s (is vpnd running?)",
 			    path, strerror(errno));
-		else
+		else if (errno == EACCES || errno == EPERM) {
+			why = strerror(errno);
+			hint = ctlclient_join_hint(path);
+			xasprintf(cause, "connect %s: %s: %s", path, why, hint);
+			free(hint);
+		} else
 			xasprintf(cause, "connect %s: %s", path,
 			    strerror(errno));
 		close(fd);
@@ -120,8 +160,8 @@ out:
 }
 
 int
-ctlclient_next(struct ctlclient *cl, int timeout_ms,
-    struct ctlmsg_reply *r, char **cause)
+ctlclient_read(struct ctlclient *cl, int timeout_ms, struct ctlmsg_reply *r,
+    char **cause)
 {
 	struct pollfd	 pfd;
 	char		*nl, buf[8192];
@@ -146,29 +186,31 @@ ctlclient_next(struct ctlclient *cl, int timeout_ms,
 			    CTLCLIENT_LINE_MAX);
 			return -1;
 		}
+		/* At least one look, even with no time left. */
 		wait = -1;
 		if (timeout_ms >= 0) {
 			now = loop_clock_monotonic();
-			if (now >= deadline) {
-				xasprintf(cause, "no reply from vpnd on %s "
-				    "within %d s", cl->path, timeout_ms / 1000);
-				return -1;
-			}
-			wait = (int)(deadline - now);
+			wait = now < deadline ? (int)(deadline - now) : 0;
 		}
 		pfd.fd = cl->fd;
 		pfd.events = POLLIN;
 		if (poll(&pfd, 1, wait) == -1) {
 			if (errno == EINTR)
-				continue;
+				return 1;	/* the caller's signal */
 			xasprintf(cause, "poll: %s", strerror(errno));
 			return -1;
 		}
-		if (pfd.revents == 0)
+		if (pfd.revents == 0) {
+			if (timeout_ms >= 0 &&
+			    loop_clock_monotonic() >= deadline)
+				return 1;
 			continue;
+		}
 		n = read(cl->fd, buf, sizeof(buf));
 		if (n == -1) {
-			if (errno == EINTR || errno == EAGAIN)
+			if (errno == EINTR)
+				return 1;
+			if (errno == EAGAIN)
 				continue;
 			/* vpnd closed with our request unread: EOF for us. */
 			if (errno != ECONNRESET) {
@@ -191,6 +233,29 @@ ctlclient_next(struct ctlclient *cl, int timeout_ms,
 	cl->line = xstrndup(cl->in.s, len);
 	buf_consume(&cl->in, len + 1);
 	return ctlmsg_reply_parse(cl->line, r, cause);
+}
+
+int
+ctlclient_next(struct ctlclient *cl, int timeout_ms,
+    struct ctlmsg_reply *r, char **cause)
+{
+	uint64_t	deadline = 0, now;
+	int		left = timeout_ms, rv;
+
+	if (timeout_ms >= 0)
+		deadline = loop_clock_monotonic() + (uint64_t)timeout_ms;
+	while ((rv = ctlclient_read(cl, left, r, cause)) == 1) {
+		if (timeout_ms < 0)
+			continue;
+		now = loop_clock_monotonic();
+		if (now >= deadline) {
+			xasprintf(cause, "no reply from vpnd on %s within "
+			    "%d s", cl->path, timeout_ms / 1000);
+			return -1;
+		}
+		left = (int)(deadline - now);
+	}
+	return rv;
 }
 
 int

@@ -27,7 +27,8 @@ struct ctlclient_links {
 
 /*
  * Connect to the socket at path.  Returns NULL with *cause set (caller
- * frees): no such socket, nobody listening, permission denied.
+ * frees): no such socket, nobody listening, permission denied (saying
+ * which group may use the socket and how to join it).
  */
 struct ctlclient	*ctlclient_connect(const char *path, char **cause);
 void			 ctlclient_free(struct ctlclient *);
@@ -47,6 +48,14 @@ int			 ctlclient_send(struct ctlclient *, int argc,
  * not of protocol version 1.
  */
 int			 ctlclient_next(struct ctlclient *, int timeout_ms,
+			    struct ctlmsg_reply *r, char **cause);
+
+/*
+ * As ctlclient_next(), but a timeout, or a signal arriving while it
+ * waits, returns 1 with nothing read (no *cause): the caller looks at
+ * its clock and its signal flags and calls again.
+ */
+int			 ctlclient_read(struct ctlclient *, int timeout_ms,
 			    struct ctlmsg_reply *r, char **cause);
 
 /* vpnctl's exit status for a final "error KIND": 2 usage/config, else 1. */

@@ -317,6 +317,11 @@ ctlmsg_put_link(struct buf *b, enum ctlmsg_type type,
 	ctlmsg_put_kv(b, "host", l->host);
 	if (l->port >= 0)
 		buf_printf(b, " port=%d", l->port);
+	ctlmsg_put_kv(b, "hosts", l->hosts);
+	ctlmsg_put_kv(b, "local-ip", l->local_ip);
+	ctlmsg_put_kv(b, "remote-ip", l->remote_ip);
+	ctlmsg_put_kv(b, "remote-nets", l->remote_nets);
+	ctlmsg_put_kv(b, "local-nets", l->local_nets);
 	buf_printf(b, " bytes-in=%" PRIu64 " bytes-out=%" PRIu64,
 	    l->bytes_in, l->bytes_out);
 	if (l->lcp_rtt_ms >= 0)
@@ -331,6 +336,33 @@ ctlmsg_put_link(struct buf *b, enum ctlmsg_type type,
 		buf_printf(b, " notify-queued=%zu notify-dropped=%lu",
 		    l->notify_queued, l->notify_dropped);
 	buf_add(b, "\n", 1);
+}
+
+/* ,"key":[...] from the comma-separated list, or null. */
+static void
+ctlmsg_json_list(struct buf *b, const char *key, const char *list)
+{
+	const char	*p, *comma;
+	char		*item;
+
+	buf_printf(b, ",\"%s\":", key);
+	if (list == NULL) {
+		buf_add(b, "[]", 2);
+		return;
+	}
+	buf_add(b, "[", 1);
+	for (p = list;; p = comma + 1) {
+		comma = strchr(p, ',');
+		item = comma != NULL ? xstrndup(p, (size_t)(comma - p)) :
+		    xstrdup(p);
+		if (p != list)
+			buf_add(b, ",", 1);
+		buf_add_json_string(b, item);
+		free(item);
+		if (comma == NULL)
+			break;
+	}
+	buf_add(b, "]", 1);
 }
 
 static void
@@ -367,6 +399,13 @@ ctlmsg_put_link_json(struct buf *b, const struct ctlmsg_link *l)
 	buf_add(b, ",\"host\":", 8);
 	buf_add_json_string(b, l->host);
 	ctlmsg_json_int(b, "port", l->port, l->port >= 0);
+	ctlmsg_json_list(b, "hosts", l->hosts);
+	buf_add(b, ",\"local_ip\":", 12);
+	buf_add_json_string(b, l->local_ip);
+	buf_add(b, ",\"remote_ip\":", 13);
+	buf_add_json_string(b, l->remote_ip);
+	ctlmsg_json_list(b, "remote_nets", l->remote_nets);
+	ctlmsg_json_list(b, "local_nets", l->local_nets);
 	buf_printf(b, ",\"bytes_in\":%" PRIu64 ",\"bytes_out\":%"
 	    PRIu64, l->bytes_in, l->bytes_out);
 	ctlmsg_json_int(b, "lcp_rtt_ms", l->lcp_rtt_ms, l->lcp_rtt_ms >= 0);
@@ -455,6 +494,16 @@ ctlmsg_link_parse(char *text, struct ctlmsg_link *l, char **cause)
 			l->fail_class = val;
 		else if (strcmp(word, "host") == 0)
 			l->host = val;
+		else if (strcmp(word, "hosts") == 0)
+			l->hosts = val;
+		else if (strcmp(word, "local-ip") == 0)
+			l->local_ip = val;
+		else if (strcmp(word, "remote-ip") == 0)
+			l->remote_ip = val;
+		else if (strcmp(word, "remote-nets") == 0)
+			l->remote_nets = val;
+		else if (strcmp(word, "local-nets") == 0)
+			l->local_nets = val;
 		else if (strcmp(word, "since") == 0) {
 			bad = ctlmsg_num(val, 0, LLONG_MAX, &v);
 			l->since = (time_t)v;

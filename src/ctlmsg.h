@@ -18,10 +18,12 @@
  *   printable ASCII separated by spaces; an ARG starting with '+' is a
  *   flag (+json, +wait), link names never start with '+'.
  * - Reply types: "link K=V..." (one link; values percent-encoded),
- *   "stage K=V..." (a state change during up +wait), "json DOCUMENT" (one
- *   line of JSON), "detail TEXT" (a line belonging to the final result,
- *   e.g. one config error), and exactly one final line: "ok [TEXT]" or
- *   "error KIND MESSAGE", KIND one of the ctlmsg_error names.
+ *   "stage K=V..." (a state change during up +wait, failures and
+ *   re-dials included), "json DOCUMENT" (one line of JSON), "detail
+ *   TEXT" (a line belonging to the final result, e.g. one config error),
+ *   and exactly one final line: "ok [TEXT]" (TEXT for a person, such as
+ *   "office: down") or "error KIND MESSAGE", KIND one of the
+ *   ctlmsg_error names.
  */
 #ifndef PPPSSH_CTLMSG_H
 #define PPPSSH_CTLMSG_H
@@ -78,7 +80,9 @@ struct ctlmsg_reply {
 /*
  * One link as the protocol describes it.  Strings may be NULL (unknown,
  * none); since and down_since are wall clock, 0 for none; next_dial,
- * port and lcp_rtt_ms are -1 when unknown or none.
+ * port and lcp_rtt_ms are -1 when unknown or none.  The lists (hosts,
+ * remote_nets, local_nets) are one string, items separated by commas;
+ * JSON makes them arrays.
  */
 struct ctlmsg_link {
 	const char	*name;
@@ -92,8 +96,13 @@ struct ctlmsg_link {
 	bool		 needs_attention;
 	unsigned	 redials;
 	int		 next_dial;	/* seconds */
-	const char	*host;
+	const char	*host;		/* the gateway in use */
 	int		 port;
+	const char	*hosts;		/* the configured ones, "HOST:PORT" */
+	const char	*local_ip;	/* the tunnel's addresses */
+	const char	*remote_ip;
+	const char	*remote_nets;	/* routed into the link here */
+	const char	*local_nets;	/* routed back by the far end */
 	uint64_t	 bytes_in;
 	uint64_t	 bytes_out;
 	int		 lcp_rtt_ms;	/* not measured yet: always -1 */

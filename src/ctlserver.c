@@ -26,6 +26,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "addr.h"
 #include "conf.h"
 #include "ctlserver.h"
 #include "ctlmsg.h"
@@ -43,7 +44,7 @@
 
 enum ctlserver_conn_state {
 	CTLSERVER_READING,	/* waiting for the request line */
-	CTLSERVER_WATCHING,	/* up +wait: streaming stages */
+	CTLSERVER_WATCHING,	/* up +wait, down: following the link */
 	CTLSERVER_CLOSING,	/* final line queued: flush, then close */
 	CTLSERVER_DEAD,		/* to be freed from the loop */
 };
@@ -60,11 +61,22 @@ struct ctlserver_conn {
 	struct buf			 out;
 	struct loop_timer		 timer;	/* request, then flush */
 
-	/* up +wait */
+	/* up +wait (stages until up), down (until down) */
 	char				 watch[CONF_LINK_NAME_MAX + 1];
+	bool				 watch_down;	/* down, not up +wait */
 	bool				 watch_dialed;	/* left DOWN/BACKOFF */
 	bool				 watch_shown;
 	enum link_state			 watch_last;
+};
+
+/* A link described for the protocol, and the strings m points into. */
+struct ctlserver_desc {
+	struct ctlmsg_link		 m;
+	char				 local_ip[ADDR_STRLEN];
+	char				 remote_ip[ADDR_STRLEN];
+	char				*hosts;
+	char				*remote_nets;
+	char				*local_nets;
 };
 
 /* When a link last stopped being up, by name (across reloads). */
@@ -115,6 +127,7 @@ static void	ctlserver_conn_finish(struct ctlserver_conn *);
 static void	ctlserver_conn_request(struct ctlserver_conn *, const char *,
 		    size_t);
 static void	ctlserver_watch_step(struct ctlserver_conn *, struct link *);
+static void	ctlserver_watch_down(struct ctlserver_conn *, struct link *);
 static void	ctlserver_cmd_status(struct ctlserver_conn *,
 		    const struct ctlmsg_req *, struct link *);
 static void	ctlserver_cmd_up(struct ctlserver_conn *,
@@ -160,7 +173,8 @@ ctlserver_peer_allowed(uid_t uid, gid_t gid, bool have_group, const char *group,
 		return 0;
 	if (!have_group) {
 		xasprintf(cause, "uid %lu is not root and group %s does not "
-		    "exist", (unsigned long)uid, group);
+		    "exist (root creates it with 'addgroup --system %s' and "
+		    "restarts vpnd)", (unsigned long)uid, group, group);
 		return -1;
 	}
 	if ((bufsize = sysconf(_SC_GETPW_R_SIZE_MAX)) <= 0)
@@ -201,8 +215,9 @@ ctlserver_peer_allowed(uid_t uid, gid_t gid, bool have_group, const char *group,
 			goto out;
 		}
 	}
-	xasprintf(cause, "uid %lu (%s) is not root and not in group %s",
-	    (unsigned long)uid, pw.pw_name, group);
+	xasprintf(cause, "uid %lu (%s) is not root and not in group %s; "
+	    "join it with 'sudo adduser %s %s' and log in again",
+	    (unsigned long)uid, pw.pw_name, group, pw.pw_name, group);
 out:
 	free(groups);
 	free(buf);
@@ -692,13 +707,40 @@ ctlserver_down_since(struct ctlserver *ctl, const struct link_info *li)
 	return li->since;
 }
 
-static void
-ctlserver_describe(struct ctlserver *ctl, struct link *l, struct ctlmsg_link *m)
+/* "a,b,c" of the nets, or NULL for none. */
+static char *
+ctlserver_nets(const struct conf_nets *nets)
 {
-	struct link_info	li;
+	struct buf	 b = { NULL, 0, 0 };
+	char		 a[ADDR_STRLEN], *s;
+	size_t		 i;
+
+	if (nets->n == 0)
+		return NULL;
+	for (i = 0; i < nets->n; i++) {
+		if (i > 0)
+			buf_add(&b, ",", 1);
+		addr_format(&nets->v[i].prefix, a, sizeof(a));
+		buf_add(&b, a, strlen(a));
+	}
+	s = xstrndup(b.s, b.len);
+	buf_free(&b);
+	return s;
+}
+
+/* Fill d for l; ctlserver_desc_clear() it after use. */
+static void
+ctlserver_describe(struct ctlserver *ctl, struct link *l,
+    struct ctlserver_desc *d)
+{
+	struct ctlmsg_link	*m = &d->m;
+	const struct link_conf	*lc;
+	struct link_info	 li;
+	struct buf		 b = { NULL, 0, 0 };
+	size_t			 i;
 
 	link_info(l, &li);
-	memset(m, 0, sizeof(*m));
+	memset(d, 0, sizeof(*d));
 	m->name = li.name;
 	m->ifname = li.ifname;
 	m->state = link_state_name(li.state);
@@ -717,8 +759,34 @@ ctlserver_describe(struct ctlserver *ctl, struct link *l, struct ctlmsg_link *m)
 	m->bytes_in = li.bytes_in;
 	m->bytes_out = li.bytes_out;
 	m->lcp_rtt_ms = -1;	/* XXX(#4): LCP echo RTT not measured yet */
+	if ((lc = conf_link_find(links_conf(ctl->links), li.name)) != NULL) {
+		m->local_ip = addr_ntop(&lc->local_ip, d->local_ip,
+		    sizeof(d->local_ip));
+		m->remote_ip = addr_ntop(&lc->remote_ip, d->remote_ip,
+		    sizeof(d->remote_ip));
+		for (i = 0; i < lc->hosts.n; i++)
+			buf_printf(&b, "%s%s:%d", i > 0 ? "," : "",
+			    lc->hosts.v[i].name, lc->hosts.v[i].port > 0 ?
+			    lc->hosts.v[i].port : lc->port);
+		if (b.len > 0)
+			m->hosts = d->hosts = xstrndup(b.s, b.len);
+		buf_free(&b);
+		d->remote_nets = ctlserver_nets(&lc->remote_nets);
+		d->local_nets = ctlserver_nets(&lc->local_nets);
+		m->remote_nets = d->remote_nets;
+		m->local_nets = d->local_nets;
+	}
 	if (ctl->lh != NULL)
 		linkhttp_describe(ctl->lh, link_name(l), m);
+}
+
+static void
+ctlserver_desc_clear(struct ctlserver_desc *d)
+{
+	free(d->hosts);
+	free(d->remote_nets);
+	free(d->local_nets);
+	memset(d, 0, sizeof(*d));
 }
 
 static void
@@ -726,9 +794,10 @@ ctlserver_cmd_status(struct ctlserver_conn *c, const struct ctlmsg_req *req,
     struct link *only)
 {
 	struct ctlserver	*ctl = c->ctl;
-	struct ctlmsg_link	 m;
+	struct ctlserver_desc	 d;
 	struct link		*l;
 	size_t			 i, n;
+	char			*none;
 	bool			 json = ctlmsg_req_flag(req, "json");
 
 	if (json)
@@ -740,52 +809,79 @@ ctlserver_cmd_status(struct ctlserver_conn *c, const struct ctlmsg_req *req,
 		l = links_at(ctl->links, i);
 		if (only != NULL && l != only)
 			continue;
-		ctlserver_describe(ctl, l, &m);
-		if (!json) {
-			ctlmsg_put_link(&c->out, CTLMSG_LINK, &m);
-			continue;
+		ctlserver_describe(ctl, l, &d);
+		if (!json)
+			ctlmsg_put_link(&c->out, CTLMSG_LINK, &d.m);
+		else {
+			if (c->out.s[c->out.len - 1] != '[')
+				buf_add(&c->out, ",", 1);
+			ctlmsg_put_link_json(&c->out, &d.m);
 		}
-		if (c->out.s[c->out.len - 1] != '[')
-			buf_add(&c->out, ",", 1);
-		ctlmsg_put_link_json(&c->out, &m);
+		ctlserver_desc_clear(&d);
 	}
-	if (json)
+	if (json) {
 		buf_add(&c->out, "]}\n", 3);
-	ctlmsg_put_text(&c->out, CTLMSG_OK, NULL);
+		ctlmsg_put_text(&c->out, CTLMSG_OK, NULL);
+	} else if (n == 0) {
+		/* Say it, and where the links would be. */
+		xasprintf(&none, "no links in %s",
+		    links_conf(ctl->links)->file);
+		ctlmsg_put_text(&c->out, CTLMSG_OK, none);
+		free(none);
+	} else
+		ctlmsg_put_text(&c->out, CTLMSG_OK, NULL);
 }
 
 static void
 ctlserver_cmd_check(struct ctlserver_conn *c, const struct ctlmsg_req *req,
     struct link *l)
 {
-	struct ctlmsg_link	m;
+	struct ctlserver_desc	d;
 
 	(void)req;
-	ctlserver_describe(c->ctl, l, &m);
-	ctlmsg_put_link(&c->out, CTLMSG_LINK, &m);
+	ctlserver_describe(c->ctl, l, &d);
+	ctlmsg_put_link(&c->out, CTLMSG_LINK, &d.m);
 	if (link_state(l) == LINK_UP)
 		ctlmsg_put_text(&c->out, CTLMSG_OK, NULL);
-	else if (m.reason != NULL)
+	else if (d.m.reason != NULL)
 		ctlmsg_put_error(&c->out, CTLMSG_E_FAILED, "link %s is %s: %s",
-		    m.name, m.state, m.reason);
+		    d.m.name, d.m.state, d.m.reason);
 	else
 		ctlmsg_put_error(&c->out, CTLMSG_E_FAILED, "link %s is %s",
-		    m.name, m.state);
+		    d.m.name, d.m.state);
+	ctlserver_desc_clear(&d);
 }
 
 /* ------------------------------------------------------ up down ... */
+
+/* "ok NAME: TEXT" */
+static void
+ctlserver_ok(struct ctlserver_conn *c, struct link *l, const char *text)
+{
+	char	*line;
+
+	xasprintf(&line, "%s: %s", link_name(l), text);
+	ctlmsg_put_text(&c->out, CTLMSG_OK, line);
+	free(line);
+}
 
 static void
 ctlserver_cmd_up(struct ctlserver_conn *c, const struct ctlmsg_req *req,
     struct link *l)
 {
 	if (!ctlmsg_req_flag(req, "wait")) {
+		if (link_state(l) == LINK_UP) {
+			link_start(l);
+			ctlserver_ok(c, l, "already up");
+			return;
+		}
 		link_start(l);
-		ctlmsg_put_text(&c->out, CTLMSG_OK, NULL);
+		ctlserver_ok(c, l, "dialing");
 		return;
 	}
 	/* Watch first: link_start() may change state at once. */
 	c->state = CTLSERVER_WATCHING;
+	c->watch_down = false;
 	(void)snprintf(c->watch, sizeof(c->watch), "%s", link_name(l));
 	link_start(l);
 	if (c->state == CTLSERVER_WATCHING)
@@ -799,10 +895,21 @@ ctlserver_cmd_down(struct ctlserver_conn *c, const struct ctlmsg_req *req,
 	char	*why;
 
 	(void)req;
+	if (link_state(l) == LINK_DOWN) {
+		/* Not wanted any more, in case it was. */
+		link_stop(l, "stopped by vpnctl");
+		ctlserver_ok(c, l, "already down");
+		return;
+	}
+	/* Reply once it is down: the teardown is bounded. */
+	c->state = CTLSERVER_WATCHING;
+	c->watch_down = true;
+	(void)snprintf(c->watch, sizeof(c->watch), "%s", link_name(l));
 	xasprintf(&why, "stopped by vpnctl (uid %lu)", (unsigned long)c->uid);
 	link_stop(l, why);
 	free(why);
-	ctlmsg_put_text(&c->out, CTLMSG_OK, NULL);
+	if (c->state == CTLSERVER_WATCHING)
+		ctlserver_watch_down(c, l);
 }
 
 static void
@@ -816,7 +923,7 @@ ctlserver_cmd_restart(struct ctlserver_conn *c, const struct ctlmsg_req *req,
 	    (unsigned long)c->uid);
 	link_restart(l, why);
 	free(why);
-	ctlmsg_put_text(&c->out, CTLMSG_OK, NULL);
+	ctlserver_ok(c, l, "restarting");
 }
 
 static void
@@ -843,51 +950,78 @@ ctlserver_cmd_reload(struct ctlserver_conn *c, const struct ctlmsg_req *req,
 
 /* ------------------------------------------------------- watching */
 
-/* One more state of the watched link: show it; end on up or failure. */
+/*
+ * One more state of the link watched by up +wait: show it.  End once it
+ * is up, when it is taken down, and at a hard failure (host key, auth:
+ * trying again will not help); other failures are shown and the watch
+ * goes on through the re-dials (the client has the deadline).
+ */
 static void
 ctlserver_watch_step(struct ctlserver_conn *c, struct link *l)
 {
-	struct ctlmsg_link	m;
-	enum link_state		s = link_state(l);
+	struct ctlserver_desc	 d;
+	const struct ctlmsg_link *m = &d.m;
+	enum link_state		 s = link_state(l);
+	bool			 hard;
 
-	ctlserver_describe(c->ctl, l, &m);
+	ctlserver_describe(c->ctl, l, &d);
 	if (!c->watch_shown || s != c->watch_last) {
-		ctlmsg_put_link(&c->out, CTLMSG_STAGE, &m);
+		ctlmsg_put_link(&c->out, CTLMSG_STAGE, m);
 		c->watch_shown = true;
 		c->watch_last = s;
 	}
+	hard = link_fail_class(l) == LINK_FAIL_HARD && c->watch_dialed;
 	switch (s) {
 	case LINK_UP:
-		ctlmsg_put_text(&c->out, CTLMSG_OK, NULL);
+		ctlserver_ok(c, l, "up");
 		ctlserver_conn_finish(c);
-		return;
+		goto out;
 	case LINK_DOWN:
 	case LINK_BACKOFF:
-		if (!c->watch_dialed && m.wanted)
-			break;		/* the dial is yet to start */
-		if (!m.wanted)
-			ctlmsg_put_error(&c->out, CTLMSG_E_FAILED, "link %s "
-			    "was taken down%s%s", m.name,
-			    m.reason != NULL ? ": " : "",
-			    m.reason != NULL ? m.reason : "");
-		else if (m.next_dial >= 0)
-			ctlmsg_put_error(&c->out, CTLMSG_E_FAILED, "link %s "
-			    "failed: %s (next re-dial in %d s)", m.name,
-			    m.reason != NULL ? m.reason : "unknown reason",
-			    m.next_dial);
-		else
-			ctlmsg_put_error(&c->out, CTLMSG_E_FAILED, "link %s "
-			    "failed: %s", m.name,
-			    m.reason != NULL ? m.reason : "unknown reason");
-		ctlserver_conn_finish(c);
-		return;
 	case LINK_STOPPING:
-		break;
+		if (!m->wanted) {
+			if (s == LINK_STOPPING)
+				break;		/* said once it is down */
+			ctlmsg_put_error(&c->out, CTLMSG_E_FAILED, "link %s "
+			    "was taken down%s%s", m->name,
+			    m->reason != NULL ? ": " : "",
+			    m->reason != NULL ? m->reason : "");
+			ctlserver_conn_finish(c);
+			goto out;
+		}
+		if (hard) {
+			ctlmsg_put_error(&c->out, CTLMSG_E_FAILED, "link %s "
+			    "failed: %s (this needs fixing: re-dialing will "
+			    "not help)", m->name, m->reason != NULL ?
+			    m->reason : "unknown reason");
+			ctlserver_conn_finish(c);
+			goto out;
+		}
+		break;		/* a re-dial comes */
 	default:
 		c->watch_dialed = true;
 		break;
 	}
 	ctlserver_conn_flush(c);
+out:
+	ctlserver_desc_clear(&d);
+}
+
+/* The link watched by down: reply once it is down. */
+static void
+ctlserver_watch_down(struct ctlserver_conn *c, struct link *l)
+{
+	struct link_info	li;
+
+	link_info(l, &li);
+	if (li.state == LINK_DOWN)
+		ctlserver_ok(c, l, "down");
+	else if (li.wanted)
+		ctlmsg_put_error(&c->out, CTLMSG_E_FAILED, "link %s was "
+		    "wanted up again before it was down", li.name);
+	else
+		return;
+	ctlserver_conn_finish(c);
 }
 
 /* Record that name is up (down_since 0) or has been down since then. */
@@ -933,8 +1067,13 @@ ctlserver_link_changed(struct ctlserver *ctl, struct link *l)
 	name = link_name(l);
 	ctlserver_seen_update(ctl, name,
 	    link_state(l) == LINK_UP ? 0 : time(NULL));
-	TAILQ_FOREACH(c, &ctl->conns, entry)
-		if (c->state == CTLSERVER_WATCHING &&
-		    strcmp(c->watch, name) == 0)
+	TAILQ_FOREACH(c, &ctl->conns, entry) {
+		if (c->state != CTLSERVER_WATCHING ||
+		    strcmp(c->watch, name) != 0)
+			continue;
+		if (c->watch_down)
+			ctlserver_watch_down(c, l);
+		else
 			ctlserver_watch_step(c, l);
+	}
 }

@@ -11,8 +11,10 @@
  * database, not just its primary one) may talk; anybody else gets
  * "error denied" and is disconnected.  Each connection carries one
  * request (ctlmsg.h has the wire format); vpnd answers and closes,
- * except that "up NAME +wait" streams a "stage" line per state change
- * until the link is up or has failed.
+ * except that "up NAME +wait" streams a "stage" line per state change,
+ * failed attempts and re-dials included, until the link is up, is taken
+ * down or fails hard (the client keeps the deadline), and that "down
+ * NAME" replies once the link is down.
  *
  * Limits: a request line is at most CTLMSG_LINE_MAX bytes (longer gets
  * "error usage" and the connection is closed); a request must arrive

@@ -60,6 +60,7 @@
 #define LINK_ROUTE_RETRY	300	/* ms between them */
 #define LINK_RELAY_BUF		(256 * 1024)
 #define LINK_HOLD		60000	/* up this long: backoff starts over */
+#define LINK_WAKE_TIMEOUT	5000	/* after sleep: the gateway answers */
 
 struct link {
 	struct loop		*loop;
@@ -95,6 +96,7 @@ struct link {
 	struct ssh		*ssh;
 	int			 sshfd;		/* registered in the loop */
 	bool			 ssh_dead;	/* no more I/O on the session */
+	uint64_t		 wake_check;	/* loop ms it woke asking; 0 */
 	bool			 again;		/* a step waits on the socket */
 
 	struct farend		 fe;		/* both pppds, the far end */
@@ -686,6 +688,20 @@ link_keepalive_fired(void *arg)
 	 * this same loop pass is later than it.
 	 */
 	now = loop_now(l->loop);
+	/* Woken from sleep (link_resumed()): the gateway must answer. */
+	if (l->wake_check != 0 && last_rx > l->wake_check) {
+		log_info("link %s: %s:%d answered after the sleep",
+		    l->lc->name, l->host, l->port);
+		l->wake_check = 0;
+	} else if (l->wake_check != 0 &&
+	    now - l->wake_check >= LINK_WAKE_TIMEOUT) {
+		l->wake_check = 0;
+		l->ssh_dead = true;
+		link_fail(l, LINK_FAIL_NETWORK, "no answer from %s:%d within "
+		    "%d s of waking from sleep", l->host, l->port,
+		    LINK_WAKE_TIMEOUT / 1000);
+		return;
+	}
 	quiet = now > last_rx ? now - last_rx : 0;
 	limit = (uint64_t)l->lc->keepalive.interval *
 	    (uint64_t)(l->lc->keepalive.misses + 1) * 1000;
@@ -708,7 +724,7 @@ link_keepalive_fired(void *arg)
 		link_ssh_failed(l, "keepalive", cause);
 		return;
 	}
-	if (next < 1)
+	if (next < 1 || l->wake_check != 0)
 		next = 1;
 	loop_timer_set(l->loop, &l->keepalive, (uint64_t)next * 1000);
 	link_update_events(l);
@@ -1102,6 +1118,25 @@ link_network_changed(struct link *l)
 	}
 	log_debug("link %s: network changed, path to %s unchanged",
 	    l->lc->name, l->host);
+}
+
+void
+link_resumed(struct link *l, uint64_t slept_ms)
+{
+	link_network_changed(l);
+	if (l->state != LINK_UP || l->ssh == NULL || l->ssh_dead)
+		return;
+	/*
+	 * libssh2 sends a keepalive once an interval has passed on the
+	 * wall clock, which went on while we slept: after a shorter sleep
+	 * none would go now, and the usual keepalive check is near anyway.
+	 */
+	if (slept_ms < (uint64_t)l->lc->keepalive.interval * 1000)
+		return;
+	log_info("link %s: woke from sleep: does %s:%d still answer?",
+	    l->lc->name, l->host, l->port);
+	l->wake_check = loop_now(l->loop);
+	loop_timer_set(l->loop, &l->keepalive, 0);
 }
 
 void

@@ -116,6 +116,17 @@ void		 link_rtnl_event(struct link *, const struct rtnl_event *);
  * dialing dials again; a link that is up checks its path at once.
  */
 void		 link_network_changed(struct link *);
+/*
+ * The machine slept slept_ms and woke up.  As after a network change
+ * (a link waiting to re-dial dials now, the path of one that is up is
+ * checked); and a link that is up and slept at least a keepalive
+ * interval asks the gateway for a keepalive reply at once and fails
+ * (network, re-dialed) if nothing arrives within LINK_WAKE_TIMEOUT (in
+ * link.c, a few seconds): the
+ * gateway or a NAT on the way may have dropped the session meanwhile,
+ * and the keepalive alone would take interval x (misses + 1) to say so.
+ */
+void		 link_resumed(struct link *, uint64_t slept_ms);
 
 const char	*link_name(const struct link *);
 enum link_state	 link_state(const struct link *);

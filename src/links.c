@@ -228,6 +228,12 @@ links_stop_all(struct links *ls)
 	links_settle(ls);
 }
 
+const struct conf *
+links_conf(const struct links *ls)
+{
+	return ls->conf;
+}
+
 struct link *
 links_find(const struct links *ls, const char *name)
 {
@@ -315,6 +321,20 @@ links_netchange_fired(void *arg)
 
 	for (i = 0; i < ls->nlinks; i++)
 		link_network_changed(ls->links[i]);
+	if (ls->hooks.network_changed != NULL)
+		ls->hooks.network_changed(ls->hooks.arg);
+}
+
+void
+links_resumed(struct links *ls, uint64_t slept_ms)
+{
+	size_t	i;
+
+	if (ls->stopping)
+		return;
+	loop_timer_cancel(ls->loop, &ls->netchange);
+	for (i = 0; i < ls->nlinks; i++)
+		link_resumed(ls->links[i], slept_ms);
 	if (ls->hooks.network_changed != NULL)
 		ls->hooks.network_changed(ls->hooks.arg);
 }

@@ -12,7 +12,8 @@
  * a changed link's successor, which has the same interface name, and
  * every new link start only once no retiring link is left), fans
  * rtnetlink events out to the links, turns a burst of network changes
- * into one call to each link, and stops them all at exit.  The changed
+ * into one call to each link, tells them all when the machine woke from
+ * sleep, and stops them all at exit.  The changed
  * hook runs inside the link's code; what the set does about a link that
  * reached DOWN (free it, start the links waiting for it, tell all_down)
  * runs later, from the loop.
@@ -21,6 +22,7 @@
 #define PPPSSH_LINKS_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "link.h"
 
@@ -84,6 +86,9 @@ void		 links_apply(struct links *, struct conf *c,
  */
 void		 links_stop_all(struct links *);
 
+/* The current config (the last one applied); it lives until the next. */
+const struct conf *links_conf(const struct links *);
+
 /* The link of the current config named name, or NULL. */
 struct link	*links_find(const struct links *, const char *name);
 /*
@@ -109,5 +114,13 @@ void		 links_summary(const struct links *, char *buf, size_t len);
  * after the last of a burst.
  */
 void		 links_rtnl_event(struct links *, const struct rtnl_event *);
+
+/*
+ * The machine slept slept_ms and woke up (sleepwatch.h): every link of
+ * the current config is told at once (link_resumed()), and a network
+ * change waiting for its debounce goes with it.  The network_changed
+ * hook runs too: an address may have changed meanwhile.
+ */
+void		 links_resumed(struct links *, uint64_t slept_ms);
 
 #endif

@@ -42,7 +42,9 @@ enum {
 	OPT_PKILL_COMMAND,
 	OPT_SUDO,
 	OPT_SUDO_COMMAND,
-	OPT_RUN_DIR
+	OPT_RUN_DIR,
+	OPT_HELP,
+	OPT_VERSION
 };
 
 static const struct option vpn_peer_options[] = {
@@ -57,12 +59,15 @@ static const struct option vpn_peer_options[] = {
 	{ "sudo",		no_argument,		NULL, OPT_SUDO },
 	{ "sudo-command",	required_argument,	NULL, OPT_SUDO_COMMAND },
 	{ "run-dir",		required_argument,	NULL, OPT_RUN_DIR },
+	{ "help",		no_argument,		NULL, OPT_HELP },
+	{ "version",		no_argument,		NULL, OPT_VERSION },
 	{ NULL,			0,			NULL, 0 }
 };
 
 static char	*vpn_peer_client;	/* SSH_CONNECTION's address, port */
 static char	*cause;			/* the last error, until exit */
 
+static void	vpn_peer_help(void) __attribute__((noreturn));
 static void	vpn_peer_usage_error(const char *, ...)
 		    __attribute__((format(printf, 1, 2), noreturn));
 static void	vpn_peer_refuse(const char *, const char *)
@@ -73,6 +78,24 @@ static char	*vpn_peer_client_name(void);
 static void	vpn_peer_set(const char **, const char *, const char *);
 static int	vpn_peer_route(const struct peer_conf *,
 		    const struct peer_request *);
+
+/* --help, for the gateway's admin at a terminal: exit 0. */
+static void
+vpn_peer_help(void)
+{
+	printf("usage: vpn-peer --ip address --peer address "
+	    "[--net prefix ...]\n"
+	    "    [--ifname name] [--pppd path] [--pppd-option word ...]\n"
+	    "    [--ip-command path] [--kill-command path] [--sudo]\n"
+	    "    [--sudo-command path] [--run-dir directory]\n"
+	    "The forced command of a vpnd key in the gateway's "
+	    "authorized_keys:\n"
+	    "it runs pppd and the routes of --net for the request in\n"
+	    "SSH_ORIGINAL_COMMAND, nothing else.  Options take their value\n"
+	    "as the next word or after '=' (--ip=10.9.0.2).  "
+	    "See vpn-peer(8).\n");
+	exit(fflush(stdout) == EOF ? 1 : 0);
+}
 
 /* The admin's mistake in authorized_keys: say it both ways, exit 2. */
 static void
@@ -244,6 +267,12 @@ main(int argc, char **argv)
 		case OPT_RUN_DIR:
 			vpn_peer_set(&rundir, "run-dir", optarg);
 			break;
+		case OPT_HELP:
+			vpn_peer_help();
+		case OPT_VERSION:
+			printf("vpn-peer (%s) %s, request protocol %d\n",
+			    PACKAGE_NAME, PACKAGE_VERSION, PEER_PROTOCOL);
+			return fflush(stdout) == EOF ? 1 : 0;
 		case ':':
 			vpn_peer_usage_error("%s needs a value",
 			    argv[optind - 1]);

@@ -2,16 +2,20 @@
 /*
  * Copyright (c) 2026 The pppssh developers
  *
- * vpnctl: the control client.  main(), the global options and the
- * command table; each command sends one request on the control socket
- * and prints the reply.  watchdog lives in ctl-watchdog.c; setup,
- * trust and doctor, which read the configuration file and talk to the
- * gateway instead, in ctl-setup.c, ctl-trust.c and ctl-doctor.c.
+ * vpnctl: the control client.  main(), the global options, the command
+ * table with each command's help, the argument conventions every
+ * command shares (-h and --help, --option=value), one request on the
+ * control socket with its reply printed (vpnctl_call()), and the short
+ * commands: down, restart, reload, check.  status is in ctl-status.c,
+ * up in ctl-up.c, watchdog in ctl-watchdog.c; setup, trust and doctor,
+ * which read the configuration file and talk to the gateway instead,
+ * in ctl-setup.c, ctl-trust.c and ctl-doctor.c.
  */
 #include "config.h"
 
+#include <ctype.h>
 #include <errno.h>
-#include <inttypes.h>
+#include <getopt.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -23,102 +27,226 @@
 #include "conf.h"
 #include "ctlclient.h"
 #include "ctlmsg.h"
+#include "spell.h"
 #include "vpnctl.h"
 #include "xmalloc.h"
 
 struct vpnctl_cmd {
 	const char	*name;
 	int		(*handler)(struct vpnctl *, int, char **);
-	const char	*usage;
+	const char	*args;		/* after the name, in the usage */
+	const char	*about;		/* one line, for vpnctl -h */
+	const char	*options;	/* lines of "vpnctl NAME -h", or NULL */
 };
 
-static void	usage(void) __attribute__((noreturn));
-static int	cmd_status(struct vpnctl *, int, char **);
-static int	cmd_up(struct vpnctl *, int, char **);
+static void	usage(FILE *, int) __attribute__((noreturn));
+static void	cmd_help_exit(const struct vpnctl_cmd *)
+		    __attribute__((noreturn));
+static int	cmd_help(struct vpnctl *, int, char **);
 static int	cmd_down(struct vpnctl *, int, char **);
 static int	cmd_restart(struct vpnctl *, int, char **);
 static int	cmd_reload(struct vpnctl *, int, char **);
 static int	cmd_check(struct vpnctl *, int, char **);
 
 static const struct vpnctl_cmd vpnctl_cmds[] = {
-	{ "status", cmd_status, "status [name] [--json]" },
-	{ "up", cmd_up, "up name [--wait]" },
-	{ "down", cmd_down, "down name" },
-	{ "restart", cmd_restart, "restart name" },
-	{ "reload", cmd_reload, "reload" },
-	{ "check", cmd_check, "check name" },
-	{ "watchdog", ctl_watchdog, "watchdog [-f file] [-p pidfile] "
-	    "[--down-after seconds] [--init path] [--unit name]" },
-	{ "setup", ctl_setup, "setup [-f file] name" },
-	{ "trust", ctl_trust, "trust [-f file] name [--yes]" },
-	{ "doctor", ctl_doctor, "doctor [-f file] [name]" },
+	{ "status", ctl_status, "[name] [--json]",
+	    "show the links (what vpnctl alone does)",
+	    "  --json          one JSON object, every field in machine "
+	    "units\n" },
+	{ "up", ctl_up, "name [--wait [--timeout seconds]]",
+	    "want a link up: dial it now and after every failure",
+	    "  --wait          show each stage; exit 0 once the routes are "
+	    "in\n"
+	    "  --timeout S     with --wait: stop waiting after S seconds "
+	    "(60; 0: never)\n" },
+	{ "down", cmd_down, "name",
+	    "want a link down: take it down at both ends", NULL },
+	{ "restart", cmd_restart, "name",
+	    "take a link down and dial it again", NULL },
+	{ "reload", cmd_reload, "",
+	    "re-read vpn.conf; links whose settings did not change stay up",
+	    NULL },
+	{ "check", cmd_check, "name",
+	    "exit 0 if the link is up (silent), 1 if not", NULL },
+	{ "watchdog", ctl_watchdog, "[-f file] [-p pidfile] "
+	    "[--down-after seconds] [--init path] [--unit name]",
+	    "for cron: restart a vpnd that died (through systemctl or the "
+	    "init script), and links down too long",
+	    "  -f FILE         the configuration (none: nothing to do)\n"
+	    "  -p PIDFILE      vpnd's pid file\n"
+	    "  --down-after S  restart a link wanted up but down this long "
+	    "(300)\n"
+	    "  --init PATH     the init script, where systemd does not run\n"
+	    "  --unit NAME     the systemd unit (vpn.service)\n" },
+	{ "setup", ctl_setup, "[-f file] name",
+	    "print what the gateway needs for a link",
+	    "  -f FILE         the configuration to read\n" },
+	{ "trust", ctl_trust, "[-f file] name [--yes]",
+	    "add the gateway's host key to the link's known-hosts",
+	    "  -f FILE         the configuration to read\n"
+	    "  --yes           the fingerprint was compared: add the key\n" },
+	{ "doctor", ctl_doctor, "[-f file] [name]",
+	    "check everything a first dial needs, one line each",
+	    "  -f FILE         the configuration to read\n" },
+	{ "help", cmd_help, "[command]",
+	    "this list, or what a command takes", NULL },
 };
 
 #define NCMDS	(sizeof(vpnctl_cmds) / sizeof(vpnctl_cmds[0]))
 
+/* The command's arguments after cmd_normalize(), ours until exit. */
+static char	**cmd_argv;
+
+static const struct option vpnctl_options[] = {
+	{ "help",	no_argument,		NULL, 'h' },
+	{ "socket",	required_argument,	NULL, 's' },
+	{ "version",	no_argument,		NULL, 'V' },
+	{ NULL,		0,			NULL, 0 }
+};
+
+/* The usage, and with f == stdout every command; exit with status. */
 static void
-usage(void)
+usage(FILE *f, int status)
 {
 	size_t	i;
 
-	fprintf(stderr, "usage: vpnctl [-s socket] [command [argument ...]]"
-	    "\ncommands:\n");
+	fprintf(f, "usage: vpnctl [-hV] [-s socket] [command [argument "
+	    "...]]\n");
+	if (f != stdout)
+		exit(status);
+	fprintf(f, "Show and drive vpnd's links; without a command, show "
+	    "them.\n\ncommands:\n");
 	for (i = 0; i < NCMDS; i++)
-		fprintf(stderr, "\t%s\n", vpnctl_cmds[i].usage);
-	exit(VPNCTL_USAGE);
+		fprintf(f, "  %-10s %s\n", vpnctl_cmds[i].name,
+		    vpnctl_cmds[i].about);
+	fprintf(f, "\noptions:\n"
+	    "  -s, --socket=PATH  vpnd's control socket (%s)\n"
+	    "  -h, --help         this help; \"vpnctl COMMAND -h\" for a "
+	    "command\n"
+	    "  -V, --version      the version\n"
+	    "An option's value may follow it or come after '=' "
+	    "(--timeout=30).\nSee vpnctl(8).\n", CONF_CONTROL_SOCKET);
+	exit(fflush(f) == EOF ? VPNCTL_FAILED : status);
 }
 
-static int
-cmd_usage(const char *name)
+static const struct vpnctl_cmd *
+cmd_find(const char *name)
 {
 	size_t	i;
 
 	for (i = 0; i < NCMDS; i++)
 		if (strcmp(vpnctl_cmds[i].name, name) == 0)
-			fprintf(stderr, "usage: vpnctl [-s socket] %s\n",
-			    vpnctl_cmds[i].usage);
+			return &vpnctl_cmds[i];
+	return NULL;
+}
+
+/* "vpnctl NAME -h": usage, what it does, its options; exit 0. */
+static void
+cmd_help_exit(const struct vpnctl_cmd *c)
+{
+	printf("usage: vpnctl [-s socket] %s%s%s\n%c%s.\n", c->name,
+	    *c->args != '\0' ? " " : "", c->args,
+	    toupper((unsigned char)c->about[0]), c->about + 1);
+	if (c->options != NULL)
+		printf("\n%s", c->options);
+	exit(fflush(stdout) == EOF ? VPNCTL_FAILED : VPNCTL_OK);
+}
+
+int
+vpnctl_usage(const char *name)
+{
+	const struct vpnctl_cmd	*c;
+
+	if ((c = cmd_find(name)) != NULL)
+		fprintf(stderr, "usage: vpnctl [-s socket] %s%s%s\n", c->name,
+		    *c->args != '\0' ? " " : "", c->args);
 	return VPNCTL_USAGE;
 }
 
 /*
- * Split argv into at most one link name and the flags in allowed (each
- * "--flag"); the flags seen are returned as bits, in allowed's order.
- * -1 on anything else.
+ * The conventions of every command's arguments: -h or --help anywhere
+ * before "--" prints the command's help and exits 0, and
+ * "--option=value" is "--option" "value".  Returns the new argv, copies
+ * all, held in cmd_argv; cmd_free() frees it.
  */
-static int
-cmd_args(int argc, char **argv, bool want_name, const char *const *allowed,
-    const char **name, unsigned *flags)
+static char **
+cmd_normalize(const struct vpnctl_cmd *c, int *argcp, char **argv)
 {
-	int	i, j;
+	char	*eq;
+	int	 i, n = 0, argc = *argcp;
+	bool	 done = false;
+
+	cmd_argv = xcalloc((size_t)argc * 2 + 1, sizeof(*cmd_argv));
+	for (i = 0; i < argc; i++) {
+		if (i > 0 && !done && strcmp(argv[i], "--") == 0)
+			done = true;	/* kept, for the command */
+		else if (i > 0 && !done && (strcmp(argv[i], "-h") == 0 ||
+		    strcmp(argv[i], "--help") == 0))
+			cmd_help_exit(c);
+		else if (i > 0 && !done && strncmp(argv[i], "--", 2) == 0 &&
+		    (eq = strchr(argv[i], '=')) != NULL) {
+			cmd_argv[n++] = xstrndup(argv[i],
+			    (size_t)(eq - argv[i]));
+			cmd_argv[n++] = xstrdup(eq + 1);
+			continue;
+		}
+		cmd_argv[n++] = xstrdup(argv[i]);
+	}
+	*argcp = n;
+	return cmd_argv;
+}
+
+static void
+cmd_free(void)
+{
+	size_t	i;
+
+	if (cmd_argv == NULL)
+		return;
+	for (i = 0; cmd_argv[i] != NULL; i++)
+		free(cmd_argv[i]);
+	free(cmd_argv);
+	cmd_argv = NULL;
+}
+
+int
+vpnctl_args(int argc, char **argv, bool want_name, struct vpnctl_opt *opts,
+    const char **name)
+{
+	struct vpnctl_opt	*o;
+	int			 i;
 
 	*name = NULL;
-	*flags = 0;
 	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0)
+			continue;
 		if (strncmp(argv[i], "--", 2) == 0) {
-			for (j = 0; allowed != NULL && allowed[j] != NULL; j++)
-				if (strcmp(argv[i] + 2, allowed[j]) == 0)
+			for (o = opts; o != NULL && o->name != NULL; o++)
+				if (strcmp(argv[i] + 2, o->name) == 0)
 					break;
-			if (allowed == NULL || allowed[j] == NULL)
+			if (o == NULL || o->name == NULL || o->seen)
 				return -1;
-			*flags |= 1U << j;
+			o->seen = true;
+			if (o->has_value) {
+				if (i + 1 == argc)
+					return -1;
+				o->value = argv[++i];
+			}
 			continue;
 		}
 		if (!want_name || *name != NULL || argv[i][0] == '\0' ||
-		    argv[i][0] == '+' || strchr(argv[i], ' ') != NULL)
+		    argv[i][0] == '+' || argv[i][0] == '-' ||
+		    strchr(argv[i], ' ') != NULL)
 			return -1;
 		*name = argv[i];
 	}
 	return 0;
 }
 
-/*
- * Send argv as one request; hand each reply line but the final one to
- * fn (if not NULL); print detail lines and an error on stderr.  Returns
- * the exit status.
- */
-static int
-call(struct vpnctl *v, int argc, const char *const *argv, int timeout_ms,
-    void (*fn)(const struct ctlmsg_reply *, void *), void *arg)
+int
+vpnctl_call(struct vpnctl *v, int argc, const char *const *argv,
+    int timeout_ms, void (*fn)(const struct ctlmsg_reply *, void *),
+    void *arg)
 {
 	struct ctlclient	*cl;
 	struct ctlmsg_reply	 r;
@@ -192,163 +320,34 @@ vpnctl_duration(time_t secs, char *buf, size_t size)
 	return buf;
 }
 
-/* --------------------------------------------------------- status */
-
-static void
-print_link(const struct ctlmsg_link *l)
-{
-	char		 when[64], dur[32];
-	struct tm	 tm;
-	time_t		 now = time(NULL);
-
-	if (localtime_r(&l->since, &tm) == NULL ||
-	    strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", &tm) == 0)
-		snprintf(when, sizeof(when), "%lld", (long long)l->since);
-	printf("%s: %s since %s (%s)", l->name, l->state, when,
-	    vpnctl_duration(now - l->since, dur, sizeof(dur)));
-	if (l->host != NULL && l->port >= 0)
-		printf(", via %s:%d", l->host, l->port);
-	if (!l->wanted)
-		printf(", not wanted up");
-	printf("\n");
-	if (l->reason != NULL)
-		printf("    last failure%s%s%s: %s\n",
-		    l->fail_class != NULL && strcmp(l->fail_class, "none") ?
-		    " (" : "",
-		    l->fail_class != NULL && strcmp(l->fail_class, "none") ?
-		    l->fail_class : "",
-		    l->fail_class != NULL && strcmp(l->fail_class, "none") ?
-		    ")" : "", l->reason);
-	if (l->needs_attention)
-		printf("    needs attention: this failure will not go away "
-		    "by itself\n");
-	if (l->next_dial >= 0)
-		printf("    next re-dial in %d s\n", l->next_dial);
-	printf("    re-dials %u, bytes in %" PRIu64 " out %" PRIu64
-	    ", lcp rtt ", l->redials, l->bytes_in, l->bytes_out);
-	if (l->lcp_rtt_ms >= 0)
-		printf("%d ms\n", l->lcp_rtt_ms);
-	else
-		printf("unknown\n");
-	if (l->probe != NULL)
-		printf("    probe %s (%s ago)\n", l->probe,
-		    vpnctl_duration(now - l->probe_at, dur, sizeof(dur)));
-	if (l->ddns != NULL)
-		printf("    ddns %s (%s ago)\n", l->ddns,
-		    vpnctl_duration(now - l->ddns_at, dur, sizeof(dur)));
-	if (l->notify_queued > 0 || l->notify_dropped > 0)
-		printf("    notifications waiting %zu, dropped %lu\n",
-		    l->notify_queued, l->notify_dropped);
-}
-
-static void
-status_line(const struct ctlmsg_reply *r, void *arg)
-{
-	struct ctlmsg_link	 l;
-	char			*text, *cause = NULL;
-	int			*bad = arg;
-
-	if (r->type == CTLMSG_JSON) {
-		printf("%s\n", r->text);
-		return;
-	}
-	if (r->type != CTLMSG_LINK)
-		return;
-	text = xstrdup(r->text);
-	if (ctlmsg_link_parse(text, &l, &cause) == -1) {
-		fprintf(stderr, "vpnctl: bad reply from vpnd: %s\n", cause);
-		free(cause);
-		*bad = 1;
-	} else
-		print_link(&l);
-	free(text);
-}
+/* ------------------------------- help, down, restart, reload, check */
 
 static int
-cmd_status(struct vpnctl *v, int argc, char **argv)
+cmd_help(struct vpnctl *v, int argc, char **argv)
 {
-	static const char *const flags[] = { "json", NULL };
-	const char		*name, *req[3];
-	unsigned		 f;
-	int			 n = 0, status, bad = 0;
+	const struct vpnctl_cmd	*c;
 
-	if (cmd_args(argc, argv, true, flags, &name, &f) == -1)
-		return cmd_usage("status");
-	req[n++] = "status";
-	if (name != NULL)
-		req[n++] = name;
-	if (f & 1)
-		req[n++] = "+json";
-	status = call(v, n, req, CTLCLIENT_TIMEOUT, status_line, &bad);
-	return status == VPNCTL_OK && bad ? VPNCTL_FAILED : status;
+	(void)v;
+	if (argc == 1)
+		usage(stdout, VPNCTL_OK);
+	if (argc > 2 || (c = cmd_find(argv[1])) == NULL)
+		return vpnctl_usage("help");
+	cmd_help_exit(c);
 }
 
-/* ------------------------------------------------------------- up */
-
-static void
-up_stage(const struct ctlmsg_reply *r, void *arg)
-{
-	struct ctlmsg_link	 l;
-	char			*text, *cause = NULL;
-
-	(void)arg;
-	if (r->type != CTLMSG_STAGE)
-		return;
-	text = xstrdup(r->text);
-	if (ctlmsg_link_parse(text, &l, &cause) == -1) {
-		fprintf(stderr, "vpnctl: bad reply from vpnd: %s\n", cause);
-		free(cause);
-		free(text);
-		return;
-	}
-	if (strcmp(l.state, "connecting") == 0 && l.host != NULL)
-		printf("%s: connecting to %s:%d\n", l.name, l.host, l.port);
-	else if (strcmp(l.state, "handshake") == 0)
-		printf("%s: ssh handshake, checking the host key\n", l.name);
-	else if (strcmp(l.state, "auth") == 0)
-		printf("%s: authenticating\n", l.name);
-	else if (strcmp(l.state, "ppp") == 0)
-		printf("%s: starting pppd at both ends\n", l.name);
-	else if (strcmp(l.state, "routes") == 0)
-		printf("%s: installing routes\n", l.name);
-	else
-		printf("%s: %s\n", l.name, l.state);
-	(void)fflush(stdout);
-	free(text);
-}
-
-static int
-cmd_up(struct vpnctl *v, int argc, char **argv)
-{
-	static const char *const flags[] = { "wait", NULL };
-	const char		*name, *req[3];
-	unsigned		 f;
-
-	if (cmd_args(argc, argv, true, flags, &name, &f) == -1 ||
-	    name == NULL)
-		return cmd_usage("up");
-	req[0] = "up";
-	req[1] = name;
-	if (!(f & 1))
-		return call(v, 2, req, CTLCLIENT_TIMEOUT, NULL, NULL);
-	req[2] = "+wait";
-	return call(v, 3, req, -1, up_stage, NULL);
-}
-
-/* ------------------------------------------- down, restart, check */
-
+/* A command of one link name (or none) and no options. */
 static int
 simple(struct vpnctl *v, int argc, char **argv, bool want_name)
 {
 	const char	*name, *req[2];
-	unsigned	 f;
 
-	if (cmd_args(argc, argv, want_name, NULL, &name, &f) == -1 ||
+	if (vpnctl_args(argc, argv, want_name, NULL, &name) == -1 ||
 	    (want_name && name == NULL))
-		return cmd_usage(argv[0]);
+		return vpnctl_usage(argv[0]);
 	req[0] = argv[0];
 	req[1] = name;
-	return call(v, want_name ? 2 : 1, req, CTLCLIENT_TIMEOUT, NULL, NULL);
+	return vpnctl_call(v, want_name ? 2 : 1, req, CTLCLIENT_TIMEOUT,
+	    NULL, NULL);
 }
 
 static int
@@ -378,10 +377,12 @@ cmd_check(struct vpnctl *v, int argc, char **argv)
 int
 main(int argc, char **argv)
 {
-	struct vpnctl	 v;
-	char		*def[] = { "status", NULL };
-	size_t		 i;
-	int		 ch;
+	struct vpnctl			 v;
+	const struct vpnctl_cmd		*c;
+	const char			*names[NCMDS], *near;
+	char				*def[] = { "status", NULL };
+	size_t				 i;
+	int				 ch, status;
 
 	memset(&v, 0, sizeof(v));
 	v.socket = CONF_CONTROL_SOCKET;
@@ -389,13 +390,21 @@ main(int argc, char **argv)
 		fprintf(stderr, "vpnctl: signal: %s\n", strerror(errno));
 		return VPNCTL_FAILED;
 	}
-	while ((ch = getopt(argc, argv, "+s:")) != -1) {
+	while ((ch = getopt_long(argc, argv, "+hs:V", vpnctl_options,
+	    NULL)) != -1) {
 		switch (ch) {
+		case 'h':
+			usage(stdout, VPNCTL_OK);
 		case 's':
 			v.socket = optarg;
 			break;
+		case 'V':
+			printf("vpnctl (%s) %s\n", PACKAGE_NAME,
+			    PACKAGE_VERSION);
+			return fflush(stdout) == EOF ? VPNCTL_FAILED :
+			    VPNCTL_OK;
 		default:
-			usage();
+			usage(stderr, VPNCTL_USAGE);
 		}
 	}
 	argc -= optind;
@@ -404,9 +413,19 @@ main(int argc, char **argv)
 		argc = 1;
 		argv = def;
 	}
+	if ((c = cmd_find(argv[0])) != NULL) {
+		argv = cmd_normalize(c, &argc, argv);
+		status = c->handler(&v, argc, argv);
+		cmd_free();
+		return status;
+	}
 	for (i = 0; i < NCMDS; i++)
-		if (strcmp(argv[0], vpnctl_cmds[i].name) == 0)
-			return vpnctl_cmds[i].handler(&v, argc, argv);
-	fprintf(stderr, "vpnctl: unknown command %s\n", argv[0]);
-	usage();
+		names[i] = vpnctl_cmds[i].name;
+	if ((near = spell_suggest(argv[0], names, NCMDS)) != NULL)
+		fprintf(stderr, "vpnctl: unknown command %s (did you mean "
+		    "%s?)\n", argv[0], near);
+	else
+		fprintf(stderr, "vpnctl: unknown command %s; vpnctl -h lists "
+		    "them\n", argv[0]);
+	return VPNCTL_USAGE;
 }

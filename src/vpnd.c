@@ -6,13 +6,15 @@
  * options, the config check modes, daemonizing, the runtime directory
  * and the pid file, signals, reload, and the modules joined in the loop
  * (the set of links in links.c, the control socket in ctlserver.c, the
- * HTTP side in linkhttp.c, rtnetlink in netlink.c).
+ * HTTP side in linkhttp.c, rtnetlink in netlink.c, the service manager
+ * in sdnotify.c, the machine's sleep noticed by sleepwatch.c).
  */
 #include "config.h"
 
 #include <sys/socket.h>
 
 #include <errno.h>
+#include <getopt.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -32,6 +34,7 @@
 #include "pidfile.h"
 #include "rundir.h"
 #include "sdnotify.h"
+#include "sleepwatch.h"
 #include "ssh.h"
 #include "xmalloc.h"
 
@@ -47,16 +50,45 @@ struct vpnd {
 	struct ctlserver *ctl;		/* the control socket */
 	struct linkhttp	 *lh;		/* probes, ddns, notifications */
 	struct sdnotify	 *sn;		/* the service manager, or NULL */
+	struct sleepwatch *sleep;	/* suspend and resume */
 };
 
-static void	usage(void) __attribute__((noreturn));
+static const struct option vpnd_options[] = {
+	{ "service",	no_argument,		NULL, 'D' },
+	{ "foreground",	no_argument,		NULL, 'd' },
+	{ "config",	required_argument,	NULL, 'f' },
+	{ "help",	no_argument,		NULL, 'h' },
+	{ "pidfile",	required_argument,	NULL, 'p' },
+	{ "dump",	no_argument,		NULL, 'T' },
+	{ "check",	no_argument,		NULL, 't' },
+	{ "verbose",	no_argument,		NULL, 'v' },
+	{ "version",	no_argument,		NULL, 'V' },
+	{ NULL,		0,			NULL, 0 }
+};
 
+static void	usage(FILE *, int) __attribute__((noreturn));
+
+/* The usage line, and with -h every option; exit with status. */
 static void
-usage(void)
+usage(FILE *f, int status)
 {
-	fprintf(stderr,
-	    "usage: vpnd [-DdTtv] [-f file] [-p pidfile]\n");
-	exit(2);
+	fprintf(f, "usage: vpnd [-DdhTtVv] [-f file] [-p pidfile]\n");
+	if (f == stdout)
+		fprintf(f, "Keep the VPN links of vpn.conf up.\n"
+		    "  -d, --foreground     stay in the foreground, log to "
+		    "stderr\n"
+		    "  -D, --service        stay in the foreground, log to "
+		    "syslog (systemd)\n"
+		    "  -f, --config=FILE    the configuration (%s)\n"
+		    "  -p, --pidfile=FILE   the pid file (%s)\n"
+		    "  -t, --check          check the configuration and exit\n"
+		    "  -T, --dump           print the effective configuration "
+		    "and exit\n"
+		    "  -v, --verbose        log more (repeat for more)\n"
+		    "  -h, --help           this help\n"
+		    "  -V, --version        the version\n"
+		    "See vpnd(8) and vpn.conf(5).\n", VPN_CONF, VPND_PIDFILE);
+	exit(status);
 }
 
 /*
@@ -118,6 +150,18 @@ vpnd_all_down(void *arg)
 	struct vpnd	*d = arg;
 
 	loop_break(d->loop);
+}
+
+/* The machine slept: the links check at once (links.h). */
+static void
+vpnd_resumed(uint64_t slept_ms, void *arg)
+{
+	struct vpnd	*d = arg;
+
+	log_info("the machine slept %llu s: checking every link now",
+	    (unsigned long long)(slept_ms / 1000));
+	if (d->links != NULL && !d->exiting)
+		links_resumed(d->links, slept_ms);
 }
 
 static void
@@ -216,7 +260,8 @@ main(int argc, char **argv)
 
 	memset(&d, 0, sizeof(d));
 	d.conf_path = VPN_CONF;
-	while ((ch = getopt(argc, argv, "Ddf:p:Ttv")) != -1) {
+	while ((ch = getopt_long(argc, argv, "Ddf:hp:TtVv", vpnd_options,
+	    NULL)) != -1) {
 		switch (ch) {
 		case 'D':
 			foreground = to_syslog = true;
@@ -240,12 +285,19 @@ main(int argc, char **argv)
 		case 'v':
 			verbose++;
 			break;
+		case 'h':
+			usage(stdout, 0);
+		case 'V':
+			printf("vpnd (%s) %s\n", PACKAGE_NAME, PACKAGE_VERSION);
+			return 0;
 		default:
-			usage();
+			usage(stderr, 2);
 		}
 	}
-	if (optind != argc)
-		usage();
+	if (optind != argc) {
+		fprintf(stderr, "vpnd: unexpected argument %s\n", argv[optind]);
+		usage(stderr, 2);
+	}
 
 	log_init("vpnd", true, verbose);
 	if ((c = conf_load(d.conf_path, &cause)) == NULL) {
@@ -306,6 +358,7 @@ main(int argc, char **argv)
 	    c->nlinks == 1 ? "" : "s");
 	/* c is the links' from here; it lives until the next reload. */
 	d.links = links_new(d.loop, d.rtnl, c, &hooks);
+	d.sleep = sleepwatch_new(d.loop, vpnd_resumed, &d);
 	/* The links matter more: without the socket they still run. */
 	if (rundir_make(c->control_socket, &cause) == -1 ||
 	    (d.ctl = ctlserver_open(d.loop, c->control_socket,
@@ -329,6 +382,8 @@ main(int argc, char **argv)
 	d.sn = NULL;
 	ctlserver_close(d.ctl);
 	d.ctl = NULL;
+	sleepwatch_free(d.sleep);
+	d.sleep = NULL;
 	links_free(d.links);
 	d.links = NULL;
 	linkhttp_free(d.lh);

@@ -8,7 +8,7 @@ set -eu
 PKGS="build-essential autoconf automake pkg-config
 libssh2-1-dev libcurl4-openssl-dev libmnl-dev libcmocka-dev
 mandoc shellcheck clang libclang-rt-14-dev
-openssh-server openssh-client ppp user-mode-linux kmod
+openssh-server openssh-client ppp sudo user-mode-linux kmod
 iproute2 iputils-ping procps python3 openssl util-linux systemd nftables
 iperf3 sudo debhelper lintian"
 

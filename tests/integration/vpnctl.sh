@@ -6,16 +6,25 @@
 # through SSH and fails at pppd, then re-dials: a real reason to show) and
 # whose link "lab" has autostart no.
 #
-# - status --json parses and holds both links, their states and every field;
-# - check exit codes; up --wait shows each stage and fails with the reason;
-#   down and up change the wanted state; restart;
+# - status --json parses and holds both links, their states and every field
+#   in machine units; the text status shows each link at a glance (state
+#   and since when, gateway, tunnel, nets at both ends, the last failure),
+#   in colour only on a terminal;
+# - check exit codes; up --wait shows each stage with its time and every
+#   failed attempt with its reason, keeps waiting through the re-dials and
+#   gives up at --timeout with the last reason (the link keeps dialing);
+#   it ends at once on a hard failure (a key the gateway refuses); Ctrl-C
+#   leaves the link dialing and says so;
+# - up, down and restart say what they did; down returns once the link is
+#   down;
 # - who may talk: the control group is "daemon" (it exists on every Debian
 #   system, has no listed members, and is the primary group of user daemon
 #   only).  uid daemon (primary group daemon) is accepted; uid nobody with
 #   the supplementary group daemon in its process credentials passes the
 #   socket's mode 0660 but is refused by vpnd, because the group database
 #   (getgrouplist) does not list nobody in daemon; uid nobody without it
-#   cannot even connect.  /etc/group and /etc/passwd are never changed.
+#   cannot even connect.  Both refusals name the group and the command
+#   that joins it.  /etc/group and /etc/passwd are never changed.
 # - malformed requests (garbage, wrong version, unknown command, missing
 #   argument, NUL byte, a 1 MB line, a bad flag) each get an error reply
 #   of the right kind and vpnd keeps serving; a connection that never
@@ -38,7 +47,7 @@ VPND=$top_builddir/src/vpnd
 VPNCTL=$top_builddir/src/vpnctl
 [ -x "$VPND" ] || itest_error "$VPND not built"
 [ -x "$VPNCTL" ] || itest_error "$VPNCTL not built"
-for c in python3 setpriv stat; do
+for c in python3 setpriv stat script; do
 	command -v "$c" >/dev/null 2>&1 ||
 	    itest_skip "$c not found (install python3/util-linux/coreutils)"
 done
@@ -86,6 +95,7 @@ link office
 	local-ip	10.9.0.1
 	remote-ip	10.9.0.2
 	remote-net	10.0.0.0/24
+	local-net	172.16.1.0/24 172.16.2.0/24
 	remote-command	/usr/sbin/pppd
 	remote-ip-command /sbin/ip
 	backoff		1 2
@@ -221,11 +231,20 @@ itest_step "status --json parses and holds both links"
     itest_fail "links: $(cat "$IT_DIR/status.json")"
 [ "$(json 'd["version"]')" = 1 ] || itest_fail "no version 1"
 [ "$(json 'sorted(L["lab"].keys())')" = "['bytes_in', 'bytes_out', \
-'ddns', 'ddns_at', 'down_since', 'fail_class', 'host', 'ifname', \
-'lcp_rtt_ms', 'name', 'needs_attention', 'next_dial', 'notify_dropped', \
-'notify_queued', 'port', 'probe', 'probe_at', 'reason', 'redials', \
-'since', 'state', 'wanted']" ] ||
+'ddns', 'ddns_at', 'down_since', 'fail_class', 'host', 'hosts', 'ifname', \
+'lcp_rtt_ms', 'local_ip', 'local_nets', 'name', 'needs_attention', \
+'next_dial', 'notify_dropped', 'notify_queued', 'port', 'probe', \
+'probe_at', 'reason', 'redials', 'remote_ip', 'remote_nets', 'since', \
+'state', 'wanted']" ] ||
     itest_fail "fields: $(cat "$IT_DIR/status.json")"
+[ "$(json 'L["office"]["hosts"], L["office"]["local_ip"], \
+L["office"]["remote_ip"], L["office"]["remote_nets"], \
+L["office"]["local_nets"], L["lab"]["remote_nets"]')" = \
+    "(['$IT_GW_IP:$IT_SSH_PORT'], '10.9.0.1', '10.9.0.2', \
+['10.0.0.0/24'], ['172.16.1.0/24', '172.16.2.0/24'], [])" ] ||
+    itest_fail "addresses and nets: $(cat "$IT_DIR/status.json")"
+[ "$(json 'type(L["lab"]["bytes_in"]).__name__, type(L["lab"]["since"]).__name__')" = \
+    "('int', 'int')" ] || itest_fail "machine units: $(cat "$IT_DIR/status.json")"
 [ "$(json 'L["lab"]["state"], L["lab"]["wanted"], L["lab"]["lcp_rtt_ms"]')" = \
     "('down', False, None)" ] || itest_fail "lab: $(cat "$IT_DIR/status.json")"
 [ "$(json 'L["office"]["wanted"], L["office"]["ifname"]')" = \
@@ -237,12 +256,39 @@ wait_json 'L["office"]["reason"] is not None and L["office"]["redials"] >= 1' 30
 json 'L["office"]["state"], L["office"]["reason"]' >&2
 ctl status office
 expect_rc 0
-grep -q '^office: ' "$OUT" || itest_fail "status text: $(cat "$OUT")"
-grep -q '^    last failure' "$OUT" || itest_fail "no failure shown: $(cat "$OUT")"
+cat "$OUT" >&2
+grep -q '^office: [a-z]* for [0-9hms]*, since [0-9:]*' "$OUT" ||
+    itest_fail "status text: $(cat "$OUT")"
+grep -q "^  gateway: " "$OUT" || itest_fail "no gateway: $(cat "$OUT")"
+grep -q '^  tunnel: 10.9.0.1 -> 10.9.0.2 on vpn-office$' "$OUT" ||
+    itest_fail "no tunnel: $(cat "$OUT")"
+grep -q '^  remote nets: 10.0.0.0/24$' "$OUT" ||
+    itest_fail "no remote nets: $(cat "$OUT")"
+grep -q '^  local nets: 172.16.1.0/24, 172.16.2.0/24 (routed back' "$OUT" ||
+    itest_fail "no local nets: $(cat "$OUT")"
+grep -q '^  last failure: .*pppd.* ([a-z]*)$' "$OUT" ||
+    itest_fail "no failure shown: $(cat "$OUT")"
+grep -q '^  re-dials: [1-9]' "$OUT" || itest_fail "no re-dials: $(cat "$OUT")"
+! grep -q 'rtt' "$OUT" || itest_fail "an rtt never measured is shown"
+! grep -q "$(printf '\033')" "$OUT" || itest_fail "colour without a terminal"
 ! grep -q '^lab:' "$OUT" || itest_fail "status office shows lab"
 ctl
 expect_rc 0
-grep -q '^lab: down since ' "$OUT" || itest_fail "no-argument status: $(cat "$OUT")"
+grep -q '^lab: down for [0-9hms]*, since [0-9:]*, not wanted up$' "$OUT" ||
+    itest_fail "no-argument status: $(cat "$OUT")"
+grep -q "^  gateway: $IT_GW_IP:$IT_SSH_PORT (not connected)\$" "$OUT" ||
+    itest_fail "lab's configured gateway: $(cat "$OUT")"
+
+itest_step "status on a terminal is in colour, not with NO_COLOR"
+TERM=xterm script -qec "'$VPNCTL' -s '$SOCK' status lab" /dev/null \
+    >"$OUT" 2>&1 || itest_fail "status under script(1): $(cat "$OUT")"
+esc=$(printf '\033')
+grep -q "^${esc}\\[1mlab${esc}\\[0m: .*down" "$OUT" ||
+    itest_fail "no colour on a terminal: $(od -c "$OUT" | head -n 4)"
+NO_COLOR=1 TERM=xterm script -qec "'$VPNCTL' -s '$SOCK' status lab" \
+    /dev/null >"$OUT" 2>&1 || itest_fail "status under script(1)"
+grep -q '^lab: down' "$OUT" || itest_fail "NO_COLOR: $(cat "$OUT")"
+! grep -q "$esc" "$OUT" || itest_fail "colour with NO_COLOR"
 
 itest_step "check: 1 when not up, 2 for no such link, usage 2"
 ctl check lab
@@ -260,33 +306,153 @@ expect_rc 2
 ctl status --yaml
 expect_rc 2
 
-itest_step "up lab --wait shows each stage as it happens, fails with the reason"
-ctl up lab --wait
-cat "$OUT" >&2
+itest_step "up lab --wait shows each stage with its time"
+# lab gets through SSH and fails at pppd (no PPP here: a hard failure).
+ctl up lab --wait --timeout="$(itest_bound 20)"
+cat "$OUT" "$ERR" >&2
 expect_rc 1
-grep -q '^lab: connecting' "$OUT" || itest_fail "no connecting stage: $(cat "$OUT")"
-grep -q '^lab: ssh handshake' "$OUT" || itest_fail "no handshake stage: $(cat "$OUT")"
-grep -q '^lab: authenticating' "$OUT" || itest_fail "no auth stage: $(cat "$OUT")"
-grep -q '^vpnctl: link lab failed: ' "$ERR" || itest_fail "no reason: $(cat "$ERR")"
+grep -q "^lab: connecting to $IT_GW_IP:$IT_SSH_PORT ([0-9.]* s)\$" "$OUT" ||
+    itest_fail "no connecting stage: $(cat "$OUT")"
+grep -q "^lab: ssh handshake with $IT_GW_IP:$IT_SSH_PORT, checking its host key ([0-9.]* s)\$" \
+    "$OUT" || itest_fail "no handshake stage: $(cat "$OUT")"
+grep -q '^lab: authenticating ([0-9.]* s)$' "$OUT" ||
+    itest_fail "no auth stage: $(cat "$OUT")"
+grep -q '^lab: starting pppd at both ends ([0-9.]* s)$' "$OUT" ||
+    itest_fail "no ppp stage: $(cat "$OUT")"
+grep -q '^lab: attempt failed: .*pppd.* ([0-9.]* s)$' "$OUT" ||
+    itest_fail "no failed attempt: $(cat "$OUT")"
 [ "$(json 'L["lab"]["wanted"]')" = True ] || itest_fail "up did not make lab wanted"
 
-itest_step "down lab: not wanted any more, reaches down"
+itest_step "down lab: says so once lab is down and not wanted any more"
 ctl down lab
 expect_rc 0
-wait_json 'L["lab"]["state"] == "down" and not L["lab"]["wanted"]' 10
+[ "$(cat "$OUT")" = "lab: down" ] || itest_fail "down said: $(cat "$OUT")"
+[ "$(json 'L["lab"]["state"], L["lab"]["wanted"]')" = "('down', False)" ] ||
+    itest_fail "down returned before lab was down: $(cat "$IT_DIR/status.json")"
 json 'L["lab"]["reason"]' >&2
+ctl down lab
+expect_rc 0
+[ "$(cat "$OUT")" = "lab: already down" ] || itest_fail "down twice: $(cat "$OUT")"
 
-itest_step "up lab (no --wait) wants it up again, down again"
+itest_step "up lab (no --wait) wants it up again and says so, down again"
 ctl up lab
 expect_rc 0
+[ "$(cat "$OUT")" = "lab: dialing" ] || itest_fail "up said: $(cat "$OUT")"
 [ "$(json 'L["lab"]["wanted"]')" = True ] || itest_fail "up did not want lab"
 ctl down lab
 expect_rc 0
-wait_json 'L["lab"]["state"] == "down"' 10
+[ "$(json 'L["lab"]["state"]')" = down ] || itest_fail "lab not down"
 
-itest_step "restart office"
+# Three more links, not started: "refused" dials a port nobody listens on
+# (a network failure, re-dialed), "mute" a listener that accepts and never
+# speaks SSH, "bad" the real sshd with a key it refuses (a hard failure).
+itest_step "links refused, mute and bad"
+MUTE_PORT=$((IT_SSH_PORT + 1))
+itest_spawn "$IT_GW" "$IT_DIR/mute.log" python3 -c '
+import socket, sys, time
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind((sys.argv[1], int(sys.argv[2])))
+s.listen(8)
+held = []
+while True:
+    held.append(s.accept()[0])' "$IT_GW_IP" "$MUTE_PORT"
+ssh-keygen -q -t ed25519 -N '' -f "$IT_DIR/stranger" </dev/null >/dev/null ||
+    itest_error "ssh-keygen"
+cp "$CONF" "$IT_DIR/before-extra.conf"
+# extra NAME PORT KEY N: the lines of one more link.
+extra()
+{
+	printf 'link %s\n\thost %s\n\tport %s\n\tuser %s\n\tidentity %s\n' \
+	    "$1" "$IT_GW_IP" "$2" "$IT_USER" "$3"
+	printf '\tknown-hosts %s\n\tlocal-ip 10.9.%d.1\n\tremote-ip 10.9.%d.2\n' \
+	    "$IT_KNOWN_HOSTS" "$4" "$4"
+	printf '\tremote-command /usr/sbin/pppd\n\tbackoff 1 2\n'
+	printf '\tconnect-timeout 2\n\tautostart no\n'
+}
+{
+	extra refused 1 "$IT_KEY" 3
+	extra mute "$MUTE_PORT" "$IT_KEY" 4
+	extra bad "$IT_SSH_PORT" "$IT_DIR/stranger" 5
+} >>"$CONF"
+ctl reload
+expect_rc 0
+
+itest_step "up --wait goes on through re-dials, gives up at --timeout with the last reason"
+ctl up refused --wait --timeout="$(itest_bound 5)"
+cat "$OUT" "$ERR" >&2
+expect_rc 1
+grep -q '^refused: attempt failed: connect .*: Connection refused ([0-9.]* s)$' \
+    "$OUT" || itest_fail "no failed attempt: $(cat "$OUT")"
+grep -q '^refused: re-dialing in [0-9]* s ([0-9.]* s)$' "$OUT" ||
+    itest_fail "no re-dial said: $(cat "$OUT")"
+[ "$(grep -c '^refused: attempt failed: ' "$OUT")" -ge 2 ] ||
+    itest_fail "did not wait through a re-dial: $(cat "$OUT")"
+grep -q '^vpnctl: refused: not up after [0-9.]* s; last failure: connect .*: Connection refused$' \
+    "$ERR" || itest_fail "no deadline with the last reason: $(cat "$ERR")"
+grep -q '^vpnctl: refused: vpnd keeps dialing it (vpnctl down refused stops that)$' \
+    "$ERR" || itest_fail "not said that it keeps dialing: $(cat "$ERR")"
+[ "$(json 'L["refused"]["wanted"]')" = True ] ||
+    itest_fail "the deadline took refused down"
+
+itest_step "up --wait, Ctrl-C: exit 1, the link keeps dialing, and it says so"
+rc=0
+python3 - "$VPNCTL" "$SOCK" >"$OUT" 2>"$ERR" <<'EOF' || rc=$?
+import signal, subprocess, sys
+p = subprocess.Popen([sys.argv[1], "-s", sys.argv[2], "up", "refused",
+                      "--wait"], stdout=subprocess.PIPE,
+                     stderr=subprocess.PIPE)
+line = p.stdout.readline()          # vpnctl follows the link: interrupt it
+p.send_signal(signal.SIGINT)
+out, err = p.communicate(timeout=10)
+sys.stdout.write(line.decode() + out.decode())
+sys.stderr.write(err.decode())
+sys.exit(p.returncode)
+EOF
+cat "$OUT" "$ERR" >&2
+expect_rc 1
+grep -q '^vpnctl: refused: interrupted after [0-9.]* s' "$ERR" ||
+    itest_fail "interrupt not said: $(cat "$ERR")"
+grep -q '^vpnctl: refused: vpnd keeps dialing it' "$ERR" ||
+    itest_fail "not said that it keeps dialing: $(cat "$ERR")"
+[ "$(json 'L["refused"]["wanted"]')" = True ] ||
+    itest_fail "Ctrl-C took refused down: $(cat "$IT_DIR/status.json")"
+ctl down refused
+expect_rc 0
+
+itest_step "up --wait on a gateway that never speaks SSH says what it waits for"
+ctl up mute --wait --timeout=15
+cat "$OUT" "$ERR" >&2
+expect_rc 1
+grep -q "^mute: ssh handshake with $IT_GW_IP:$MUTE_PORT" "$OUT" ||
+    itest_fail "no handshake stage: $(cat "$OUT")"
+grep -q '^mute: still in the ssh handshake (1[0-9].[0-9] s)$' "$OUT" ||
+    itest_fail "10 s of silence: $(cat "$OUT")"
+grep -q '^vpnctl: mute: not up after 1[0-9].[0-9] s$' "$ERR" ||
+    itest_fail "no deadline: $(cat "$ERR")"
+ctl down mute
+expect_rc 0
+
+itest_step "up --wait ends at once on a hard failure (a key the gateway refuses)"
+ctl up bad --wait --timeout="$(itest_bound 30)"
+cat "$OUT" "$ERR" >&2
+expect_rc 1
+grep -q '^vpnctl: link bad failed: .*re-dialing will not help)$' "$ERR" ||
+    itest_fail "hard failure not said: $(cat "$ERR")"
+[ "$(grep -c '^bad: attempt failed' "$OUT")" -eq 1 ] ||
+    itest_fail "not one attempt: $(cat "$OUT")"
+! grep -q 'not up after' "$ERR" || itest_fail "waited for the deadline"
+ctl down bad
+expect_rc 0
+cp "$IT_DIR/before-extra.conf" "$CONF"
+ctl reload
+expect_rc 0
+wait_json '[l["name"] for l in d["links"]] == ["office", "lab"]' 10
+
+itest_step "restart office says so"
 ctl restart office
 expect_rc 0
+[ "$(cat "$OUT")" = "office: restarting" ] || itest_fail "restart said: $(cat "$OUT")"
 grep -q 'link office: restarting\|link office: .* -> connecting' \
     "$IT_DIR/vpnd.log" || itest_fail "no restart in the log"
 
@@ -303,6 +469,8 @@ ctl_as "--reuid=nobody --regid=nogroup --groups=daemon" status
 expect_rc 1
 grep -q 'uid [0-9]* (nobody) is not root and not in group daemon' "$ERR" ||
     itest_fail "not refused by vpnd: $(cat "$ERR")"
+grep -q "join it with 'sudo adduser nobody daemon' and log in again" "$ERR" ||
+    itest_fail "refusal without the way in: $(cat "$ERR")"
 ctl_as "--reuid=nobody --regid=nogroup --groups=daemon" down office
 expect_rc 1
 [ "$(json 'L["office"]["wanted"]')" = True ] ||
@@ -313,7 +481,11 @@ grep -q 'control socket: refused pid' "$IT_DIR/vpnd.log" ||
 itest_step "uid nobody without group daemon cannot connect at all"
 ctl_as "--reuid=nobody --regid=nogroup --clear-groups" status
 expect_rc 1
-grep -q 'Permission denied' "$ERR" || itest_fail "$(cat "$ERR")"
+cat "$ERR" >&2
+grep -q 'Permission denied: only root and the members of group daemon may use vpnd' \
+    "$ERR" || itest_fail "$(cat "$ERR")"
+grep -q "join it with 'sudo adduser nobody daemon' and log in again" "$ERR" ||
+    itest_fail "no way in said: $(cat "$ERR")"
 
 itest_step "malformed requests get errors, vpnd keeps serving"
 for r in garbage:usage version:version unknown:usage missing:usage \
@@ -493,7 +665,7 @@ expect_rc 0
 [ ! -s "$OUT" ] || itest_fail "watchdog printed: $(cat "$OUT")"
 
 itest_step "watchdog: office down longer than 0 s is restarted, exit 1"
-ctl watchdog -f "$CONF" -p "$PIDFILE" --down-after 0
+ctl watchdog -f "$CONF" -p "$PIDFILE" --down-after=0
 cat "$OUT" >&2
 expect_rc 1
 grep -q '^link office: .*restarted it' "$OUT" ||

@@ -94,7 +94,7 @@ add_case user "$IT_USER;touch" \
 add_case local-net "10.1.0.0/24;touch" \
     "local-net: 10.1.0.0/24;touch is not a prefix"
 add_case remote-command "$(printf '/bin/true\rtouch %s' "$CANARY")" \
-    "carriage return in line (DOS line endings?)"
+    "carriage return inside the line"
 
 # bad_conf N FILE: write case N's config to FILE; $LINE is the bad line's
 # number and $PROBLEM what vpnd must say about it.

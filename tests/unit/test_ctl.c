@@ -324,6 +324,11 @@ static const struct ctlmsg_link link_full = {
 	.next_dial = 42,
 	.host = "gw.example.org",
 	.port = 2222,
+	.hosts = "gw.example.org:2222,gw2.example.org:22",
+	.local_ip = "10.9.0.1",
+	.remote_ip = "10.9.0.2",
+	.remote_nets = "10.0.0.0/24,2001:db8::/64",
+	.local_nets = "172.16.1.0/24",
 	.bytes_in = UINT64_MAX,
 	.bytes_out = 12345,
 	.lcp_rtt_ms = -1,
@@ -358,6 +363,11 @@ test_link_roundtrip(void **state)
 	assert_int_equal(l.redials, 7);
 	assert_int_equal(l.next_dial, 42);
 	assert_int_equal(l.port, 2222);
+	assert_string_equal(l.hosts, link_full.hosts);
+	assert_string_equal(l.local_ip, "10.9.0.1");
+	assert_string_equal(l.remote_ip, "10.9.0.2");
+	assert_string_equal(l.remote_nets, link_full.remote_nets);
+	assert_string_equal(l.local_nets, "172.16.1.0/24");
 	assert_true(l.bytes_in == UINT64_MAX);
 	assert_true(l.bytes_out == 12345);
 	assert_int_equal(l.lcp_rtt_ms, -1);
@@ -377,6 +387,10 @@ test_link_roundtrip(void **state)
 	assert_int_equal(l.next_dial, -1);
 	assert_int_equal(l.port, -1);
 	assert_int_equal(l.down_since, 0);
+	assert_null(l.hosts);
+	assert_null(l.local_ip);
+	assert_null(l.remote_nets);
+	assert_null(l.local_nets);
 	buf_free(&b);
 }
 
@@ -487,7 +501,12 @@ test_link_json(void **state)
 	    "\"reason\":\"auth as vpn: key refused; 100% \\\"sure\\\"\\n"
 	    "really\",\"fail_class\":\"hard\",\"needs_attention\":true,"
 	    "\"redials\":7,\"next_dial\":42,\"host\":\"gw.example.org\","
-	    "\"port\":2222,\"bytes_in\":18446744073709551615,"
+	    "\"port\":2222,"
+	    "\"hosts\":[\"gw.example.org:2222\",\"gw2.example.org:22\"],"
+	    "\"local_ip\":\"10.9.0.1\",\"remote_ip\":\"10.9.0.2\","
+	    "\"remote_nets\":[\"10.0.0.0/24\",\"2001:db8::/64\"],"
+	    "\"local_nets\":[\"172.16.1.0/24\"],"
+	    "\"bytes_in\":18446744073709551615,"
 	    "\"bytes_out\":12345,\"lcp_rtt_ms\":null,\"probe\":null,"
 	    "\"probe_at\":null,\"ddns\":null,\"ddns_at\":null,"
 	    "\"notify_queued\":0,\"notify_dropped\":0}");

@@ -7,7 +7,7 @@
  * changed one retires and its successor starts only once no link
  * retires, a removed one stops, a new one starts), stop-all reaching
  * "all down", rtnetlink fan-out, the network-change debounce and the
- * one-line summary.
+ * one-line summary; wake from sleep.
  *
  * The links are fakes: this file defines the link_*() functions links.c
  * calls, so the linker takes them instead of link.c from the library (a
@@ -55,6 +55,8 @@ struct link {
 	unsigned		 set_confs;
 	unsigned		 rtnl_events;
 	unsigned		 net_changes;
+	unsigned		 wakes;
+	uint64_t		 slept_ms;	/* of the last wake */
 	char			 stop_reason[64];
 };
 
@@ -146,6 +148,14 @@ link_network_changed(struct link *l)
 {
 	assert_false(l->freed);
 	l->net_changes++;
+}
+
+void
+link_resumed(struct link *l, uint64_t slept_ms)
+{
+	assert_false(l->freed);
+	l->wakes++;
+	l->slept_ms = slept_ms;
 }
 
 const char *
@@ -765,6 +775,54 @@ test_rtnl_and_netchange(void **state)
 	links_free(ls);
 }
 
+/*
+ * Waking from sleep reaches every current link at once (not a retiring
+ * one), takes a pending network change with it, tells the owner; not
+ * once stopping.
+ */
+static void
+test_resumed(void **state)
+{
+	struct loop		*loop = *state;
+	struct links		*ls;
+	struct link		*a, *d, *succ;
+	struct rtnl_event	 ev;
+	unsigned		 heard0;
+
+	ls = links_new(loop, NULL, conf_of(LINK_A LINK_D), &hooks);
+	a = made(0);
+	d = made(1);
+	fake_set_state(a, LINK_UP);
+	heard0 = heard.network;
+
+	/* A network change waits for its debounce; the wake does not. */
+	ev = ev_of(RTNL_ROUTE_NEW, "eth0", true, 3);
+	links_rtnl_event(ls, &ev);
+	links_resumed(ls, 42000);
+	assert_int_equal(a->wakes, 1);
+	assert_int_equal(d->wakes, 1);
+	assert_true(a->slept_ms == 42000);
+	assert_int_equal(heard.network, heard0 + 1);
+	fake_now += LINKS_NETCHANGE_MS;
+	turns(loop);
+	/* The debounced change went with the wake: not told twice. */
+	assert_int_equal(a->net_changes, 0);
+	assert_int_equal(heard.network, heard0 + 1);
+
+	/* A changed link retires: its successor is told, it is not. */
+	links_apply(ls, conf_of(LINK_A2 LINK_D), NULL);
+	succ = made(2);
+	links_resumed(ls, 5000);
+	assert_int_equal(a->wakes, 1);
+	assert_int_equal(succ->wakes, 1);
+	assert_int_equal(d->wakes, 2);
+
+	links_stop_all(ls);
+	links_resumed(ls, 5000);
+	assert_int_equal(d->wakes, 2);
+	links_free(ls);
+}
+
 /* Retiring links get no events; the successor does. */
 static void
 test_rtnl_current_only(void **state)
@@ -816,6 +874,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_rtnl_current_only,
 		    test_setup, test_teardown),
 		cmocka_unit_test_setup_teardown(test_summary, test_setup,
+		    test_teardown),
+		cmocka_unit_test_setup_teardown(test_resumed, test_setup,
 		    test_teardown),
 	};
 

@@ -119,14 +119,14 @@ wait_for "alive && [ \$(ups) -ge 1 ]" 40 "the link to come up"
 wait_for "grep -q 'link office: ddns: .*SSL certificate problem' '$LOG'" 15 \
     "the TLS verification failure"
 [ "$(http_count ddns)" = 0 ] || fail "a request got through unverified"
-status_has "ddns SSL certificate problem" ||
+status_has "ddns: SSL certificate problem" ||
     fail "status: $(cat "$E2E_DIR/status")"
 step "no CA: TLS verification failed, nothing sent, status says why"
 reload office.example.org
 
 # --------------------------------------------------------------- 2
 expect_request 1 office.example.org "$SITE_GWA_WAN_IP"
-wait_for "status_has 'ddns good $SITE_GWA_WAN_IP'" 10 "good in status"
+wait_for "status_has 'ddns: good $SITE_GWA_WAN_IP'" 10 "good in status"
 grep -qF "link office: ddns: good $SITE_GWA_WAN_IP" "$LOG" ||
     fail "good not logged"
 step "update exact: $(http_field ddns 1 requestline), $AUTH; good"
@@ -144,13 +144,13 @@ answer()
 }
 
 answer 2 nochg "$SITE_GWA_WAN_IP"
-wait_for "status_has 'ddns nochg $SITE_GWA_WAN_IP'" 10 "nochg in status"
+wait_for "status_has 'ddns: nochg $SITE_GWA_WAN_IP'" 10 "nochg in status"
 step "nochg: shown, nothing more"
 
 for word in badauth nohost abuse; do
 	n=$(($(http_count ddns) + 1))
 	answer "$n" "$word"
-	wait_for "status_has 'ddns $word (updates stopped until reload)'" 10 \
+	wait_for "status_has 'ddns: $word (updates stopped until reload)'" 10 \
 	    "$word in status"
 	grep -qF "link office: ddns: $word: no more updates until reload" \
 	    "$LOG" || fail "$word not logged"
@@ -170,7 +170,7 @@ for word in badauth nohost abuse; do
 		kill -HUP "$vpnd"
 		reloads=$((reloads + 1))
 		expect_request $((n + 1)) "h$n.example.org" "$SITE_GWA_WAN_IP"
-		wait_for "status_has 'ddns good $SITE_GWA_WAN_IP'" 10 \
+		wait_for "status_has 'ddns: good $SITE_GWA_WAN_IP'" 10 \
 		    "good after the reload"
 		step "badauth: stopped (a re-dial sent nothing) until reload"
 	else
@@ -180,7 +180,7 @@ done
 
 n=$(($(http_count ddns) + 1))
 answer "$n" 911
-wait_for "status_has 'ddns 911 (next try in 30 min)'" 10 "911 in status"
+wait_for "status_has 'ddns: 911 (next try in 30 min)'" 10 "911 in status"
 sleep 3
 [ "$(http_count ddns)" = "$n" ] || fail "sent again right after 911"
 step "911: holds off for 30 min, nothing more sent"
@@ -195,7 +195,7 @@ step "an answer that is not dyndns2: retried later"
 # --------------------------------------------------------------- 4
 n=$(($(http_count ddns) + 1))
 answer "$n" good "$SITE_GWA_WAN_IP"
-wait_for "status_has 'ddns good $SITE_GWA_WAN_IP'" 10 "good"
+wait_for "status_has 'ddns: good $SITE_GWA_WAN_IP'" 10 "good"
 http_answer ddns 200 "good 192.0.2.3"
 up0=$(ups)
 ip netns exec gwa sh -c \
@@ -206,7 +206,7 @@ ip -n gwa addr del "$SITE_GWA_WAN_IP/24" dev wan0 ||
     fail "delete $SITE_GWA_WAN_IP"
 wait_for "alive && [ \$(ups) -gt $up0 ]" 60 "the link to re-dial from 192.0.2.3"
 expect_request $((n + 1)) "h$n.example.org" 192.0.2.3
-wait_for "status_has 'ddns good 192.0.2.3'" 10 "the new address in status"
+wait_for "status_has 'ddns: good 192.0.2.3'" 10 "the new address in status"
 step "new local address: re-dialed, update with myip=192.0.2.3"
 
 kill -TERM "$vpnd"

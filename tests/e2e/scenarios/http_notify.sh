@@ -144,7 +144,7 @@ pace_within "$t_second" $((t_office * 2 + 300)) ||
 step "hook server down: second came up in $(cs_to_s "$t_second") s (office took $(cs_to_s "$t_office") s)"
 "$VPNCTL" -s "$SOCK" status second >"$E2E_DIR/status" ||
     fail "status second"
-grep -qF "notifications waiting 4, dropped 2" "$E2E_DIR/status" ||
+grep -qF "notifications: 4 waiting, 2 dropped" "$E2E_DIR/status" ||
     fail "status: $(cat "$E2E_DIR/status")"
 grep -qF "link second: notify: 4 waiting, dropped the oldest (2 dropped in all)" \
     "$LOG" || fail "the drops are not logged"
@@ -164,7 +164,7 @@ check_docs "$n0" second auth ppp routes up
 check_docs "$n0" office
 "$VPNCTL" -s "$SOCK" status second >"$E2E_DIR/status" ||
     fail "status second"
-grep -qF "notifications waiting 0, dropped 2" "$E2E_DIR/status" ||
+grep -qF "notifications: 0 waiting, 2 dropped" "$E2E_DIR/status" ||
     fail "status after delivery: $(cat "$E2E_DIR/status")"
 step "server back after 30 s: the 4 kept arrived in order, 2 dropped, none beyond"
 

@@ -99,7 +99,7 @@ fi
     fail "probe request: $(http_field probe 1 requestline)"
 [ "$(http_field probe 1 client)" = 10.9.0.1 ] ||
     fail "the probe came from $(http_field probe 1 client), not the tunnel"
-status_has "probe ok: HTTP 200" ||
+status_has "probe: ok: HTTP 200" ||
     fail "status lacks the probe: $(cat "$E2E_DIR/status")"
 step "200: up for 5 s, $n probes through the tunnel, status shows them"
 "$VPNCTL" -s "$SOCK" status office --json >"$E2E_DIR/status.json" ||
@@ -122,7 +122,7 @@ if [ "$dt" -lt 150 ] || ! pace_within "$dt" 600; then
 fi
 grep -qF "link office: probe $URL: HTTP 503" "$LOG" ||
     fail "no reason 'probe $URL: HTTP 503' in the log"
-wait_for "status_has 'last failure (remote): probe $URL: HTTP 503'" 10 \
+wait_for "status_has 'last failure: probe $URL: HTTP 503 (remote)'" 10 \
     "the reason in vpnctl status"
 step "503: link failed after $(cs_to_s "$dt") s: probe $URL: HTTP 503"
 wait_for "alive && grep -q 'link office: backoff -> connecting' '$LOG'" 10 \

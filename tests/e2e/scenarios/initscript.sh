@@ -54,10 +54,17 @@ sock=$E2E_DIR/vpnd.sock
 # shellcheck disable=SC2034 # read by site_vpn_conf
 SITE_VPN_GLOBAL="control-socket $sock"
 site_vpn_conf "$conf" "keepalive 2 3"
-# The one the cron file runs (bindir: the control group's members run it).
-vpnctl=$E2E_DESTDIR$(sed -n 's/^[^#].*[[:space:]]\(\/[^[:space:]]*\/vpnctl\) watchdog$/\1/p' \
-    "$(find "$E2E_DESTDIR" -type f -path '*/cron.d/vpn' ! -path '*/examples/*')")
+# The vpnctl the cron file runs (in bin/, for the members of group vpn).
+cron=$(find "$E2E_DESTDIR" -type f -path '*/etc/cron.d/vpn' \
+    ! -path '*/examples/*')
+[ -n "$cron" ] || fail "no etc/cron.d/vpn in $E2E_DESTDIR"
+vpnctl=$E2E_DESTDIR$(sed -n 's|^.*[[:space:]]root[[:space:]]*\(/[^ ]*/vpnctl\) watchdog$|\1|p' \
+    "$cron")
 [ -x "$vpnctl" ] || fail "the cron file's vpnctl is not installed: $vpnctl"
+case $vpnctl in
+*/bin/vpnctl) ;;
+*) fail "vpnctl is not installed in bin/: $vpnctl" ;;
+esac
 
 pidfile=$E2E_DIR/run/vpnd.pid
 VPN_DEFAULTS=$E2E_DIR/defaults

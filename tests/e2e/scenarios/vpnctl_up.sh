@@ -2,11 +2,13 @@
 # shellcheck shell=sh
 #
 # Scenario (runs in the guest): vpnd in gwa with the link office set to
-# autostart no; vpnctl brings it up and waits (each stage shown, exit 0
-# once the routes are in at both ends), check exits 0 while it is up,
-# status --json shows it up with its gateway and the bytes of a ping,
-# up --wait of a link already up returns at once, down takes it down and
-# check exits 1 again; SIGTERM removes the control socket.
+# autostart no; vpnctl brings it up and waits (each stage shown with its
+# time, "office: up in N s" and exit 0 once the routes are in at both
+# ends), check exits 0 while it is up, status shows it at a glance (the
+# gateway, the tunnel, the nets, the transfer of a ping in human units)
+# and status --json in machine units, up --wait of a link already up
+# returns at once, down says "office: down" once it is and check exits 1
+# again; SIGTERM removes the control socket.
 
 IF=vpn-office
 VPND=$top_builddir/src/vpnd
@@ -63,12 +65,15 @@ routes_in && fail "routes before up"
 ctl up office --wait
 cat "$out"
 [ "$rc" = 0 ] || fail "up --wait: exit $rc: $(cat "$err")"
-for stage in "office: connecting" "office: ssh handshake" \
+for stage in "office: connecting to $SITE_GWB_WAN_IP:22" \
+    "office: ssh handshake with $SITE_GWB_WAN_IP:22" \
     "office: authenticating" "office: starting pppd at both ends" \
-    "office: installing routes" "office: up"; do
-	grep -q "^$stage" "$out" || fail "up --wait did not show '$stage'"
+    "office: installing routes"; do
+	grep -q "^$stage.* ([0-9]*\.[0-9] s)\$" "$out" ||
+	    fail "up --wait did not show '$stage' with its time"
 done
-[ "$(tail -n 1 "$out")" = "office: up" ] || fail "up is not the last stage"
+tail -n 1 "$out" | grep -q '^office: up in [0-9]*\.[0-9] s$' ||
+    fail "'office: up in N s' is not the last line"
 routes_in || fail "up --wait returned before the routes were in"
 step "up --wait: every stage shown, exit 0 with the routes in"
 
@@ -85,18 +90,29 @@ ns_ping hosta "$SITE_HOSTB_IP" 3 || fail "ping hosta -> hostb"
     fail "status --json: $(cat "$E2E_DIR/status.json")"
 [ "$(js 'o["bytes_in"] > 0 and o["bytes_out"] > 0')" = True ] ||
     fail "no bytes counted: $(cat "$E2E_DIR/status.json")"
+[ "$(js 'o["local_ip"], o["remote_ip"], o["remote_nets"], o["local_nets"]')" = \
+    "('$SITE_PPP_A', '$SITE_PPP_B', ['$SITE_LAN_B'], ['$SITE_LAN_A'])" ] ||
+    fail "status --json addresses: $(cat "$E2E_DIR/status.json")"
 ctl status
 cat "$out"
-grep -q "^office: up since .*, via $SITE_GWB_WAN_IP:22" "$out" ||
-    fail "status text: $(cat "$out")"
-step "status: up, gateway, bytes"
+for l in "office: up for [0-9hms]*, since [0-9:]*" \
+    "  gateway: $SITE_GWB_WAN_IP:22" \
+    "  tunnel: $SITE_PPP_A -> $SITE_PPP_B on $IF" \
+    "  remote nets: $SITE_LAN_B" \
+    "  local nets: $SITE_LAN_A (routed back by the gateway)" \
+    "  transfer: [0-9.]* [KM]*i*B received, [0-9.]* [KM]*i*B sent"; do
+	grep -q "^$l\$" "$out" || fail "status text lacks '$l': $(cat "$out")"
+done
+step "status: up, gateway, tunnel, nets, transfer"
 
 ctl up office --wait
 [ "$rc" = 0 ] || fail "up --wait of a link already up: exit $rc"
-[ "$(cat "$out")" = "office: up" ] || fail "up --wait when up: $(cat "$out")"
+[ "$(cat "$out")" = "office: already up" ] ||
+    fail "up --wait when up: $(cat "$out")"
 
 ctl down office
 [ "$rc" = 0 ] || fail "down: exit $rc"
+[ "$(cat "$out")" = "office: down" ] || fail "down said: $(cat "$out")"
 wait_for "! routes_in" 10 "the routes to go"
 wait_for "[ \"\$(js 'o[\"state\"], o[\"wanted\"]')\" = \"('down', False)\" ]" \
     10 "office down and not wanted"
