@@ -7,6 +7,10 @@
 # in the same guest run, alternating round by round.  The scenario is
 # bench/scenarios/bringup.sh.
 #
+# BENCH_VPND_B=PATH adds another vpnd (an older build, say) to every
+# round, run the same way, and prints its median and the ratio of this
+# build's vpnd to it: two builds compared in one guest run.
+#
 # Knobs: BENCH_ROUNDS (5), E2E_TIMEOUT (600 s), and those of
 # tests/e2e/lib.sh.  Prints, after the guest's console, the per-round times
 # (to the first ping answered, and to the link up with routes at both ends),
@@ -24,7 +28,8 @@ export E2E_TIMEOUT
 
 echo "bringup: $ROUNDS rounds in one user-mode-linux guest, alternating" \
     "vpnd and the HOWTO"
-bench_run "$top_srcdir/bench/scenarios/bringup.sh"
+bench_run "$top_srcdir/bench/scenarios/bringup.sh" \
+    ${BENCH_VPND_B:+"VPND_B=$BENCH_VPND_B"}
 
 echo
 echo "bringup: bring-up to the first ping answered across, per round:"
@@ -47,3 +52,13 @@ printf 'RATIO bring-up vpnd/HOWTO: %s\n' "$(bench_ratio "$vpnd" "$howto" x)"
 printf '(vpnd = %s x ssh true, HOWTO = %s x ssh true)\n' \
     "$(awk -v a="$vpnd" -v b="$sshtrue" 'BEGIN { printf "%.1f", a / b }')" \
     "$(awk -v a="$howto" -v b="$sshtrue" 'BEGIN { printf "%.1f", a / b }')"
+if [ -n "${BENCH_VPND_B:-}" ]; then
+	vpndb=$(bench_median vpndb)
+	echo "vpnd B ($BENCH_VPND_B): per round" \
+	    "$(r=1; while [ "$r" -le "$ROUNDS" ]; do
+		printf '%s ' "$(e2e_report_value "vpndb_$r")"
+		r=$((r + 1))
+	    done)s; median $vpndb s (up $(bench_median vpndbup) s)"
+	printf 'RATIO bring-up vpnd/vpnd B: %s\n' \
+	    "$(bench_ratio "$vpnd" "$vpndb" x)"
+fi

@@ -14,6 +14,9 @@
 #		with the same pppd options vpnd gives both ends (noccp, LCP
 #		echo, ifname, ...), so only the way of doing it differs.
 #	ssh	`ssh gwb true` from gwa, for scale.
+#	vpndb	with VPND_B set (the path of another vpnd, an older build):
+#		that vpnd, run the same way, in the same rounds, so that
+#		two builds are compared in one guest run.
 #
 # ROUNDS rounds (5), alternating, the order flipped every other round.
 # Nothing polls while a link comes up (in the guest, every fork of a poll
@@ -23,7 +26,8 @@
 # link is stopped and everything checked gone (pppds, sshd sessions,
 # interfaces, routes) before the next one starts.  Reports, per round R,
 # in seconds:
-#	vpnd_R howto_R ssh_R	launch to the first ping answered
+#	vpnd_R howto_R ssh_R	launch to the first ping answered (and
+#				vpndb_R with VPND_B)
 #	vpndup_R howtoup_R	launch to the link up with routes at both
 #				ends (vpnd's "-> up", the HOWTO's last command)
 # and fails if a bring-up does not complete in 30 s or leaves anything.
@@ -39,13 +43,15 @@ conf=$E2E_DIR/vpn.conf
 bench_vpnd_conf "$conf" 3600 3600
 opts=$HOWTO_OPTS
 
-# run_vpnd R: launch vpnd, wait for the ping, stop it.  vpnd's log comes
-# through a FIFO: the scenario sleeps in read(2) until vpnd says the link
-# is up, stamping each line with the time it came (no polling while vpnd
-# works), then pings.
+# run_vpnd R [TAG BINARY]: launch vpnd (BINARY, reported as TAG), wait
+# for the ping, stop it.  vpnd's log comes through a FIFO: the scenario
+# sleeps in read(2) until vpnd says the link is up, stamping each line
+# with the time it came (no polling while vpnd works), then pings.
 run_vpnd()
 {
-	log=$E2E_DIR/vpnd-$1.log
+	tag=${2:-vpnd}
+	log=$E2E_DIR/$tag-$1.log
+	VPND=${3:-$VPND_A}
 	vpnd_launch "$log" "$conf"
 	t0=$vpnd_t0
 	up=
@@ -61,9 +67,9 @@ run_vpnd()
 	now_cs
 	t=$((now - t0))
 	vpnd_stop all_clean
-	e2e_report "vpnd_$1" "$(cs_to_s "$t")"
-	e2e_report "vpndup_$1" "$(cs_to_s "$up")"
-	step "round $1: vpnd $(cs_to_s "$t") s (up at $(cs_to_s "$up") s):"
+	e2e_report "${tag}_$1" "$(cs_to_s "$t")"
+	e2e_report "${tag}up_$1" "$(cs_to_s "$up")"
+	step "round $1: $tag $(cs_to_s "$t") s (up at $(cs_to_s "$up") s):"
 	# Lines stamped in centiseconds since launch, up to "-> up".
 	awk '$1 ~ /^[0-9]+$/ && $2 == "vpnd:" && (/ -> / || /retrying/) {
 	    t = $1; $1 = $2 = ""; sub(/^ +/, "")
@@ -119,14 +125,21 @@ run_ssh()
 	step "round $1: ssh true $(cs_to_s "$t") s"
 }
 
+VPND_A=$VPND
+if [ -n "${VPND_B:-}" ]; then
+	[ -x "$VPND_B" ] || fail "VPND_B: $VPND_B is not an executable"
+	"$VPND_B" -t -f "$conf" || fail "$VPND_B -t refuses $conf"
+fi
 pinged && fail "hostb answers hosta before there is a link"
 r=1
 while [ "$r" -le "$ROUNDS" ]; do
 	if [ $((r % 2)) = 1 ]; then
 		run_vpnd "$r"
+		[ -z "${VPND_B:-}" ] || run_vpnd "$r" vpndb "$VPND_B"
 		run_howto "$r"
 	else
 		run_howto "$r"
+		[ -z "${VPND_B:-}" ] || run_vpnd "$r" vpndb "$VPND_B"
 		run_vpnd "$r"
 	fi
 	run_ssh "$r"
