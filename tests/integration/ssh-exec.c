@@ -91,6 +91,7 @@ static void	sx_connect(struct sx *);
 static void	sx_drive(struct sx *);
 static void	sx_relay(struct sx *);
 static void	sx_events(struct sx *);
+static void	sx_buf_take(struct sx_buf *, size_t);
 static void	sx_on_sock(int, short, void *);
 static void	sx_on_stdio(int, short, void *);
 static void	sx_on_setup_timeout(void *);
@@ -266,6 +267,7 @@ sx_drive(struct sx *sx)
 {
 	const char	*sig;
 	char		*cause = NULL;
+	ssize_t		 n;
 	int		 r, status;
 
 	switch (sx->state) {
@@ -310,6 +312,31 @@ sx_drive(struct sx *sx)
 			break;
 		/* FALLTHROUGH */
 	case SX_CLOSE:
+		/*
+		 * The command ended before reading all of stdin.  A write
+		 * that came back short may have left part of a packet in
+		 * libssh2, which holds the send path (the close too) until
+		 * that write is called again (ssh.h; the session then wants
+		 * POLLOUT): finish it, then drop the rest of stdin and close.
+		 * A write refused for a closed window holds nothing.
+		 */
+		while (sx->in.len > 0 && !sx->stdin_dead) {
+			n = ssh_chan_write(sx->chan, sx->in.data + sx->in.off,
+			    sx->in.len, &cause);
+			if (n > 0) {
+				sx_buf_take(&sx->in, (size_t)n);
+				continue;
+			}
+			if (n == SSH_AGAIN &&
+			    (ssh_poll_events(sx->ssh) & POLLOUT))
+				break;
+			free(cause);
+			cause = NULL;
+			sx->stdin_dead = true;
+			sx->in.len = sx->in.off = 0;
+		}
+		if (sx->in.len > 0 && !sx->stdin_dead)
+			break;
 		if ((r = ssh_chan_close(sx->chan, &cause)) == SSH_AGAIN)
 			break;
 		if (r == SSH_ERR)
