@@ -60,7 +60,8 @@
 #define LINK_ROUTE_TRIES	10	/* remote route command attempts */
 #define LINK_ROUTE_RETRY	300	/* ms between them */
 #define LINK_RELAY_BUF		(256 * 1024)
-#define LINK_HOLD		60000	/* up this long: backoff starts over */
+#define LINK_FLAP		30000	/* down sooner after up: a flap, ms */
+#define LINK_JITTER		250	/* an incident's first re-dial, ms */
 
 struct link {
 	struct loop		*loop;
@@ -75,9 +76,12 @@ struct link {
 	char			*reason;
 	bool			 want_up;	/* re-dial after a failure */
 	bool			 restart;	/* dial again once down */
-	unsigned		 attempt;	/* failures since the last hold */
+	unsigned		 fails;		/* failures of this incident */
+	unsigned		 flaps;		/* short ups in a row */
+	bool			 was_up;	/* this failure ended an up */
+	uint64_t		 up_ms;		/* and it had lasted that long */
 	unsigned		 redials;	/* dials after the first */
-	uint64_t		 up_at;		/* loop ms it came up; 0 */
+	uint64_t		 up_at;		/* loop ms it came up */
 	uint64_t		 dial_at;	/* loop ms of the next dial */
 	struct loop_timer	 redial;
 	bool			 fast;		/* network change: no wait */
@@ -222,6 +226,10 @@ link_set_state(struct link *l, enum link_state s)
 	l->since = time(NULL);
 	if (s == LINK_UP)
 		l->up_at = loop_now(l->loop);
+	if (old == LINK_UP) {
+		l->was_up = true;
+		l->up_ms = loop_now(l->loop) - l->up_at;
+	}
 	if (s == LINK_DOWN && l->reason != NULL)
 		log_info("link %s: %s -> down: %s", l->lc->name,
 		    link_state_name(old), l->reason);
@@ -1090,35 +1098,64 @@ link_redial_fired(void *arg)
 }
 
 /*
- * Down after a failure: wait before the next dial.  The wait grows with
- * each failure in a row (full jitter between backoff MIN and the
- * growing ceiling, at most CAP), starts over once the link has stayed
- * up for LINK_HOLD, and is CAP after a hard failure (host key, auth,
- * refused command): those need an admin, not a retry storm.
+ * Down after a failure: wait before the next dial (vpn.conf(5),
+ * backoff).  A link that was up begins a new incident: its first re-dial
+ * comes at once, after up to LINK_JITTER ms so that links dropped
+ * together do not all dial one gateway at the same moment.  Each dial of
+ * the incident that fails before the link is up waits longer: full
+ * jitter between backoff MIN and a ceiling that starts at MIN and doubles
+ * with each failure in a row, at most CAP.  A link that goes down within
+ * LINK_FLAP of coming up, a second time or more in a row, is flapping:
+ * its drop counts as one more failure of the incident instead of
+ * beginning a new one.  A hard failure (host key, auth, refused command)
+ * waits CAP and counts: those need an admin, not a retry storm.  A
+ * network change while stopping (fast) re-dials at once, counting
+ * nothing.
  */
 static void
-link_backoff(struct link *l, uint64_t delay)
+link_backoff(struct link *l)
 {
 	const struct link_conf	*lc = l->lc;
 	uint64_t		 min = (uint64_t)lc->backoff.min * 1000;
 	uint64_t		 cap = (uint64_t)lc->backoff.cap * 1000;
+	uint64_t		 delay;
+	char			 why[64];
 
-	if (delay == UINT64_MAX) {
-		if (l->up_at != 0 && loop_now(l->loop) - l->up_at >= LINK_HOLD)
-			l->attempt = 0;
-		if (l->fclass == LINK_FAIL_HARD)
-			delay = cap;
+	if (l->was_up && l->fclass != LINK_FAIL_HARD && !l->fast) {
+		if (l->up_ms >= LINK_FLAP)
+			l->flaps = 0;
 		else
-			delay = backoff_delay(min, cap, l->attempt,
-			    arc4random());
-		l->attempt++;
+			l->flaps++;
 	}
-	l->up_at = 0;
+	if (l->fclass == LINK_FAIL_HARD) {
+		delay = cap;
+		(void)snprintf(why, sizeof(why), "failure %u in a row, needs "
+		    "attention", ++l->fails);
+	} else if (l->fast) {
+		delay = 0;
+		if (l->was_up)
+			l->fails = 0;
+		(void)snprintf(why, sizeof(why), "network changed");
+	} else if (l->was_up && l->flaps <= 1) {
+		l->fails = 0;
+		delay = backoff_jitter(LINK_JITTER, arc4random());
+		(void)snprintf(why, sizeof(why), "new incident, up %llu s",
+		    (unsigned long long)(l->up_ms / 1000));
+	} else {
+		delay = backoff_delay(min, cap, l->fails++, arc4random());
+		if (l->was_up)
+			(void)snprintf(why, sizeof(why), "failure %u in a row, "
+			    "flapping: up %llu s", l->fails,
+			    (unsigned long long)(l->up_ms / 1000));
+		else
+			(void)snprintf(why, sizeof(why), "failure %u in a row",
+			    l->fails);
+	}
+	l->was_up = false;
 	l->dial_at = loop_now(l->loop) + delay;
 	link_set_state(l, LINK_BACKOFF);
-	log_info("link %s: re-dial in %.1f s (failure %u in a row%s)",
-	    lc->name, (double)delay / 1000, l->attempt,
-	    l->fclass == LINK_FAIL_HARD ? ", needs attention" : "");
+	log_info("link %s: re-dial in %.1f s (%s)", lc->name,
+	    (double)delay / 1000, why);
 	loop_timer_set(l->loop, &l->redial, delay);
 }
 
@@ -1131,6 +1168,7 @@ link_start(struct link *l)
 		free(l->reason);
 		l->reason = NULL;
 		l->fclass = LINK_FAIL_NONE;
+		l->fails = l->flaps = 0;
 		link_dial(l);
 		break;
 	case LINK_BACKOFF:
@@ -1418,15 +1456,15 @@ link_finish(struct link *l)
 	link_teardown(l);
 	if (l->restart) {
 		l->restart = false;
-		l->attempt = 0;
+		l->fails = l->flaps = 0;
 		link_set_state(l, LINK_DOWN);
 		link_dial(l);
 	} else if (l->want_up && l->fclass != LINK_FAIL_NONE)
-		link_backoff(l, l->fast && l->fclass != LINK_FAIL_HARD ?
-		    0 : UINT64_MAX);
+		link_backoff(l);
 	else
 		link_set_state(l, LINK_DOWN);
 	l->fast = false;
+	l->was_up = false;
 }
 
 void

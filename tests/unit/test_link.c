@@ -16,7 +16,8 @@
  *
  * Covered: the way up and every state's deadline; each failure class
  * (network, remote, hard) and the backoff that follows it; the backoff
- * rule itself (pinned: a change to it must change this test); a reload
+ * rule itself (pinned: a change to it must change this test): incidents,
+ * failures in a row, flapping; a reload
  * with an equal config; stop in every state, down to DOWN with every
  * session, channel, child, job, route and fd released; restart; a
  * network change in BACKOFF, CONNECTING, STOPPING and UP; keepalive.
@@ -55,7 +56,8 @@
 #define ROUTES_TIMEOUT	15000
 #define STOP_TIMEOUT	4000
 #define PTY_GRACE	1000
-#define HOLD		60000
+#define FLAP		30000	/* up less than this: a flap */
+#define JITTER		250	/* an incident's first re-dial */
 #define BACKOFF_MIN	1000	/* the config's backoff 1 300 */
 #define BACKOFF_CAP	300000
 
@@ -1034,30 +1036,130 @@ test_backoff_jitter(void **state)
 	assert_int_equal(fail_dial_and_wait(), 2500);
 }
 
-/* Up for LINK_HOLD (60 s): the next failure is the first in a row. */
+/*
+ * Up, then down after up_ms: the link goes STOPPING and on to BACKOFF
+ * (or, with no wait, CONNECTING already).
+ */
 static void
-test_backoff_hold(void **state)
+up_then_drop(uint64_t up_ms)
+{
+	dial_ok();
+	iface_up();
+	routes_finish(0, "");
+	assert_int_equal(link_state(lk), LINK_UP);
+	advance_coarse(up_ms);
+	pppd_exits(16, "");
+	finish_stop();
+	assert_true(link_state(lk) == LINK_BACKOFF ||
+	    link_state(lk) == LINK_CONNECTING);
+}
+
+/* The wait of the BACKOFF the link is in, in ms. */
+static uint64_t
+backoff_wait(void)
+{
+	uint64_t	t;
+
+	assert_int_equal(link_state(lk), LINK_BACKOFF);
+	t = time_in(LINK_BACKOFF, BACKOFF_CAP + 10);
+	assert_int_equal(link_state(lk), LINK_CONNECTING);
+	return t;
+}
+
+/*
+ * A link that was up and went down begins a new incident: the first
+ * re-dial is at once, within JITTER; the dials of the incident that fail
+ * then back off from min, and the next incident starts over.
+ */
+static void
+test_incident(void **state)
 {
 	(void)state;
 	link_start(lk);
-	assert_int_equal(fail_dial_and_wait(), 1000);
-	assert_int_equal(fail_dial_and_wait(), 2000);
-	/* Up, but not for long: the count goes on. */
+	assert_int_equal(fail_dial_and_wait(), BACKOFF_MIN);
+	assert_int_equal(fail_dial_and_wait(), 2 * BACKOFF_MIN);
+	/* Up a minute, then down: at once, whatever came before. */
+	up_then_drop(60000);
+	assert_string_equal(link_reason(lk),
+	    "local pppd exited with status 16 (hangup)");
+	assert_int_equal(backoff_wait(), JITTER);
+	/* That re-dial fails, and the next: backoff from min again. */
+	assert_int_equal(fail_dial_and_wait(), BACKOFF_MIN);
+	assert_int_equal(fail_dial_and_wait(), 2 * BACKOFF_MIN);
+	assert_int_equal(fail_dial_and_wait(), 4 * BACKOFF_MIN);
+	/* The next incident starts over. */
+	up_then_drop(FLAP);
+	assert_int_equal(backoff_wait(), JITTER);
+	assert_int_equal(fail_dial_and_wait(), BACKOFF_MIN);
+	/* A network failure while up (keepalive): an incident too. */
+	up_then_drop(FLAP);
+	assert_int_equal(backoff_wait(), JITTER);
 	dial_ok();
 	iface_up();
 	routes_finish(0, "");
-	advance(HOLD - 1000);
-	pppd_exits(16, "");
-	finish_stop();
-	assert_int_equal(time_in(LINK_BACKOFF, 10000), 4000);
-	/* Up long enough: it starts over. */
+	advance_coarse(FLAP);
+	F.silent = true;
+	F.last_rx = fake_now;
+	(void)time_in(LINK_UP, 100000);
+	assert_int_equal(link_fail_class(lk), LINK_FAIL_NETWORK);
+	pppd_exits(-15, "");
+	assert_int_equal(backoff_wait(), JITTER);
+}
+
+/* The random number places the first re-dial within [0, JITTER]. */
+static void
+test_incident_jitter(void **state)
+{
+	(void)state;
+	link_start(lk);
+	F.rnd = 0;
+	up_then_drop(FLAP);
+	turn();		/* no wait at all */
+	assert_int_equal(link_state(lk), LINK_CONNECTING);
+	assert_int_equal(F.dial_starts, 2);
+	F.rnd = UINT32_MAX / 2 + 1;
+	up_then_drop(FLAP);
+	assert_int_equal(backoff_wait(), JITTER / 2);
+}
+
+/*
+ * Down within FLAP of coming up, twice or more in a row: flapping.  The
+ * first short up is an incident like any; from the second on, each drop
+ * counts as a failure of the incident, with the dials that fail between
+ * them, until an up lasts FLAP.
+ */
+static void
+test_flapping(void **state)
+{
+	(void)state;
+	link_start(lk);
+	up_then_drop(FLAP - 1000);
+	assert_int_equal(backoff_wait(), JITTER);
+	up_then_drop(FLAP - 1000);
+	assert_int_equal(backoff_wait(), BACKOFF_MIN);
+	up_then_drop(0);
+	assert_int_equal(backoff_wait(), 2 * BACKOFF_MIN);
+	/* A dial that fails in between counts too, and so does the next. */
+	assert_int_equal(fail_dial_and_wait(), 4 * BACKOFF_MIN);
+	up_then_drop(5000);
+	assert_int_equal(backoff_wait(), 8 * BACKOFF_MIN);
+	/* Up for FLAP: it is over; the next short up is a single one. */
+	up_then_drop(FLAP);
+	assert_int_equal(backoff_wait(), JITTER);
+	up_then_drop(0);
+	assert_int_equal(backoff_wait(), JITTER);
+	up_then_drop(0);
+	assert_int_equal(backoff_wait(), BACKOFF_MIN);
+	/* Stopped and started again: nothing is remembered. */
 	dial_ok();
 	iface_up();
 	routes_finish(0, "");
-	advance(HOLD);
-	pppd_exits(16, "");
+	link_stop(lk, "test");
 	finish_stop();
-	assert_int_equal(time_in(LINK_BACKOFF, 10000), 1000);
+	assert_int_equal(link_state(lk), LINK_DOWN);
+	link_start(lk);
+	up_then_drop(0);
+	assert_int_equal(backoff_wait(), JITTER);
 }
 
 /* A hard failure waits the cap, and counts in the row. */
@@ -1382,8 +1484,8 @@ test_network_stopping(void **state)
 	link_network_changed(lk);
 	finish_stop();
 	assert_int_equal(link_state(lk), LINK_BACKOFF);
-	/* The wait skipped before did not count in the row. */
-	assert_int_equal(time_in(LINK_BACKOFF, 10000), BACKOFF_MIN);
+	/* The drop before did not count as a flap: a new incident. */
+	assert_int_equal(time_in(LINK_BACKOFF, 10000), JITTER);
 }
 
 int
@@ -1432,7 +1534,11 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_backoff_jitter, setup,
 		    teardown),
-		cmocka_unit_test_setup_teardown(test_backoff_hold, setup,
+		cmocka_unit_test_setup_teardown(test_incident, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_incident_jitter, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_flapping, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_backoff_hard, setup,
 		    teardown),
