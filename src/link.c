@@ -2,13 +2,18 @@
 /*
  * Copyright (c) 2026 The pppssh developers
  *
- * One link's state machine.  DOWN -> CONNECTING (dial) -> HANDSHAKE (SSH
- * key exchange, strict host key) -> AUTH (public key) -> PPP (channel 1
- * execs the remote pppd, the local pppd runs on a fresh pty, the relay
- * joins them; rtnetlink tells when the interface has its addresses) ->
- * ROUTES (remote-nets here by rtnetlink, local-nets at the far end by
- * channel 2) -> UP.  Any failure records a reason and goes STOPPING,
- * which undoes everything at both ends, then DOWN.
+ * One link's state machine.  DOWN -> CONNECTING (dial: a race of the
+ * hosts) -> HANDSHAKE (SSH key exchange, strict host key; a host that
+ * fails it sends the dial on to the others) -> AUTH (public key) -> PPP
+ * (channel 1 execs the remote pppd, the local pppd runs on a fresh pty,
+ * the relay joins them; rtnetlink tells when the interface has its
+ * addresses) -> ROUTES (remote-nets here by rtnetlink, local-nets at the
+ * far end by channel 2) -> UP.  Any failure records a reason and goes
+ * STOPPING, which undoes everything at both ends (not waiting on a
+ * session that cannot answer), then BACKOFF until the next dial: at once
+ * for a link that was up, longer for each dial of the incident that
+ * fails; while the path is down a probe races TCP connects to the hosts
+ * and the first that answers is dialed on.
  *
  * Everything is driven from the loop: the session socket and the pty
  * master call link_pump(), which advances whatever is pending (channel
@@ -52,7 +57,7 @@
 #include "ssh.h"
 #include "xmalloc.h"
 
-#define LINK_SSH_TIMEOUT	30000	/* handshake + auth, ms */
+#define LINK_AUTH_TIMEOUT	30000	/* public key auth, ms */
 #define LINK_PPP_TIMEOUT	30000	/* channel open to IPCP up, ms */
 #define LINK_ROUTES_TIMEOUT	15000	/* remote route command, ms */
 #define LINK_STOP_TIMEOUT	4000	/* whole teardown, ms */
@@ -62,6 +67,7 @@
 #define LINK_RELAY_BUF		(256 * 1024)
 #define LINK_FLAP		30000	/* down sooner after up: a flap, ms */
 #define LINK_JITTER		250	/* an incident's first re-dial, ms */
+#define LINK_PROBE		1000	/* path probes, one race this often */
 
 struct link {
 	struct loop		*loop;
@@ -84,6 +90,10 @@ struct link {
 	uint64_t		 up_at;		/* loop ms it came up */
 	uint64_t		 dial_at;	/* loop ms of the next dial */
 	struct loop_timer	 redial;
+	bool			 reached;	/* this dial reached a host */
+	bool			 path_down;	/* the last one reached none */
+	uint64_t		 probe_at;	/* loop ms the last probe began */
+	struct loop_timer	 probe;		/* the next probe */
 	bool			 fast;		/* network change: no wait */
 	uint64_t		 bytes_out;	/* relayed, earlier sessions */
 	uint64_t		 bytes_in;
@@ -92,7 +102,7 @@ struct link {
 	struct loop_timer	 keepalive;
 	struct loop_timer	 kick;		/* pump again, from the loop */
 
-	struct dial		*dial;
+	struct dial		*dial;		/* or probe, in BACKOFF */
 	char			*host;		/* the target that answered */
 	int			 port;
 	struct sockaddr_storage	 gw_addr;
@@ -138,6 +148,11 @@ static void	link_update_events(struct link *);
 static bool	link_chan_buffered(struct link *);
 static void	link_stop_progress(struct link *);
 static void	link_finish(struct link *);
+static bool	link_next_host(struct link *, const char *);
+static void	link_dialed(int, const struct dial_target *,
+		    const struct sockaddr_storage *, const char *, void *);
+static void	link_relay_end(struct link *);
+static void	link_check_silent(struct link *);
 static bool	link_pppd_running(const struct link *);
 
 static const char *const link_state_names[] = {
@@ -248,11 +263,17 @@ link_deadline_fired(void *arg)
 
 	switch (l->state) {
 	case LINK_HANDSHAKE:
+		/* connect-timeout bounds each host's handshake. */
+		if (link_next_host(l, "ssh handshake timed out"))
+			break;
+		link_fail(l, LINK_FAIL_NETWORK,
+		    "ssh handshake with %s:%d timed out after %d s",
+		    l->host, l->port, l->lc->connect_timeout);
+		break;
 	case LINK_AUTH:
 		link_fail(l, LINK_FAIL_NETWORK,
-		    "ssh %s with %s:%d timed out after %d s",
-		    link_state_name(l->state), l->host, l->port,
-		    LINK_SSH_TIMEOUT / 1000);
+		    "ssh auth with %s:%d timed out after %d s",
+		    l->host, l->port, LINK_AUTH_TIMEOUT / 1000);
 		break;
 	case LINK_PPP:
 		if (l->relay_done && link_pppd_running(l))
@@ -350,16 +371,24 @@ link_step_done(struct link *l, int r, const char *what, char *cause)
 	return true;
 }
 
-/* An SSH step failed: fail the link with the step's cause. */
+/*
+ * An SSH step failed: fail the link with the step's cause; a handshake
+ * that failed (but not on the host key) goes on to the next host first.
+ */
 static void
 link_ssh_failed(struct link *l, const char *what, char *cause)
 {
-	enum link_fail_class	fc = link_class_of(l->ssh);
+	enum link_fail_class	 fc = link_class_of(l->ssh);
+	char			*why;
 
 	if (fc == LINK_FAIL_NETWORK)
 		l->ssh_dead = true;
-	link_fail(l, fc, "%s: %s", what, cause ? cause : ssh_errmsg(l->ssh));
+	xasprintf(&why, "%s: %s", what, cause ? cause : ssh_errmsg(l->ssh));
 	free(cause);
+	if (l->state != LINK_HANDSHAKE || fc == LINK_FAIL_HARD ||
+	    !link_next_host(l, why))
+		link_fail(l, fc, "%s", why);
+	free(why);
 }
 
 /* ------------------------------------------------------------- routes */
@@ -941,6 +970,9 @@ link_pump(struct link *l)
 		r = ssh_handshake(l->ssh, &cause);
 		if (!link_step_done(l, r, "ssh handshake", cause))
 			break;
+		/* This host it is: the other hosts are not needed. */
+		dial_free(l->dial);
+		l->dial = NULL;
 		if (ssh_check_hostkey(l->ssh, l->lc->known_hosts, l->host,
 		    l->port, &cause) != SSH_OK) {
 			link_fail(l, LINK_FAIL_HARD, "%s", cause);
@@ -948,6 +980,7 @@ link_pump(struct link *l)
 			break;
 		}
 		link_set_state(l, LINK_AUTH);
+		loop_timer_set(l->loop, &l->deadline, LINK_AUTH_TIMEOUT);
 		/* FALLTHROUGH */
 	case LINK_AUTH:
 		r = ssh_auth_pubkey(l->ssh, l->lc->user, l->lc->identity,
@@ -1035,6 +1068,78 @@ link_update_events(struct link *l)
 
 /* ------------------------------------------------------------ dialing */
 
+/* The dial's targets: the link's hosts in order.  Caller frees. */
+static struct dial_target *
+link_targets(struct link *l, size_t *np)
+{
+	struct dial_target	*t;
+	size_t			 i, n = l->lc->hosts.n;
+
+	t = xcalloc(n ? n : 1, sizeof(*t));
+	for (i = 0; i < n; i++) {
+		t[i].host = l->lc->hosts.v[i].name;
+		t[i].port = l->lc->hosts.v[i].port > 0 ?
+		    l->lc->hosts.v[i].port : l->lc->port;
+	}
+	*np = n;
+	return t;
+}
+
+/*
+ * While the path is down (the last dial reached no host), probe it until
+ * the next dial: a race of TCP connects to the hosts, nothing sent, a
+ * fresh connect about every second (dial.h).  A probe that fails (every
+ * host refused) is followed by the next LINK_PROBE after it began.
+ */
+static void
+link_probe(struct link *l)
+{
+	struct dial_target	*t;
+	uint64_t		 now = loop_now(l->loop);
+	size_t			 n;
+
+	if (l->state != LINK_BACKOFF || l->dial != NULL || l->dial_at <= now)
+		return;
+	l->probe_at = now;
+	t = link_targets(l, &n);
+	l->dial = dial_start(l->loop, t, n, (int)(l->dial_at - now),
+	    link_dialed, l);
+	free(t);
+}
+
+static void
+link_probe_fired(void *arg)
+{
+	link_probe(arg);
+}
+
+/*
+ * A probe's outcome: a host answered (its connection becomes the dial's:
+ * go on at once), or not (probe again, the backoff untouched).
+ */
+static bool
+link_probed(struct link *l, int fd, const struct dial_target *t,
+    const char *cause)
+{
+	uint64_t	next = l->probe_at + LINK_PROBE, now = loop_now(l->loop);
+
+	if (fd == -1) {
+		log_debug("link %s: probe: %s", l->lc->name, cause);
+		dial_free(l->dial);
+		l->dial = NULL;
+		loop_timer_set(l->loop, &l->probe, next > now ? next - now : 0);
+		return false;
+	}
+	log_info("link %s: %s:%d answers, dialing now", l->lc->name, t->host,
+	    t->port);
+	loop_timer_cancel(l->loop, &l->redial);
+	l->redials++;
+	l->stop_begun = false;
+	l->reached = false;
+	link_set_state(l, LINK_CONNECTING);
+	return true;
+}
+
 static void
 link_dialed(int fd, const struct dial_target *t,
     const struct sockaddr_storage *addr, const char *cause, void *arg)
@@ -1042,16 +1147,19 @@ link_dialed(int fd, const struct dial_target *t,
 	struct link	*l = arg;
 	char		*err = NULL;
 
+	if (l->state == LINK_BACKOFF && !link_probed(l, fd, t, cause))
+		return;
 	if (fd == -1) {
+		l->path_down = !l->reached;
 		link_fail(l, LINK_FAIL_NETWORK, "%s", cause);
 		return;
 	}
+	l->reached = true;
+	l->path_down = false;
 	free(l->host);
-	l->host = xstrdup(t->host);
+	l->host = xstrdup(t->host);	/* t lives in the dial */
 	l->port = t->port;
 	l->gw_addr = *addr;
-	dial_free(l->dial);	/* t lives in the dial */
-	l->dial = NULL;
 	if ((l->ssh = ssh_new(fd, &err)) == NULL) {
 		link_fail(l, LINK_FAIL_NETWORK, "ssh: %s", err);
 		free(err);
@@ -1061,25 +1169,58 @@ link_dialed(int fd, const struct dial_target *t,
 	l->ssh_dead = false;
 	loop_fd_add(l->loop, l->sshfd, POLLIN, link_session_ready, l);
 	link_set_state(l, LINK_HANDSHAKE);
-	loop_timer_set(l->loop, &l->deadline, LINK_SSH_TIMEOUT);
+	loop_timer_set(l->loop, &l->deadline,
+	    (uint64_t)l->lc->connect_timeout * 1000);
 	link_pump(l);
 }
 
-/* Dial now, from DOWN or BACKOFF. */
+/*
+ * The host that answered failed its SSH handshake (why): close the
+ * session and let the dial go on with the other hosts, back in
+ * CONNECTING.  False when no other host is left.
+ */
+static bool
+link_next_host(struct link *l, const char *why)
+{
+	char	*cause;
+
+	if (l->dial == NULL)
+		return false;
+	xasprintf(&cause, "%s:%d: %s", l->host, l->port, why);
+	if (dial_resume(l->dial, cause) == -1) {
+		free(cause);
+		return false;
+	}
+	log_warnx("link %s: %s; trying the next host", l->lc->name, cause);
+	free(cause);
+	loop_timer_cancel(l->loop, &l->deadline);
+	loop_fd_del(l->loop, l->sshfd);
+	if (!l->ssh_dead)
+		ssh_disconnect(l->ssh, "handshake failed");
+	ssh_free(l->ssh);
+	l->ssh = NULL;
+	l->sshfd = -1;
+	l->ssh_dead = false;
+	free(l->host);
+	l->host = NULL;
+	link_set_state(l, LINK_CONNECTING);
+	return true;
+}
+
+/* Dial now, from DOWN or BACKOFF (a probe under way is dropped). */
 static void
 link_dial(struct link *l)
 {
 	struct dial_target	*t;
-	size_t			 i, n = l->lc->hosts.n;
+	size_t			 n;
 
 	loop_timer_cancel(l->loop, &l->redial);
+	loop_timer_cancel(l->loop, &l->probe);
+	dial_free(l->dial);
+	l->dial = NULL;
 	l->stop_begun = false;
-	t = xcalloc(n ? n : 1, sizeof(*t));
-	for (i = 0; i < n; i++) {
-		t[i].host = l->lc->hosts.v[i].name;
-		t[i].port = l->lc->hosts.v[i].port > 0 ?
-		    l->lc->hosts.v[i].port : l->lc->port;
-	}
+	l->reached = false;
+	t = link_targets(l, &n);
 	link_set_state(l, LINK_CONNECTING);
 	l->dial = dial_start(l->loop, t, n, l->lc->connect_timeout * 1000,
 	    link_dialed, l);
@@ -1154,9 +1295,12 @@ link_backoff(struct link *l)
 	l->was_up = false;
 	l->dial_at = loop_now(l->loop) + delay;
 	link_set_state(l, LINK_BACKOFF);
-	log_info("link %s: re-dial in %.1f s (%s)", lc->name,
-	    (double)delay / 1000, why);
+	log_info("link %s: re-dial in %.1f s (%s%s)", lc->name,
+	    (double)delay / 1000, why, l->fclass == LINK_FAIL_NETWORK &&
+	    l->path_down && delay > 0 ? "; probing the path" : "");
 	loop_timer_set(l->loop, &l->redial, delay);
+	if (l->fclass == LINK_FAIL_NETWORK && l->path_down)
+		link_probe(l);
 }
 
 void
@@ -1338,6 +1482,7 @@ link_stop_progress(struct link *l)
 		loop_timer_set(l->loop, &l->deadline, LINK_STOP_TIMEOUT);
 		dial_free(l->dial);
 		l->dial = NULL;
+		link_check_silent(l);
 		localroutes_del(&l->here);
 		/* An install in flight: let it go, then remove. */
 		if (l->routes != NULL && routejob_running(l->routes) &&
@@ -1356,6 +1501,12 @@ link_stop_progress(struct link *l)
 		return;
 	if (link_pppd_running(l)) {
 		if (!pppchild_ending(l->pppd)) {
+			/*
+			 * No peer to say goodbye to: hang pppd up rather than
+			 * let it wait for an answer to its LCP Terminate.
+			 */
+			if (l->ssh_dead || l->relay_done)
+				link_relay_end(l);
 			pppchild_term(l->pppd);
 			link_pump(l);
 		}
@@ -1395,16 +1546,34 @@ link_stop_progress(struct link *l)
 	link_finish(l);
 }
 
-/* Release everything the link holds; it ends DOWN. */
+/*
+ * A session that has been silent for two keepalive intervals (nothing,
+ * not even the answer to a keepalive or an LCP echo) cannot answer the
+ * teardown: do not wait on it.  What it leaves at the far end is cleaned
+ * at the next dial (the remote command ends a stale pppd, routes go in
+ * with replace).
+ */
 static void
-link_teardown(struct link *l)
+link_check_silent(struct link *l)
 {
-	loop_timer_cancel(l->loop, &l->deadline);
-	loop_timer_cancel(l->loop, &l->keepalive);
-	loop_timer_cancel(l->loop, &l->kick);
-	dial_free(l->dial);
-	l->dial = NULL;
-	localroutes_del(&l->here);
+	uint64_t	last_rx, now = loop_now(l->loop), limit;
+
+	if (l->ssh == NULL || l->ssh_dead || l->state != LINK_STOPPING)
+		return;
+	ssh_counters(l->ssh, NULL, NULL, &last_rx);
+	limit = (uint64_t)l->lc->keepalive.interval * 2000;
+	if (last_rx >= now || now - last_rx <= limit)
+		return;
+	log_info("link %s: nothing from %s:%d for %llu s: not waiting on it",
+	    l->lc->name, l->host, l->port,
+	    (unsigned long long)((now - last_rx) / 1000));
+	l->ssh_dead = true;
+}
+
+/* End the relay and close the pty master: pppd sees a hangup. */
+static void
+link_relay_end(struct link *l)
+{
 	if (l->relay != NULL) {
 		uint64_t	out, in;
 
@@ -1420,6 +1589,20 @@ link_teardown(struct link *l)
 		close(l->pty);
 		l->pty = -1;
 	}
+}
+
+/* Release everything the link holds; it ends DOWN. */
+static void
+link_teardown(struct link *l)
+{
+	loop_timer_cancel(l->loop, &l->deadline);
+	loop_timer_cancel(l->loop, &l->keepalive);
+	loop_timer_cancel(l->loop, &l->kick);
+	loop_timer_cancel(l->loop, &l->probe);
+	dial_free(l->dial);
+	l->dial = NULL;
+	localroutes_del(&l->here);
+	link_relay_end(l);
 	/* Still running only from link_free(): then it is killed. */
 	pppchild_free(l->pppd);
 	l->pppd = NULL;
@@ -1474,6 +1657,9 @@ link_stop(struct link *l, const char *reason)
 	l->restart = false;
 	if (l->state == LINK_BACKOFF) {
 		loop_timer_cancel(l->loop, &l->redial);
+		loop_timer_cancel(l->loop, &l->probe);
+		dial_free(l->dial);
+		l->dial = NULL;
 		link_set_state(l, LINK_DOWN);
 		return;
 	}
@@ -1505,6 +1691,7 @@ link_new(struct loop *loop, struct rtnl *rtnl, const struct link_conf *lc,
 	loop_timer_init(&l->deadline, link_deadline_fired, l);
 	loop_timer_init(&l->keepalive, link_keepalive_fired, l);
 	loop_timer_init(&l->redial, link_redial_fired, l);
+	loop_timer_init(&l->probe, link_probe_fired, l);
 	loop_timer_init(&l->kick, link_kick, l);
 	lines_init(&l->rerr, "link %s: remote", lc->name);
 	localroutes_init(&l->here, rtnl, "link %s", lc->name);
@@ -1527,6 +1714,7 @@ link_free(struct link *l)
 		return;
 	link_teardown(l);
 	loop_timer_cancel(l->loop, &l->redial);
+	loop_timer_cancel(l->loop, &l->probe);
 	free(l->reason);
 	free(l);
 }

@@ -47,6 +47,7 @@ fake_reset(void)
 	F.ch1_read = SSH_AGAIN;
 	F.fclass = SSH_FAIL_NETWORK;
 	F.sshfd = F.peer = F.pty_peer = -1;
+	F.resume_r = -1;	/* one host: nothing left after it */
 	F.rnd = UINT32_MAX;	/* every backoff at its ceiling */
 	fake_now = 1000000;
 }
@@ -258,6 +259,15 @@ dial_start(struct loop *l, const struct dial_target *targets, size_t n,
 	d->port = targets[0].port;
 	F.dial = d;
 	return d;
+}
+
+int
+dial_resume(struct dial *d, const char *cause)
+{
+	assert_ptr_equal(d, F.dial);
+	F.resumes++;
+	snprintf(F.resume_cause, sizeof(F.resume_cause), "%s", cause);
+	return F.resume_r;
 }
 
 void

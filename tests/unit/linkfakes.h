@@ -78,6 +78,9 @@ struct fakes {
 	struct dial	*dial;
 	int		 dial_starts, dial_frees, dial_timeout;
 	size_t		 dial_ntargets;
+	int		 resume_r;	/* dial_resume(): 0 goes on, -1 */
+	int		 resumes;
+	char		 resume_cause[256];
 
 	/* pppd */
 	struct pppchild	*pppd;

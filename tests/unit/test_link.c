@@ -14,13 +14,16 @@
  * nothing else is sent anywhere.  CONNECTING has no deadline of its
  * own: the dial is given connect-timeout.
  *
- * Covered: the way up and every state's deadline; each failure class
- * (network, remote, hard) and the backoff that follows it; the backoff
- * rule itself (pinned: a change to it must change this test): incidents,
- * failures in a row, flapping; a reload
- * with an equal config; stop in every state, down to DOWN with every
- * session, channel, child, job, route and fd released; restart; a
- * network change in BACKOFF, CONNECTING, STOPPING and UP; keepalive.
+ * Covered: the way up and every state's deadline (connect-timeout bounds
+ * the dial and each host's handshake); each failure class (network,
+ * remote, hard) and the backoff that follows it; the backoff rule itself
+ * (pinned: a change to it must change this test): incidents, failures in
+ * a row, flapping; the next host after a failed handshake; the path
+ * probe while the path is down, and where there is none; a dead
+ * session's teardown; a reload with an equal config; stop in every
+ * state, down to DOWN with every session, channel, child, job, route and
+ * fd released; restart; a network change in BACKOFF, CONNECTING,
+ * STOPPING and UP; keepalive.
  */
 #include "config.h"
 
@@ -51,13 +54,15 @@
 #include "ssh.h"
 
 /* The link's timings (link.c), as this test pins them. */
-#define SSH_TIMEOUT	30000
+#define CONNECT_TIMEOUT	10000	/* the config's: dial, handshake */
+#define AUTH_TIMEOUT	30000
 #define PPP_TIMEOUT	30000
 #define ROUTES_TIMEOUT	15000
 #define STOP_TIMEOUT	4000
 #define PTY_GRACE	1000
 #define FLAP		30000	/* up less than this: a flap */
 #define JITTER		250	/* an incident's first re-dial */
+#define PROBE		1000	/* one path probe this often */
 #define BACKOFF_MIN	1000	/* the config's backoff 1 300 */
 #define BACKOFF_CAP	300000
 
@@ -97,7 +102,7 @@ conf_make(struct link_conf *lc, struct conf_host *host,
 	lc->keepalive.misses = 3;
 	lc->backoff.min = BACKOFF_MIN / 1000;
 	lc->backoff.cap = BACKOFF_CAP / 1000;
-	lc->connect_timeout = 10;
+	lc->connect_timeout = CONNECT_TIMEOUT / 1000;
 	lc->mtu = -1;
 	lc->local_ip.family = AF_INET;
 	lc->local_ip.len = 32;
@@ -587,13 +592,17 @@ test_deadline_handshake(void **state)
 	link_start(lk);
 	dial_ok();
 	assert_int_equal(link_state(lk), LINK_HANDSHAKE);
-	assert_int_equal(time_in(LINK_HANDSHAKE, SSH_TIMEOUT + 10),
-	    SSH_TIMEOUT);
+	/* connect-timeout bounds it; no other host to go on with. */
+	assert_int_equal(time_in(LINK_HANDSHAKE, CONNECT_TIMEOUT + 10),
+	    CONNECT_TIMEOUT);
+	assert_int_equal(F.resumes, 1);
 	assert_int_equal(link_state(lk), LINK_BACKOFF);
 	assert_int_equal(link_fail_class(lk), LINK_FAIL_NETWORK);
 	assert_string_equal(link_reason(lk),
-	    "ssh handshake with gw.example:22 timed out after 30 s");
+	    "ssh handshake with gw.example:22 timed out after 10 s");
 	assert_int_equal(F.disconnects, 1);	/* the session still worked */
+	/* It reached a host: no probing, the backoff it is. */
+	assert_null(F.dial);
 	assert_released();
 }
 
@@ -604,17 +613,18 @@ test_deadline_auth(void **state)
 	F.handshake = SSH_AGAIN;
 	link_start(lk);
 	dial_ok();
-	advance(10000);
+	advance(CONNECT_TIMEOUT - 1);
 	F.handshake = SSH_OK;
 	F.auth = SSH_AGAIN;
 	poke();
 	assert_int_equal(link_state(lk), LINK_AUTH);
-	/* One deadline bounds handshake and auth together. */
-	assert_int_equal(time_in(LINK_AUTH, SSH_TIMEOUT), SSH_TIMEOUT - 10000);
+	/* Auth has its own deadline, from its start. */
+	assert_int_equal(time_in(LINK_AUTH, AUTH_TIMEOUT + 10), AUTH_TIMEOUT);
 	assert_int_equal(link_state(lk), LINK_BACKOFF);
 	assert_int_equal(link_fail_class(lk), LINK_FAIL_NETWORK);
 	assert_string_equal(link_reason(lk),
 	    "ssh auth with gw.example:22 timed out after 30 s");
+	assert_int_equal(F.resumes, 0);
 	assert_released();
 }
 
@@ -751,11 +761,16 @@ test_deadline_backoff(void **state)
 	link_info(lk, &li);
 	assert_int_equal(li.next_dial, 1);
 	assert_int_equal(li.redials, 0);
+	/* The path is probed meanwhile, until the re-dial. */
+	assert_int_equal(F.dial_starts, 2);
+	assert_int_equal(F.dial_timeout, BACKOFF_MIN);
 	assert_int_equal(time_in(LINK_BACKOFF, 10000), BACKOFF_MIN);
 	assert_int_equal(link_state(lk), LINK_CONNECTING);
 	link_info(lk, &li);
 	assert_int_equal(li.redials, 1);
-	assert_int_equal(F.dial_starts, 2);
+	assert_int_equal(F.dial_starts, 3);
+	assert_int_equal(F.dial_frees, 2);
+	assert_int_equal(F.dial_timeout, CONNECT_TIMEOUT);
 }
 
 /* ------------------------------------------------------- failure classes */
@@ -1183,6 +1198,254 @@ test_backoff_hard(void **state)
 	assert_int_equal(fail_dial_and_wait(), 2000);
 }
 
+/* ------------------------------------------------ next host, probing */
+
+/*
+ * A handshake that fails on the host that answered goes on with the
+ * dial's other hosts, back in CONNECTING, and so does one that takes
+ * longer than connect-timeout; a host key that does not match does not.
+ */
+static void
+test_next_host(void **state)
+{
+	(void)state;
+	F.resume_r = 0;
+	F.handshake = SSH_ERR;
+	link_start(lk);
+	dial_ok();
+	assert_int_equal(link_state(lk), LINK_CONNECTING);
+	assert_int_equal(F.resumes, 1);
+	assert_string_equal(F.resume_cause,
+	    "gw.example:22: ssh handshake: handshake: connection reset");
+	assert_null(link_reason(lk));
+	assert_int_equal(F.ssh_frees, 1);
+	assert_int_equal(F.disconnects, 0);	/* broken: no goodbye */
+	assert_non_null(F.dial);
+	assert_int_equal(F.dial_starts, 1);
+	/* The next one is too slow. */
+	F.handshake = SSH_AGAIN;
+	dial_ok();
+	assert_int_equal(link_state(lk), LINK_HANDSHAKE);
+	assert_int_equal(time_in(LINK_HANDSHAKE, CONNECT_TIMEOUT + 10),
+	    CONNECT_TIMEOUT);
+	assert_int_equal(link_state(lk), LINK_CONNECTING);
+	assert_int_equal(F.resumes, 2);
+	assert_string_equal(F.resume_cause,
+	    "gw.example:22: ssh handshake timed out");
+	assert_int_equal(F.disconnects, 1);	/* it still worked */
+	/* The one after that it is: the dial is done with. */
+	F.handshake = SSH_OK;
+	dial_ok();
+	assert_int_equal(link_state(lk), LINK_PPP);
+	assert_null(F.dial);
+	assert_int_equal(F.dial_frees, 1);
+	assert_int_equal(F.dial_starts, 1);
+	iface_up();
+	routes_finish(0, "");
+	assert_int_equal(link_state(lk), LINK_UP);
+	link_stop(lk, "test");
+	finish_stop();
+	assert_released();
+
+	/* A host key that does not match is final. */
+	F.hostkey = SSH_ERR;
+	link_start(lk);
+	dial_ok();
+	assert_int_equal(link_state(lk), LINK_BACKOFF);
+	assert_int_equal(link_fail_class(lk), LINK_FAIL_HARD);
+	assert_int_equal(F.resumes, 2);
+	assert_released();
+}
+
+/*
+ * After a dial that reached no host the path is probed until the re-dial.
+ * A probe that fails changes nothing (the next comes PROBE after it
+ * began); one that answers is dialed on at once, over its connection, and
+ * the re-dial is off.
+ */
+static void
+test_probe(void **state)
+{
+	struct link_info	li;
+	int			starts;
+
+	(void)state;
+	link_start(lk);
+	assert_int_equal(fail_dial_and_wait(), BACKOFF_MIN);
+	assert_int_equal(fail_dial_and_wait(), 2 * BACKOFF_MIN);
+	dial_fails("connect 127.0.0.1:22: Connection refused");
+	assert_int_equal(link_state(lk), LINK_BACKOFF);
+	/* At once, until the re-dial. */
+	assert_non_null(F.dial);
+	assert_int_equal(F.dial_timeout, 4 * BACKOFF_MIN);
+	starts = F.dial_starts;
+	advance(300);
+	dial_fails("connect 127.0.0.1:22: Connection refused");
+	assert_int_equal(link_state(lk), LINK_BACKOFF);
+	assert_null(F.dial);
+	advance(PROBE - 300 - 1);
+	assert_null(F.dial);
+	advance(1);
+	assert_non_null(F.dial);
+	assert_int_equal(F.dial_starts, starts + 1);
+	assert_int_equal(F.dial_timeout, 4 * BACKOFF_MIN - PROBE);
+	link_info(lk, &li);
+	assert_int_equal(li.redials, 2);
+	/* The gateway answers. */
+	advance(500);
+	dial_ok();
+	assert_int_equal(link_state(lk), LINK_PPP);
+	assert_int_equal(F.ssh_news, 1);
+	link_info(lk, &li);
+	assert_int_equal(li.redials, 3);
+	iface_up();
+	routes_finish(0, "");
+	assert_quiet(LINK_UP, 4 * BACKOFF_MIN);
+	assert_int_equal(F.dial_starts, starts + 1);
+}
+
+/*
+ * The probes do not consume the backoff: the re-dial comes when it was
+ * due, and its failure is the next of the row.
+ */
+static void
+test_probe_keeps_backoff(void **state)
+{
+	(void)state;
+	link_start(lk);
+	dial_fails("connect 127.0.0.1:22: Connection refused");
+	dial_fails("connect 127.0.0.1:22: Connection refused");
+	assert_int_equal(link_state(lk), LINK_BACKOFF);
+	assert_int_equal(time_in(LINK_BACKOFF, 10000), BACKOFF_MIN);
+	assert_int_equal(F.dial_timeout, CONNECT_TIMEOUT);
+	assert_int_equal(F.dial_starts, 3);
+	assert_int_equal(fail_dial_and_wait(), 2 * BACKOFF_MIN);
+}
+
+/*
+ * No probe where it would tell nothing: a dial that reached a host (its
+ * handshake failed), remote and hard failures, an incident's re-dial,
+ * a network change's.
+ */
+static void
+test_probe_not(void **state)
+{
+	(void)state;
+	F.handshake = SSH_ERR;
+	link_start(lk);
+	dial_ok();
+	assert_int_equal(link_state(lk), LINK_BACKOFF);
+	assert_int_equal(link_fail_class(lk), LINK_FAIL_NETWORK);
+	assert_null(F.dial);
+	/* Even after a dial that reached nothing, before. */
+	F.handshake = SSH_OK;
+	link_start(lk);
+	dial_fails("connect 127.0.0.1:22: Connection refused");
+	assert_non_null(F.dial);
+	link_start(lk);
+	F.chan_start = SSH_ERR;
+	F.fclass = SSH_FAIL_REMOTE;
+	dial_ok();
+	assert_int_equal(link_fail_class(lk), LINK_FAIL_REMOTE);
+	assert_int_equal(link_state(lk), LINK_BACKOFF);
+	assert_null(F.dial);
+	F.chan_start = SSH_OK;
+	F.hostkey = SSH_ERR;
+	link_start(lk);
+	dial_ok();
+	assert_int_equal(link_fail_class(lk), LINK_FAIL_HARD);
+	assert_null(F.dial);
+	F.hostkey = SSH_OK;
+	link_start(lk);
+	up_then_drop(FLAP);
+	assert_int_equal(link_state(lk), LINK_BACKOFF);
+	assert_null(F.dial);
+	link_start(lk);
+	dial_fails("connect 127.0.0.1:22: Network is unreachable");
+	assert_non_null(F.dial);
+	link_network_changed(lk);
+	assert_int_equal(link_state(lk), LINK_CONNECTING);
+	assert_int_equal(F.dial_timeout, CONNECT_TIMEOUT);
+	assert_released();
+}
+
+/* ------------------------------------------------- a dead session's end */
+
+/*
+ * A session that cannot answer is not waited on: pppd is hung up (its
+ * pty closed) as it is told to end rather than left waiting for an
+ * answer to its LCP Terminate; and a session silent for two keepalive
+ * intervals is not asked to remove the far end's routes.
+ */
+static void
+test_teardown_dead(void **state)
+{
+	int	rj, terms;
+
+	(void)state;
+	/* The keepalive gave up on the session. */
+	bring_up();
+	F.silent = true;
+	F.last_rx = fake_now;
+	(void)time_in(LINK_UP, 100000);
+	assert_int_equal(link_state(lk), LINK_STOPPING);
+	assert_int_equal(F.terms, 1);
+	assert_true(pty_closed());
+	pppd_exits(16, "");
+	assert_int_equal(link_state(lk), LINK_BACKOFF);
+	assert_released();
+
+	/* pppd's LCP echo gave up first, after 20 s of silence. */
+	F.silent = false;
+	(void)time_in(LINK_BACKOFF, 1000);
+	dial_ok();
+	iface_up();
+	routes_finish(0, "");
+	F.silent = true;
+	F.last_rx = fake_now;
+	advance_coarse(2 * 10000 + 1);
+	rj = F.rj_news;
+	pppd_exits(15, "");
+	assert_int_equal(link_state(lk), LINK_BACKOFF);
+	assert_int_equal(F.rj_news, rj);
+	assert_int_equal(F.disconnects, 0);
+	assert_released();
+
+	/* Silent for less than that: the far end is asked as usual. */
+	F.silent = false;
+	(void)time_in(LINK_BACKOFF, 1000);
+	dial_ok();
+	iface_up();
+	routes_finish(0, "");
+	F.silent = true;
+	F.last_rx = fake_now;
+	advance_coarse(2 * 10000);
+	rj = F.rj_news;
+	pppd_exits(15, "");
+	assert_int_equal(link_state(lk), LINK_STOPPING);
+	assert_int_equal(F.rj_news, rj + 1);
+	F.silent = false;
+	finish_stop();
+	assert_int_equal(link_state(lk), LINK_BACKOFF);
+	assert_released();
+
+	/* The remote pppd ended: pppd is hung up after the routes went. */
+	(void)time_in(LINK_BACKOFF, 1000);
+	dial_ok();
+	iface_up();
+	routes_finish(0, "");
+	F.ch1_read = 0;
+	poke();
+	assert_int_equal(link_state(lk), LINK_STOPPING);
+	terms = F.terms;
+	routes_finish(0, "");
+	assert_int_equal(F.terms, terms + 1);
+	assert_true(pty_closed());
+	F.ch1_read = SSH_AGAIN;
+	finish_stop();
+	assert_released();
+}
+
 /* --------------------------------------------------------------- reload */
 
 /* An equal config from a reloaded file: the link goes on untouched. */
@@ -1336,8 +1599,9 @@ test_free_in_every_state(void **state)
 		assert_int_equal(F.killed_on_free, s >= LINK_PPP &&
 		    s <= LINK_STOPPING);
 		advance_coarse(BACKOFF_CAP + 1000);	/* nothing may fire */
-		assert_int_equal(F.dial_starts, s >= LINK_CONNECTING &&
-		    s != LINK_DOWN);
+		/* One dial, and in BACKOFF the probe of the path. */
+		assert_int_equal(F.dial_starts, s == LINK_BACKOFF ? 2 :
+		    s >= LINK_CONNECTING && s != LINK_DOWN);
 	}
 }
 
@@ -1354,7 +1618,7 @@ test_restart(void **state)
 	assert_int_equal(link_state(lk), LINK_BACKOFF);
 	link_restart(lk, "restart from backoff");
 	assert_int_equal(link_state(lk), LINK_CONNECTING);
-	assert_int_equal(F.dial_starts, 2);
+	assert_int_equal(F.dial_starts, 3);	/* the probe before it */
 	/* From UP: down cleanly, then straight up again. */
 	dial_ok();
 	iface_up();
@@ -1395,7 +1659,8 @@ test_network_backoff(void **state)
 	assert_int_equal(link_state(lk), LINK_BACKOFF);
 	link_network_changed(lk);
 	assert_int_equal(link_state(lk), LINK_CONNECTING);
-	assert_int_equal(F.dial_starts, 2);
+	assert_int_equal(F.dial_starts, 3);	/* the probe before it */
+	assert_int_equal(F.dial_timeout, CONNECT_TIMEOUT);
 	link_info(lk, &li);
 	assert_int_equal(li.redials, 1);
 	/* The row goes on: the next failure waits 2 s. */
@@ -1541,6 +1806,15 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_flapping, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_backoff_hard, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_next_host, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_probe, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_probe_keeps_backoff,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_probe_not, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_teardown_dead, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_reload, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stop_in_every_state,
