@@ -65,7 +65,7 @@
 #define LINK_ROUTE_TRIES	10	/* remote route command attempts */
 #define LINK_ROUTE_RETRY	300	/* ms between them */
 #define LINK_RELAY_BUF		(256 * 1024)
-#define LINK_FLAP		30000	/* down sooner after up: a flap, ms */
+#define LINK_FLAP		10000	/* down sooner after up: a flap, ms */
 #define LINK_JITTER		250	/* an incident's first re-dial, ms */
 #define LINK_PROBE		1000	/* path probes, one race this often */
 
@@ -1247,8 +1247,9 @@ link_redial_fired(void *arg)
  * jitter between backoff MIN and a ceiling that starts at MIN and doubles
  * with each failure in a row, at most CAP.  A link that goes down within
  * LINK_FLAP of coming up, a second time or more in a row, is flapping:
- * its drop counts as one more failure of the incident instead of
- * beginning a new one.  A hard failure (host key, auth, refused command)
+ * its drop does not begin a new incident but waits as failure N in a row
+ * would, N the count of such drops after the first (and the dials that
+ * fail after it count on from there).  A hard failure (host key, auth, refused command)
  * waits CAP and counts: those need an admin, not a retry storm.  A
  * network change while stopping (fast) re-dials at once, counting
  * nothing.
@@ -1283,6 +1284,8 @@ link_backoff(struct link *l)
 		(void)snprintf(why, sizeof(why), "new incident, up %llu s",
 		    (unsigned long long)(l->up_ms / 1000));
 	} else {
+		if (l->was_up)
+			l->fails = l->flaps - 2;
 		delay = backoff_delay(min, cap, l->fails++, arc4random());
 		if (l->was_up)
 			(void)snprintf(why, sizeof(why), "failure %u in a row, "
@@ -1295,9 +1298,9 @@ link_backoff(struct link *l)
 	l->was_up = false;
 	l->dial_at = loop_now(l->loop) + delay;
 	link_set_state(l, LINK_BACKOFF);
-	log_info("link %s: re-dial in %.1f s (%s%s)", lc->name,
+	log_info("link %s: re-dial in %.1f s (%s)%s", lc->name,
 	    (double)delay / 1000, why, l->fclass == LINK_FAIL_NETWORK &&
-	    l->path_down && delay > 0 ? "; probing the path" : "");
+	    l->path_down && delay > 0 ? ", probing the path meanwhile" : "");
 	loop_timer_set(l->loop, &l->redial, delay);
 	if (l->fclass == LINK_FAIL_NETWORK && l->path_down)
 		link_probe(l);

@@ -60,7 +60,7 @@
 #define ROUTES_TIMEOUT	15000
 #define STOP_TIMEOUT	4000
 #define PTY_GRACE	1000
-#define FLAP		30000	/* up less than this: a flap */
+#define FLAP		10000	/* up less than this: a flap */
 #define JITTER		250	/* an incident's first re-dial */
 #define PROBE		1000	/* one path probe this often */
 #define BACKOFF_MIN	1000	/* the config's backoff 1 300 */
@@ -1139,23 +1139,33 @@ test_incident_jitter(void **state)
 
 /*
  * Down within FLAP of coming up, twice or more in a row: flapping.  The
- * first short up is an incident like any; from the second on, each drop
- * counts as a failure of the incident, with the dials that fail between
- * them, until an up lasts FLAP.
+ * first short up is an incident like any; from the second on, drop N
+ * waits as failure N - 1 in a row (a dial that fails after it counts on
+ * from there), until an up lasts FLAP.  The failures of an earlier
+ * incident do not count.
  */
 static void
 test_flapping(void **state)
 {
 	(void)state;
 	link_start(lk);
+	/* An outage first: five failures in a row. */
+	up_then_drop(FLAP);
+	assert_int_equal(backoff_wait(), JITTER);
+	assert_int_equal(fail_dial_and_wait(), BACKOFF_MIN);
+	assert_int_equal(fail_dial_and_wait(), 2 * BACKOFF_MIN);
+	assert_int_equal(fail_dial_and_wait(), 4 * BACKOFF_MIN);
+	assert_int_equal(fail_dial_and_wait(), 8 * BACKOFF_MIN);
 	up_then_drop(FLAP - 1000);
 	assert_int_equal(backoff_wait(), JITTER);
 	up_then_drop(FLAP - 1000);
 	assert_int_equal(backoff_wait(), BACKOFF_MIN);
 	up_then_drop(0);
 	assert_int_equal(backoff_wait(), 2 * BACKOFF_MIN);
-	/* A dial that fails in between counts too, and so does the next. */
+	/* A dial that fails after it counts on. */
 	assert_int_equal(fail_dial_and_wait(), 4 * BACKOFF_MIN);
+	up_then_drop(5000);
+	assert_int_equal(backoff_wait(), 4 * BACKOFF_MIN);
 	up_then_drop(5000);
 	assert_int_equal(backoff_wait(), 8 * BACKOFF_MIN);
 	/* Up for FLAP: it is over; the next short up is a single one. */
