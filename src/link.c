@@ -119,10 +119,12 @@ struct link {
 	struct ssh_chan		*chan;		/* channel 1: remote pppd */
 	bool			 chan_started;
 	bool			 chan_closed;
+	bool			 chan_gone;	/* its end of the relay ended */
 	struct lines		 rerr;
 	char			*chan_error;	/* the relay's channel end */
 
 	struct pppchild		*pppd;		/* the local pppd, from spawn */
+	struct pppchild		*old_pppd;	/* a dead session's, ending */
 	int			 pty;		/* its pty master */
 	struct relay_fd		 pty_end;
 	struct relay		*relay;
@@ -153,6 +155,7 @@ static void	link_dialed(int, const struct dial_target *,
 		    const struct sockaddr_storage *, const char *, void *);
 static void	link_relay_end(struct link *);
 static void	link_check_silent(struct link *);
+static int	link_ppp_local(struct link *);
 static bool	link_pppd_running(const struct link *);
 
 static const char *const link_state_names[] = {
@@ -299,6 +302,8 @@ link_deadline_fired(void *arg)
 		    l->lc->name, LINK_STOP_TIMEOUT / 1000);
 		if (l->pppd != NULL)
 			pppchild_kill(l->pppd);
+		if (l->old_pppd != NULL)
+			pppchild_kill(l->old_pppd);
 		routejob_free(l->routes);
 		l->routes = NULL;
 		l->ssh_dead = true;
@@ -533,6 +538,17 @@ link_pppd_gone(int status, bool abandoned, const char *err, void *arg)
 {
 	struct link	*l = arg;
 
+	if (l->old_pppd != NULL && !pppchild_running(l->old_pppd)) {
+		/* The last session's pppd is gone: its interface name too. */
+		log_debug("link %s: the last local pppd is gone", l->lc->name);
+		pppchild_free(l->old_pppd);
+		l->old_pppd = NULL;
+		if (l->state == LINK_PPP && l->chan_started && l->pppd == NULL)
+			(void)link_ppp_local(l);
+		else
+			link_stop_progress(l);
+		return;
+	}
 	if (abandoned) {
 		/* Stuck after SIGKILL: the teardown that sent it goes on. */
 		link_stop_progress(l);
@@ -918,12 +934,21 @@ link_channel_pump(struct link *l)
 		if (!link_step_done(l, r, "remote pppd", cause))
 			return;
 		l->chan_started = true;
-		if (l->state != LINK_PPP || link_ppp_local(l) == -1)
+		if (l->state != LINK_PPP)
+			return;
+		/* The last session's pppd still holds the interface name. */
+		if (l->old_pppd != NULL) {
+			log_debug("link %s: waiting for the last local pppd",
+			    l->lc->name);
+			return;
+		}
+		if (link_ppp_local(l) == -1)
 			return;
 	}
 	if (l->relay != NULL && !l->relay_done &&
 	    relay_pump(l->relay, &cause) == -1) {
 		l->relay_done = true;
+		l->chan_gone = strncmp(cause, "pty", 3) != 0;
 		if (strncmp(cause, "pty", 3) == 0 && link_pppd_running(l) &&
 		    l->state != LINK_STOPPING) {
 			/* pppd is exiting: its status will say why. */
@@ -1502,13 +1527,24 @@ link_stop_progress(struct link *l)
 	/* The far end's routes go first, while its interface exists. */
 	if (l->routes != NULL && !l->ssh_dead)
 		return;
+	if (link_pppd_running(l) && (l->ssh_dead || l->chan_gone) &&
+	    !pppchild_ending(l->pppd) && l->old_pppd == NULL &&
+	    (l->want_up || l->restart)) {
+		/*
+		 * No peer to say goodbye to: hang pppd up rather than let it
+		 * wait for an answer to its LCP Terminate, and let it end
+		 * (its ip-down scripts) while the next dial goes on; the next
+		 * pppd waits for it (link_channel_pump()).
+		 */
+		link_relay_end(l);
+		pppchild_term(l->pppd);
+		l->old_pppd = l->pppd;
+		l->pppd = NULL;
+	}
 	if (link_pppd_running(l)) {
 		if (!pppchild_ending(l->pppd)) {
-			/*
-			 * No peer to say goodbye to: hang pppd up rather than
-			 * let it wait for an answer to its LCP Terminate.
-			 */
-			if (l->ssh_dead || l->relay_done)
+			/* No peer: as above, but the link stays down. */
+			if (l->ssh_dead || l->chan_gone)
 				link_relay_end(l);
 			pppchild_term(l->pppd);
 			link_pump(l);
@@ -1545,6 +1581,11 @@ link_stop_progress(struct link *l)
 			    cause);
 			free(cause);
 		}
+	}
+	/* Down for good: the last pppd's end is waited for too. */
+	if (l->old_pppd != NULL && !l->want_up && !l->restart) {
+		pppchild_term(l->old_pppd);
+		return;
 	}
 	link_finish(l);
 }
@@ -1613,7 +1654,7 @@ link_teardown(struct link *l)
 	l->routes = NULL;
 	ssh_chan_free(l->chan);
 	l->chan = NULL;
-	l->chan_started = l->chan_closed = false;
+	l->chan_started = l->chan_closed = l->chan_gone = false;
 	if (l->ssh != NULL) {
 		loop_fd_del(l->loop, l->sshfd);
 		if (!l->ssh_dead)
@@ -1651,6 +1692,7 @@ link_finish(struct link *l)
 		link_set_state(l, LINK_DOWN);
 	l->fast = false;
 	l->was_up = false;
+	l->stop_begun = false;
 }
 
 void
@@ -1663,8 +1705,10 @@ link_stop(struct link *l, const char *reason)
 		loop_timer_cancel(l->loop, &l->probe);
 		dial_free(l->dial);
 		l->dial = NULL;
-		link_set_state(l, LINK_DOWN);
-		return;
+		if (l->old_pppd == NULL) {
+			link_set_state(l, LINK_DOWN);
+			return;
+		}
 	}
 	if (l->state == LINK_DOWN || l->state == LINK_STOPPING)
 		return;
@@ -1716,6 +1760,8 @@ link_free(struct link *l)
 	if (l == NULL)
 		return;
 	link_teardown(l);
+	/* Still ending only from here: then it is killed. */
+	pppchild_free(l->old_pppd);
 	loop_timer_cancel(l->loop, &l->redial);
 	loop_timer_cancel(l->loop, &l->probe);
 	free(l->reason);

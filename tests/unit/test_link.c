@@ -349,7 +349,8 @@ bring_up(void)
 
 /*
  * Let a teardown under way finish the clean way: the far end's routes
- * removed, then the local pppd ends on SIGTERM.
+ * removed, then the local pppd ends on SIGTERM (after the link went on,
+ * when the session was dead).
  */
 static void
 finish_stop(void)
@@ -366,6 +367,9 @@ finish_stop(void)
 			turn();
 	}
 	assert_int_not_equal(link_state(lk), LINK_STOPPING);
+	/* A dead session's pppd ends after the link went on without it. */
+	if (F.pppd != NULL && F.pppd->running && F.pppd->ending)
+		pppd_exits(-15, "");
 }
 
 /* Nothing is held: every object made was released, no fd, no route. */
@@ -1398,7 +1402,7 @@ test_teardown_dead(void **state)
 	F.silent = true;
 	F.last_rx = fake_now;
 	(void)time_in(LINK_UP, 100000);
-	assert_int_equal(link_state(lk), LINK_STOPPING);
+	assert_int_equal(link_state(lk), LINK_BACKOFF);
 	assert_int_equal(F.terms, 1);
 	assert_true(pty_closed());
 	pppd_exits(16, "");
@@ -1453,6 +1457,78 @@ test_teardown_dead(void **state)
 	assert_true(pty_closed());
 	F.ch1_read = SSH_AGAIN;
 	finish_stop();
+	assert_released();
+}
+
+/*
+ * The dead session's pppd ends (its ip-down scripts) while the next dial
+ * goes on; the next pppd starts only once it is gone, as it holds the
+ * interface's name.  A pppd of a dead session is only hung up, not
+ * waited on, by a link that stays down: stopped, the link waits for it.
+ */
+static void
+test_teardown_overlap(void **state)
+{
+	(void)state;
+	bring_up();
+	advance_coarse(FLAP);
+	F.silent = true;
+	F.last_rx = fake_now;
+	(void)time_in(LINK_UP, 100000);
+	assert_int_equal(link_state(lk), LINK_BACKOFF);
+	assert_non_null(F.pppd);
+	assert_true(F.pppd->running && F.pppd->ending);
+	F.silent = false;
+	assert_int_equal(time_in(LINK_BACKOFF, 1000), JITTER);
+	dial_ok();
+	assert_int_equal(link_state(lk), LINK_PPP);
+	assert_int_equal(F.chan_news, 2);
+	assert_int_equal(F.spawns, 1);		/* not yet */
+	advance(500);
+	assert_int_equal(F.spawns, 1);
+	pppd_exits(16, "");			/* the last one */
+	assert_int_equal(F.pppd_frees, 1);
+	assert_int_equal(F.spawns, 2);
+	assert_int_equal(link_state(lk), LINK_PPP);
+	iface_up();
+	routes_finish(0, "");
+	assert_int_equal(link_state(lk), LINK_UP);
+
+	/* Stopped while the last one ends: DOWN once it is gone. */
+	advance_coarse(FLAP);
+	F.silent = true;
+	F.last_rx = fake_now;
+	(void)time_in(LINK_UP, 100000);
+	assert_int_equal(link_state(lk), LINK_BACKOFF);
+	link_stop(lk, "test");
+	assert_int_equal(link_state(lk), LINK_STOPPING);
+	pppd_exits(16, "");
+	assert_int_equal(link_state(lk), LINK_DOWN);
+	F.silent = false;
+	assert_released();
+	assert_int_equal(F.killed_on_free, 0);
+
+	/* The same, in CONNECTING; and it does not end: forced at 4 s. */
+	link_start(lk);
+	dial_ok();
+	iface_up();
+	routes_finish(0, "");
+	advance_coarse(FLAP);
+	F.silent = true;
+	F.last_rx = fake_now;
+	(void)time_in(LINK_UP, 100000);
+	F.silent = false;
+	(void)time_in(LINK_BACKOFF, 1000);
+	assert_int_equal(link_state(lk), LINK_CONNECTING);
+	link_stop(lk, "test");
+	assert_int_equal(link_state(lk), LINK_STOPPING);
+	advance(STOP_TIMEOUT - 1);
+	assert_int_equal(F.kills, 0);
+	advance(1);
+	assert_int_equal(F.kills, 1);
+	assert_int_equal(link_state(lk), LINK_STOPPING);
+	pppd_exits(-9, "");
+	assert_int_equal(link_state(lk), LINK_DOWN);
 	assert_released();
 }
 
@@ -1733,22 +1809,25 @@ test_network_up(void **state)
 	assert_int_equal(link_state(lk), LINK_CONNECTING);
 }
 
-/* Stopping after a network failure: the change skips the wait. */
+/*
+ * Down after a network failure (the session dead: the link does not wait
+ * in STOPPING for its pppd): a network change dials at once.
+ */
 static void
 test_network_stopping(void **state)
 {
 	(void)state;
 	bring_up();
+	advance_coarse(FLAP);
 	F.silent = true;
 	F.last_rx = fake_now;
 	(void)time_in(LINK_UP, 100000);
-	assert_int_equal(link_state(lk), LINK_STOPPING);
+	assert_int_equal(link_state(lk), LINK_BACKOFF);
 	assert_int_equal(link_fail_class(lk), LINK_FAIL_NETWORK);
 	link_network_changed(lk);
+	assert_int_equal(link_state(lk), LINK_CONNECTING);
 	F.silent = false;
-	finish_stop();
-	assert_int_equal(link_state(lk), LINK_BACKOFF);
-	turn();
+	pppd_exits(-15, "");		/* the last session's */
 	assert_int_equal(link_state(lk), LINK_CONNECTING);
 
 	/* Not after a remote failure: that one waits its turn. */
@@ -1825,6 +1904,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_probe_not, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_teardown_dead, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_teardown_overlap, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_reload, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stop_in_every_state,
