@@ -327,7 +327,9 @@ link_fail(struct link *l, enum link_fail_class fc, const char *fmt, ...)
 	va_start(ap, fmt);
 	xvasprintf(&msg, fmt, ap);
 	va_end(ap);
-	if (l->state == LINK_STOPPING || l->state == LINK_DOWN) {
+	if (l->state == LINK_STOPPING || l->state == LINK_DOWN ||
+	    l->state == LINK_BACKOFF) {
+		/* Down already (its teardown may be over): nothing to fail. */
 		log_debug("link %s: while stopping: %s", l->lc->name, msg);
 		free(msg);
 		/* Something changed (the session died?): look again. */
@@ -955,8 +957,12 @@ link_channel_pump(struct link *l)
 			loop_timer_set(l->loop, &l->deadline,
 			    LINK_PTY_GRACE);
 		} else {
-			(void)link_chan_drain(l, l->chan, &l->rerr,
-			    "remote pppd stderr");
+			/* The session may be the one that failed. */
+			if (link_chan_drain(l, l->chan, &l->rerr,
+			    "remote pppd stderr") == -1) {
+				free(cause);
+				return;
+			}
 			/* Its last words say why it ended, if anything does. */
 			link_fail(l, LINK_FAIL_REMOTE, "remote pppd: %s%s%s",
 			    cause, l->rerr.last[0] ? ": " : "",

@@ -189,6 +189,8 @@ ssh_chan_start(struct ssh_chan *c, char **cause)
 ssize_t
 ssh_chan_read(struct ssh_chan *c, void *buf, size_t len, char **cause)
 {
+	if (F.ch1_broken)
+		return fake_step(SSH_ERR, cause, "transport read");
 	return F.ch1_read;
 }
 
@@ -197,6 +199,8 @@ ssh_chan_read_stderr(struct ssh_chan *c, void *buf, size_t len, char **cause)
 {
 	size_t	n = strlen(F.ch1_stderr);
 
+	if (F.ch1_broken)
+		return fake_step(SSH_ERR, cause, "transport read");
 	if (n == 0)
 		return SSH_AGAIN;
 	assert_true(n <= len);

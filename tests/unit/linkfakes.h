@@ -63,6 +63,7 @@ struct fakes {
 	int		 handshake, hostkey, auth, chan_start, chan_close;
 	enum ssh_fail	 fclass;
 	int		 ch1_read;	/* channel 1 stdout: AGAIN, 0 (EOF) */
+	bool		 ch1_broken;	/* reads fail: the session is gone */
 	char		 ch1_stderr[128]; /* given once, then AGAIN */
 	int		 ch1_status;
 	bool		 silent;	/* nothing received since last_rx */

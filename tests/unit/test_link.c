@@ -372,6 +372,17 @@ finish_stop(void)
 		pppd_exits(-15, "");
 }
 
+/* The gateway falls silent while the link is up: the keepalive gives up. */
+static void
+keepalive_gives_up(void)
+{
+	assert_int_equal(link_state(lk), LINK_UP);
+	F.silent = true;
+	F.last_rx = fake_now;
+	(void)time_in(LINK_UP, 100000);
+	assert_int_equal(link_fail_class(lk), LINK_FAIL_NETWORK);
+}
+
 /* Nothing is held: every object made was released, no fd, no route. */
 static void
 assert_released(void)
@@ -1117,9 +1128,7 @@ test_incident(void **state)
 	iface_up();
 	routes_finish(0, "");
 	advance_coarse(FLAP);
-	F.silent = true;
-	F.last_rx = fake_now;
-	(void)time_in(LINK_UP, 100000);
+	keepalive_gives_up();
 	assert_int_equal(link_fail_class(lk), LINK_FAIL_NETWORK);
 	pppd_exits(-15, "");
 	assert_int_equal(backoff_wait(), JITTER);
@@ -1399,9 +1408,7 @@ test_teardown_dead(void **state)
 	(void)state;
 	/* The keepalive gave up on the session. */
 	bring_up();
-	F.silent = true;
-	F.last_rx = fake_now;
-	(void)time_in(LINK_UP, 100000);
+	keepalive_gives_up();
 	assert_int_equal(link_state(lk), LINK_BACKOFF);
 	assert_int_equal(F.terms, 1);
 	assert_true(pty_closed());
@@ -1461,6 +1468,36 @@ test_teardown_dead(void **state)
 }
 
 /*
+ * The session ends under channel 1 (its sshd killed): the relay and the
+ * stderr read fail together.  The first failure is the one: the link is
+ * down at once, a new incident, and the second changes nothing.
+ */
+static void
+test_session_gone(void **state)
+{
+	(void)state;
+	bring_up();
+	advance_coarse(FLAP);
+	F.ch1_broken = true;
+	F.fclass = SSH_FAIL_NETWORK;
+	poke();
+	assert_int_equal(link_state(lk), LINK_BACKOFF);
+	assert_int_equal(link_fail_class(lk), LINK_FAIL_NETWORK);
+	assert_string_equal(link_reason(lk),
+	    "remote pppd stderr: transport read");
+	assert_int_equal(F.disconnects, 0);
+	assert_true(pty_closed());
+	F.ch1_broken = false;
+	assert_int_equal(time_in(LINK_BACKOFF, 1000), JITTER);
+	pppd_exits(16, "");
+	dial_ok();
+	assert_int_equal(F.spawns, 2);
+	iface_up();
+	routes_finish(0, "");
+	assert_int_equal(link_state(lk), LINK_UP);
+}
+
+/*
  * The dead session's pppd ends (its ip-down scripts) while the next dial
  * goes on; the next pppd starts only once it is gone, as it holds the
  * interface's name.  A pppd of a dead session is only hung up, not
@@ -1472,9 +1509,7 @@ test_teardown_overlap(void **state)
 	(void)state;
 	bring_up();
 	advance_coarse(FLAP);
-	F.silent = true;
-	F.last_rx = fake_now;
-	(void)time_in(LINK_UP, 100000);
+	keepalive_gives_up();
 	assert_int_equal(link_state(lk), LINK_BACKOFF);
 	assert_non_null(F.pppd);
 	assert_true(F.pppd->running && F.pppd->ending);
@@ -1496,9 +1531,7 @@ test_teardown_overlap(void **state)
 
 	/* Stopped while the last one ends: DOWN once it is gone. */
 	advance_coarse(FLAP);
-	F.silent = true;
-	F.last_rx = fake_now;
-	(void)time_in(LINK_UP, 100000);
+	keepalive_gives_up();
 	assert_int_equal(link_state(lk), LINK_BACKOFF);
 	link_stop(lk, "test");
 	assert_int_equal(link_state(lk), LINK_STOPPING);
@@ -1514,9 +1547,7 @@ test_teardown_overlap(void **state)
 	iface_up();
 	routes_finish(0, "");
 	advance_coarse(FLAP);
-	F.silent = true;
-	F.last_rx = fake_now;
-	(void)time_in(LINK_UP, 100000);
+	keepalive_gives_up();
 	F.silent = false;
 	(void)time_in(LINK_BACKOFF, 1000);
 	assert_int_equal(link_state(lk), LINK_CONNECTING);
@@ -1819,9 +1850,7 @@ test_network_stopping(void **state)
 	(void)state;
 	bring_up();
 	advance_coarse(FLAP);
-	F.silent = true;
-	F.last_rx = fake_now;
-	(void)time_in(LINK_UP, 100000);
+	keepalive_gives_up();
 	assert_int_equal(link_state(lk), LINK_BACKOFF);
 	assert_int_equal(link_fail_class(lk), LINK_FAIL_NETWORK);
 	link_network_changed(lk);
@@ -1906,6 +1935,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_teardown_dead, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_teardown_overlap, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_session_gone, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_reload, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stop_in_every_state,
