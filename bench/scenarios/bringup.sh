@@ -106,19 +106,6 @@ run_howto()
 	    "s, routes at $(cs_to_s "$up") s)"
 }
 
-# run_ssh R: one `ssh gwb true`.
-run_ssh()
-{
-	now_cs
-	t0=$now
-	site_ssh true || fail "ssh gwb true"
-	now_cs
-	t=$((now - t0))
-	wait_for all_clean 10 "the ssh session to end"
-	e2e_report "ssh_$1" "$(cs_to_s "$t")"
-	step "round $1: ssh true $(cs_to_s "$t") s"
-}
-
 pinged && fail "hostb answers hosta before there is a link"
 r=1
 while [ "$r" -le "$ROUNDS" ]; do
@@ -129,7 +116,7 @@ while [ "$r" -le "$ROUNDS" ]; do
 		run_howto "$r"
 		run_vpnd "$r"
 	fi
-	run_ssh "$r"
+	bench_ssh_true "$r"
 	r=$((r + 1))
 done
 e2e_report rounds "$ROUNDS"
