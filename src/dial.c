@@ -660,7 +660,7 @@ dial_start(struct loop *loop, const struct dial_target *targets, size_t n,
 }
 
 int
-dial_resume(struct dial *d, const char *cause)
+dial_resume(struct dial *d, int timeout_ms, const char *cause)
 {
 	size_t	i;
 	bool	left = false;
@@ -685,7 +685,8 @@ dial_resume(struct dial *d, const char *cause)
 	}
 	dial_cause(d, "%s", cause);
 	d->stagger = false;
-	loop_timer_set(d->loop, &d->bound, (uint64_t)d->timeout_ms);
+	d->timeout_ms = timeout_ms;
+	loop_timer_set(d->loop, &d->bound, (uint64_t)timeout_ms);
 	loop_timer_set(d->loop, &d->next, 0);
 	return 0;
 }

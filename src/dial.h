@@ -49,11 +49,11 @@ struct dial	*dial_start(struct loop *, const struct dial_target *targets,
 		    size_t n, int timeout_ms, dial_cb, void *arg);
 /*
  * The host that won failed after the connect (its SSH handshake, say,
- * for cause): race the other hosts again, with a fresh timeout_ms.
+ * for cause): race the other hosts again, bounded by timeout_ms from now.
  * Returns 0 when the callback will be called again, or -1 when no other
  * host is left to try (nothing more happens; the cause is not kept).
  */
-int		 dial_resume(struct dial *, const char *cause);
+int		 dial_resume(struct dial *, int timeout_ms, const char *cause);
 /* Cancel (kill pending lookups, close pending sockets) and free. */
 void		 dial_free(struct dial *);
 

@@ -1218,7 +1218,7 @@ link_next_host(struct link *l, const char *why)
 	if (l->dial == NULL)
 		return false;
 	xasprintf(&cause, "%s:%d: %s", l->host, l->port, why);
-	if (dial_resume(l->dial, cause) == -1) {
+	if (dial_resume(l->dial, l->lc->connect_timeout * 1000, cause) == -1) {
 		free(cause);
 		return false;
 	}

@@ -266,10 +266,11 @@ dial_start(struct loop *l, const struct dial_target *targets, size_t n,
 }
 
 int
-dial_resume(struct dial *d, const char *cause)
+dial_resume(struct dial *d, int timeout_ms, const char *cause)
 {
 	assert_ptr_equal(d, F.dial);
 	F.resumes++;
+	F.dial_timeout = timeout_ms;
 	snprintf(F.resume_cause, sizeof(F.resume_cause), "%s", cause);
 	return F.resume_r;
 }

@@ -360,7 +360,7 @@ test_resume(void **state)
 	assert_int_equal(r.port, pa);
 	close(r.fd);
 	memset(&r, 0, sizeof(r));
-	assert_int_equal(dial_resume(d, "A: ssh handshake: banner"), 0);
+	assert_int_equal(dial_resume(d, 2000, "A: ssh handshake: banner"), 0);
 	assert_false(r.done);	/* never from inside dial_resume() */
 	run(l, &r);
 	assert_true(r.fd >= 0);
@@ -368,7 +368,7 @@ test_resume(void **state)
 	close(r.fd);
 	/* Nothing left: said at once. */
 	memset(&r, 0, sizeof(r));
-	assert_int_equal(dial_resume(d, "B: ssh handshake: banner"), -1);
+	assert_int_equal(dial_resume(d, 2000, "B: ssh handshake: banner"), -1);
 	assert_int_equal(loop_once(l, 50), 0);
 	assert_false(r.done);
 	dial_free(d);
@@ -383,7 +383,7 @@ test_resume(void **state)
 	assert_int_equal(r.port, pa);
 	close(r.fd);
 	memset(&r, 0, sizeof(r));
-	assert_int_equal(dial_resume(d, "A: ssh handshake: banner"), 0);
+	assert_int_equal(dial_resume(d, 2000, "A: ssh handshake: banner"), 0);
 	run(l, &r);
 	assert_int_equal(r.fd, -1);
 	snprintf(want, sizeof(want), "A: ssh handshake: banner; connect "

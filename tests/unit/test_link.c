@@ -1240,6 +1240,7 @@ test_next_host(void **state)
 	assert_int_equal(F.resumes, 1);
 	assert_string_equal(F.resume_cause,
 	    "gw.example:22: ssh handshake: handshake: connection reset");
+	assert_int_equal(F.dial_timeout, CONNECT_TIMEOUT);
 	assert_null(link_reason(lk));
 	assert_int_equal(F.ssh_frees, 1);
 	assert_int_equal(F.disconnects, 0);	/* broken: no goodbye */
@@ -1314,11 +1315,21 @@ test_probe(void **state)
 	assert_int_equal(F.dial_timeout, 4 * BACKOFF_MIN - PROBE);
 	link_info(lk, &li);
 	assert_int_equal(li.redials, 2);
-	/* The gateway answers. */
+	/*
+	 * The gateway answers, but its handshake fails: the probe's race
+	 * goes on as a dial's, bounded by connect-timeout from now.
+	 */
 	advance(500);
+	F.resume_r = 0;
+	F.handshake = SSH_ERR;
+	dial_ok();
+	assert_int_equal(link_state(lk), LINK_CONNECTING);
+	assert_int_equal(F.resumes, 1);
+	assert_int_equal(F.dial_timeout, CONNECT_TIMEOUT);
+	F.handshake = SSH_OK;
 	dial_ok();
 	assert_int_equal(link_state(lk), LINK_PPP);
-	assert_int_equal(F.ssh_news, 1);
+	assert_int_equal(F.ssh_news, 2);
 	link_info(lk, &li);
 	assert_int_equal(li.redials, 3);
 	iface_up();
