@@ -120,6 +120,7 @@ struct link {
 	bool			 chan_started;
 	bool			 chan_closed;
 	bool			 chan_gone;	/* its end of the relay ended */
+	bool			 chan_closing;	/* no more reads: being closed */
 	struct lines		 rerr;
 	char			*chan_error;	/* the relay's channel end */
 
@@ -929,7 +930,8 @@ link_channel_pump(struct link *l)
 	char	*cause = NULL;
 	int	 r;
 
-	if (l->chan == NULL || l->ssh_dead || l->chan_closed)
+	if (l->chan == NULL || l->ssh_dead || l->chan_closed ||
+	    l->chan_closing)
 		return;
 	if (!l->chan_started) {
 		r = ssh_chan_start(l->chan, &cause);
@@ -1559,6 +1561,8 @@ link_stop_progress(struct link *l)
 	}
 	if (l->chan != NULL && l->chan_started && !l->ssh_dead &&
 	    !l->chan_closed) {
+		/* Reading it fails from now on: nothing pumps it any more. */
+		l->chan_closing = true;
 		r = ssh_chan_close(l->chan, &cause);
 		if (r == SSH_AGAIN) {
 			l->again = true;
@@ -1661,6 +1665,7 @@ link_teardown(struct link *l)
 	ssh_chan_free(l->chan);
 	l->chan = NULL;
 	l->chan_started = l->chan_closed = l->chan_gone = false;
+	l->chan_closing = false;
 	if (l->ssh != NULL) {
 		loop_fd_del(l->loop, l->sshfd);
 		if (!l->ssh_dead)

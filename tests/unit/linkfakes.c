@@ -186,9 +186,21 @@ ssh_chan_start(struct ssh_chan *c, char **cause)
 	return fake_step(F.chan_start, cause, "channel open refused");
 }
 
+/* As the real one: a channel being closed is not read any more. */
+static int
+fake_closing(struct ssh_chan *c, char **cause)
+{
+	if (!c->closing)
+		return SSH_OK;
+	F.reads_closing++;
+	return fake_step(SSH_ERR, cause, "not running");
+}
+
 ssize_t
 ssh_chan_read(struct ssh_chan *c, void *buf, size_t len, char **cause)
 {
+	if (fake_closing(c, cause) == SSH_ERR)
+		return SSH_ERR;
 	if (F.ch1_broken)
 		return fake_step(SSH_ERR, cause, "transport read");
 	return F.ch1_read;
@@ -199,6 +211,8 @@ ssh_chan_read_stderr(struct ssh_chan *c, void *buf, size_t len, char **cause)
 {
 	size_t	n = strlen(F.ch1_stderr);
 
+	if (fake_closing(c, cause) == SSH_ERR)
+		return SSH_ERR;
 	if (F.ch1_broken)
 		return fake_step(SSH_ERR, cause, "transport read");
 	if (n == 0)
@@ -224,6 +238,7 @@ ssh_chan_pending(struct ssh_chan *c)
 int
 ssh_chan_close(struct ssh_chan *c, char **cause)
 {
+	c->closing = true;
 	return fake_step(F.chan_close, cause, "close: fake");
 }
 

@@ -32,6 +32,7 @@ struct ssh {
 
 struct ssh_chan {
 	char		*cmd;
+	bool		 closing;	/* ssh_chan_close() began */
 };
 
 struct dial {
@@ -72,6 +73,7 @@ struct fakes {
 	int		 sshfd, peer;	/* the session socket, its far end */
 	int		 ssh_news, ssh_frees, disconnects;
 	int		 chan_news, chan_frees;
+	int		 reads_closing;	/* reads of a channel being closed */
 	char		 ch1_cmd[4096];
 	int		 keepalive_configs;
 

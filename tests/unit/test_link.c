@@ -1692,7 +1692,11 @@ test_stop_in_every_state(void **state)
 	}
 }
 
-/* A channel 1 still running when pppd is gone is closed for its status. */
+/*
+ * A channel 1 still running when pppd is gone is closed for its status;
+ * while it closes, nothing reads it (that fails, and failing over and
+ * over spun the loop).
+ */
 static void
 test_stop_channel_close_waits(void **state)
 {
@@ -1703,6 +1707,10 @@ test_stop_channel_close_waits(void **state)
 	F.chan_close = SSH_AGAIN;
 	pppd_exits(-15, "");
 	assert_int_equal(link_state(lk), LINK_STOPPING);
+	poke();
+	advance(10);
+	assert_int_equal(link_state(lk), LINK_STOPPING);
+	assert_int_equal(F.reads_closing, 0);
 	F.chan_close = SSH_OK;
 	poke();
 	assert_int_equal(link_state(lk), LINK_DOWN);
