@@ -68,6 +68,7 @@
 #define LINK_FLAP		10000	/* down sooner after up: a flap, ms */
 #define LINK_JITTER		250	/* an incident's first re-dial, ms */
 #define LINK_PROBE		1000	/* path probes, one race this often */
+#define LINK_GATE		3000	/* a pppd silent this long: let go */
 
 struct link {
 	struct loop		*loop;
@@ -130,6 +131,9 @@ struct link {
 	struct relay_fd		 pty_end;
 	struct relay		*relay;
 	bool			 relay_done;
+	bool			 heard_local;	/* the local pppd has spoken */
+	bool			 heard_remote;	/* and the remote one */
+	struct loop_timer	 gate;		/* or LINK_GATE has passed */
 
 	int			 ifindex;	/* of our ppp interface */
 	bool			 if_addr;	/* it has both addresses */
@@ -599,6 +603,8 @@ link_chan_read(void *ctx, void *buf, size_t len)
 		l->chan_error = cause;
 		return RELAY_ERROR;
 	}
+	if (n > 0)
+		l->heard_remote = true;
 	return n;
 }
 
@@ -609,6 +615,9 @@ link_chan_write(void *ctx, const void *buf, size_t len)
 	char		*cause = NULL;
 	ssize_t		 n;
 
+	/* Held until the remote pppd listens (link_ppp_local()). */
+	if (!l->heard_remote)
+		return RELAY_AGAIN;
 	n = ssh_chan_write(l->chan, buf, len, &cause);
 	if (n == SSH_AGAIN) {
 		l->again = true;
@@ -635,6 +644,52 @@ link_chan_error(void *ctx)
 static const struct relay_end_ops link_chan_ops = {
 	"channel", link_chan_read, link_chan_write, link_chan_error
 };
+
+/* The pty end of the relay: relay_pty_ops, with the gate toward pppd. */
+static ssize_t
+link_pty_read(void *ctx, void *buf, size_t len)
+{
+	struct link	*l = ctx;
+	ssize_t		 n;
+
+	n = relay_pty_ops.read(&l->pty_end, buf, len);
+	if (n > 0)
+		l->heard_local = true;
+	return n;
+}
+
+static ssize_t
+link_pty_write(void *ctx, const void *buf, size_t len)
+{
+	struct link	*l = ctx;
+
+	/* Held until the local pppd listens (link_ppp_local()). */
+	if (!l->heard_local)
+		return RELAY_AGAIN;
+	return relay_pty_ops.write(&l->pty_end, buf, len);
+}
+
+static const char *
+link_pty_error(void *ctx)
+{
+	struct link	*l = ctx;
+
+	return relay_pty_ops.error(&l->pty_end);
+}
+
+static const struct relay_end_ops link_pty_ops = {
+	"pty", link_pty_read, link_pty_write, link_pty_error
+};
+
+/* A pppd has not spoken for LINK_GATE: the bytes held go anyway. */
+static void
+link_gate_fired(void *arg)
+{
+	struct link	*l = arg;
+
+	l->heard_local = l->heard_remote = true;
+	link_pump(l);
+}
 
 /* Fill the pppd parameters from the config. */
 static void
@@ -682,7 +737,16 @@ link_ppp_local(struct link *l)
 	loop_fd_add(l->loop, l->pty, POLLIN, link_pty_ready, l);
 	l->pty_end.fd = l->pty;
 	l->pty_end.error = 0;
-	l->relay = relay_new(&relay_pty_ops, &l->pty_end, &link_chan_ops, l,
+	/*
+	 * pppd sets its tty up with TCSAFLUSH, which discards whatever came
+	 * before: a Configure-Request that reaches a pppd still starting is
+	 * lost, and resent only after lcp-restart (1 s).  Both pppds send
+	 * one unasked once they are ready, so what each says is held until
+	 * the other has spoken (or LINK_GATE has passed: pppd silent).
+	 */
+	l->heard_local = l->heard_remote = false;
+	loop_timer_set(l->loop, &l->gate, LINK_GATE);
+	l->relay = relay_new(&link_pty_ops, l, &link_chan_ops, l,
 	    LINK_RELAY_BUF, LINK_RELAY_BUF, SSH_WRITE_MAX);
 	log_info("link %s: local pppd running as pid %ld on %s", l->lc->name,
 	    (long)pppchild_pid(l->pppd), l->lc->ifname);
@@ -1092,7 +1156,8 @@ link_update_events(struct link *l)
 			    &b_write);
 			if (a_read)
 				ev |= POLLIN;
-			if (a_write)
+			/* Held for pppd: not before it speaks (POLLIN). */
+			if (a_write && l->heard_local)
 				ev |= POLLOUT;
 		}
 		loop_fd_events(l->loop, l->pty, ev);
@@ -1628,6 +1693,7 @@ link_check_silent(struct link *l)
 static void
 link_relay_end(struct link *l)
 {
+	loop_timer_cancel(l->loop, &l->gate);
 	if (l->relay != NULL) {
 		uint64_t	out, in;
 
@@ -1751,6 +1817,7 @@ link_new(struct loop *loop, struct rtnl *rtnl, const struct link_conf *lc,
 	loop_timer_init(&l->redial, link_redial_fired, l);
 	loop_timer_init(&l->probe, link_probe_fired, l);
 	loop_timer_init(&l->kick, link_kick, l);
+	loop_timer_init(&l->gate, link_gate_fired, l);
 	lines_init(&l->rerr, "link %s: remote", lc->name);
 	localroutes_init(&l->here, rtnl, "link %s", lc->name);
 	l->since = time(NULL);

@@ -64,6 +64,8 @@ struct fakes {
 	int		 handshake, hostkey, auth, chan_start, chan_close;
 	enum ssh_fail	 fclass;
 	int		 ch1_read;	/* channel 1 stdout: AGAIN, 0 (EOF) */
+	char		 ch1_data[128];	/* or these bytes first, once */
+	size_t		 ch1_written;	/* bytes written to channel 1 */
 	bool		 ch1_broken;	/* reads fail: the session is gone */
 	char		 ch1_stderr[128]; /* given once, then AGAIN */
 	int		 ch1_status;

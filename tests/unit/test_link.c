@@ -63,6 +63,7 @@
 #define FLAP		10000	/* up less than this: a flap */
 #define JITTER		250	/* an incident's first re-dial */
 #define PROBE		1000	/* one path probe this often */
+#define GATE		3000	/* a pppd silent this long: let go */
 #define BACKOFF_MIN	1000	/* the config's backoff 1 300 */
 #define BACKOFF_CAP	300000
 
@@ -1574,6 +1575,87 @@ test_teardown_overlap(void **state)
 	assert_released();
 }
 
+/* ------------------------------------------------------ the pppds meet */
+
+/* What the local pppd wrote to its pty: the test reads the other end. */
+static size_t
+pty_got(char *buf, size_t len)
+{
+	ssize_t	n;
+
+	n = recv(F.pty_peer, buf, len, MSG_DONTWAIT);
+	return n > 0 ? (size_t)n : 0;
+}
+
+/* The local pppd says s on its pty. */
+static void
+pppd_says(const char *s)
+{
+	assert_int_equal(send(F.pty_peer, s, strlen(s), MSG_NOSIGNAL),
+	    (ssize_t)strlen(s));
+	turn();
+}
+
+/*
+ * What each pppd says is held until the other has spoken: a pppd sets its
+ * tty up with TCSAFLUSH, so a Configure-Request that reaches it before
+ * that is lost (and resent only a second later).  Either may speak first;
+ * a pppd that keeps silent lets the other's bytes go after GATE.
+ */
+static void
+test_pppds_meet(void **state)
+{
+	char	buf[64];
+
+	(void)state;
+	link_start(lk);
+	dial_ok();
+	assert_int_equal(link_state(lk), LINK_PPP);
+	/* The local pppd first: held until the remote one speaks. */
+	pppd_says("L1");
+	advance(100);
+	assert_int_equal(F.ch1_written, 0);
+	snprintf(F.ch1_data, sizeof(F.ch1_data), "R1");
+	poke();
+	assert_int_equal(F.ch1_written, 2);
+	assert_int_equal(pty_got(buf, sizeof(buf)), 2);
+	assert_memory_equal(buf, "R1", 2);
+	/* Then everything flows. */
+	pppd_says("L2");
+	assert_int_equal(F.ch1_written, 4);
+	link_stop(lk, "test");
+	finish_stop();
+	assert_released();
+
+	/* The remote pppd first: held until the local one speaks. */
+	link_start(lk);
+	dial_ok();
+	F.ch1_written = 0;
+	snprintf(F.ch1_data, sizeof(F.ch1_data), "R1");
+	poke();
+	advance(100);
+	assert_int_equal(pty_got(buf, sizeof(buf)), 0);
+	pppd_says("L1");
+	assert_int_equal(pty_got(buf, sizeof(buf)), 2);
+	assert_memory_equal(buf, "R1", 2);
+	assert_int_equal(F.ch1_written, 2);
+	link_stop(lk, "test");
+	finish_stop();
+
+	/* The remote pppd keeps silent: the local one's bytes go anyway. */
+	link_start(lk);
+	dial_ok();
+	F.ch1_written = 0;
+	pppd_says("L1");
+	advance(GATE - 2);
+	assert_int_equal(F.ch1_written, 0);
+	advance(2);
+	assert_int_equal(F.ch1_written, 2);
+	link_stop(lk, "test");
+	finish_stop();
+	assert_released();
+}
+
 /* --------------------------------------------------------------- reload */
 
 /* An equal config from a reloaded file: the link goes on untouched. */
@@ -1956,6 +2038,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_teardown_overlap, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_session_gone, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_pppds_meet, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_reload, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stop_in_every_state,
