@@ -46,16 +46,40 @@ bench_run()
 # none is).
 bench_median()
 {
+	bench_values "$@" | sort -n | awk '{ v[NR] = $1 }
+	    END { if (NR == 0) print "-";
+	    else if (NR % 2) printf "%.2f\n", v[(NR + 1) / 2];
+	    else printf "%.2f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+
+# bench_values KEY ...: the reported values KEY_1 .. KEY_ROUNDS of every KEY
+# given, one a line (those not reported are left out).
+bench_values()
+{
 	for _bl_key in "$@"; do
 		_bl_r=1
 		while [ "$_bl_r" -le "$ROUNDS" ]; do
 			e2e_report_value "${_bl_key}_$_bl_r"
 			_bl_r=$((_bl_r + 1))
 		done
-	done | grep . | sort -n | awk '{ v[NR] = $1 }
-	    END { if (NR == 0) print "-";
-	    else if (NR % 2) printf "%.2f\n", v[(NR + 1) / 2];
-	    else printf "%.2f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+	done | grep . || :
+}
+
+# bench_range KEY ...: "MIN-MAX" of bench_values ("-" if none).
+bench_range()
+{
+	bench_values "$@" | sort -n | awk 'NR == 1 { lo = $1 } { hi = $1 }
+	    END { if (NR == 0) print "-"; else printf "%.2f-%.2f\n", lo, hi }'
+}
+
+# bench_within LIMIT KEY ...: "N/M": how many of bench_values are at most
+# LIMIT, of how many.
+bench_within()
+{
+	_bl_lim=$1
+	shift
+	bench_values "$@" | awk -v l="$_bl_lim" '$1 + 0 <= l + 0 { n++ }
+	    END { printf "%d/%d\n", n, NR }'
 }
 
 # bench_ratio A B [SUFFIX]: A / B to two decimals, then SUFFIX ("-" if either

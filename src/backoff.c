@@ -20,13 +20,16 @@ backoff_ceiling(uint64_t min_ms, uint64_t cap_ms, unsigned n)
 }
 
 uint64_t
+backoff_jitter(uint64_t max_ms, uint32_t rnd)
+{
+	/* rnd * (max + 1) / 2^32 is uniform in [0, max]. */
+	return ((uint64_t)rnd * (max_ms + 1)) >> 32;
+}
+
+uint64_t
 backoff_delay(uint64_t min_ms, uint64_t cap_ms, unsigned n, uint32_t rnd)
 {
 	uint64_t	ceil = backoff_ceiling(min_ms, cap_ms, n);
-	uint64_t	span = ceil - min_ms;
 
-	if (span == 0)
-		return min_ms;
-	/* rnd * (span + 1) / 2^32 is uniform in [0, span]. */
-	return min_ms + (((uint64_t)rnd * (span + 1)) >> 32);
+	return min_ms + backoff_jitter(ceil - min_ms, rnd);
 }

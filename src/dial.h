@@ -2,14 +2,25 @@
 /*
  * Copyright (c) 2026 The pppssh developers
  *
- * Dialing a gateway: resolve each host without blocking the loop, then
- * non-blocking TCP connects with a timeout, addresses and hosts tried in
- * order until one answers.
+ * Dialing a gateway: a race (RFC 8305, "Happy Eyeballs") of non-blocking
+ * TCP connects to every address of every host of a link.  Names are
+ * resolved in children, all at once, without blocking the loop.  The
+ * addresses are tried in order (hosts in their order, each host's
+ * addresses alternating between families), a new one every
+ * DIAL_STAGGER ms without abandoning the earlier ones; an attempt that
+ * fails starts the next at once.  An address that has not answered gets
+ * a fresh connect every DIAL_REFRESH ms, so that the race does not wait
+ * on TCP's own SYN retries (+1, +3, +7 s) when the path comes back.  The
+ * first connect that completes wins and the others are closed; the
+ * timeout bounds the whole race.
  */
 #ifndef PPPSSH_DIAL_H
 #define PPPSSH_DIAL_H
 
 #include <sys/socket.h>
+
+#define DIAL_STAGGER	250	/* ms between attempts */
+#define DIAL_REFRESH	1000	/* ms between connects to a silent address */
 
 struct loop;
 struct dial;
@@ -20,22 +31,30 @@ struct dial_target {
 };
 
 /*
- * Called once.  On success fd is a connected, non-blocking, close-on-exec
- * TCP socket that the callee now owns, and host/port/addr say which
- * target answered.  On failure fd is -1 and cause says what every attempt
- * ended with.  The dial is done either way; the callback may free it.
+ * On success fd is a connected, non-blocking, close-on-exec TCP socket
+ * that the callee now owns, and target/addr say who answered (target
+ * lives as long as the dial).  On failure fd is -1 and cause says what
+ * every attempt ended with; the dial is then over.  Never called from
+ * inside dial_start() or dial_resume().  The callback may free the dial.
  */
 typedef void	(*dial_cb)(int fd, const struct dial_target *target,
 		    const struct sockaddr_storage *addr, const char *cause,
 		    void *arg);
 
 /*
- * Start dialing targets[0..n-1] in order; each connect (and each name
- * lookup) may take at most timeout_ms.  The targets are copied.
+ * Start the race to targets[0..n-1] (copied), bounded by timeout_ms
+ * (which also bounds each name lookup).
  */
 struct dial	*dial_start(struct loop *, const struct dial_target *targets,
 		    size_t n, int timeout_ms, dial_cb, void *arg);
-/* Cancel (kill a pending lookup, close a pending socket) and free. */
+/*
+ * The host that won failed after the connect (its SSH handshake, say,
+ * for cause): race the other hosts again, bounded by timeout_ms from now.
+ * Returns 0 when the callback will be called again, or -1 when no other
+ * host is left to try (nothing more happens; the cause is not kept).
+ */
+int		 dial_resume(struct dial *, int timeout_ms, const char *cause);
+/* Cancel (kill pending lookups, close pending sockets) and free. */
 void		 dial_free(struct dial *);
 
 /* "192.0.2.7:22" or "[2001:db8::1]:22" into buf. */

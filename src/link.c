@@ -2,13 +2,18 @@
 /*
  * Copyright (c) 2026 The pppssh developers
  *
- * One link's state machine.  DOWN -> CONNECTING (dial) -> HANDSHAKE (SSH
- * key exchange, strict host key) -> AUTH (public key) -> PPP (channel 1
- * execs the remote pppd, the local pppd runs on a fresh pty, the relay
- * joins them; rtnetlink tells when the interface has its addresses) ->
- * ROUTES (remote-nets here by rtnetlink, local-nets at the far end by
- * channel 2) -> UP.  Any failure records a reason and goes STOPPING,
- * which undoes everything at both ends, then DOWN.
+ * One link's state machine.  DOWN -> CONNECTING (dial: a race of the
+ * hosts) -> HANDSHAKE (SSH key exchange, strict host key; a host that
+ * fails it sends the dial on to the others) -> AUTH (public key) -> PPP
+ * (channel 1 execs the remote pppd, the local pppd runs on a fresh pty,
+ * the relay joins them; rtnetlink tells when the interface has its
+ * addresses) -> ROUTES (remote-nets here by rtnetlink, local-nets at the
+ * far end by channel 2) -> UP.  Any failure records a reason and goes
+ * STOPPING, which undoes everything at both ends (not waiting on a
+ * session that cannot answer), then BACKOFF until the next dial: at once
+ * for a link that was up, longer for each dial of the incident that
+ * fails; while the path is down a probe races TCP connects to the hosts
+ * and the first that answers is dialed on.
  *
  * Everything is driven from the loop: the session socket and the pty
  * master call link_pump(), which advances whatever is pending (channel
@@ -51,7 +56,7 @@
 #include "ssh.h"
 #include "xmalloc.h"
 
-#define LINK_SSH_TIMEOUT	30000	/* handshake + auth, ms */
+#define LINK_AUTH_TIMEOUT	30000	/* public key auth, ms */
 #define LINK_PPP_TIMEOUT	30000	/* channel open to IPCP up, ms */
 #define LINK_ROUTES_TIMEOUT	15000	/* remote route command, ms */
 #define LINK_STOP_TIMEOUT	4000	/* whole teardown, ms */
@@ -59,7 +64,10 @@
 #define LINK_ROUTE_TRIES	10	/* remote route command attempts */
 #define LINK_ROUTE_RETRY	300	/* ms between them */
 #define LINK_RELAY_BUF		(256 * 1024)
-#define LINK_HOLD		60000	/* up this long: backoff starts over */
+#define LINK_FLAP		10000	/* down sooner after up: a flap, ms */
+#define LINK_JITTER		250	/* an incident's first re-dial, ms */
+#define LINK_PROBE		1000	/* path probes, one race this often */
+#define LINK_GATE		3000	/* a pppd silent this long: let go */
 #define LINK_WAKE_TIMEOUT	5000	/* after sleep: the gateway answers */
 
 struct link {
@@ -75,11 +83,18 @@ struct link {
 	char			*reason;
 	bool			 want_up;	/* re-dial after a failure */
 	bool			 restart;	/* dial again once down */
-	unsigned		 attempt;	/* failures since the last hold */
+	unsigned		 fails;		/* failures of this incident */
+	unsigned		 flaps;		/* short ups in a row */
+	bool			 was_up;	/* this failure ended an up */
+	uint64_t		 up_ms;		/* and it had lasted that long */
 	unsigned		 redials;	/* dials after the first */
-	uint64_t		 up_at;		/* loop ms it came up; 0 */
+	uint64_t		 up_at;		/* loop ms it came up */
 	uint64_t		 dial_at;	/* loop ms of the next dial */
 	struct loop_timer	 redial;
+	bool			 reached;	/* this dial reached a host */
+	bool			 path_down;	/* the last one reached none */
+	uint64_t		 probe_at;	/* loop ms the last probe began */
+	struct loop_timer	 probe;		/* the next probe */
 	bool			 fast;		/* network change: no wait */
 	uint64_t		 bytes_out;	/* relayed, earlier sessions */
 	uint64_t		 bytes_in;
@@ -88,7 +103,7 @@ struct link {
 	struct loop_timer	 keepalive;
 	struct loop_timer	 kick;		/* pump again, from the loop */
 
-	struct dial		*dial;
+	struct dial		*dial;		/* or probe, in BACKOFF */
 	char			*host;		/* the target that answered */
 	int			 port;
 	struct sockaddr_storage	 gw_addr;
@@ -104,14 +119,20 @@ struct link {
 	struct ssh_chan		*chan;		/* channel 1: remote pppd */
 	bool			 chan_started;
 	bool			 chan_closed;
+	bool			 chan_gone;	/* its end of the relay ended */
+	bool			 chan_closing;	/* no more reads: being closed */
 	struct lines		 rerr;
 	char			*chan_error;	/* the relay's channel end */
 
 	struct pppchild		*pppd;		/* the local pppd, from spawn */
+	struct pppchild		*old_pppd;	/* a dead session's, ending */
 	int			 pty;		/* its pty master */
 	struct relay_fd		 pty_end;
 	struct relay		*relay;
 	bool			 relay_done;
+	bool			 heard_local;	/* the local pppd has spoken */
+	bool			 heard_remote;	/* and the remote one */
+	struct loop_timer	 gate;		/* or LINK_GATE has passed */
 
 	int			 ifindex;	/* of our ppp interface */
 	bool			 if_addr;	/* it has both addresses */
@@ -133,6 +154,12 @@ static void	link_update_events(struct link *);
 static bool	link_chan_buffered(struct link *);
 static void	link_stop_progress(struct link *);
 static void	link_finish(struct link *);
+static bool	link_next_host(struct link *, const char *);
+static void	link_dialed(int, const struct dial_target *,
+		    const struct sockaddr_storage *, const char *, void *);
+static void	link_relay_end(struct link *);
+static void	link_check_silent(struct link *);
+static int	link_ppp_local(struct link *);
 static bool	link_pppd_running(const struct link *);
 
 static const char *const link_state_names[] = {
@@ -221,6 +248,10 @@ link_set_state(struct link *l, enum link_state s)
 	l->since = time(NULL);
 	if (s == LINK_UP)
 		l->up_at = loop_now(l->loop);
+	if (old == LINK_UP) {
+		l->was_up = true;
+		l->up_ms = loop_now(l->loop) - l->up_at;
+	}
 	if (s == LINK_DOWN && l->reason != NULL)
 		log_info("link %s: %s -> down: %s", l->lc->name,
 		    link_state_name(old), l->reason);
@@ -239,11 +270,17 @@ link_deadline_fired(void *arg)
 
 	switch (l->state) {
 	case LINK_HANDSHAKE:
+		/* connect-timeout bounds each host's handshake. */
+		if (link_next_host(l, "ssh handshake timed out"))
+			break;
+		link_fail(l, LINK_FAIL_NETWORK,
+		    "ssh handshake with %s:%d timed out after %d s",
+		    l->host, l->port, l->lc->connect_timeout);
+		break;
 	case LINK_AUTH:
 		link_fail(l, LINK_FAIL_NETWORK,
-		    "ssh %s with %s:%d timed out after %d s",
-		    link_state_name(l->state), l->host, l->port,
-		    LINK_SSH_TIMEOUT / 1000);
+		    "ssh auth with %s:%d timed out after %d s",
+		    l->host, l->port, LINK_AUTH_TIMEOUT / 1000);
 		break;
 	case LINK_PPP:
 		if (l->relay_done && link_pppd_running(l))
@@ -269,6 +306,8 @@ link_deadline_fired(void *arg)
 		    l->lc->name, LINK_STOP_TIMEOUT / 1000);
 		if (l->pppd != NULL)
 			pppchild_kill(l->pppd);
+		if (l->old_pppd != NULL)
+			pppchild_kill(l->old_pppd);
 		routejob_free(l->routes);
 		l->routes = NULL;
 		l->ssh_dead = true;
@@ -292,7 +331,9 @@ link_fail(struct link *l, enum link_fail_class fc, const char *fmt, ...)
 	va_start(ap, fmt);
 	xvasprintf(&msg, fmt, ap);
 	va_end(ap);
-	if (l->state == LINK_STOPPING || l->state == LINK_DOWN) {
+	if (l->state == LINK_STOPPING || l->state == LINK_DOWN ||
+	    l->state == LINK_BACKOFF) {
+		/* Down already (its teardown may be over): nothing to fail. */
 		log_debug("link %s: while stopping: %s", l->lc->name, msg);
 		free(msg);
 		/* Something changed (the session died?): look again. */
@@ -341,16 +382,24 @@ link_step_done(struct link *l, int r, const char *what, char *cause)
 	return true;
 }
 
-/* An SSH step failed: fail the link with the step's cause. */
+/*
+ * An SSH step failed: fail the link with the step's cause; a handshake
+ * that failed (but not on the host key) goes on to the next host first.
+ */
 static void
 link_ssh_failed(struct link *l, const char *what, char *cause)
 {
-	enum link_fail_class	fc = link_class_of(l->ssh);
+	enum link_fail_class	 fc = link_class_of(l->ssh);
+	char			*why;
 
 	if (fc == LINK_FAIL_NETWORK)
 		l->ssh_dead = true;
-	link_fail(l, fc, "%s: %s", what, cause ? cause : ssh_errmsg(l->ssh));
+	xasprintf(&why, "%s: %s", what, cause ? cause : ssh_errmsg(l->ssh));
 	free(cause);
+	if (l->state != LINK_HANDSHAKE || fc == LINK_FAIL_HARD ||
+	    !link_next_host(l, why))
+		link_fail(l, fc, "%s", why);
+	free(why);
 }
 
 /* ------------------------------------------------------------- routes */
@@ -457,6 +506,17 @@ link_pppd_gone(int status, bool abandoned, const char *err, void *arg)
 {
 	struct link	*l = arg;
 
+	if (l->old_pppd != NULL && !pppchild_running(l->old_pppd)) {
+		/* The last session's pppd is gone: its interface name too. */
+		log_debug("link %s: the last local pppd is gone", l->lc->name);
+		pppchild_free(l->old_pppd);
+		l->old_pppd = NULL;
+		if (l->state == LINK_PPP && l->chan_started && l->pppd == NULL)
+			(void)link_ppp_local(l);
+		else
+			link_stop_progress(l);
+		return;
+	}
 	if (abandoned) {
 		/* Stuck after SIGKILL: the teardown that sent it goes on. */
 		link_stop_progress(l);
@@ -504,6 +564,8 @@ link_chan_read(void *ctx, void *buf, size_t len)
 		l->chan_error = cause;
 		return RELAY_ERROR;
 	}
+	if (n > 0)
+		l->heard_remote = true;
 	return n;
 }
 
@@ -514,6 +576,9 @@ link_chan_write(void *ctx, const void *buf, size_t len)
 	char		*cause = NULL;
 	ssize_t		 n;
 
+	/* Held until the remote pppd listens (link_ppp_local()). */
+	if (!l->heard_remote)
+		return RELAY_AGAIN;
 	n = ssh_chan_write(l->chan, buf, len, &cause);
 	if (n == SSH_AGAIN) {
 		l->again = true;
@@ -541,6 +606,52 @@ static const struct relay_end_ops link_chan_ops = {
 	"channel", link_chan_read, link_chan_write, link_chan_error
 };
 
+/* The pty end of the relay: relay_pty_ops, with the gate toward pppd. */
+static ssize_t
+link_pty_read(void *ctx, void *buf, size_t len)
+{
+	struct link	*l = ctx;
+	ssize_t		 n;
+
+	n = relay_pty_ops.read(&l->pty_end, buf, len);
+	if (n > 0)
+		l->heard_local = true;
+	return n;
+}
+
+static ssize_t
+link_pty_write(void *ctx, const void *buf, size_t len)
+{
+	struct link	*l = ctx;
+
+	/* Held until the local pppd listens (link_ppp_local()). */
+	if (!l->heard_local)
+		return RELAY_AGAIN;
+	return relay_pty_ops.write(&l->pty_end, buf, len);
+}
+
+static const char *
+link_pty_error(void *ctx)
+{
+	struct link	*l = ctx;
+
+	return relay_pty_ops.error(&l->pty_end);
+}
+
+static const struct relay_end_ops link_pty_ops = {
+	"pty", link_pty_read, link_pty_write, link_pty_error
+};
+
+/* A pppd has not spoken for LINK_GATE: the bytes held go anyway. */
+static void
+link_gate_fired(void *arg)
+{
+	struct link	*l = arg;
+
+	l->heard_local = l->heard_remote = true;
+	link_pump(l);
+}
+
 /* Channel 1 runs: start the local pppd and join the two with the relay. */
 static int
 link_ppp_local(struct link *l)
@@ -559,7 +670,16 @@ link_ppp_local(struct link *l)
 	loop_fd_add(l->loop, l->pty, POLLIN, link_pty_ready, l);
 	l->pty_end.fd = l->pty;
 	l->pty_end.error = 0;
-	l->relay = relay_new(&relay_pty_ops, &l->pty_end, &link_chan_ops, l,
+	/*
+	 * pppd sets its tty up with TCSAFLUSH, which discards whatever came
+	 * before: a Configure-Request that reaches a pppd still starting is
+	 * lost, and resent only after lcp-restart (1 s).  Both pppds send
+	 * one unasked once they are ready, so what each says is held until
+	 * the other has spoken (or LINK_GATE has passed: pppd silent).
+	 */
+	l->heard_local = l->heard_remote = false;
+	loop_timer_set(l->loop, &l->gate, LINK_GATE);
+	l->relay = relay_new(&link_pty_ops, l, &link_chan_ops, l,
 	    LINK_RELAY_BUF, LINK_RELAY_BUF, SSH_WRITE_MAX);
 	log_info("link %s: local pppd running as pid %ld on %s", l->lc->name,
 	    (long)pppchild_pid(l->pppd), l->lc->ifname);
@@ -748,27 +868,41 @@ link_channel_pump(struct link *l)
 	char	*cause = NULL;
 	int	 r;
 
-	if (l->chan == NULL || l->ssh_dead || l->chan_closed)
+	if (l->chan == NULL || l->ssh_dead || l->chan_closed ||
+	    l->chan_closing)
 		return;
 	if (!l->chan_started) {
 		r = ssh_chan_start(l->chan, &cause);
 		if (!link_step_done(l, r, "remote pppd", cause))
 			return;
 		l->chan_started = true;
-		if (l->state != LINK_PPP || link_ppp_local(l) == -1)
+		if (l->state != LINK_PPP)
+			return;
+		/* The last session's pppd still holds the interface name. */
+		if (l->old_pppd != NULL) {
+			log_debug("link %s: waiting for the last local pppd",
+			    l->lc->name);
+			return;
+		}
+		if (link_ppp_local(l) == -1)
 			return;
 	}
 	if (l->relay != NULL && !l->relay_done &&
 	    relay_pump(l->relay, &cause) == -1) {
 		l->relay_done = true;
+		l->chan_gone = strncmp(cause, "pty", 3) != 0;
 		if (strncmp(cause, "pty", 3) == 0 && link_pppd_running(l) &&
 		    l->state != LINK_STOPPING) {
 			/* pppd is exiting: its status will say why. */
 			loop_timer_set(l->loop, &l->deadline,
 			    LINK_PTY_GRACE);
 		} else {
-			(void)link_chan_drain(l, l->chan, &l->rerr,
-			    "remote pppd stderr");
+			/* The session may be the one that failed. */
+			if (link_chan_drain(l, l->chan, &l->rerr,
+			    "remote pppd stderr") == -1) {
+				free(cause);
+				return;
+			}
 			/* Its last words say why it ended, if anything does. */
 			link_fail(l, LINK_FAIL_REMOTE, "remote pppd: %s%s%s",
 			    cause, l->rerr.last[0] ? ": " : "",
@@ -807,6 +941,9 @@ link_pump(struct link *l)
 		r = ssh_handshake(l->ssh, &cause);
 		if (!link_step_done(l, r, "ssh handshake", cause))
 			break;
+		/* This host it is: the other hosts are not needed. */
+		dial_free(l->dial);
+		l->dial = NULL;
 		if (ssh_check_hostkey(l->ssh, l->lc->known_hosts, l->host,
 		    l->port, &cause) != SSH_OK) {
 			link_fail(l, LINK_FAIL_HARD, "%s", cause);
@@ -814,6 +951,7 @@ link_pump(struct link *l)
 			break;
 		}
 		link_set_state(l, LINK_AUTH);
+		loop_timer_set(l->loop, &l->deadline, LINK_AUTH_TIMEOUT);
 		/* FALLTHROUGH */
 	case LINK_AUTH:
 		r = ssh_auth_pubkey(l->ssh, l->lc->user, l->lc->identity,
@@ -892,7 +1030,8 @@ link_update_events(struct link *l)
 			    &b_write);
 			if (a_read)
 				ev |= POLLIN;
-			if (a_write)
+			/* Held for pppd: not before it speaks (POLLIN). */
+			if (a_write && l->heard_local)
 				ev |= POLLOUT;
 		}
 		loop_fd_events(l->loop, l->pty, ev);
@@ -901,6 +1040,78 @@ link_update_events(struct link *l)
 
 /* ------------------------------------------------------------ dialing */
 
+/* The dial's targets: the link's hosts in order.  Caller frees. */
+static struct dial_target *
+link_targets(struct link *l, size_t *np)
+{
+	struct dial_target	*t;
+	size_t			 i, n = l->lc->hosts.n;
+
+	t = xcalloc(n ? n : 1, sizeof(*t));
+	for (i = 0; i < n; i++) {
+		t[i].host = l->lc->hosts.v[i].name;
+		t[i].port = l->lc->hosts.v[i].port > 0 ?
+		    l->lc->hosts.v[i].port : l->lc->port;
+	}
+	*np = n;
+	return t;
+}
+
+/*
+ * While the path is down (the last dial reached no host), probe it until
+ * the next dial: a race of TCP connects to the hosts, nothing sent, a
+ * fresh connect about every second (dial.h).  A probe that fails (every
+ * host refused) is followed by the next LINK_PROBE after it began.
+ */
+static void
+link_probe(struct link *l)
+{
+	struct dial_target	*t;
+	uint64_t		 now = loop_now(l->loop);
+	size_t			 n;
+
+	if (l->state != LINK_BACKOFF || l->dial != NULL || l->dial_at <= now)
+		return;
+	l->probe_at = now;
+	t = link_targets(l, &n);
+	l->dial = dial_start(l->loop, t, n, (int)(l->dial_at - now),
+	    link_dialed, l);
+	free(t);
+}
+
+static void
+link_probe_fired(void *arg)
+{
+	link_probe(arg);
+}
+
+/*
+ * A probe's outcome: a host answered (its connection becomes the dial's:
+ * go on at once), or not (probe again, the backoff untouched).
+ */
+static bool
+link_probed(struct link *l, int fd, const struct dial_target *t,
+    const char *cause)
+{
+	uint64_t	next = l->probe_at + LINK_PROBE, now = loop_now(l->loop);
+
+	if (fd == -1) {
+		log_debug("link %s: probe: %s", l->lc->name, cause);
+		dial_free(l->dial);
+		l->dial = NULL;
+		loop_timer_set(l->loop, &l->probe, next > now ? next - now : 0);
+		return false;
+	}
+	log_info("link %s: %s:%d answers, dialing now", l->lc->name, t->host,
+	    t->port);
+	loop_timer_cancel(l->loop, &l->redial);
+	l->redials++;
+	l->stop_begun = false;
+	l->reached = false;
+	link_set_state(l, LINK_CONNECTING);
+	return true;
+}
+
 static void
 link_dialed(int fd, const struct dial_target *t,
     const struct sockaddr_storage *addr, const char *cause, void *arg)
@@ -908,16 +1119,19 @@ link_dialed(int fd, const struct dial_target *t,
 	struct link	*l = arg;
 	char		*err = NULL;
 
+	if (l->state == LINK_BACKOFF && !link_probed(l, fd, t, cause))
+		return;
 	if (fd == -1) {
+		l->path_down = !l->reached;
 		link_fail(l, LINK_FAIL_NETWORK, "%s", cause);
 		return;
 	}
+	l->reached = true;
+	l->path_down = false;
 	free(l->host);
-	l->host = xstrdup(t->host);
+	l->host = xstrdup(t->host);	/* t lives in the dial */
 	l->port = t->port;
 	l->gw_addr = *addr;
-	dial_free(l->dial);	/* t lives in the dial */
-	l->dial = NULL;
 	if ((l->ssh = ssh_new(fd, &err)) == NULL) {
 		link_fail(l, LINK_FAIL_NETWORK, "ssh: %s", err);
 		free(err);
@@ -927,25 +1141,58 @@ link_dialed(int fd, const struct dial_target *t,
 	l->ssh_dead = false;
 	loop_fd_add(l->loop, l->sshfd, POLLIN, link_session_ready, l);
 	link_set_state(l, LINK_HANDSHAKE);
-	loop_timer_set(l->loop, &l->deadline, LINK_SSH_TIMEOUT);
+	loop_timer_set(l->loop, &l->deadline,
+	    (uint64_t)l->lc->connect_timeout * 1000);
 	link_pump(l);
 }
 
-/* Dial now, from DOWN or BACKOFF. */
+/*
+ * The host that answered failed its SSH handshake (why): close the
+ * session and let the dial go on with the other hosts, back in
+ * CONNECTING.  False when no other host is left.
+ */
+static bool
+link_next_host(struct link *l, const char *why)
+{
+	char	*cause;
+
+	if (l->dial == NULL)
+		return false;
+	xasprintf(&cause, "%s:%d: %s", l->host, l->port, why);
+	if (dial_resume(l->dial, l->lc->connect_timeout * 1000, cause) == -1) {
+		free(cause);
+		return false;
+	}
+	log_warnx("link %s: %s; trying the next host", l->lc->name, cause);
+	free(cause);
+	loop_timer_cancel(l->loop, &l->deadline);
+	loop_fd_del(l->loop, l->sshfd);
+	if (!l->ssh_dead)
+		ssh_disconnect(l->ssh, "handshake failed");
+	ssh_free(l->ssh);
+	l->ssh = NULL;
+	l->sshfd = -1;
+	l->ssh_dead = false;
+	free(l->host);
+	l->host = NULL;
+	link_set_state(l, LINK_CONNECTING);
+	return true;
+}
+
+/* Dial now, from DOWN or BACKOFF (a probe under way is dropped). */
 static void
 link_dial(struct link *l)
 {
 	struct dial_target	*t;
-	size_t			 i, n = l->lc->hosts.n;
+	size_t			 n;
 
 	loop_timer_cancel(l->loop, &l->redial);
+	loop_timer_cancel(l->loop, &l->probe);
+	dial_free(l->dial);
+	l->dial = NULL;
 	l->stop_begun = false;
-	t = xcalloc(n ? n : 1, sizeof(*t));
-	for (i = 0; i < n; i++) {
-		t[i].host = l->lc->hosts.v[i].name;
-		t[i].port = l->lc->hosts.v[i].port > 0 ?
-		    l->lc->hosts.v[i].port : l->lc->port;
-	}
+	l->reached = false;
+	t = link_targets(l, &n);
 	link_set_state(l, LINK_CONNECTING);
 	l->dial = dial_start(l->loop, t, n, l->lc->connect_timeout * 1000,
 	    link_dialed, l);
@@ -964,36 +1211,71 @@ link_redial_fired(void *arg)
 }
 
 /*
- * Down after a failure: wait before the next dial.  The wait grows with
- * each failure in a row (full jitter between backoff MIN and the
- * growing ceiling, at most CAP), starts over once the link has stayed
- * up for LINK_HOLD, and is CAP after a hard failure (host key, auth,
- * refused command): those need an admin, not a retry storm.
+ * Down after a failure: wait before the next dial (vpn.conf(5),
+ * backoff).  A link that was up begins a new incident: its first re-dial
+ * comes at once, after up to LINK_JITTER ms so that links dropped
+ * together do not all dial one gateway at the same moment.  Each dial of
+ * the incident that fails before the link is up waits longer: full
+ * jitter between backoff MIN and a ceiling that starts at MIN and doubles
+ * with each failure in a row, at most CAP.  A link that goes down within
+ * LINK_FLAP of coming up, a second time or more in a row, is flapping:
+ * its drop does not begin a new incident but waits as failure N in a row
+ * would, N the count of such drops after the first (and the dials that
+ * fail after it count on from there).  A hard failure (host key, auth, refused command)
+ * waits CAP and counts: those need an admin, not a retry storm.  A
+ * network change while stopping (fast) re-dials at once, counting
+ * nothing.
  */
 static void
-link_backoff(struct link *l, uint64_t delay)
+link_backoff(struct link *l)
 {
 	const struct link_conf	*lc = l->lc;
 	uint64_t		 min = (uint64_t)lc->backoff.min * 1000;
 	uint64_t		 cap = (uint64_t)lc->backoff.cap * 1000;
+	uint64_t		 delay;
+	char			 why[64];
 
-	if (delay == UINT64_MAX) {
-		if (l->up_at != 0 && loop_now(l->loop) - l->up_at >= LINK_HOLD)
-			l->attempt = 0;
-		if (l->fclass == LINK_FAIL_HARD)
-			delay = cap;
+	if (l->was_up && l->fclass != LINK_FAIL_HARD && !l->fast) {
+		if (l->up_ms >= LINK_FLAP)
+			l->flaps = 0;
 		else
-			delay = backoff_delay(min, cap, l->attempt,
-			    arc4random());
-		l->attempt++;
+			l->flaps++;
 	}
-	l->up_at = 0;
+	if (l->fclass == LINK_FAIL_HARD) {
+		delay = cap;
+		(void)snprintf(why, sizeof(why), "failure %u in a row, needs "
+		    "attention", ++l->fails);
+	} else if (l->fast) {
+		delay = 0;
+		if (l->was_up)
+			l->fails = 0;
+		(void)snprintf(why, sizeof(why), "network changed");
+	} else if (l->was_up && l->flaps <= 1) {
+		l->fails = 0;
+		delay = backoff_jitter(LINK_JITTER, arc4random());
+		(void)snprintf(why, sizeof(why), "new incident, up %llu s",
+		    (unsigned long long)(l->up_ms / 1000));
+	} else {
+		if (l->was_up)
+			l->fails = l->flaps - 2;
+		delay = backoff_delay(min, cap, l->fails++, arc4random());
+		if (l->was_up)
+			(void)snprintf(why, sizeof(why), "failure %u in a row, "
+			    "flapping: up %llu s", l->fails,
+			    (unsigned long long)(l->up_ms / 1000));
+		else
+			(void)snprintf(why, sizeof(why), "failure %u in a row",
+			    l->fails);
+	}
+	l->was_up = false;
 	l->dial_at = loop_now(l->loop) + delay;
 	link_set_state(l, LINK_BACKOFF);
-	log_info("link %s: re-dial in %.1f s (failure %u in a row%s)",
-	    lc->name, (double)delay / 1000, l->attempt,
-	    l->fclass == LINK_FAIL_HARD ? ", needs attention" : "");
+	log_info("link %s: re-dial in %.1f s (%s)%s", lc->name,
+	    (double)delay / 1000, why, l->fclass == LINK_FAIL_NETWORK &&
+	    l->path_down && delay > 0 ? ", probing the path meanwhile" : "");
 	loop_timer_set(l->loop, &l->redial, delay);
+	if (l->fclass == LINK_FAIL_NETWORK && l->path_down)
+		link_probe(l);
 }
 
 void
@@ -1005,6 +1287,7 @@ link_start(struct link *l)
 		free(l->reason);
 		l->reason = NULL;
 		l->fclass = LINK_FAIL_NONE;
+		l->fails = l->flaps = 0;
 		link_dial(l);
 		break;
 	case LINK_BACKOFF:
@@ -1193,6 +1476,7 @@ link_stop_progress(struct link *l)
 		loop_timer_set(l->loop, &l->deadline, LINK_STOP_TIMEOUT);
 		dial_free(l->dial);
 		l->dial = NULL;
+		link_check_silent(l);
 		localroutes_del(&l->here);
 		/* An install in flight: let it go, then remove. */
 		if (l->routes != NULL && routejob_running(l->routes) &&
@@ -1209,8 +1493,25 @@ link_stop_progress(struct link *l)
 	/* The far end's routes go first, while its interface exists. */
 	if (l->routes != NULL && !l->ssh_dead)
 		return;
+	if (link_pppd_running(l) && (l->ssh_dead || l->chan_gone) &&
+	    !pppchild_ending(l->pppd) && l->old_pppd == NULL &&
+	    (l->want_up || l->restart)) {
+		/*
+		 * No peer to say goodbye to: hang pppd up rather than let it
+		 * wait for an answer to its LCP Terminate, and let it end
+		 * (its ip-down scripts) while the next dial goes on; the next
+		 * pppd waits for it (link_channel_pump()).
+		 */
+		link_relay_end(l);
+		pppchild_term(l->pppd);
+		l->old_pppd = l->pppd;
+		l->pppd = NULL;
+	}
 	if (link_pppd_running(l)) {
 		if (!pppchild_ending(l->pppd)) {
+			/* No peer: as above, but the link stays down. */
+			if (l->ssh_dead || l->chan_gone)
+				link_relay_end(l);
 			pppchild_term(l->pppd);
 			link_pump(l);
 		}
@@ -1218,6 +1519,8 @@ link_stop_progress(struct link *l)
 	}
 	if (l->chan != NULL && l->chan_started && !l->ssh_dead &&
 	    !l->chan_closed) {
+		/* Reading it fails from now on: nothing pumps it any more. */
+		l->chan_closing = true;
 		r = ssh_chan_close(l->chan, &cause);
 		if (r == SSH_AGAIN) {
 			l->again = true;
@@ -1247,19 +1550,43 @@ link_stop_progress(struct link *l)
 			free(cause);
 		}
 	}
+	/* Down for good: the last pppd's end is waited for too. */
+	if (l->old_pppd != NULL && !l->want_up && !l->restart) {
+		pppchild_term(l->old_pppd);
+		return;
+	}
 	link_finish(l);
 }
 
-/* Release everything the link holds; it ends DOWN. */
+/*
+ * A session that has been silent for two keepalive intervals (nothing,
+ * not even the answer to a keepalive or an LCP echo) cannot answer the
+ * teardown: do not wait on it.  What it leaves at the far end is cleaned
+ * at the next dial (the remote command ends a stale pppd, routes go in
+ * with replace).
+ */
 static void
-link_teardown(struct link *l)
+link_check_silent(struct link *l)
 {
-	loop_timer_cancel(l->loop, &l->deadline);
-	loop_timer_cancel(l->loop, &l->keepalive);
-	loop_timer_cancel(l->loop, &l->kick);
-	dial_free(l->dial);
-	l->dial = NULL;
-	localroutes_del(&l->here);
+	uint64_t	last_rx, now = loop_now(l->loop), limit;
+
+	if (l->ssh == NULL || l->ssh_dead || l->state != LINK_STOPPING)
+		return;
+	ssh_counters(l->ssh, NULL, NULL, &last_rx);
+	limit = (uint64_t)l->lc->keepalive.interval * 2000;
+	if (last_rx >= now || now - last_rx <= limit)
+		return;
+	log_info("link %s: nothing from %s:%d for %llu s: not waiting on it",
+	    l->lc->name, l->host, l->port,
+	    (unsigned long long)((now - last_rx) / 1000));
+	l->ssh_dead = true;
+}
+
+/* End the relay and close the pty master: pppd sees a hangup. */
+static void
+link_relay_end(struct link *l)
+{
+	loop_timer_cancel(l->loop, &l->gate);
 	if (l->relay != NULL) {
 		uint64_t	out, in;
 
@@ -1275,6 +1602,20 @@ link_teardown(struct link *l)
 		close(l->pty);
 		l->pty = -1;
 	}
+}
+
+/* Release everything the link holds; it ends DOWN. */
+static void
+link_teardown(struct link *l)
+{
+	loop_timer_cancel(l->loop, &l->deadline);
+	loop_timer_cancel(l->loop, &l->keepalive);
+	loop_timer_cancel(l->loop, &l->kick);
+	loop_timer_cancel(l->loop, &l->probe);
+	dial_free(l->dial);
+	l->dial = NULL;
+	localroutes_del(&l->here);
+	link_relay_end(l);
 	/* Still running only from link_free(): then it is killed. */
 	pppchild_free(l->pppd);
 	l->pppd = NULL;
@@ -1282,7 +1623,8 @@ link_teardown(struct link *l)
 	l->routes = NULL;
 	ssh_chan_free(l->chan);
 	l->chan = NULL;
-	l->chan_started = l->chan_closed = false;
+	l->chan_started = l->chan_closed = l->chan_gone = false;
+	l->chan_closing = false;
 	if (l->ssh != NULL) {
 		loop_fd_del(l->loop, l->sshfd);
 		if (!l->ssh_dead)
@@ -1311,15 +1653,16 @@ link_finish(struct link *l)
 	link_teardown(l);
 	if (l->restart) {
 		l->restart = false;
-		l->attempt = 0;
+		l->fails = l->flaps = 0;
 		link_set_state(l, LINK_DOWN);
 		link_dial(l);
 	} else if (l->want_up && l->fclass != LINK_FAIL_NONE)
-		link_backoff(l, l->fast && l->fclass != LINK_FAIL_HARD ?
-		    0 : UINT64_MAX);
+		link_backoff(l);
 	else
 		link_set_state(l, LINK_DOWN);
 	l->fast = false;
+	l->was_up = false;
+	l->stop_begun = false;
 }
 
 void
@@ -1329,8 +1672,13 @@ link_stop(struct link *l, const char *reason)
 	l->restart = false;
 	if (l->state == LINK_BACKOFF) {
 		loop_timer_cancel(l->loop, &l->redial);
-		link_set_state(l, LINK_DOWN);
-		return;
+		loop_timer_cancel(l->loop, &l->probe);
+		dial_free(l->dial);
+		l->dial = NULL;
+		if (l->old_pppd == NULL) {
+			link_set_state(l, LINK_DOWN);
+			return;
+		}
 	}
 	if (l->state == LINK_DOWN || l->state == LINK_STOPPING)
 		return;
@@ -1360,7 +1708,9 @@ link_new(struct loop *loop, struct rtnl *rtnl, const struct link_conf *lc,
 	loop_timer_init(&l->deadline, link_deadline_fired, l);
 	loop_timer_init(&l->keepalive, link_keepalive_fired, l);
 	loop_timer_init(&l->redial, link_redial_fired, l);
+	loop_timer_init(&l->probe, link_probe_fired, l);
 	loop_timer_init(&l->kick, link_kick, l);
+	loop_timer_init(&l->gate, link_gate_fired, l);
 	lines_init(&l->rerr, "link %s: remote", lc->name);
 	localroutes_init(&l->here, rtnl, "link %s", lc->name);
 	l->since = time(NULL);
@@ -1381,7 +1731,10 @@ link_free(struct link *l)
 	if (l == NULL)
 		return;
 	link_teardown(l);
+	/* Still ending only from here: then it is killed. */
+	pppchild_free(l->old_pppd);
 	loop_timer_cancel(l->loop, &l->redial);
+	loop_timer_cancel(l->loop, &l->probe);
 	free(l->reason);
 	free(l);
 }

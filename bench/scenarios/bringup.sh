@@ -112,19 +112,6 @@ run_howto()
 	    "s, routes at $(cs_to_s "$up") s)"
 }
 
-# run_ssh R: one `ssh gwb true`.
-run_ssh()
-{
-	now_cs
-	t0=$now
-	site_ssh true || fail "ssh gwb true"
-	now_cs
-	t=$((now - t0))
-	wait_for all_clean 10 "the ssh session to end"
-	e2e_report "ssh_$1" "$(cs_to_s "$t")"
-	step "round $1: ssh true $(cs_to_s "$t") s"
-}
-
 VPND_A=$VPND
 if [ -n "${VPND_B:-}" ]; then
 	[ -x "$VPND_B" ] || fail "VPND_B: $VPND_B is not an executable"
@@ -142,7 +129,7 @@ while [ "$r" -le "$ROUNDS" ]; do
 		[ -z "${VPND_B:-}" ] || run_vpnd "$r" vpndb "$VPND_B"
 		run_vpnd "$r"
 	fi
-	run_ssh "$r"
+	bench_ssh_true "$r"
 	r=$((r + 1))
 done
 e2e_report rounds "$ROUNDS"

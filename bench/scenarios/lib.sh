@@ -33,12 +33,16 @@ bench_sites()
 	step "sites up, sshd in gwb"
 }
 
-# bench_vpnd_conf FILE BACKOFF_MIN BACKOFF_CAP: vpnd's configuration of the
-# link (guest-lib's site_vpn_conf with keepalive 2 3), checked with vpnd -t.
+# bench_vpnd_conf FILE BACKOFF_MIN BACKOFF_CAP [LINE ...]: vpnd's
+# configuration of the link (guest-lib's site_vpn_conf with keepalive 2 3
+# and the LINEs), checked with vpnd -t.
 bench_vpnd_conf()
 {
-	site_vpn_conf "$1" "keepalive 2 3" "backoff $2 $3"
-	"$VPND" -t -f "$1" || fail "vpnd -t refuses $1"
+	_bc_f=$1
+	_bc_b="backoff $2 $3"
+	shift 3
+	site_vpn_conf "$_bc_f" "keepalive 2 3" "$_bc_b" "$@"
+	"$VPND" -t -f "$_bc_f" || fail "vpnd -t refuses $_bc_f"
 }
 
 # pinged: hostb answers one ping from hosta within 0.2 s.
@@ -104,11 +108,11 @@ stamp_lines()
 	return 1
 }
 
-# vpnd_launch LOG CONF: start `vpnd -d -v -f CONF` in gwa, its PID in
-# $vpnd and the guest's uptime (centiseconds) just before in $vpnd_t0, its
-# output on a FIFO that is open as fd 3 of the scenario shell (read it with
-# stamp_lines, then vpnd_drain); LOG is registered for the guest's logs and
-# emptied.
+# vpnd_launch LOG CONF [BIN]: start `vpnd -d -v -f CONF` in gwa (BIN, or
+# $VPND), its PID in $vpnd and the guest's uptime (centiseconds) just before
+# in $vpnd_t0, its output on a FIFO that is open as fd 3 of the scenario
+# shell (read it with stamp_lines, then vpnd_drain); LOG is registered for
+# the guest's logs and emptied.
 vpnd_launch()
 {
 	collect_log "$1"
@@ -118,7 +122,7 @@ vpnd_launch()
 	now_cs
 	# shellcheck disable=SC2034 # for the caller
 	vpnd_t0=$now
-	ip netns exec gwa "$VPND" -d -v -f "$2" -p "$E2E_DIR/vpnd.pid" \
+	ip netns exec gwa "${3:-$VPND}" -d -v -f "$2" -p "$E2E_DIR/vpnd.pid" \
 	    >"$_vl_fifo" 2>&1 &
 	vpnd=$!
 	exec 3<"$_vl_fifo"
@@ -146,4 +150,18 @@ vpnd_stop()
 	[ "$_vs_rc" = 0 ] || fail "vpnd exited with status $_vs_rc after SIGTERM"
 	wait "$vpnd_drainer" || :
 	wait_for "$1" 10 "vpnd's link to be gone at both ends"
+}
+
+# bench_ssh_true R: one `ssh gwb true` from gwa, for scale, reported as
+# ssh_R (seconds); then its session must be gone.
+bench_ssh_true()
+{
+	now_cs
+	_bs_t0=$now
+	site_ssh true || fail "ssh gwb true"
+	now_cs
+	_bs_t=$((now - _bs_t0))
+	wait_for all_clean 10 "the ssh session to end"
+	e2e_report "ssh_$1" "$(cs_to_s "$_bs_t")"
+	step "round $1: ssh true $(cs_to_s "$_bs_t") s"
 }

@@ -2,36 +2,54 @@
 # shellcheck shell=sh
 #
 # Benchmark scenario (runs in the e2e guest, after tests/e2e/guest-lib.sh;
-# bench/recovery.sh runs it): how fast a link notices a dead path and how
-# fast it carries traffic again once the path is back, of
+# bench/recovery.sh runs it): how fast a link carries traffic again after
+# each of a set of faults, of
 #
-#	vpnd	vpnd -d -f vpn.conf in gwa (keepalive 2 3, backoff 1 300:
-#		the default backoff, connect-timeout 10 by default).
+#	vpnd	vpnd -d -v -f vpn.conf in gwa (keepalive 2 3, backoff 1 30,
+#		connect-timeout 2).
+#	base	the same with VPND2 (another vpnd binary, say the one built
+#		from the commit before a change), when VPND2 is set.
 #	howto	the HOWTO way, kept up by pppd itself:
 #		  pppd nodetach persist holdoff 1 maxfail 0 ...
 #		      pty "ssh gwb pppd nodetach notty ..." A:B
 #		with the pppd options vpnd gives both ends (LCP echo 2 3,
 #		the same as vpnd's keepalive; ifname), and at both ends an
-#		ip-up-script that adds the route to the far LAN each time
-#		the link comes up.
+#		ip-up-script that puts the route to the far LAN in with
+#		`ip route replace` each time the link comes up (the best the
+#		HOWTO does).
 #
-# Recovery rounds: ROUNDS rounds (5), each of four cases, rotated one place
-# a round: vpndnc, howtonc (with a network change at restore), vpnd, howto
-# (without).  A case: bring the link up from nothing and ping across;
-# blackhole the path (netem loss 100% on gwa's wan0) for BLACKHOLE s (20);
-# restore it (remove the qdisc) and, in the *nc cases, at once do to gwa
-# what a laptop's network manager does when its network comes back: wan0's
-# address is removed and added again (RTM_DELADDR, RTM_NEWADDR and the
-# prefix route with them); then one ping process in hosta sends every
-# 50 ms and the scenario sleeps in read(2) on its output until the first
-# answer.  The link's logs are stamped as their lines come (vpnd -v and
-# pppd nodetach through FIFOs, by builtins only): nothing forks while the
-# link recovers but that ping.  Reports, in seconds, per round R and case C:
-#	det_C_R	blackhole to the link declared down (vpnd: "up ->
-#		stopping"; pppd: "No response to N echo-requests",
-#		"Modem hangup" or "Connection terminated", the first)
-#	rec_C_R	restore to the first ping answered across
-#	up_C_R	restore to vpnd's "-> up" (vpnd cases)
+# The faults (FAULTS, all by default), each ROUNDS times (5), every peer
+# once a round, the peers' order rotated one place a round:
+#	bh10	the path blackholed 10 s (netem loss 100 % on gwa's wan0:
+#		both stacks think their packets left)
+#	bh30	the same for 30 s
+#	wan10	the far end's WAN link down 10 s (gwb's wan0: no route event
+#		at the near end)
+#	kill	the sshd session of the link killed at the far end (SIGKILL
+#		to its sshd processes)
+#	nc	bh10, and at the restore what a laptop's network manager does
+#		when its network comes back: gwa's wan0 address removed and
+#		added again (RTM_DELADDR, RTM_NEWADDR, the prefix route)
+#	dead	bring-up with a dead first host (198.51.100.1, routed in gwa
+#		into a dummy interface: SYNs vanish), the gateway second;
+#		vpnd and base only (the HOWTO's ssh takes one host)
+# A case brings its peer's link up from nothing (launch to the first ping
+# answered: the bring-up), applies the fault, and times from the end of the
+# fault (the restore; the kill itself for kill) to the first ping answered
+# across: at that moment one ping process in hosta starts sending every
+# 50 ms and the scenario sleeps in read(2) on its output.  The link's logs
+# are stamped as their lines come (vpnd -v and pppd nodetach through FIFOs,
+# by builtins only): nothing forks while the link recovers but that ping.
+# Then the link is stopped and nothing of it may be left.  Each round ends
+# with one `ssh gwb true`, for scale.  Reports, in seconds, per peer P,
+# fault F and round R:
+#	bring_P_F_R	launch to the first ping answered (dead_P_R for dead)
+#	det_P_F_R	fault to the link declared down (vpnd: "up ->
+#			stopping"; pppd: "No response to N echo-requests",
+#			"Modem hangup" or "Connection terminated", the first)
+#	rec_P_F_R	end of the fault to the first ping answered
+#	upv_P_F_R	end of the fault to vpnd's "-> up" (vpnd and base)
+#	ssh_R		one ssh gwb true
 #
 # False-positive run (FP_SECONDS, 60; 0: none): for each direction of
 # FP_DIRS ("up down": hosta -> hostb, then hostb -> hosta) and each of vpnd
@@ -45,20 +63,35 @@
 . "$top_srcdir/bench/scenarios/lib.sh"
 
 : "${ROUNDS:=5}"
-: "${BLACKHOLE:=20}"
+: "${FAULTS:=bh10 bh30 wan10 kill nc dead}"
 : "${FP_SECONDS:=60}"
 : "${FP_DIRS:=up down}"
-CASES="vpndnc howtonc vpnd howto"
+: "${VPND2:=}"
+PEERS="vpnd howto"
+[ -z "$VPND2" ] || PEERS="vpnd base howto"
+DEAD_HOST=198.51.100.1
 IPERF_PORT=5201
 
 command -v tc >/dev/null 2>&1 || skip "tc not found (Debian package iproute2)"
 if [ "$FP_SECONDS" != 0 ] && ! command -v iperf3 >/dev/null 2>&1; then
 	skip "iperf3 not found (Debian package iperf3)"
 fi
+[ -z "$VPND2" ] || [ -x "$VPND2" ] || fail "VPND2 $VPND2 is not executable"
 
 bench_sites
 conf=$E2E_DIR/vpn.conf
-bench_vpnd_conf "$conf" 1 300
+bench_vpnd_conf "$conf" 1 30 "connect-timeout 2"
+# The same link with a dead host before the gateway.
+conf_dead=$E2E_DIR/vpn-dead.conf
+sed "s/^\\(	host \\)\\(.*\\)/\\1$DEAD_HOST \\2/" "$conf" >"$conf_dead" ||
+    fail "write $conf_dead"
+grep -q "host $DEAD_HOST $SITE_GWB_WAN_IP" "$conf_dead" ||
+    fail "no dead host in $conf_dead"
+"$VPND" -t -f "$conf_dead" || fail "vpnd -t refuses $conf_dead"
+ip -n gwa link add dead0 type dummy || fail "dummy dead0 in gwa"
+ip -n gwa link set dead0 up || fail "dead0 up in gwa"
+ip -n gwa route add "${DEAD_HOST%.*}.0/24" dev dead0 ||
+    fail "route to the dead host in gwa"
 
 # The HOWTO's ip-up script, at both ends: route the LAN given as ipparam.
 ipup=$E2E_DIR/howto-ip-up
@@ -106,29 +139,73 @@ howto_stop()
 	wait_for links_clean 15 "the HOWTO's link to be gone at both ends"
 }
 
-# link_up PEER LOG: bring PEER's link up, logging into LOG, until hostb
-# answers hosta.
+# ping_first T0 LOG: one ping process in hosta sends to hostb every 50 ms
+# (for at most 60 s); sleep in read(2) on its output (stamped into LOG)
+# until the first answer.  Its time since T0 (guest uptime, centiseconds)
+# into $pf_at; fails if none came.
+ping_first()
+{
+	_pf_fifo=$E2E_DIR/ping.fifo
+	collect_log "$2"
+	rm -f "$_pf_fifo"
+	mkfifo "$_pf_fifo" || fail "mkfifo $_pf_fifo"
+	# 1200 at 50 ms: 60 s (with -w, ping would stop at the first "net
+	# unreachable" from gwa while the link is down).
+	ip netns exec hosta ping -n -i 0.05 -c 1200 "$SITE_HOSTB_IP" \
+	    >"$_pf_fifo" 2>&1 &
+	_pf_pid=$!
+	pf_at=
+	if stamp_lines "$1" '*bytes from*' <"$_pf_fifo" >"$2"; then
+		pf_at=$stamp_at
+	fi
+	kill -TERM "$_pf_pid" 2>/dev/null || :
+	# (quietly: sh would say "Terminated")
+	{ wait "$_pf_pid"; } 2>/dev/null || :
+	[ -n "$pf_at" ] || fail "no answer across within 60 s: $2"
+}
+
+# link_up PEER LOG CONF: launch PEER's link (vpnd and base with CONF),
+# logging into LOG (stamped with the guest's uptime), and time it until
+# hostb answers hosta: $bring, centiseconds.
 link_up()
 {
+	now_cs
+	_lu_t0=$now
 	case $1 in
-	vpnd)
-		vpnd_launch "$2" "$conf"
+	vpnd | base)
+		_lu_bin=$VPND
+		[ "$1" = vpnd ] || _lu_bin=$VPND2
+		vpnd_launch "$2" "$3" "$_lu_bin"
 		vpnd_drain 0 "$2"
 		;;
 	howto)
 		howto_launch "$2"
 		;;
 	esac
-	wait_for pinged 30 "hostb to answer through $1's link"
+	ping_first "$_lu_t0" "${2%.log}-ping0.log"
+	bring=$pf_at
 }
 
 # link_down PEER: stop PEER's link.
 link_down()
 {
 	case $1 in
-	vpnd)	vpnd_stop links_clean ;;
-	howto)	howto_stop ;;
+	vpnd | base)	vpnd_stop links_clean ;;
+	howto)		howto_stop ;;
 	esac
+}
+
+# kill_sessions: SIGKILL to every sshd in gwb but the listener: the
+# processes of the link's session, and of any session a blackhole left.
+kill_sessions()
+{
+	_ks=
+	for _ks_p in $(ns_pids gwb sshd); do
+		[ "$_ks_p" = "$SITE_SSHD_PID" ] || _ks="$_ks $_ks_p"
+	done
+	[ -n "$_ks" ] || fail "no sshd session in gwb to kill"
+	# shellcheck disable=SC2086 # a list of PIDs
+	kill -KILL $_ks || fail "kill sshd sessions$_ks"
 }
 
 # first_after LOG T ERE: the stamp of LOG's first line at or after T (guest
@@ -154,74 +231,85 @@ timeline()
 	    printf \"\\t%+.2f s%s\\n\", s / 100, \$0 }" "$1"
 }
 
-# run_case CASE R: one recovery case (see the top of this file).
+# run_case PEER FAULT R: one case (see the top of this file).
 run_case()
 {
-	peer=${1%nc}
-	log=$E2E_DIR/$1-$2.log
-	link_up "$peer" "$log"
-	tc -n gwa qdisc add dev wan0 root netem loss 100% ||
-	    fail "netem on gwa's wan0"
+	log=$E2E_DIR/$1-$2-$3.log
+	cf=$conf
+	[ "$2" != dead ] || cf=$conf_dead
+	link_up "$1" "$log" "$cf"
+	if [ "$2" = dead ]; then
+		e2e_report "dead_$1_$3" "$(cs_to_s "$bring")"
+		link_down "$1"
+		step "round $3: $1 $2: up and answering $(cs_to_s "$bring") s" \
+		    "after the launch:"
+		timeline "$log" 0 '/ -> |dial|answers/'
+		return
+	fi
+	e2e_report "bring_$1_$2_$3" "$(cs_to_s "$bring")"
 	now_cs
 	tb=$now
-	sleep "$BLACKHOLE"
-	tc -n gwa qdisc del dev wan0 root || fail "remove netem from gwa's wan0"
+	case $2 in
+	bh10 | bh30 | nc)
+		tc -n gwa qdisc add dev wan0 root netem loss 100% ||
+		    fail "netem on gwa's wan0"
+		s=10
+		[ "$2" != bh30 ] || s=30
+		sleep "$s"
+		tc -n gwa qdisc del dev wan0 root ||
+		    fail "remove netem from gwa's wan0"
+		;;
+	wan10)
+		ip -n gwb link set wan0 down || fail "gwb's wan0 down"
+		sleep 10
+		ip -n gwb link set wan0 up || fail "gwb's wan0 up"
+		;;
+	kill)
+		kill_sessions
+		;;
+	esac
 	now_cs
 	tr=$now
-	if [ "$peer" != "$1" ]; then
+	if [ "$2" = nc ]; then
 		ip -n gwa addr flush dev wan0 ||
 		    fail "flush wan0's address in gwa"
 		ip -n gwa addr add "$SITE_GWA_WAN_IP/24" dev wan0 ||
 		    fail "add wan0's address again in gwa"
 	fi
-	pfifo=$E2E_DIR/ping.fifo
-	plog=$E2E_DIR/ping-$1-$2.log
-	collect_log "$plog"
-	rm -f "$pfifo"
-	mkfifo "$pfifo" || fail "mkfifo $pfifo"
-	# 1200 at 50 ms: 60 s (with -w, ping would stop at the first "net
-	# unreachable" from gwa while the link is down).
-	ip netns exec hosta ping -n -i 0.05 -c 1200 "$SITE_HOSTB_IP" \
-	    >"$pfifo" 2>&1 &
-	pinger=$!
-	rec=
-	if stamp_lines "$tr" '*bytes from*' <"$pfifo" >"$plog"; then
-		rec=$stamp_at
-	fi
-	kill -TERM "$pinger" 2>/dev/null || :
-	# (quietly: sh would say "Terminated")
-	{ wait "$pinger"; } 2>/dev/null || :
-	[ -n "$rec" ] || fail "$1: no answer across within 60 s of the restore"
+	ping_first "$tr" "$E2E_DIR/ping-$1-$2-$3.log"
+	rec=$pf_at
 
-	if [ "$peer" = vpnd ]; then
-		down=$VPND_DOWN
-	else
+	if [ "$1" = howto ]; then
 		down=$HOWTO_DOWN
+	else
+		down=$VPND_DOWN
 	fi
 	det=$(first_after "$log" "$tb" "$down")
-	if [ -z "$det" ] || [ "$det" -gt "$tr" ]; then
-		fail "$1: the link was not declared down during the" \
-		    "blackhole: $log"
+	[ -n "$det" ] || fail "$1 $2: the link was not declared down: $log"
+	if [ "$2" != kill ] && [ "$det" -gt "$tr" ]; then
+		fail "$1 $2: the link was not declared down during the fault:" \
+		    "$log"
 	fi
 	det=$((det - tb))
-	e2e_report "det_$1_$2" "$(cs_to_s "$det")"
-	e2e_report "rec_$1_$2" "$(cs_to_s "$rec")"
+	e2e_report "det_$1_$2_$3" "$(cs_to_s "$det")"
+	e2e_report "rec_$1_$2_$3" "$(cs_to_s "$rec")"
 	msg="detected $(cs_to_s "$det") s, answered $(cs_to_s "$rec") s after"
-	msg="$msg the restore"
-	if [ "$peer" = vpnd ]; then
+	msg="$msg the end of the fault"
+	if [ "$1" != howto ]; then
 		up=$(first_after "$log" "$tr" '/ -> up/')
 		if [ -n "$up" ]; then
 			up=$((up - tr))
-			e2e_report "up_$1_$2" "$(cs_to_s "$up")"
-			msg="$msg (vpnd up at $(cs_to_s "$up") s)"
+			e2e_report "upv_$1_$2_$3" "$(cs_to_s "$up")"
+			msg="$msg (up at $(cs_to_s "$up") s)"
 		fi
 	fi
-	link_down "$peer"
-	step "round $2: $1: $msg; from the blackhole (restore at" \
+	link_down "$1"
+	step "round $3: $1 $2: $msg; from the fault (end at" \
 	    "+$(cs_to_s $((tr - tb))) s):"
-	if [ "$peer" = vpnd ]; then
-		tl='/ -> |re-dial|network changed|nothing from|timed out'
-		timeline "$log" "$tb" "$tl|pppd exited|No response/"
+	if [ "$1" != howto ]; then
+		tl='/ -> |re-dial|network changed|nothing from|timed out|answers'
+		tl="$tl|pppd exited|No response|not waiting|remote pppd|refused"
+		timeline "$log" "$tb" "$tl/"
 	else
 		timeline "$log" "$tb" '/./'
 	fi
@@ -235,7 +323,7 @@ fp_run()
 	slog=$E2E_DIR/iperf3-server-$1-$2.log
 	collect_log "$ilog"
 	collect_log "$slog"
-	link_up "$1" "$log"
+	link_up "$1" "$log" "$conf"
 	ip netns exec hostb iperf3 -s -1 -p "$IPERF_PORT" >"$slog" 2>&1 &
 	server=$!
 	wait_for "ip netns exec hostb ss -Htln sport = :$IPERF_PORT | grep -q ." \
@@ -253,10 +341,10 @@ fp_run()
 	t1=$now
 	kill -TERM "$server" 2>/dev/null || :
 	{ wait "$server"; } 2>/dev/null || :
-	if [ "$1" = vpnd ]; then
-		down=$VPND_DOWN
-	else
+	if [ "$1" = howto ]; then
 		down=$HOWTO_DOWN
+	else
+		down=$VPND_DOWN
 	fi
 	drops=$(count_between "$log" "$t0" "$t1" "$down")
 	rate=$(awk '/receiver/ { for (i = 1; i < NF; i++)
@@ -276,19 +364,23 @@ fp_run()
 pinged && fail "hostb answers hosta before there is a link"
 r=1
 while [ "$r" -le "$ROUNDS" ]; do
-	# Rotate the cases one place a round.
-	# shellcheck disable=SC2086 # a word list
-	set -- $CASES
-	k=$(((r - 1) % $#))
-	while [ "$k" -gt 0 ]; do
-		first=$1
-		shift
-		set -- "$@" "$first"
-		k=$((k - 1))
+	for f in $FAULTS; do
+		# Rotate the peers one place a round.
+		# shellcheck disable=SC2086 # a word list
+		set -- $PEERS
+		k=$(((r - 1) % $#))
+		while [ "$k" -gt 0 ]; do
+			first=$1
+			shift
+			set -- "$@" "$first"
+			k=$((k - 1))
+		done
+		for p in "$@"; do
+			[ "$f" != dead ] || [ "$p" != howto ] || continue
+			run_case "$p" "$f" "$r"
+		done
 	done
-	for c in "$@"; do
-		run_case "$c" "$r"
-	done
+	bench_ssh_true "$r"
 	r=$((r + 1))
 done
 e2e_report rounds "$ROUNDS"

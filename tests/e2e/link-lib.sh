@@ -296,6 +296,38 @@ lk_check()
 	    "$(cs_to_s $((_lk_t1 - _lk_t0))) s)"
 }
 
+# lk_redial_rule NAME N MIN CAP: the first re-dial link NAME announced
+# after its Nth ("re-dial in X s (WHY)"), the first after the drop of a
+# link that was up, follows vpn.conf(5) for `backoff MIN CAP`: a new
+# incident at once (0.25 s at most), at once on a network change, or, when
+# the link is flapping, the wait of failure K in a row (MIN to min(CAP,
+# MIN * 2^(K-1)), to the 0.1 s it is logged with).  Prints the line; fails
+# otherwise.
+lk_redial_rule()
+{
+	_lk_l=$(grep -E "link $1: re-dial in " "$LK_LOG" | sed -n "$(($2 + 1))p")
+	[ -n "$_lk_l" ] || fail "link $1: no re-dial announced after the drop"
+	# shellcheck disable=SC2016 # awk's own $
+	printf '%s\n' "$_lk_l" | awk -v min="$3" -v cap="$4" '{
+	    for (i = 1; i < NF; i++)
+		if ($i == "re-dial") w = $(i + 2) + 0
+	    if ($0 ~ /\((new incident|network changed)/)
+		ok = w <= 0.3
+	    else if ($0 ~ /flapping/ && match($0, /failure [0-9]+ in a row/)) {
+		k = substr($0, RSTART + 8, RLENGTH - 17) + 0
+		c = min
+		for (i = 1; i < k && c < cap; i++)
+			c *= 2
+		if (c > cap)
+			c = cap
+		ok = w >= min - 0.05 && w <= c + 0.05
+	    } else
+		ok = 0
+	    exit !ok }' || fail "link $1: the re-dial after the drop is not" \
+	    "the backoff rule: $(printf '%s\n' "$_lk_l" | sed 's/^[^ ]* //')"
+	printf '%s\n' "$_lk_l" | sed 's/^[^ ]* //'
+}
+
 # lk_sshd_start: start a new listening sshd in gwb with the config of
 # site_sshd_start.
 lk_sshd_start()

@@ -1,10 +1,11 @@
 #!/bin/sh
 # SPDX-License-Identifier: ISC
 #
-# Kernel tier, issue 4: re-dial backoff.  The gateway refuses connections
-# for 60 s (REFUSE_S): the dials are counted (vpnd's log and gwa's TCP
-# counter) and must be spaced as `backoff 1 8` says; then the link is up
-# at once after a network change, or within the backoff step without one.
+# Kernel tier, issues 4 and 9: re-dial backoff.  The gateway refuses
+# connections for 60 s (REFUSE_S): the dials in vpnd's log must follow
+# the incident rule of `backoff 1 8`, and the path is probed about once a
+# second meanwhile (gwa's TCP counter); then the link is up at once after
+# a network change, and without one as soon as a probe finds sshd back.
 # The scenario is tests/e2e/scenarios/link_backoff.sh.
 set -eu
 

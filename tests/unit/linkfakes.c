@@ -47,6 +47,7 @@ fake_reset(void)
 	F.ch1_read = SSH_AGAIN;
 	F.fclass = SSH_FAIL_NETWORK;
 	F.sshfd = F.peer = F.pty_peer = -1;
+	F.resume_r = -1;	/* one host: nothing left after it */
 	F.rnd = UINT32_MAX;	/* every backoff at its ceiling */
 	fake_now = 1000000;
 }
@@ -185,9 +186,31 @@ ssh_chan_start(struct ssh_chan *c, char **cause)
 	return fake_step(F.chan_start, cause, "channel open refused");
 }
 
+/* As the real one: a channel being closed is not read any more. */
+static int
+fake_closing(struct ssh_chan *c, char **cause)
+{
+	if (!c->closing)
+		return SSH_OK;
+	F.reads_closing++;
+	return fake_step(SSH_ERR, cause, "not running");
+}
+
 ssize_t
 ssh_chan_read(struct ssh_chan *c, void *buf, size_t len, char **cause)
 {
+	if (fake_closing(c, cause) == SSH_ERR)
+		return SSH_ERR;
+	size_t	n = strlen(F.ch1_data);
+
+	if (F.ch1_broken)
+		return fake_step(SSH_ERR, cause, "transport read");
+	if (n > 0) {
+		assert_true(n <= len);
+		memcpy(buf, F.ch1_data, n);
+		F.ch1_data[0] = '\0';
+		return (ssize_t)n;
+	}
 	return F.ch1_read;
 }
 
@@ -196,6 +219,10 @@ ssh_chan_read_stderr(struct ssh_chan *c, void *buf, size_t len, char **cause)
 {
 	size_t	n = strlen(F.ch1_stderr);
 
+	if (fake_closing(c, cause) == SSH_ERR)
+		return SSH_ERR;
+	if (F.ch1_broken)
+		return fake_step(SSH_ERR, cause, "transport read");
 	if (n == 0)
 		return SSH_AGAIN;
 	assert_true(n <= len);
@@ -207,6 +234,7 @@ ssh_chan_read_stderr(struct ssh_chan *c, void *buf, size_t len, char **cause)
 ssize_t
 ssh_chan_write(struct ssh_chan *c, const void *buf, size_t len, char **cause)
 {
+	F.ch1_written += len;
 	return (ssize_t)len;
 }
 
@@ -219,6 +247,7 @@ ssh_chan_pending(struct ssh_chan *c)
 int
 ssh_chan_close(struct ssh_chan *c, char **cause)
 {
+	c->closing = true;
 	return fake_step(F.chan_close, cause, "close: fake");
 }
 
@@ -258,6 +287,16 @@ dial_start(struct loop *l, const struct dial_target *targets, size_t n,
 	d->port = targets[0].port;
 	F.dial = d;
 	return d;
+}
+
+int
+dial_resume(struct dial *d, int timeout_ms, const char *cause)
+{
+	assert_ptr_equal(d, F.dial);
+	F.resumes++;
+	F.dial_timeout = timeout_ms;
+	snprintf(F.resume_cause, sizeof(F.resume_cause), "%s", cause);
+	return F.resume_r;
 }
 
 void

@@ -32,6 +32,7 @@ struct ssh {
 
 struct ssh_chan {
 	char		*cmd;
+	bool		 closing;	/* ssh_chan_close() began */
 };
 
 struct dial {
@@ -63,6 +64,9 @@ struct fakes {
 	int		 handshake, hostkey, auth, chan_start, chan_close;
 	enum ssh_fail	 fclass;
 	int		 ch1_read;	/* channel 1 stdout: AGAIN, 0 (EOF) */
+	char		 ch1_data[128];	/* or these bytes first, once */
+	size_t		 ch1_written;	/* bytes written to channel 1 */
+	bool		 ch1_broken;	/* reads fail: the session is gone */
 	char		 ch1_stderr[128]; /* given once, then AGAIN */
 	int		 ch1_status;
 	bool		 silent;	/* nothing received since last_rx */
@@ -71,6 +75,7 @@ struct fakes {
 	int		 sshfd, peer;	/* the session socket, its far end */
 	int		 ssh_news, ssh_frees, disconnects;
 	int		 chan_news, chan_frees;
+	int		 reads_closing;	/* reads of a channel being closed */
 	char		 ch1_cmd[4096];
 	int		 keepalive_configs;
 
@@ -78,6 +83,9 @@ struct fakes {
 	struct dial	*dial;
 	int		 dial_starts, dial_frees, dial_timeout;
 	size_t		 dial_ntargets;
+	int		 resume_r;	/* dial_resume(): 0 goes on, -1 */
+	int		 resumes;
+	char		 resume_cause[256];
 
 	/* pppd */
 	struct pppchild	*pppd;

@@ -87,6 +87,24 @@ test_delay_spread(void **state)
 	}
 }
 
+/* The jitter of an immediate re-dial: [0, max], both ends reachable. */
+static void
+test_jitter(void **state)
+{
+	uint32_t	i;
+	uint64_t	j;
+
+	(void)state;
+	assert_int_equal(backoff_jitter(250, 0), 0);
+	assert_int_equal(backoff_jitter(250, UINT32_MAX), 250);
+	assert_int_equal(backoff_jitter(250, UINT32_MAX / 2 + 1), 125);
+	assert_int_equal(backoff_jitter(0, UINT32_MAX), 0);
+	for (i = 0; i < 1000; i++) {
+		j = backoff_jitter(250, i * 4294967u);
+		assert_true(j <= 250);
+	}
+}
+
 int
 main(void)
 {
@@ -94,6 +112,7 @@ main(void)
 		cmocka_unit_test(test_ceiling),
 		cmocka_unit_test(test_delay_bounds),
 		cmocka_unit_test(test_delay_spread),
+		cmocka_unit_test(test_jitter),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -3,7 +3,11 @@
  * Copyright (c) 2026 The pppssh developers
  *
  * Unit tests for dialing: numeric and named hosts, refused and
- * unanswered connects, the order of targets.  Loopback only.
+ * unanswered connects, the order of targets, the race (a dead first host
+ * costs one stagger, not its timeout), the fresh connects to a silent
+ * address, and going on to the next host after the winner failed.
+ * Loopback only; a "dead" host is a listener whose queue is full, which
+ * drops SYNs.
  */
 #include "config.h"
 
@@ -25,6 +29,7 @@
 
 #include "dial.h"
 #include "loop.h"
+#include "procfd.h"
 
 struct result {
 	bool	 done;
@@ -79,6 +84,40 @@ closed_port(void)
 
 	close(fd);
 	return port;
+}
+
+/*
+ * A listener that drops SYNs: its queue (backlog 0) is full of the
+ * connects in fill[0..3].  Returns its fd, port in *port.
+ */
+static int
+dead_listener(int *port, int fill[4])
+{
+	struct sockaddr_in	sin;
+	int			lfd, i;
+
+	lfd = listener(0, port);
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	sin.sin_port = htons((uint16_t)*port);
+	for (i = 0; i < 4; i++) {
+		fill[i] = socket(AF_INET,
+		    SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+		assert_true(fill[i] >= 0);
+		(void)connect(fill[i], (struct sockaddr *)&sin, sizeof(sin));
+	}
+	return lfd;
+}
+
+static void
+dead_close(int lfd, int fill[4])
+{
+	int	i;
+
+	for (i = 0; i < 4; i++)
+		close(fill[i]);
+	close(lfd);
 }
 
 static void
@@ -206,21 +245,11 @@ test_connect_timeout(void **state)
 	struct result		 r = { 0 };
 	struct dial		*d;
 	struct dial_target	 t[1];
-	struct sockaddr_in	 sin;
-	int			 lfd, port, fill[4], i;
+	int			 lfd, port, fill[4];
 	char			 want[128];
 
 	(void)state;
-	lfd = listener(0, &port);
-	memset(&sin, 0, sizeof(sin));
-	sin.sin_family = AF_INET;
-	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	sin.sin_port = htons((uint16_t)port);
-	for (i = 0; i < 4; i++) {
-		fill[i] = socket(AF_INET,
-		    SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-		(void)connect(fill[i], (struct sockaddr *)&sin, sizeof(sin));
-	}
+	lfd = dead_listener(&port, fill);
 	t[0].host = "127.0.0.1";
 	t[0].port = port;
 	d = dial_start(l, t, 1, 300, on_dial, &r);
@@ -230,9 +259,140 @@ test_connect_timeout(void **state)
 	    "connect 127.0.0.1:%d: timed out after 300 ms", port);
 	assert_string_equal(r.cause, want);
 	dial_free(d);
-	for (i = 0; i < 4; i++)
-		close(fill[i]);
+	dead_close(lfd, fill);
+	loop_free(l);
+}
+
+/*
+ * The first host does not answer: the second is tried one stagger later,
+ * not after the first one's timeout, and wins.
+ */
+static void
+test_race_dead_first(void **state)
+{
+	struct loop		*l = loop_new();
+	struct result		 r = { 0 };
+	struct dial		*d;
+	struct dial_target	 t[2];
+	int			 dfd, lfd, dport, port, fill[4];
+	uint64_t		 t0;
+
+	(void)state;
+	dfd = dead_listener(&dport, fill);
+	lfd = listener(4, &port);
+	t[0].host = "127.0.0.1";
+	t[0].port = dport;
+	t[1].host = "127.0.0.1";
+	t[1].port = port;
+	t0 = loop_clock();
+	d = dial_start(l, t, 2, 10000, on_dial, &r);
+	run(l, &r);
+	assert_true(r.fd >= 0);
+	assert_int_equal(r.port, port);
+	assert_true(loop_clock() - t0 >= DIAL_STAGGER);
+	assert_true(loop_clock() - t0 < 5000);
+	close(r.fd);
+	dial_free(d);
 	close(lfd);
+	dead_close(dfd, fill);
+	loop_free(l);
+}
+
+/*
+ * An address that does not answer gets a fresh connect every
+ * DIAL_REFRESH ms, the earlier ones kept: three sockets after 2.5 s.
+ * All of them are closed when the dial is freed.
+ */
+static void
+test_refresh_silent(void **state)
+{
+	struct loop		*l = loop_new();
+	struct result		 r = { 0 };
+	struct dial		*d;
+	struct dial_target	 t[1];
+	int			 lfd, port, fill[4], fds;
+	uint64_t		 t0;
+
+	(void)state;
+	lfd = dead_listener(&port, fill);
+	t[0].host = "127.0.0.1";
+	t[0].port = port;
+	fds = procfd_count();
+	t0 = loop_clock();
+	d = dial_start(l, t, 1, 10000, on_dial, &r);
+	while (loop_clock() - t0 < 2 * DIAL_REFRESH + DIAL_REFRESH / 2)
+		assert_int_equal(loop_once(l, 100), 0);
+	assert_false(r.done);
+	assert_int_equal(procfd_count(), fds + 3);
+	dial_free(d);
+	assert_int_equal(procfd_count(), fds);
+	dead_close(lfd, fill);
+	loop_free(l);
+}
+
+/*
+ * The winner's host failed after the connect: the race goes on with the
+ * other hosts, and says so when none is left.
+ */
+static void
+test_resume(void **state)
+{
+	struct loop		*l = loop_new();
+	struct result		 r = { 0 };
+	struct dial		*d;
+	struct dial_target	 t[3];
+	int			 a, b, pa, pb, dead;
+	char			 want[256];
+
+	(void)state;
+	a = listener(4, &pa);
+	b = listener(4, &pb);
+	dead = closed_port();
+	t[0].host = "127.0.0.1";
+	t[0].port = pa;
+	t[1].host = "127.0.0.1";
+	t[1].port = dead;
+	t[2].host = "127.0.0.1";
+	t[2].port = pb;
+	d = dial_start(l, t, 3, 2000, on_dial, &r);
+	run(l, &r);
+	assert_true(r.fd >= 0);
+	assert_int_equal(r.port, pa);
+	close(r.fd);
+	memset(&r, 0, sizeof(r));
+	assert_int_equal(dial_resume(d, 2000, "A: ssh handshake: banner"), 0);
+	assert_false(r.done);	/* never from inside dial_resume() */
+	run(l, &r);
+	assert_true(r.fd >= 0);
+	assert_int_equal(r.port, pb);
+	close(r.fd);
+	/* Nothing left: said at once. */
+	memset(&r, 0, sizeof(r));
+	assert_int_equal(dial_resume(d, 2000, "B: ssh handshake: banner"), -1);
+	assert_int_equal(loop_once(l, 50), 0);
+	assert_false(r.done);
+	dial_free(d);
+
+	/*
+	 * The hosts left are refused (the first won before their turn):
+	 * the failure says all of it.
+	 */
+	t[2].port = closed_port();
+	d = dial_start(l, t, 3, 2000, on_dial, &r);
+	run(l, &r);
+	assert_int_equal(r.port, pa);
+	close(r.fd);
+	memset(&r, 0, sizeof(r));
+	assert_int_equal(dial_resume(d, 2000, "A: ssh handshake: banner"), 0);
+	run(l, &r);
+	assert_int_equal(r.fd, -1);
+	snprintf(want, sizeof(want), "A: ssh handshake: banner; connect "
+	    "127.0.0.1:%d: Connection refused; connect 127.0.0.1:%d: "
+	    "Connection refused", dead, t[2].port);
+	assert_string_equal(r.cause, want);
+	dial_free(d);
+	close(a);
+	close(b);
 	loop_free(l);
 }
 
@@ -265,6 +425,9 @@ main(void)
 		cmocka_unit_test(test_name_resolved_in_child),
 		cmocka_unit_test(test_bad_name),
 		cmocka_unit_test(test_connect_timeout),
+		cmocka_unit_test(test_race_dead_first),
+		cmocka_unit_test(test_refresh_silent),
+		cmocka_unit_test(test_resume),
 		cmocka_unit_test(test_free_in_flight),
 	};
 

@@ -14,12 +14,16 @@
  * nothing else is sent anywhere.  CONNECTING has no deadline of its
  * own: the dial is given connect-timeout.
  *
- * Covered: the way up and every state's deadline; each failure class
- * (network, remote, hard) and the backoff that follows it; the backoff
- * rule itself (pinned: a change to it must change this test); a reload
- * with an equal config; stop in every state, down to DOWN with every
- * session, channel, child, job, route and fd released; restart; a
- * network change in BACKOFF, CONNECTING, STOPPING and UP; keepalive.
+ * Covered: the way up and every state's deadline (connect-timeout bounds
+ * the dial and each host's handshake); each failure class (network,
+ * remote, hard) and the backoff that follows it; the backoff rule itself
+ * (pinned: a change to it must change this test): incidents, failures in
+ * a row, flapping; the next host after a failed handshake; the path
+ * probe while the path is down, and where there is none; a dead
+ * session's teardown; a reload with an equal config; stop in every
+ * state, down to DOWN with every session, channel, child, job, route and
+ * fd released; restart; a network change in BACKOFF, CONNECTING,
+ * STOPPING and UP; keepalive.
  */
 #include "config.h"
 
@@ -50,12 +54,16 @@
 #include "ssh.h"
 
 /* The link's timings (link.c), as this test pins them. */
-#define SSH_TIMEOUT	30000
+#define CONNECT_TIMEOUT	10000	/* the config's: dial, handshake */
+#define AUTH_TIMEOUT	30000
 #define PPP_TIMEOUT	30000
 #define ROUTES_TIMEOUT	15000
 #define STOP_TIMEOUT	4000
 #define PTY_GRACE	1000
-#define HOLD		60000
+#define FLAP		10000	/* up less than this: a flap */
+#define JITTER		250	/* an incident's first re-dial */
+#define PROBE		1000	/* one path probe this often */
+#define GATE		3000	/* a pppd silent this long: let go */
 #define BACKOFF_MIN	1000	/* the config's backoff 1 300 */
 #define BACKOFF_CAP	300000
 
@@ -95,7 +103,7 @@ conf_make(struct link_conf *lc, struct conf_host *host,
 	lc->keepalive.misses = 3;
 	lc->backoff.min = BACKOFF_MIN / 1000;
 	lc->backoff.cap = BACKOFF_CAP / 1000;
-	lc->connect_timeout = 10;
+	lc->connect_timeout = CONNECT_TIMEOUT / 1000;
 	lc->mtu = -1;
 	lc->local_ip.family = AF_INET;
 	lc->local_ip.len = 32;
@@ -342,7 +350,8 @@ bring_up(void)
 
 /*
  * Let a teardown under way finish the clean way: the far end's routes
- * removed, then the local pppd ends on SIGTERM.
+ * removed, then the local pppd ends on SIGTERM (after the link went on,
+ * when the session was dead).
  */
 static void
 finish_stop(void)
@@ -359,6 +368,20 @@ finish_stop(void)
 			turn();
 	}
 	assert_int_not_equal(link_state(lk), LINK_STOPPING);
+	/* A dead session's pppd ends after the link went on without it. */
+	if (F.pppd != NULL && F.pppd->running && F.pppd->ending)
+		pppd_exits(-15, "");
+}
+
+/* The gateway falls silent while the link is up: the keepalive gives up. */
+static void
+keepalive_gives_up(void)
+{
+	assert_int_equal(link_state(lk), LINK_UP);
+	F.silent = true;
+	F.last_rx = fake_now;
+	(void)time_in(LINK_UP, 100000);
+	assert_int_equal(link_fail_class(lk), LINK_FAIL_NETWORK);
 }
 
 /* Nothing is held: every object made was released, no fd, no route. */
@@ -586,13 +609,17 @@ test_deadline_handshake(void **state)
 	link_start(lk);
 	dial_ok();
 	assert_int_equal(link_state(lk), LINK_HANDSHAKE);
-	assert_int_equal(time_in(LINK_HANDSHAKE, SSH_TIMEOUT + 10),
-	    SSH_TIMEOUT);
+	/* connect-timeout bounds it; no other host to go on with. */
+	assert_int_equal(time_in(LINK_HANDSHAKE, CONNECT_TIMEOUT + 10),
+	    CONNECT_TIMEOUT);
+	assert_int_equal(F.resumes, 1);
 	assert_int_equal(link_state(lk), LINK_BACKOFF);
 	assert_int_equal(link_fail_class(lk), LINK_FAIL_NETWORK);
 	assert_string_equal(link_reason(lk),
-	    "ssh handshake with gw.example:22 timed out after 30 s");
+	    "ssh handshake with gw.example:22 timed out after 10 s");
 	assert_int_equal(F.disconnects, 1);	/* the session still worked */
+	/* It reached a host: no probing, the backoff it is. */
+	assert_null(F.dial);
 	assert_released();
 }
 
@@ -603,17 +630,18 @@ test_deadline_auth(void **state)
 	F.handshake = SSH_AGAIN;
 	link_start(lk);
 	dial_ok();
-	advance(10000);
+	advance(CONNECT_TIMEOUT - 1);
 	F.handshake = SSH_OK;
 	F.auth = SSH_AGAIN;
 	poke();
 	assert_int_equal(link_state(lk), LINK_AUTH);
-	/* One deadline bounds handshake and auth together. */
-	assert_int_equal(time_in(LINK_AUTH, SSH_TIMEOUT), SSH_TIMEOUT - 10000);
+	/* Auth has its own deadline, from its start. */
+	assert_int_equal(time_in(LINK_AUTH, AUTH_TIMEOUT + 10), AUTH_TIMEOUT);
 	assert_int_equal(link_state(lk), LINK_BACKOFF);
 	assert_int_equal(link_fail_class(lk), LINK_FAIL_NETWORK);
 	assert_string_equal(link_reason(lk),
 	    "ssh auth with gw.example:22 timed out after 30 s");
+	assert_int_equal(F.resumes, 0);
 	assert_released();
 }
 
@@ -750,11 +778,16 @@ test_deadline_backoff(void **state)
 	link_info(lk, &li);
 	assert_int_equal(li.next_dial, 1);
 	assert_int_equal(li.redials, 0);
+	/* The path is probed meanwhile, until the re-dial. */
+	assert_int_equal(F.dial_starts, 2);
+	assert_int_equal(F.dial_timeout, BACKOFF_MIN);
 	assert_int_equal(time_in(LINK_BACKOFF, 10000), BACKOFF_MIN);
 	assert_int_equal(link_state(lk), LINK_CONNECTING);
 	link_info(lk, &li);
 	assert_int_equal(li.redials, 1);
-	assert_int_equal(F.dial_starts, 2);
+	assert_int_equal(F.dial_starts, 3);
+	assert_int_equal(F.dial_frees, 2);
+	assert_int_equal(F.dial_timeout, CONNECT_TIMEOUT);
 }
 
 /* ------------------------------------------------------- failure classes */
@@ -1035,30 +1068,138 @@ test_backoff_jitter(void **state)
 	assert_int_equal(fail_dial_and_wait(), 2500);
 }
 
-/* Up for LINK_HOLD (60 s): the next failure is the first in a row. */
+/*
+ * Up, then down after up_ms: the link goes STOPPING and on to BACKOFF
+ * (or, with no wait, CONNECTING already).
+ */
 static void
-test_backoff_hold(void **state)
+up_then_drop(uint64_t up_ms)
+{
+	dial_ok();
+	iface_up();
+	routes_finish(0, "");
+	assert_int_equal(link_state(lk), LINK_UP);
+	advance_coarse(up_ms);
+	pppd_exits(16, "");
+	finish_stop();
+	assert_true(link_state(lk) == LINK_BACKOFF ||
+	    link_state(lk) == LINK_CONNECTING);
+}
+
+/* The wait of the BACKOFF the link is in, in ms. */
+static uint64_t
+backoff_wait(void)
+{
+	uint64_t	t;
+
+	assert_int_equal(link_state(lk), LINK_BACKOFF);
+	t = time_in(LINK_BACKOFF, BACKOFF_CAP + 10);
+	assert_int_equal(link_state(lk), LINK_CONNECTING);
+	return t;
+}
+
+/*
+ * A link that was up and went down begins a new incident: the first
+ * re-dial is at once, within JITTER; the dials of the incident that fail
+ * then back off from min, and the next incident starts over.
+ */
+static void
+test_incident(void **state)
 {
 	(void)state;
 	link_start(lk);
-	assert_int_equal(fail_dial_and_wait(), 1000);
-	assert_int_equal(fail_dial_and_wait(), 2000);
-	/* Up, but not for long: the count goes on. */
+	assert_int_equal(fail_dial_and_wait(), BACKOFF_MIN);
+	assert_int_equal(fail_dial_and_wait(), 2 * BACKOFF_MIN);
+	/* Up a minute, then down: at once, whatever came before. */
+	up_then_drop(60000);
+	assert_string_equal(link_reason(lk),
+	    "local pppd exited with status 16 (hangup)");
+	assert_int_equal(backoff_wait(), JITTER);
+	/* That re-dial fails, and the next: backoff from min again. */
+	assert_int_equal(fail_dial_and_wait(), BACKOFF_MIN);
+	assert_int_equal(fail_dial_and_wait(), 2 * BACKOFF_MIN);
+	assert_int_equal(fail_dial_and_wait(), 4 * BACKOFF_MIN);
+	/* The next incident starts over. */
+	up_then_drop(FLAP);
+	assert_int_equal(backoff_wait(), JITTER);
+	assert_int_equal(fail_dial_and_wait(), BACKOFF_MIN);
+	/* A network failure while up (keepalive): an incident too. */
+	up_then_drop(FLAP);
+	assert_int_equal(backoff_wait(), JITTER);
 	dial_ok();
 	iface_up();
 	routes_finish(0, "");
-	advance(HOLD - 1000);
-	pppd_exits(16, "");
-	finish_stop();
-	assert_int_equal(time_in(LINK_BACKOFF, 10000), 4000);
-	/* Up long enough: it starts over. */
+	advance_coarse(FLAP);
+	keepalive_gives_up();
+	assert_int_equal(link_fail_class(lk), LINK_FAIL_NETWORK);
+	pppd_exits(-15, "");
+	assert_int_equal(backoff_wait(), JITTER);
+}
+
+/* The random number places the first re-dial within [0, JITTER]. */
+static void
+test_incident_jitter(void **state)
+{
+	(void)state;
+	link_start(lk);
+	F.rnd = 0;
+	up_then_drop(FLAP);
+	turn();		/* no wait at all */
+	assert_int_equal(link_state(lk), LINK_CONNECTING);
+	assert_int_equal(F.dial_starts, 2);
+	F.rnd = UINT32_MAX / 2 + 1;
+	up_then_drop(FLAP);
+	assert_int_equal(backoff_wait(), JITTER / 2);
+}
+
+/*
+ * Down within FLAP of coming up, twice or more in a row: flapping.  The
+ * first short up is an incident like any; from the second on, drop N
+ * waits as failure N - 1 in a row (a dial that fails after it counts on
+ * from there), until an up lasts FLAP.  The failures of an earlier
+ * incident do not count.
+ */
+static void
+test_flapping(void **state)
+{
+	(void)state;
+	link_start(lk);
+	/* An outage first: five failures in a row. */
+	up_then_drop(FLAP);
+	assert_int_equal(backoff_wait(), JITTER);
+	assert_int_equal(fail_dial_and_wait(), BACKOFF_MIN);
+	assert_int_equal(fail_dial_and_wait(), 2 * BACKOFF_MIN);
+	assert_int_equal(fail_dial_and_wait(), 4 * BACKOFF_MIN);
+	assert_int_equal(fail_dial_and_wait(), 8 * BACKOFF_MIN);
+	up_then_drop(FLAP - 1000);
+	assert_int_equal(backoff_wait(), JITTER);
+	up_then_drop(FLAP - 1000);
+	assert_int_equal(backoff_wait(), BACKOFF_MIN);
+	up_then_drop(0);
+	assert_int_equal(backoff_wait(), 2 * BACKOFF_MIN);
+	/* A dial that fails after it counts on. */
+	assert_int_equal(fail_dial_and_wait(), 4 * BACKOFF_MIN);
+	up_then_drop(5000);
+	assert_int_equal(backoff_wait(), 4 * BACKOFF_MIN);
+	up_then_drop(5000);
+	assert_int_equal(backoff_wait(), 8 * BACKOFF_MIN);
+	/* Up for FLAP: it is over; the next short up is a single one. */
+	up_then_drop(FLAP);
+	assert_int_equal(backoff_wait(), JITTER);
+	up_then_drop(0);
+	assert_int_equal(backoff_wait(), JITTER);
+	up_then_drop(0);
+	assert_int_equal(backoff_wait(), BACKOFF_MIN);
+	/* Stopped and started again: nothing is remembered. */
 	dial_ok();
 	iface_up();
 	routes_finish(0, "");
-	advance(HOLD);
-	pppd_exits(16, "");
+	link_stop(lk, "test");
 	finish_stop();
-	assert_int_equal(time_in(LINK_BACKOFF, 10000), 1000);
+	assert_int_equal(link_state(lk), LINK_DOWN);
+	link_start(lk);
+	up_then_drop(0);
+	assert_int_equal(backoff_wait(), JITTER);
 }
 
 /* A hard failure waits the cap, and counts in the row. */
@@ -1080,6 +1221,440 @@ test_backoff_hard(void **state)
 	F.rnd = UINT32_MAX;
 	/* Second in a row: ceiling 2 s. */
 	assert_int_equal(fail_dial_and_wait(), 2000);
+}
+
+/* ------------------------------------------------ next host, probing */
+
+/*
+ * A handshake that fails on the host that answered goes on with the
+ * dial's other hosts, back in CONNECTING, and so does one that takes
+ * longer than connect-timeout; a host key that does not match does not.
+ */
+static void
+test_next_host(void **state)
+{
+	(void)state;
+	F.resume_r = 0;
+	F.handshake = SSH_ERR;
+	link_start(lk);
+	dial_ok();
+	assert_int_equal(link_state(lk), LINK_CONNECTING);
+	assert_int_equal(F.resumes, 1);
+	assert_string_equal(F.resume_cause,
+	    "gw.example:22: ssh handshake: handshake: connection reset");
+	assert_int_equal(F.dial_timeout, CONNECT_TIMEOUT);
+	assert_null(link_reason(lk));
+	assert_int_equal(F.ssh_frees, 1);
+	assert_int_equal(F.disconnects, 0);	/* broken: no goodbye */
+	assert_non_null(F.dial);
+	assert_int_equal(F.dial_starts, 1);
+	/* The next one is too slow. */
+	F.handshake = SSH_AGAIN;
+	dial_ok();
+	assert_int_equal(link_state(lk), LINK_HANDSHAKE);
+	assert_int_equal(time_in(LINK_HANDSHAKE, CONNECT_TIMEOUT + 10),
+	    CONNECT_TIMEOUT);
+	assert_int_equal(link_state(lk), LINK_CONNECTING);
+	assert_int_equal(F.resumes, 2);
+	assert_string_equal(F.resume_cause,
+	    "gw.example:22: ssh handshake timed out");
+	assert_int_equal(F.disconnects, 1);	/* it still worked */
+	/* The one after that it is: the dial is done with. */
+	F.handshake = SSH_OK;
+	dial_ok();
+	assert_int_equal(link_state(lk), LINK_PPP);
+	assert_null(F.dial);
+	assert_int_equal(F.dial_frees, 1);
+	assert_int_equal(F.dial_starts, 1);
+	iface_up();
+	routes_finish(0, "");
+	assert_int_equal(link_state(lk), LINK_UP);
+	link_stop(lk, "test");
+	finish_stop();
+	assert_released();
+
+	/* A host key that does not match is final. */
+	F.hostkey = SSH_ERR;
+	link_start(lk);
+	dial_ok();
+	assert_int_equal(link_state(lk), LINK_BACKOFF);
+	assert_int_equal(link_fail_class(lk), LINK_FAIL_HARD);
+	assert_int_equal(F.resumes, 2);
+	assert_released();
+}
+
+/*
+ * After a dial that reached no host the path is probed until the re-dial.
+ * A probe that fails changes nothing (the next comes PROBE after it
+ * began); one that answers is dialed on at once, over its connection, and
+ * the re-dial is off.
+ */
+static void
+test_probe(void **state)
+{
+	struct link_info	li;
+	int			starts;
+
+	(void)state;
+	link_start(lk);
+	assert_int_equal(fail_dial_and_wait(), BACKOFF_MIN);
+	assert_int_equal(fail_dial_and_wait(), 2 * BACKOFF_MIN);
+	dial_fails("connect 127.0.0.1:22: Connection refused");
+	assert_int_equal(link_state(lk), LINK_BACKOFF);
+	/* At once, until the re-dial. */
+	assert_non_null(F.dial);
+	assert_int_equal(F.dial_timeout, 4 * BACKOFF_MIN);
+	starts = F.dial_starts;
+	advance(300);
+	dial_fails("connect 127.0.0.1:22: Connection refused");
+	assert_int_equal(link_state(lk), LINK_BACKOFF);
+	assert_null(F.dial);
+	advance(PROBE - 300 - 1);
+	assert_null(F.dial);
+	advance(1);
+	assert_non_null(F.dial);
+	assert_int_equal(F.dial_starts, starts + 1);
+	assert_int_equal(F.dial_timeout, 4 * BACKOFF_MIN - PROBE);
+	link_info(lk, &li);
+	assert_int_equal(li.redials, 2);
+	/*
+	 * The gateway answers, but its handshake fails: the probe's race
+	 * goes on as a dial's, bounded by connect-timeout from now.
+	 */
+	advance(500);
+	F.resume_r = 0;
+	F.handshake = SSH_ERR;
+	dial_ok();
+	assert_int_equal(link_state(lk), LINK_CONNECTING);
+	assert_int_equal(F.resumes, 1);
+	assert_int_equal(F.dial_timeout, CONNECT_TIMEOUT);
+	F.handshake = SSH_OK;
+	dial_ok();
+	assert_int_equal(link_state(lk), LINK_PPP);
+	assert_int_equal(F.ssh_news, 2);
+	link_info(lk, &li);
+	assert_int_equal(li.redials, 3);
+	iface_up();
+	routes_finish(0, "");
+	assert_quiet(LINK_UP, 4 * BACKOFF_MIN);
+	assert_int_equal(F.dial_starts, starts + 1);
+}
+
+/*
+ * The probes do not consume the backoff: the re-dial comes when it was
+ * due, and its failure is the next of the row.
+ */
+static void
+test_probe_keeps_backoff(void **state)
+{
+	(void)state;
+	link_start(lk);
+	dial_fails("connect 127.0.0.1:22: Connection refused");
+	dial_fails("connect 127.0.0.1:22: Connection refused");
+	assert_int_equal(link_state(lk), LINK_BACKOFF);
+	assert_int_equal(time_in(LINK_BACKOFF, 10000), BACKOFF_MIN);
+	assert_int_equal(F.dial_timeout, CONNECT_TIMEOUT);
+	assert_int_equal(F.dial_starts, 3);
+	assert_int_equal(fail_dial_and_wait(), 2 * BACKOFF_MIN);
+}
+
+/*
+ * No probe where it would tell nothing: a dial that reached a host (its
+ * handshake failed), remote and hard failures, an incident's re-dial,
+ * a network change's.
+ */
+static void
+test_probe_not(void **state)
+{
+	(void)state;
+	F.handshake = SSH_ERR;
+	link_start(lk);
+	dial_ok();
+	assert_int_equal(link_state(lk), LINK_BACKOFF);
+	assert_int_equal(link_fail_class(lk), LINK_FAIL_NETWORK);
+	assert_null(F.dial);
+	/* Even after a dial that reached nothing, before. */
+	F.handshake = SSH_OK;
+	link_start(lk);
+	dial_fails("connect 127.0.0.1:22: Connection refused");
+	assert_non_null(F.dial);
+	link_start(lk);
+	F.chan_start = SSH_ERR;
+	F.fclass = SSH_FAIL_REMOTE;
+	dial_ok();
+	assert_int_equal(link_fail_class(lk), LINK_FAIL_REMOTE);
+	assert_int_equal(link_state(lk), LINK_BACKOFF);
+	assert_null(F.dial);
+	F.chan_start = SSH_OK;
+	F.hostkey = SSH_ERR;
+	link_start(lk);
+	dial_ok();
+	assert_int_equal(link_fail_class(lk), LINK_FAIL_HARD);
+	assert_null(F.dial);
+	F.hostkey = SSH_OK;
+	link_start(lk);
+	up_then_drop(FLAP);
+	assert_int_equal(link_state(lk), LINK_BACKOFF);
+	assert_null(F.dial);
+	link_start(lk);
+	dial_fails("connect 127.0.0.1:22: Network is unreachable");
+	assert_non_null(F.dial);
+	link_network_changed(lk);
+	assert_int_equal(link_state(lk), LINK_CONNECTING);
+	assert_int_equal(F.dial_timeout, CONNECT_TIMEOUT);
+	assert_released();
+}
+
+/* ------------------------------------------------- a dead session's end */
+
+/*
+ * A session that cannot answer is not waited on: pppd is hung up (its
+ * pty closed) as it is told to end rather than left waiting for an
+ * answer to its LCP Terminate; and a session silent for two keepalive
+ * intervals is not asked to remove the far end's routes.
+ */
+static void
+test_teardown_dead(void **state)
+{
+	int	rj, terms;
+
+	(void)state;
+	/* The keepalive gave up on the session. */
+	bring_up();
+	keepalive_gives_up();
+	assert_int_equal(link_state(lk), LINK_BACKOFF);
+	assert_int_equal(F.terms, 1);
+	assert_true(pty_closed());
+	pppd_exits(16, "");
+	assert_int_equal(link_state(lk), LINK_BACKOFF);
+	assert_released();
+
+	/* pppd's LCP echo gave up first, after 20 s of silence. */
+	F.silent = false;
+	(void)time_in(LINK_BACKOFF, 1000);
+	dial_ok();
+	iface_up();
+	routes_finish(0, "");
+	F.silent = true;
+	F.last_rx = fake_now;
+	advance_coarse(2 * 10000 + 1);
+	rj = F.rj_news;
+	pppd_exits(15, "");
+	assert_int_equal(link_state(lk), LINK_BACKOFF);
+	assert_int_equal(F.rj_news, rj);
+	assert_int_equal(F.disconnects, 0);
+	assert_released();
+
+	/* Silent for less than that: the far end is asked as usual. */
+	F.silent = false;
+	(void)time_in(LINK_BACKOFF, 1000);
+	dial_ok();
+	iface_up();
+	routes_finish(0, "");
+	F.silent = true;
+	F.last_rx = fake_now;
+	advance_coarse(2 * 10000);
+	rj = F.rj_news;
+	pppd_exits(15, "");
+	assert_int_equal(link_state(lk), LINK_STOPPING);
+	assert_int_equal(F.rj_news, rj + 1);
+	F.silent = false;
+	finish_stop();
+	assert_int_equal(link_state(lk), LINK_BACKOFF);
+	assert_released();
+
+	/* The remote pppd ended: pppd is hung up after the routes went. */
+	(void)time_in(LINK_BACKOFF, 1000);
+	dial_ok();
+	iface_up();
+	routes_finish(0, "");
+	F.ch1_read = 0;
+	poke();
+	assert_int_equal(link_state(lk), LINK_STOPPING);
+	terms = F.terms;
+	routes_finish(0, "");
+	assert_int_equal(F.terms, terms + 1);
+	assert_true(pty_closed());
+	F.ch1_read = SSH_AGAIN;
+	finish_stop();
+	assert_released();
+}
+
+/*
+ * The session ends under channel 1 (its sshd killed): the relay and the
+ * stderr read fail together.  The first failure is the one: the link is
+ * down at once, a new incident, and the second changes nothing.
+ */
+static void
+test_session_gone(void **state)
+{
+	(void)state;
+	bring_up();
+	advance_coarse(FLAP);
+	F.ch1_broken = true;
+	F.fclass = SSH_FAIL_NETWORK;
+	poke();
+	assert_int_equal(link_state(lk), LINK_BACKOFF);
+	assert_int_equal(link_fail_class(lk), LINK_FAIL_NETWORK);
+	assert_string_equal(link_reason(lk),
+	    "remote pppd stderr: transport read");
+	assert_int_equal(F.disconnects, 0);
+	assert_true(pty_closed());
+	F.ch1_broken = false;
+	assert_int_equal(time_in(LINK_BACKOFF, 1000), JITTER);
+	pppd_exits(16, "");
+	dial_ok();
+	assert_int_equal(F.spawns, 2);
+	iface_up();
+	routes_finish(0, "");
+	assert_int_equal(link_state(lk), LINK_UP);
+}
+
+/*
+ * The dead session's pppd ends (its ip-down scripts) while the next dial
+ * goes on; the next pppd starts only once it is gone, as it holds the
+ * interface's name.  A pppd of a dead session is only hung up, not
+ * waited on, by a link that stays down: stopped, the link waits for it.
+ */
+static void
+test_teardown_overlap(void **state)
+{
+	(void)state;
+	bring_up();
+	advance_coarse(FLAP);
+	keepalive_gives_up();
+	assert_int_equal(link_state(lk), LINK_BACKOFF);
+	assert_non_null(F.pppd);
+	assert_true(F.pppd->running && F.pppd->ending);
+	F.silent = false;
+	assert_int_equal(time_in(LINK_BACKOFF, 1000), JITTER);
+	dial_ok();
+	assert_int_equal(link_state(lk), LINK_PPP);
+	assert_int_equal(F.chan_news, 2);
+	assert_int_equal(F.spawns, 1);		/* not yet */
+	advance(500);
+	assert_int_equal(F.spawns, 1);
+	pppd_exits(16, "");			/* the last one */
+	assert_int_equal(F.pppd_frees, 1);
+	assert_int_equal(F.spawns, 2);
+	assert_int_equal(link_state(lk), LINK_PPP);
+	iface_up();
+	routes_finish(0, "");
+	assert_int_equal(link_state(lk), LINK_UP);
+
+	/* Stopped while the last one ends: DOWN once it is gone. */
+	advance_coarse(FLAP);
+	keepalive_gives_up();
+	assert_int_equal(link_state(lk), LINK_BACKOFF);
+	link_stop(lk, "test");
+	assert_int_equal(link_state(lk), LINK_STOPPING);
+	pppd_exits(16, "");
+	assert_int_equal(link_state(lk), LINK_DOWN);
+	F.silent = false;
+	assert_released();
+	assert_int_equal(F.killed_on_free, 0);
+
+	/* The same, in CONNECTING; and it does not end: forced at 4 s. */
+	link_start(lk);
+	dial_ok();
+	iface_up();
+	routes_finish(0, "");
+	advance_coarse(FLAP);
+	keepalive_gives_up();
+	F.silent = false;
+	(void)time_in(LINK_BACKOFF, 1000);
+	assert_int_equal(link_state(lk), LINK_CONNECTING);
+	link_stop(lk, "test");
+	assert_int_equal(link_state(lk), LINK_STOPPING);
+	advance(STOP_TIMEOUT - 1);
+	assert_int_equal(F.kills, 0);
+	advance(1);
+	assert_int_equal(F.kills, 1);
+	assert_int_equal(link_state(lk), LINK_STOPPING);
+	pppd_exits(-9, "");
+	assert_int_equal(link_state(lk), LINK_DOWN);
+	assert_released();
+}
+
+/* ------------------------------------------------------ the pppds meet */
+
+/* What the local pppd wrote to its pty: the test reads the other end. */
+static size_t
+pty_got(char *buf, size_t len)
+{
+	ssize_t	n;
+
+	n = recv(F.pty_peer, buf, len, MSG_DONTWAIT);
+	return n > 0 ? (size_t)n : 0;
+}
+
+/* The local pppd says s on its pty. */
+static void
+pppd_says(const char *s)
+{
+	assert_int_equal(send(F.pty_peer, s, strlen(s), MSG_NOSIGNAL),
+	    (ssize_t)strlen(s));
+	turn();
+}
+
+/*
+ * What each pppd says is held until the other has spoken: a pppd sets its
+ * tty up with TCSAFLUSH, so a Configure-Request that reaches it before
+ * that is lost (and resent only a second later).  Either may speak first;
+ * a pppd that keeps silent lets the other's bytes go after GATE.
+ */
+static void
+test_pppds_meet(void **state)
+{
+	char	buf[64];
+
+	(void)state;
+	link_start(lk);
+	dial_ok();
+	assert_int_equal(link_state(lk), LINK_PPP);
+	/* The local pppd first: held until the remote one speaks. */
+	pppd_says("L1");
+	advance(100);
+	assert_int_equal(F.ch1_written, 0);
+	snprintf(F.ch1_data, sizeof(F.ch1_data), "R1");
+	poke();
+	assert_int_equal(F.ch1_written, 2);
+	assert_int_equal(pty_got(buf, sizeof(buf)), 2);
+	assert_memory_equal(buf, "R1", 2);
+	/* Then everything flows. */
+	pppd_says("L2");
+	assert_int_equal(F.ch1_written, 4);
+	link_stop(lk, "test");
+	finish_stop();
+	assert_released();
+
+	/* The remote pppd first: held until the local one speaks. */
+	link_start(lk);
+	dial_ok();
+	F.ch1_written = 0;
+	snprintf(F.ch1_data, sizeof(F.ch1_data), "R1");
+	poke();
+	advance(100);
+	assert_int_equal(pty_got(buf, sizeof(buf)), 0);
+	pppd_says("L1");
+	assert_int_equal(pty_got(buf, sizeof(buf)), 2);
+	assert_memory_equal(buf, "R1", 2);
+	assert_int_equal(F.ch1_written, 2);
+	link_stop(lk, "test");
+	finish_stop();
+
+	/* The remote pppd keeps silent: the local one's bytes go anyway. */
+	link_start(lk);
+	dial_ok();
+	F.ch1_written = 0;
+	pppd_says("L1");
+	advance(GATE - 2);
+	assert_int_equal(F.ch1_written, 0);
+	advance(2);
+	assert_int_equal(F.ch1_written, 2);
+	link_stop(lk, "test");
+	finish_stop();
+	assert_released();
 }
 
 /* --------------------------------------------------------------- reload */
@@ -1200,7 +1775,11 @@ test_stop_in_every_state(void **state)
 	}
 }
 
-/* A channel 1 still running when pppd is gone is closed for its status. */
+/*
+ * A channel 1 still running when pppd is gone is closed for its status;
+ * while it closes, nothing reads it (that fails, and failing over and
+ * over spun the loop).
+ */
 static void
 test_stop_channel_close_waits(void **state)
 {
@@ -1211,6 +1790,10 @@ test_stop_channel_close_waits(void **state)
 	F.chan_close = SSH_AGAIN;
 	pppd_exits(-15, "");
 	assert_int_equal(link_state(lk), LINK_STOPPING);
+	poke();
+	advance(10);
+	assert_int_equal(link_state(lk), LINK_STOPPING);
+	assert_int_equal(F.reads_closing, 0);
 	F.chan_close = SSH_OK;
 	poke();
 	assert_int_equal(link_state(lk), LINK_DOWN);
@@ -1235,8 +1818,9 @@ test_free_in_every_state(void **state)
 		assert_int_equal(F.killed_on_free, s >= LINK_PPP &&
 		    s <= LINK_STOPPING);
 		advance_coarse(BACKOFF_CAP + 1000);	/* nothing may fire */
-		assert_int_equal(F.dial_starts, s >= LINK_CONNECTING &&
-		    s != LINK_DOWN);
+		/* One dial, and in BACKOFF the probe of the path. */
+		assert_int_equal(F.dial_starts, s == LINK_BACKOFF ? 2 :
+		    s >= LINK_CONNECTING && s != LINK_DOWN);
 	}
 }
 
@@ -1253,7 +1837,7 @@ test_restart(void **state)
 	assert_int_equal(link_state(lk), LINK_BACKOFF);
 	link_restart(lk, "restart from backoff");
 	assert_int_equal(link_state(lk), LINK_CONNECTING);
-	assert_int_equal(F.dial_starts, 2);
+	assert_int_equal(F.dial_starts, 3);	/* the probe before it */
 	/* From UP: down cleanly, then straight up again. */
 	dial_ok();
 	iface_up();
@@ -1294,7 +1878,8 @@ test_network_backoff(void **state)
 	assert_int_equal(link_state(lk), LINK_BACKOFF);
 	link_network_changed(lk);
 	assert_int_equal(link_state(lk), LINK_CONNECTING);
-	assert_int_equal(F.dial_starts, 2);
+	assert_int_equal(F.dial_starts, 3);	/* the probe before it */
+	assert_int_equal(F.dial_timeout, CONNECT_TIMEOUT);
 	link_info(lk, &li);
 	assert_int_equal(li.redials, 1);
 	/* The row goes on: the next failure waits 2 s. */
@@ -1357,22 +1942,23 @@ test_network_up(void **state)
 	assert_int_equal(link_state(lk), LINK_CONNECTING);
 }
 
-/* Stopping after a network failure: the change skips the wait. */
+/*
+ * Down after a network failure (the session dead: the link does not wait
+ * in STOPPING for its pppd): a network change dials at once.
+ */
 static void
 test_network_stopping(void **state)
 {
 	(void)state;
 	bring_up();
-	F.silent = true;
-	F.last_rx = fake_now;
-	(void)time_in(LINK_UP, 100000);
-	assert_int_equal(link_state(lk), LINK_STOPPING);
+	advance_coarse(FLAP);
+	keepalive_gives_up();
+	assert_int_equal(link_state(lk), LINK_BACKOFF);
 	assert_int_equal(link_fail_class(lk), LINK_FAIL_NETWORK);
 	link_network_changed(lk);
+	assert_int_equal(link_state(lk), LINK_CONNECTING);
 	F.silent = false;
-	finish_stop();
-	assert_int_equal(link_state(lk), LINK_BACKOFF);
-	turn();
+	pppd_exits(-15, "");		/* the last session's */
 	assert_int_equal(link_state(lk), LINK_CONNECTING);
 
 	/* Not after a remote failure: that one waits its turn. */
@@ -1383,8 +1969,8 @@ test_network_stopping(void **state)
 	link_network_changed(lk);
 	finish_stop();
 	assert_int_equal(link_state(lk), LINK_BACKOFF);
-	/* The wait skipped before did not count in the row. */
-	assert_int_equal(time_in(LINK_BACKOFF, 10000), BACKOFF_MIN);
+	/* The drop before did not count as a flap: a new incident. */
+	assert_int_equal(time_in(LINK_BACKOFF, 10000), JITTER);
 }
 
 int
@@ -1433,9 +2019,28 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_backoff_jitter, setup,
 		    teardown),
-		cmocka_unit_test_setup_teardown(test_backoff_hold, setup,
+		cmocka_unit_test_setup_teardown(test_incident, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_incident_jitter, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_flapping, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_backoff_hard, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_next_host, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_probe, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_probe_keeps_backoff,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_probe_not, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_teardown_dead, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_teardown_overlap, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_session_gone, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_pppds_meet, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_reload, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stop_in_every_state,

@@ -1,19 +1,23 @@
 # SPDX-License-Identifier: ISC
 # shellcheck shell=sh
 #
-# Scenario (runs in the guest): re-dial backoff (issue 4).  vpnd in gwa
-# keeps the office link up (keepalive 1 3, backoff 1 8).  gwb's sshd is
+# Scenario (runs in the guest): re-dial backoff (issues 4 and 9).  vpnd in
+# gwa keeps the office link up (keepalive 1 3, backoff 1 8).  gwb's sshd is
 # stopped and the link dropped (remote pppd killed): for REFUSE_S s (60)
-# every dial is refused.  The dials, counted both in vpnd's log and by gwa's
-# TCP ActiveOpens counter, must be spaced as configured: the Nth wait
-# announced ("re-dial in X s") lies in [MIN, min(CAP, MIN * 2^(N-1))], the
-# next dial comes X s later, and no dial comes sooner than MIN.  Then:
+# every dial is refused.  The dials in vpnd's log must follow the rule of
+# vpn.conf(5): the drop begins an incident, whose first re-dial is announced
+# within 0.25 s; the wait after failure N in a row lies in [MIN, min(CAP,
+# MIN * 2^(N-1))]; each dial comes the announced wait after the one before.
+# Meanwhile the path is probed: gwa's TCP ActiveOpens counter counts the
+# dials and the probes, which come about once a second (more than one per
+# 3 s of refusal, at most one per second plus one per wait).  Then:
 #	1. sshd is back and gwa sees a network change (an address added):
-#	   the link re-dials at once and is up within 2 s plus the bring-up
-#	   time measured at the start of this run;
+#	   the link dials within 1 s (on the change, or on a probe that found
+#	   sshd first) and is up within 2 s plus the bring-up time measured
+#	   at the start of this run;
 #	2. refused again for REFUSE2_S s (12), then sshd is back with no
-#	   network change: the link is up within the backoff step then in
-#	   force (the announced wait) plus a bring-up.
+#	   network change: a probe finds it, and the link is up within about
+#	   a second plus a bring-up, not at the next planned dial.
 
 . "$top_srcdir/tests/e2e/link-lib.sh"
 
@@ -58,51 +62,67 @@ refuse()
 	lk_alive
 	dials=$(($(lk_count 'link office: [a-z]+ -> connecting') - n_dial))
 	opens=$(($(lk_tcp_active_opens gwa) - opens))
+	probes=$((opens - dials))
 	step "refused for $1 s: $dials dials in vpnd's log, $opens TCP" \
-	    "connections opened by gwa"
-	[ "$dials" = "$opens" ] ||
-	    fail "$dials dials logged but $opens TCP connections tried"
+	    "connections opened by gwa: $probes probes"
+	[ "$probes" -ge $(($1 / 3)) ] ||
+	    fail "$probes probes in $1 s of refusal, want one a second"
+	[ "$probes" -le $(($1 + dials)) ] ||
+	    fail "$probes probes in $1 s of refusal and $dials waits"
 }
 
-# The dials of a refusal period: time stamps, and the waits announced
-# before each of them.
+# The dials of a refusal period: time stamps, the wait announced before
+# each of them and what it was for (0: a new incident; N: failure N in a
+# row).
 dial_table()
 {
 	grep -E -e 'link office: [a-z]+ -> connecting' -e 're-dial in ' \
 	    "$LK_LOG" | awk -v skip_d="$n_dial" -v skip_w="$n_wait" '
 	    /re-dial in/ { if (++w > skip_w) { for (i = NF - 1; i > 0; i--)
-		if ($i == "re-dial") wait = $(i + 2) } ; next }
-	    { if (++d > skip_d) print $1, wait }'
+		if ($i == "re-dial") wait = $(i + 2)
+		k = -1
+		if ($0 ~ /\(new incident/) k = 0
+		else if (match($0, /\(failure [0-9]+ in a row/))
+			k = substr($0, RSTART + 9, RLENGTH - 18) + 0 } ; next }
+	    { if (++d > skip_d) print $1, wait, k }'
 }
 
 refuse "$REFUSE_S"
 dial_table >"$E2E_DIR/dials"
 n=$(grep -c . "$E2E_DIR/dials" || true)
 e2e_report refused_dials "$n"
-# The nth failure in a row waits at most min(CAP, MIN * 2^(n-1)); the
-# first failure here is the kill, the failure count before it is the
-# one of the first line announcing a wait.
-first=$(grep -E 're-dial in ' "$LK_LOG" | sed -n "$((n_wait + 1))p" |
-    sed 's/.*(failure \([0-9]*\) in a row.*/\1/')
-step "dial times and the wait announced before each (failure $first" \
-    "first):"
+# The wait before the first dial is the new incident's (the kill); the wait
+# after failure k in a row lies in [MIN, min(CAP, MIN * 2^(k-1))] (to the
+# 0.1 s it is logged with).
+step "dial times and the wait announced before each:"
 # spaced PACE: the dials against the waits announced, the time a refused
 # dial takes allowed PACE (percent of the reference's time) times 1 s.
 spaced()
 {
-	awk -v min="$MIN" -v cap="$CAP" -v first="$first" -v t0="$t_drop" \
+	awk -v min="$MIN" -v cap="$CAP" -v t0="$t_drop" \
 	    -v slow="$(cs_to_s "$1")" '
     BEGIN { t0 /= 100; bad = 0 }
     {
-	k = first + NR - 1
-	ceil = min; for (i = 1; i < k && ceil < cap; i++) ceil *= 2
-	if (ceil > cap) ceil = cap
+	k = $3
+	if (k == 0) {
+		lo = 0; ceil = 0.25
+	} else {
+		lo = min
+		ceil = min; for (i = 1; i < k && ceil < cap; i++) ceil *= 2
+		if (ceil > cap) ceil = cap
+	}
 	gap = NR == 1 ? "" : sprintf("%.2f", $1 - prev)
-	printf "  dial %2d at +%6.2f s: waited %s s (allowed %d..%d), " \
-	    "since the last dial %s s\n", NR, $1 - t0, $2, min, ceil, gap
-	if ($2 < min || $2 > ceil) { print "  ^ wait out of range"; bad = 1 }
-	# A refused dial takes a moment: the next one is the wait later.
-	if (NR > 1 && ($1 - prev < $2 - 0.05 || $1 - prev > $2 + slow)) {
+	printf "  dial %2d at +%6.2f s: waited %s s (%s, allowed %g..%g), " \
+	    "since the last dial %s s\n", NR, $1 - t0, $2, k == 0 ? \
+	    "new incident" : "failure " k, lo, ceil, gap
+	if (NR == 1 && k != 0) { print "  ^ not a new incident"; bad = 1 }
+	if (NR > 1 && k != NR - 1) { print "  ^ not the next failure"; bad = 1 }
+	if ($2 < lo - 0.05 || $2 > ceil + 0.05) {
+		print "  ^ wait out of range"; bad = 1
+	}
+	# A refused dial takes a moment: the next one is the wait later (the
+	# wait is logged to 0.1 s, and the log stamped as it is read).
+	if (NR > 1 && ($1 - prev < $2 - 0.1 || $1 - prev > $2 + slow)) {
 		print "  ^ not the announced wait after the last dial"; bad = 1
 	}
 	prev = $1
@@ -111,17 +131,19 @@ spaced()
 }
 spaced "$E2E_PACE" || { pace_update && spaced "$E2E_PACE"; } ||
     fail "dials not spaced as configured"
-# At most one dial per MIN, at least one per CAP (and a refusal).
-[ "$n" -le $((REFUSE_S / MIN + 1)) ] || fail "$n dials in $REFUSE_S s"
+# At most one dial per MIN (and the incident's), at least one per CAP.
+[ "$n" -le $((REFUSE_S / MIN + 2)) ] || fail "$n dials in $REFUSE_S s"
 [ "$n" -ge $((REFUSE_S / (CAP + 1))) ] || fail "only $n dials in $REFUSE_S s"
 grep -q 'link office: .*Connection refused' "$LK_LOG" ||
     fail "no dial reported the refusal"
+grep -q 'link office: re-dial in .*failure 1 in a row), probing the path' \
+    "$LK_LOG" || fail "the refused dials did not start probing the path"
 step "$n dials in $REFUSE_S s, spaced as configured"
 
 # 1. The gateway is back and the network changes: at once.
-lk_sshd_start
 n_up=$(lk_count 'link office: routes -> up')
 n_dial=$(lk_count 'link office: [a-z]+ -> connecting')
+lk_sshd_start
 ip -n gwa addr add 10.1.0.2/24 dev lan0 || fail "add an address in gwa"
 t_ev=$(uptime_s)
 step "sshd back, network change in gwa (address 10.1.0.2 on lan0)"
@@ -131,13 +153,13 @@ t_d=$(lk_time 'link office: [a-z]+ -> connecting' $((n_dial + 1)))
 t_u=$(lk_time 'link office: routes -> up' $((n_up + 1)))
 dial_s=$(lk_sub "$t_ev" "$t_d")
 up_s=$(lk_sub "$t_ev" "$t_u")
-# The dial is the event's, unless the backoff's own dial came first
-# (within vpnd's 200 ms debounce of the event).
+# The dial is the event's, or a probe's that found sshd first, or the
+# backoff's own if it came within vpnd's 200 ms debounce of the event.
 dial_cs=$(awk -v d="$dial_s" 'BEGIN { printf "%d\n", d * 100 }')
 up_cs=$(awk -v u="$up_s" 'BEGIN { printf "%d\n", u * 100 }')
 bringup_cs=$(awk -v b="$bringup" 'BEGIN { printf "%d\n", b * 100 }')
-if ! grep -q 'network changed, dialing now' "$LK_LOG" &&
-    ! pace_within "$dial_cs" 30; then
+if ! grep -qE 'network changed, dialing now|answers, dialing now' \
+    "$LK_LOG" && ! pace_within "$dial_cs" 30; then
 	fail "vpnd did not dial on the network change (dial $dial_s s after)"
 fi
 e2e_report netchange_dial_s "$dial_s"
@@ -151,27 +173,33 @@ pace_within "$up_cs" $((200 + bringup_cs)) || fail "up $up_s s after the" \
     "$(pace_desc 200)"
 lk_check "the network change"
 
-# 2. Refused again, then back with no network change: the backoff step.
+# 2. Refused again, then back with no network change: a probe finds it.
 refuse "$REFUSE2_S"
+n_up=$(lk_count 'link office: routes -> up')
+n_found=$(lk_count 'link office: .* answers, dialing now')
 lk_sshd_start
 t_back=$(uptime_s)
-n_up=$(lk_count 'link office: routes -> up')
 # The dial the backoff then in force has planned.
 last=$(grep -E 're-dial in ' "$LK_LOG" | tail -n 1)
 t_plan=$(printf '%s\n' "$last" | awk '{ for (i = 1; i < NF; i++)
     if ($i == "re-dial") print $1 + $(i + 2) }')
 step "sshd back without a network change; last wait: $(printf '%s\n' \
     "$last" | sed 's/^[^ ]* //'), dial planned at $t_plan"
-lk_wait_log 'link office: routes -> up' $((n_up + 1)) $((CAP + 15)) \
-    "the link up within the backoff step"
+lk_wait_log 'link office: routes -> up' $((n_up + 1)) 15 \
+    "the link up, found by a probe"
 t_u=$(lk_time 'link office: routes -> up' $((n_up + 1)))
 up_s=$(lk_sub "$t_back" "$t_u")
-e2e_report step_up_s "$up_s"
+up_cs=$(awk -v u="$up_s" 'BEGIN { printf "%d\n", u * 100 }')
+e2e_report probe_up_s "$up_s"
 step "up $up_s s after sshd came back, $(lk_sub "$t_plan" "$t_u") s after" \
     "the planned dial"
-awk -v u="$t_u" -v p="$t_plan" -v b="$bringup" 'BEGIN {
-    exit !(u <= p + 1 + 2 * b) }' ||
-    fail "up at $t_u, planned dial at $t_plan: more than a bring-up"
-lk_check "the backoff step"
+# Unless the planned dial came within the probes' second, a probe it was.
+if awk -v p="$t_plan" -v b="$t_back" 'BEGIN { exit !(p > b + 1) }'; then
+	[ "$(lk_count 'link office: .* answers, dialing now')" -gt "$n_found" ] ||
+	    fail "no probe found sshd back before the planned dial"
+fi
+pace_within "$up_cs" $((150 + bringup_cs)) || fail "up $up_s s after sshd" \
+    "came back, want at most a bring-up ($bringup s) plus $(pace_desc 150)"
+lk_check "the probe"
 
 lk_vpnd_stop

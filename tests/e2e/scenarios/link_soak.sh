@@ -2,7 +2,7 @@
 # shellcheck shell=sh
 #
 # Scenario (runs in the guest): soak (issue 4).  The office link (keepalive
-# 1 3, backoff 1 1 so that each flap costs one second of wait) is forced
+# 1 3, backoff 1 1 so that each flap costs a second of wait at most) is forced
 # down SOAK_FLAPS times in a row (12; the issue's figure is 200), by turns
 # with each fault of SOAK_KINDS (local pppd, remote pppd, sshd session
 # killed), and must come back each time.  vpnd's open fds (/proc/PID/fd) and
@@ -15,8 +15,9 @@
 # process at either end.
 #
 # The soak does not depend on the backoff rule: with `backoff 1 1` every
-# re-dial waits exactly 1 s whatever the count of failures before it (and
-# the scenario checks that vpnd announced no longer wait).  Its time does
+# re-dial waits 1 s at most whatever the count of failures before it (at
+# once for a new incident, 1 s once the link flaps; the scenario checks
+# that vpnd announced no longer wait).  Its time does
 # not depend on the machine either: each flap may take 5 times the first
 # bring-up of this same run (30 s at least), stretched by E2E_SLACK like
 # every wait_for, and what is asserted is that the link came back, not
