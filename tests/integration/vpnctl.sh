@@ -360,7 +360,8 @@ while True:
 ssh-keygen -q -t ed25519 -N '' -f "$IT_DIR/stranger" </dev/null >/dev/null ||
     itest_error "ssh-keygen"
 cp "$CONF" "$IT_DIR/before-extra.conf"
-# extra NAME PORT KEY N: the lines of one more link.
+# extra NAME PORT KEY N [TIMEOUT]: the lines of one more link
+# (connect-timeout TIMEOUT, 2 s by default: it bounds the handshake too).
 extra()
 {
 	printf 'link %s\n\thost %s\n\tport %s\n\tuser %s\n\tidentity %s\n' \
@@ -368,11 +369,12 @@ extra()
 	printf '\tknown-hosts %s\n\tlocal-ip 10.9.%d.1\n\tremote-ip 10.9.%d.2\n' \
 	    "$IT_KNOWN_HOSTS" "$4" "$4"
 	printf '\tremote-command /usr/sbin/pppd\n\tbackoff 1 2\n'
-	printf '\tconnect-timeout 2\n\tautostart no\n'
+	printf '\tconnect-timeout %s\n\tautostart no\n' "${5:-2}"
 }
 {
 	extra refused 1 "$IT_KEY" 3
-	extra mute "$MUTE_PORT" "$IT_KEY" 4
+	# Its handshake may take 30 s: --wait shows the silence meanwhile.
+	extra mute "$MUTE_PORT" "$IT_KEY" 4 30
 	extra bad "$IT_SSH_PORT" "$IT_DIR/stranger" 5
 } >>"$CONF"
 ctl reload
