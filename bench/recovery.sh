@@ -197,6 +197,21 @@ if [ -n "$VPND2" ]; then
 	echo "  base $(bench_median $(bring_keys base)) s" \
 	    "($(bench_range $(bring_keys base)))"
 fi
+# phase_keys NAME PEER: the keys of that phase of PEER's live bring-ups.
+phase_keys()
+{
+	for _f in $FAULTS; do
+		[ "$_f" = dead ] || printf 'ph_%s_%s_%s ' "$1" "$2" "$_f"
+	done
+}
+for p in $PEERS; do
+	[ "$p" != howto ] || continue
+	# shellcheck disable=SC2046 # word lists of keys
+	echo "  $p's phases, medians (min-max): dial $(cell $(phase_keys \
+	    dial "$p")), ssh handshake and auth $(cell $(phase_keys ssh \
+	    "$p")), ppp $(cell $(phase_keys ppp "$p")), far routes" \
+	    "$(cell $(phase_keys routes "$p"))"
+done
 printf 'RATIO bring-up vpnd/HOWTO: %s\n' "$(bench_ratio "$b_vpnd" "$b_howto" x)"
 printf 'RATIO bring-up vpnd/ssh true: %s (goal <= 1.5x)\n' \
     "$(bench_ratio "$b_vpnd" "$ssh_m" x)"
@@ -208,6 +223,11 @@ case " $FAULTS " in
 	    printf "%+.2f", d - b }') s on the live host's bring-up" \
 	    "(goal <= +0.25 s, one ssh true is $ssh_m s)"
 	[ -z "$VPND2" ] || echo "  base $(cell dead_base) s"
+	# shellcheck disable=SC2046 # a word list of keys
+	echo "  its dial (-> connecting to -> handshake): vpnd" \
+	    "$(cell ph_dial_vpnd_dead) s, live host first" \
+	    "$(cell $(phase_keys dial vpnd)) s (goal +0.25 s)"
+	[ -z "$VPND2" ] || echo "  base $(cell ph_dial_base_dead) s"
 	;;
 esac
 for f in $FAULTS; do

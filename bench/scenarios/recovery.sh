@@ -49,6 +49,12 @@
 #			"Modem hangup" or "Connection terminated", the first)
 #	rec_P_F_R	end of the fault to the first ping answered
 #	upv_P_F_R	end of the fault to vpnd's "-> up" (vpnd and base)
+#	ph_dial_P_F_R, ph_ssh_P_F_R, ph_ppp_P_F_R, ph_routes_P_F_R
+#			the phases of vpnd's bring-up (vpnd and base), from
+#			its log: "-> connecting" to "-> handshake" (the
+#			dial), to "-> ppp" (SSH handshake and auth), to "->
+#			routes" (channel 1, both pppds, LCP, IPCP), to "->
+#			up" (the far end's routes over channel 2)
 #	ssh_R		one ssh gwb true
 #
 # False-positive run (FP_SECONDS, 60; 0: none): for each direction of
@@ -186,6 +192,23 @@ link_up()
 	bring=$pf_at
 }
 
+# phases PEER FAULT R LOG: report the phases of the bring-up in LOG (vpnd
+# and base; see the top of this file).
+phases()
+{
+	[ "$1" != howto ] || return 0
+	wait_for "grep -q ' -> up' '$4'" 10 "vpnd's \"-> up\" in $4"
+	_ph_c=$(first_after "$4" 0 '/ -> connecting/')
+	_ph_h=$(first_after "$4" 0 '/ -> handshake/')
+	_ph_p=$(first_after "$4" 0 '/ -> ppp/')
+	_ph_r=$(first_after "$4" 0 '/ -> routes/')
+	_ph_u=$(first_after "$4" 0 '/ -> up/')
+	e2e_report "ph_dial_$1_$2_$3" "$(cs_to_s $((_ph_h - _ph_c)))"
+	e2e_report "ph_ssh_$1_$2_$3" "$(cs_to_s $((_ph_p - _ph_h)))"
+	e2e_report "ph_ppp_$1_$2_$3" "$(cs_to_s $((_ph_r - _ph_p)))"
+	e2e_report "ph_routes_$1_$2_$3" "$(cs_to_s $((_ph_u - _ph_r)))"
+}
+
 # link_down PEER: stop PEER's link.
 link_down()
 {
@@ -238,6 +261,7 @@ run_case()
 	cf=$conf
 	[ "$2" != dead ] || cf=$conf_dead
 	link_up "$1" "$log" "$cf"
+	phases "$1" "$2" "$3" "$log"
 	if [ "$2" = dead ]; then
 		e2e_report "dead_$1_$3" "$(cs_to_s "$bring")"
 		link_down "$1"
