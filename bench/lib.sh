@@ -66,6 +66,7 @@ bench_values()
 }
 
 # bench_range KEY ...: "MIN-MAX" of bench_values ("-" if none).
+# shellcheck disable=SC2317 # called by the benchmarks that source this
 bench_range()
 {
 	bench_values "$@" | sort -n | awk 'NR == 1 { lo = $1 } { hi = $1 }
@@ -80,6 +81,19 @@ bench_within()
 	shift
 	bench_values "$@" | awk -v l="$_bl_lim" '$1 + 0 <= l + 0 { n++ }
 	    END { printf "%d/%d\n", n, NR }'
+}
+
+# bench_range KEY: "MIN-MAX" of the reported values KEY_1 .. KEY_ROUNDS
+# ("-" if none is reported).
+bench_range()
+{
+	_bl_r=1
+	while [ "$_bl_r" -le "$ROUNDS" ]; do
+		e2e_report_value "${1}_$_bl_r"
+		_bl_r=$((_bl_r + 1))
+	done | grep '^[0-9.]*$' | grep . | sort -n | awk 'NR == 1 { lo = $1 }
+	    { hi = $1 } END { if (NR == 0) print "-";
+	    else printf "%s-%s\n", lo, hi }'
 }
 
 # bench_ratio A B [SUFFIX]: A / B to two decimals, then SUFFIX ("-" if either

@@ -52,16 +52,9 @@ run_vpnd()
 	tag=${2:-vpnd}
 	log=$E2E_DIR/$tag-$1.log
 	VPND=${3:-$VPND_A}
-	vpnd_launch "$log" "$conf"
+	vpnd_up "$log" "$conf"
 	t0=$vpnd_t0
-	up=
-	if stamp_lines "$t0" '* -> up*' '* -> down*' <&3 >>"$log"; then
-		case $stamp_line in
-		*" -> up"*) up=$stamp_at ;;
-		esac
-	fi
-	# Keep stamping vpnd's log so that it never blocks on it.
-	vpnd_drain "$t0" "$log"
+	up=$vpnd_upat
 	[ -n "$up" ] || fail "vpnd's link did not come up: $log"
 	wait_for pinged 30 "hostb to answer through vpnd's link"
 	now_cs
@@ -81,35 +74,15 @@ run_vpnd()
 run_howto()
 {
 	log=$E2E_DIR/howto-$1.log
-	collect_log "$log"
-	remote="/usr/sbin/pppd nodetach notty $opts ifname $HOWTO_IF_B"
-	remote="$remote linkname $HOWTO_IF_B $PPP_B:$PPP_A"
-	now_cs
-	t0=$now
-	# shellcheck disable=SC2086 # $opts is a word list
-	ip netns exec gwa /usr/sbin/pppd updetach $opts ifname "$HOWTO_IF_A" \
-	    linkname "$HOWTO_IF_A" pty "$SITE_SSH $remote" "$PPP_A:$PPP_B" \
-	    >"$log" 2>&1 || fail "pppd updetach in gwa failed: $log"
-	now_cs
-	t_ppp=$((now - t0))
-	ip -n gwa route add "$SITE_LAN_B" dev "$HOWTO_IF_A" ||
-	    fail "route in gwa"
-	site_ssh ip route add "$SITE_LAN_A" dev "$HOWTO_IF_B" ||
-	    fail "route in gwb over ssh"
-	now_cs
-	up=$((now - t0))
+	howto_up "$log" "$opts"
 	wait_for pinged 30 "hostb to answer through the HOWTO's link"
 	now_cs
-	t=$((now - t0))
-	# The linkname pid file: the PID, then the interface's name.
-	pid=$(sed -n 1p "/run/ppp-$HOWTO_IF_A.pid") ||
-	    fail "no pid file of pppd in gwa"
-	kill -TERM "$pid" || fail "kill pppd $pid in gwa"
-	wait_for all_clean 10 "the HOWTO's link to be gone at both ends"
+	t=$((now - howto_t0))
+	howto_down
 	e2e_report "howto_$1" "$(cs_to_s "$t")"
-	e2e_report "howtoup_$1" "$(cs_to_s "$up")"
-	step "round $1: howto $(cs_to_s "$t") s (pppd up at $(cs_to_s "$t_ppp")" \
-	    "s, routes at $(cs_to_s "$up") s)"
+	e2e_report "howtoup_$1" "$(cs_to_s "$howto_routes")"
+	step "round $1: howto $(cs_to_s "$t") s (pppd up at" \
+	    "$(cs_to_s "$howto_ppp") s, routes at $(cs_to_s "$howto_routes") s)"
 }
 
 VPND_A=$VPND

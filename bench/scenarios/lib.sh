@@ -4,8 +4,9 @@
 # bench/scenarios/lib.sh - what the benchmark scenarios share, in the guest
 # (sourced by a scenario after tests/e2e/guest-lib.sh): the link both
 # vpnd and the HOWTO build between the two sites, vpnd's configuration,
-# the pppd options vpnd gives both ends (for the HOWTO's own pppds), and
-# ways to time things without forking (a fork costs the guest's one CPU
+# launch and bring-up, the pppd options vpnd gives both ends (for the
+# HOWTO's own pppds), the HOWTO's bring-up and stop, and ways to time
+# things without forking (a fork costs the guest's one CPU
 # more than many a step it would time).
 
 # shellcheck disable=SC2034 # used by the scenarios that source this
@@ -137,6 +138,64 @@ vpnd_drain()
 	stamp_lines "$1" <&3 >>"$2" &
 	vpnd_drainer=$!
 	exec 3<&-
+}
+
+# vpnd_up LOG CONF: vpnd_launch, then read vpnd's log as it comes until it
+# says the link is up (or down), then vpnd_drain.  Sets vpnd_t0 (guest
+# uptime, centiseconds, at launch) and vpnd_upat (centiseconds from launch
+# to "-> up"; empty if it went down instead: the caller fails).
+vpnd_up()
+{
+	vpnd_launch "$1" "$2"
+	vpnd_upat=
+	if stamp_lines "$vpnd_t0" '* -> up*' '* -> down*' <&3 >>"$1"; then
+		case $stamp_line in
+		*" -> up"*) vpnd_upat=$stamp_at ;;
+		esac
+	fi
+	# Keep stamping vpnd's log so that it never blocks on it.
+	vpnd_drain "$vpnd_t0" "$1"
+}
+
+# howto_up LOG OPTS: the HOWTO's three commands in gwa, one after the
+# other: pppd updetach with OPTS (a word list) at both ends over `ssh gwb
+# pppd nodetach notty OPTS ...`, the route in gwa, the route in gwb over
+# ssh.  Both pppds are named after $HOWTO_IF_A/$HOWTO_IF_B (ifname,
+# linkname).  Sets howto_t0 (guest uptime, centiseconds, at launch),
+# howto_ppp and howto_routes (centiseconds from launch to pppd detached,
+# to both routes in).
+howto_up()
+{
+	collect_log "$1"
+	_hu_remote="/usr/sbin/pppd nodetach notty $2 ifname $HOWTO_IF_B"
+	_hu_remote="$_hu_remote linkname $HOWTO_IF_B $PPP_B:$PPP_A"
+	now_cs
+	howto_t0=$now
+	# shellcheck disable=SC2086 # $2 is a word list
+	ip netns exec gwa /usr/sbin/pppd updetach $2 ifname "$HOWTO_IF_A" \
+	    linkname "$HOWTO_IF_A" pty "$SITE_SSH $_hu_remote" "$PPP_A:$PPP_B" \
+	    >"$1" 2>&1 || fail "pppd updetach in gwa failed: $1"
+	now_cs
+	# shellcheck disable=SC2034 # for the caller
+	howto_ppp=$((now - howto_t0))
+	ip -n gwa route add "$SITE_LAN_B" dev "$HOWTO_IF_A" ||
+	    fail "route in gwa"
+	site_ssh ip route add "$SITE_LAN_A" dev "$HOWTO_IF_B" ||
+	    fail "route in gwb over ssh"
+	now_cs
+	# shellcheck disable=SC2034 # for the caller
+	howto_routes=$((now - howto_t0))
+}
+
+# howto_down: SIGTERM to the pppd howto_up started (its linkname pid file
+# holds the PID, then the interface's name); nothing of its link, and no
+# sshd session, may be left.
+howto_down()
+{
+	_hd_pid=$(sed -n 1p "/run/ppp-$HOWTO_IF_A.pid") ||
+	    fail "no pid file of pppd in gwa"
+	kill -TERM "$_hd_pid" || fail "kill pppd $_hd_pid in gwa"
+	wait_for all_clean 10 "the HOWTO's link to be gone at both ends"
 }
 
 # vpnd_stop WHAT: SIGTERM to vpnd; it must exit 0 and leave nothing of the
