@@ -1221,10 +1221,11 @@ link_redial_fired(void *arg)
  * LINK_FLAP of coming up, a second time or more in a row, is flapping:
  * its drop does not begin a new incident but waits as failure N in a row
  * would, N the count of such drops after the first (and the dials that
- * fail after it count on from there).  A hard failure (host key, auth, refused command)
- * waits CAP and counts: those need an admin, not a retry storm.  A
- * network change while stopping (fast) re-dials at once, counting
- * nothing.
+ * fail after it count on from there).  A hard failure (host key, auth,
+ * refused command) waits CAP and counts: those need an admin, not a
+ * retry storm.  A network change while stopping (fast) re-dials at
+ * once, counting nothing.  After a network failure where the dial reached
+ * no host, the path is probed meanwhile (link_probe()).
  */
 static void
 link_backoff(struct link *l)
