@@ -42,6 +42,8 @@ const struct kw kw_table[K__COUNT] = {
 	    .flags = P_EXISTS },
 	[K_CA_PATH] = { "ca-path", S_GLOBAL, T_PATH, GC(ca_path),
 	    .flags = P_DIR },
+	[K_MAX_DIALS] = { "max-dials", S_GLOBAL, T_INT, 0,
+	    { { NULL, GC(max_dials), 1, 1000, -1 } }, .def = "4" },
 	[K_LINK] = { "link", S_BOTH, T_LINK, LC(name), .restart = true },
 	[K_HOST] = { "host", S_BOTH, T_HOSTS, LC(hosts), .restart = true,
 	    .flags = K_REQUIRED },

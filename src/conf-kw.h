@@ -99,6 +99,7 @@ enum kw_id {
 	K_CONTROL_GROUP,
 	K_CA_FILE,
 	K_CA_PATH,
+	K_MAX_DIALS,
 	K_LINK,
 	K_HOST,
 	K_PORT,

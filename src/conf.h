@@ -111,6 +111,7 @@ struct conf {
 	char		 *control_group;
 	char		 *ca_file;	/* verifies TLS peers; NULL: system */
 	char		 *ca_path;	/* directory of CA certificates; NULL */
+	int		  max_dials;	/* links dialing at once, 1..1000 (4) */
 	struct link_conf **links;	/* in file order */
 	size_t		  nlinks;
 };

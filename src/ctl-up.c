@@ -89,6 +89,7 @@ up_doing(const char *state)
 		{ "routes", "installing routes" },
 		{ "stopping", "cleaning up after the failure" },
 		{ "backoff", "waiting to re-dial" },
+		{ "queued", "waiting for its turn to dial" },
 	};
 	size_t	i;
 
@@ -136,6 +137,9 @@ up_stage(struct up *u, const struct ctlmsg_reply *r)
 		up_say(u, "starting pppd at both ends");
 	else if (strcmp(l.state, "routes") == 0)
 		up_say(u, "installing routes");
+	else if (strcmp(l.state, "queued") == 0)
+		up_say(u, "waiting for its turn to dial (other links are "
+		    "dialing; max-dials)");
 	else if (strcmp(l.state, "stopping") == 0 && failed) {
 		up_say(u, "attempt failed: %s", l.reason);
 		free(u->reason);

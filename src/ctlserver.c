@@ -998,6 +998,8 @@ ctlserver_watch_step(struct ctlserver_conn *c, struct link *l)
 			goto out;
 		}
 		break;		/* a re-dial comes */
+	case LINK_QUEUED:
+		break;		/* its turn comes */
 	default:
 		c->watch_dialed = true;
 		break;

@@ -40,6 +40,7 @@
 #include <unistd.h>
 
 #include "addr.h"
+#include "admit.h"
 #include "backoff.h"
 #include "conf.h"
 #include "dial.h"
@@ -87,6 +88,8 @@ struct link {
 	unsigned		 redials;	/* dials after the first */
 	uint64_t		 dial_at;	/* loop ms of the next dial */
 	struct loop_timer	 redial;
+	struct admit		*admit;		/* lets dials in; NULL: all */
+	struct admit_ticket	 ticket;	/* its slot or queue place */
 	bool			 reached;	/* this dial reached a host */
 	bool			 path_down;	/* the last one reached none */
 	struct pathprobe	 probe;		/* meanwhile, in BACKOFF */
@@ -154,6 +157,7 @@ static void	link_relay_end(struct link *);
 static void	link_check_silent(struct link *);
 static int	link_ppp_local(struct link *);
 static bool	link_pppd_running(const struct link *);
+static void	link_dial_admitted(struct link *);
 
 static const char *const link_state_names[] = {
 	[LINK_DOWN] = "down",
@@ -165,6 +169,7 @@ static const char *const link_state_names[] = {
 	[LINK_UP] = "up",
 	[LINK_STOPPING] = "stopping",
 	[LINK_BACKOFF] = "backoff",
+	[LINK_QUEUED] = "queued",
 };
 
 const char *
@@ -239,6 +244,10 @@ link_set_state(struct link *l, enum link_state s)
 		return;
 	l->state = s;
 	l->since = time(NULL);
+	/* The slot is held from the dial until both pppds run. */
+	if (s != LINK_QUEUED && s != LINK_CONNECTING && s != LINK_HANDSHAKE &&
+	    s != LINK_AUTH && s != LINK_PPP)
+		admit_leave(&l->ticket);
 	if (s == LINK_UP)
 		backoff_up(&l->inc, loop_now(l->loop));
 	if (old == LINK_UP)
@@ -323,7 +332,7 @@ link_fail(struct link *l, enum link_fail_class fc, const char *fmt, ...)
 	xvasprintf(&msg, fmt, ap);
 	va_end(ap);
 	if (l->state == LINK_STOPPING || l->state == LINK_DOWN ||
-	    l->state == LINK_BACKOFF) {
+	    l->state == LINK_BACKOFF || l->state == LINK_QUEUED) {
 		/* Down already (its teardown may be over): nothing to fail. */
 		log_debug("link %s: while stopping: %s", l->lc->name, msg);
 		free(msg);
@@ -1006,10 +1015,18 @@ link_probed(struct link *l, int fd, const struct dial_target *t,
 
 	if ((d = pathprobe_outcome(&l->probe, fd, cause)) == NULL)
 		return false;
-	log_info("link %s: %s:%d answers, dialing now", l->lc->name, t->host,
-	    t->port);
 	loop_timer_cancel(l->loop, &l->redial);
 	l->redials++;
+	if (l->admit != NULL && !admit_enter(l->admit, &l->ticket)) {
+		/* Not holding a connection the gateway would time out. */
+		log_info("link %s: %s:%d answers, dialing in turn", l->lc->name,
+		    t->host, t->port);
+		dial_free(d);
+		link_set_state(l, LINK_QUEUED);
+		return true;
+	}
+	log_info("link %s: %s:%d answers, dialing now", l->lc->name, t->host,
+	    t->port);
 	l->stop_begun = false;
 	l->reached = false;
 	l->dial = d;
@@ -1024,7 +1041,8 @@ link_dialed(int fd, const struct dial_target *t,
 	struct link	*l = arg;
 	char		*err = NULL;
 
-	if (l->state == LINK_BACKOFF && !link_probed(l, fd, t, cause))
+	if (l->state == LINK_BACKOFF && (!link_probed(l, fd, t, cause) ||
+	    l->state == LINK_QUEUED))
 		return;
 	if (fd == -1) {
 		l->path_down = !l->reached;
@@ -1084,19 +1102,48 @@ link_next_host(struct link *l, const char *why)
 	return true;
 }
 
-/* Dial now, from DOWN or BACKOFF (a probe under way is dropped). */
+/*
+ * Dial now, from DOWN or BACKOFF (a probe under way is dropped), or from
+ * CONNECTING (again); or, when the gate has no slot free, wait in QUEUED
+ * for link_admitted().
+ */
 static void
 link_dial(struct link *l)
 {
-	struct dial_target	*t;
-	size_t			 n;
-
 	loop_timer_cancel(l->loop, &l->redial);
 	pathprobe_stop(&l->probe);
 	dial_free(l->dial);
 	l->dial = NULL;
 	l->stop_begun = false;
 	l->reached = false;
+	if (l->admit != NULL && !admit_enter(l->admit, &l->ticket)) {
+		link_set_state(l, LINK_QUEUED);
+		return;
+	}
+	link_dial_admitted(l);
+}
+
+/* The gate let a queued link in: dial. */
+static void
+link_admitted(void *arg)
+{
+	struct link	*l = arg;
+
+	if (l->state != LINK_QUEUED) {
+		admit_leave(&l->ticket);	/* not waiting any more */
+		return;
+	}
+	log_debug("link %s: its turn to dial", l->lc->name);
+	link_dial_admitted(l);
+}
+
+/* Dial, holding a slot (or with no gate). */
+static void
+link_dial_admitted(struct link *l)
+{
+	struct dial_target	*t;
+	size_t			 n;
+
 	t = pathprobe_targets(l->lc, &n);
 	link_set_state(l, LINK_CONNECTING);
 	l->dial = dial_start(l->loop, t, n, l->lc->connect_timeout * 1000,
@@ -1167,7 +1214,8 @@ link_start(struct link *l)
 void
 link_restart(struct link *l, const char *reason)
 {
-	if (l->state == LINK_DOWN || l->state == LINK_BACKOFF) {
+	if (l->state == LINK_DOWN || l->state == LINK_BACKOFF ||
+	    l->state == LINK_QUEUED) {
 		link_start(l);
 		return;
 	}
@@ -1301,6 +1349,7 @@ link_info(const struct link *l, struct link_info *info)
 	info->wanted = l->want_up;
 	info->redials = l->redials;
 	info->next_dial = -1;
+	info->queue_pos = admit_position(&l->ticket);
 	if (l->state == LINK_BACKOFF)
 		info->next_dial = l->dial_at > now ?
 		    (int)((l->dial_at - now + 999) / 1000) : 0;
@@ -1477,6 +1526,7 @@ link_teardown(struct link *l)
 	pathprobe_stop(&l->probe);
 	dial_free(l->dial);
 	l->dial = NULL;
+	admit_leave(&l->ticket);
 	localroutes_del(&l->here);
 	link_relay_end(l);
 	/* Still running only from link_free(): then it is killed. */
@@ -1533,7 +1583,7 @@ link_stop(struct link *l, const char *reason)
 {
 	l->want_up = false;
 	l->restart = false;
-	if (l->state == LINK_BACKOFF) {
+	if (l->state == LINK_BACKOFF || l->state == LINK_QUEUED) {
 		loop_timer_cancel(l->loop, &l->redial);
 		pathprobe_stop(&l->probe);
 		dial_free(l->dial);
@@ -1573,6 +1623,7 @@ link_new(struct loop *loop, struct rtnl *rtnl, const struct link_conf *lc,
 	loop_timer_init(&l->keepalive, link_keepalive_fired, l);
 	loop_timer_init(&l->redial, link_redial_fired, l);
 	loop_timer_init(&l->kick, link_kick, l);
+	admit_ticket_init(&l->ticket, link_admitted, l);
 	relay_gate_init(&l->gate, loop, link_gate_fired, l);
 	lines_init(&l->rerr, "link %s: remote", lc->name);
 	localroutes_init(&l->here, rtnl, "link %s", lc->name);
@@ -1581,6 +1632,13 @@ link_new(struct loop *loop, struct rtnl *rtnl, const struct link_conf *lc,
 	free(tag);
 	l->since = time(NULL);
 	return l;
+}
+
+void
+link_set_admit(struct link *l, struct admit *gate)
+{
+	admit_leave(&l->ticket);
+	l->admit = gate;
 }
 
 void

@@ -19,9 +19,11 @@
 #define PPPSSH_LINK_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <time.h>
 
+struct admit;
 struct link;
 struct link_conf;
 struct loop;
@@ -39,6 +41,7 @@ enum link_state {
 	LINK_UP,
 	LINK_STOPPING,		/* tearing down both ends */
 	LINK_BACKOFF,		/* down, waiting to re-dial */
+	LINK_QUEUED,		/* waiting for its turn to dial (admit.h) */
 };
 
 /* What a failure means for the next attempt. */
@@ -61,6 +64,7 @@ struct link_info {
 	bool			 wanted;	/* should be up (re-dials) */
 	unsigned		 redials;	/* attempts after the first */
 	int			 next_dial;	/* seconds to the next; -1 */
+	size_t			 queue_pos;	/* QUEUED: 1 for the next; 0 */
 	const char		*host;		/* gateway in use, or NULL */
 	int			 port;
 	uint64_t		 bytes_out;	/* through the relay, to peer */
@@ -82,6 +86,13 @@ struct link	*link_new(struct loop *, struct rtnl *,
  * from a reloaded file; the link keeps running untouched.
  */
 void		 link_set_conf(struct link *, const struct link_conf *lc);
+/*
+ * Dial only when gate lets the link in (admit.h): from CONNECTING to
+ * PPP the link holds one of its slots, and while none is free it waits
+ * in QUEUED, which is not a failure.  NULL: dial at once (the default).
+ * The gate must outlive the link.
+ */
+void		 link_set_admit(struct link *, struct admit *gate);
 /* Tear down whatever runs, at once (no waiting), and free; NULL no-op. */
 void		 link_free(struct link *);
 

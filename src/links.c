@@ -4,8 +4,10 @@
  *
  * The set of vpnd's links (see links.h): the current links and their
  * config, the retiring links and the configs they point into, the
- * reload diff, and the two timers that act from the loop: settle (after
- * a link reached DOWN or a reload) and netchange (the debounce).
+ * reload diff, the admission gate every link dials through (admit.h)
+ * and the crowd it tells them of, and the two timers that act from the
+ * loop: settle (after a link reached DOWN or a reload) and netchange
+ * (the debounce).
  */
 #include "config.h"
 
@@ -15,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "admit.h"
 #include "conf.h"
 #include "link.h"
 #include "links.h"
@@ -34,6 +37,7 @@ struct links {
 	size_t			  nretiring;
 	struct conf		**old_confs;	/* the retiring links' */
 	size_t			  nold_confs;
+	struct admit		 *gate;		/* dials at once */
 	bool			  stopping;	/* links_stop_all() called */
 	struct loop_timer	  settle;	/* links_settle() */
 	struct loop_timer	  netchange;	/* the debounce */
@@ -43,6 +47,8 @@ static void	links_settle(struct links *);
 static void	links_settle_fired(void *);
 static void	links_netchange_fired(void *);
 static void	links_link_changed(struct link *, enum link_state, void *);
+static struct link *links_link_new(struct links *, const struct link_conf *);
+static unsigned	links_dial_limit(const struct conf *);
 static void	links_summary_add(char *, size_t, size_t *, const char *, ...)
 		    __attribute__((format(printf, 4, 5)));
 
@@ -60,13 +66,13 @@ links_new(struct loop *loop, struct rtnl *rtnl, struct conf *c,
 	ls->conf = c;
 	loop_timer_init(&ls->settle, links_settle_fired, ls);
 	loop_timer_init(&ls->netchange, links_netchange_fired, ls);
+	ls->gate = admit_new(loop, links_dial_limit(c));
 	ls->nlinks = c->nlinks;
 	ls->links = xcalloc(ls->nlinks ? ls->nlinks : 1, sizeof(*ls->links));
 	ls->pending = xcalloc(ls->nlinks ? ls->nlinks : 1,
 	    sizeof(*ls->pending));
 	for (i = 0; i < ls->nlinks; i++) {
-		ls->links[i] = link_new(loop, rtnl, c->links[i],
-		    links_link_changed, ls);
+		ls->links[i] = links_link_new(ls, c->links[i]);
 		if (c->links[i]->autostart)
 			link_start(ls->links[i]);
 	}
@@ -87,6 +93,7 @@ links_free(struct links *ls)
 	/* After the links: nothing can arm them again. */
 	loop_timer_cancel(ls->loop, &ls->settle);
 	loop_timer_cancel(ls->loop, &ls->netchange);
+	admit_free(ls->gate);
 	for (i = 0; i < ls->nold_confs; i++)
 		conf_free(ls->old_confs[i]);
 	conf_free(ls->conf);
@@ -141,11 +148,53 @@ links_settle_fired(void *arg)
 	links_settle(arg);
 }
 
+/* How many links of c may dial at once (max-dials). */
+static unsigned
+links_dial_limit(const struct conf *c)
+{
+	return c->max_dials > 0 ? (unsigned)c->max_dials : ADMIT_LIMIT;
+}
+
+/* A link of the set, dialing through its gate. */
+static struct link *
+links_link_new(struct links *ls, const struct link_conf *lc)
+{
+	struct link	*l;
+
+	l = link_new(ls->loop, ls->rtnl, lc, links_link_changed, ls);
+	link_set_admit(l, ls->gate);
+	return l;
+}
+
+/*
+ * The crowd (admit.h): the links on their way up again, or waiting to
+ * be, which spread their re-dials over it.
+ */
+static void
+links_count_crowd(struct links *ls)
+{
+	size_t		 i, n = 0;
+	enum link_state	 s;
+
+	for (i = 0; i < ls->nlinks; i++) {
+		if (ls->links[i] == NULL)
+			continue;	/* links_new() is still making them */
+		s = link_state(ls->links[i]);
+		if (s != LINK_UP && s != LINK_DOWN)
+			n++;
+	}
+	admit_set_crowd(ls->gate, n);
+}
+
 /* Called from inside the link's code: act later, from the loop. */
 static void
 links_link_changed(struct link *l, enum link_state old, void *arg)
 {
 	struct links	*ls = arg;
+
+	if (link_state(l) == LINK_UP || old == LINK_UP ||
+	    link_state(l) == LINK_DOWN || old == LINK_DOWN)
+		links_count_crowd(ls);
 
 	if (ls->hooks.changed != NULL)
 		ls->hooks.changed(l, old, ls->hooks.arg);
@@ -180,8 +229,7 @@ links_apply(struct links *ls, struct conf *c, struct links_diff *diff)
 	for (j = 0; j < c->nlinks; j++) {
 		if (links[j] != NULL)
 			continue;
-		links[j] = link_new(ls->loop, ls->rtnl, c->links[j],
-		    links_link_changed, ls);
+		links[j] = links_link_new(ls, c->links[j]);
 		pending[j] = c->links[j]->autostart;
 		nnew++;
 	}
@@ -207,6 +255,8 @@ links_apply(struct links *ls, struct conf *c, struct links_diff *diff)
 	ls->links = links;
 	ls->pending = pending;
 	ls->nlinks = c->nlinks;
+	admit_set_limit(ls->gate, links_dial_limit(c));
+	links_count_crowd(ls);
 	if (diff != NULL) {
 		diff->kept = nkept;
 		diff->stopped = ngone;

@@ -107,7 +107,7 @@ for conf in in/*.conf; do
 done
 
 # The every-keyword config must really use every keyword vpnd prints.
-for kw in control-socket control-group link host port user identity \
+for kw in control-socket control-group max-dials link host port user identity \
     known-hosts local-ip remote-ip remote-net local-net ifname \
     remote-ifname remote-command remote-ip-command pppd pppd-options \
     remote-pppd-options keepalive backoff connect-timeout mtu \

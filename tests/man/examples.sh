@@ -152,7 +152,7 @@ check()
 	sed "s|$tmp/run.conf|$1|g; s/^/  > /" "$tmp/out"
 }
 
-GLOBAL_ONLY="control-socket control-group ca-file ca-path"
+GLOBAL_ONLY="control-socket control-group ca-file ca-path max-dials"
 # around FRAGMENT OUT: the smallest file around the lines of FRAGMENT.
 around()
 {

@@ -46,6 +46,7 @@
 
 #include <cmocka.h>
 
+#include "admit.h"
 #include "conf.h"
 #include "link.h"
 #include "linkfakes.h"
@@ -68,6 +69,9 @@
 #define BACKOFF_CAP	300000
 
 static struct loop	*loop;
+static struct admit	*gate;		/* gate_full(); NULL: none */
+static struct admit_ticket other;	/* another link, holding its slot */
+static int		 others_in;	/* other let in from the queue */
 static struct link	*lk;
 
 /* ---------------------------------------------------------- the config */
@@ -412,6 +416,24 @@ assert_quiet(enum link_state s, uint64_t ms)
 	assert_int_equal(F.dial_starts, dials);
 }
 
+static void
+other_in(void *arg)
+{
+	(void)arg;
+	others_in++;
+}
+
+/* The link dials through a gate of one slot, which another link holds. */
+static void
+gate_full(void)
+{
+	gate = admit_new(loop, 1);
+	admit_ticket_init(&other, other_in, NULL);
+	others_in = 0;
+	assert_true(admit_enter(gate, &other));
+	link_set_admit(lk, gate);
+}
+
 static int
 setup(void **state)
 {
@@ -434,6 +456,11 @@ teardown(void **state)
 	(void)state;
 	link_free(lk);
 	lk = NULL;
+	if (gate != NULL) {
+		admit_leave(&other);
+		admit_free(gate);
+		gate = NULL;
+	}
 	loop_free(loop);
 	loop = NULL;
 	if (F.peer != -1)
@@ -1748,6 +1775,10 @@ drive_to(enum link_state s)
 		link_start(lk);
 		dial_fails("connect 127.0.0.1:22: Network is unreachable");
 		break;
+	case LINK_QUEUED:
+		gate_full();
+		link_start(lk);
+		break;
 	}
 	assert_int_equal(link_state(lk), s);
 }
@@ -1758,7 +1789,7 @@ test_stop_in_every_state(void **state)
 	enum link_state	s;
 
 	(void)state;
-	for (s = LINK_DOWN; s <= LINK_BACKOFF; s++) {
+	for (s = LINK_DOWN; s <= LINK_QUEUED; s++) {
 		teardown(NULL);
 		setup(NULL);
 		drive_to(s);
@@ -1807,7 +1838,7 @@ test_free_in_every_state(void **state)
 	enum link_state	s;
 
 	(void)state;
-	for (s = LINK_DOWN; s <= LINK_BACKOFF; s++) {
+	for (s = LINK_DOWN; s <= LINK_QUEUED; s++) {
 		teardown(NULL);
 		setup(NULL);
 		drive_to(s);
@@ -1817,11 +1848,133 @@ test_free_in_every_state(void **state)
 		/* Only a pppd still running is killed outright. */
 		assert_int_equal(F.killed_on_free, s >= LINK_PPP &&
 		    s <= LINK_STOPPING);
+		/* Nobody holds a slot or a place any more. */
+		assert_true(gate == NULL || (admit_in(gate) == 1 &&
+		    admit_queued(gate) == 0));
 		advance_coarse(BACKOFF_CAP + 1000);	/* nothing may fire */
 		/* One dial, and in BACKOFF the probe of the path. */
 		assert_int_equal(F.dial_starts, s == LINK_BACKOFF ? 2 :
-		    s >= LINK_CONNECTING && s != LINK_DOWN);
+		    s >= LINK_CONNECTING && s != LINK_DOWN &&
+		    s != LINK_QUEUED);
 	}
+}
+
+/* ------------------------------------------------------------ admission */
+
+/*
+ * With no slot free the link waits in QUEUED: no dial, no failure, as
+ * long as it takes.  Let in (from the loop), it dials and holds the slot
+ * until both pppds run; then the next link gets it.
+ */
+static void
+test_admit_queued(void **state)
+{
+	struct link_info	li;
+
+	(void)state;
+	gate_full();
+	link_start(lk);
+	assert_int_equal(link_state(lk), LINK_QUEUED);
+	assert_int_equal(F.dial_starts, 0);
+	link_info(lk, &li);
+	assert_int_equal(li.queue_pos, 1);
+	assert_true(li.wanted);
+	assert_null(li.reason);
+	assert_quiet(LINK_QUEUED, BACKOFF_CAP + 1000);
+	assert_int_equal(F.dial_starts, 0);
+	assert_null(link_reason(lk));
+	/* Asked again (vpnctl up, a network change): it keeps its place. */
+	link_start(lk);
+	link_network_changed(lk);
+	assert_int_equal(link_state(lk), LINK_QUEUED);
+	assert_int_equal(admit_queued(gate), 1);
+
+	admit_leave(&other);
+	assert_int_equal(link_state(lk), LINK_QUEUED);
+	turn();
+	assert_int_equal(link_state(lk), LINK_CONNECTING);
+	assert_int_equal(F.dial_starts, 1);
+	link_info(lk, &li);
+	assert_int_equal(li.queue_pos, 0);
+	F.handshake = SSH_AGAIN;
+	dial_ok();
+	assert_int_equal(link_state(lk), LINK_HANDSHAKE);
+	/* The other link waits now. */
+	assert_false(admit_enter(gate, &other));
+	F.handshake = SSH_OK;
+	poke();
+	assert_int_equal(link_state(lk), LINK_PPP);
+	turn();
+	assert_int_equal(others_in, 0);
+	iface_up();
+	assert_int_equal(link_state(lk), LINK_ROUTES);
+	turn();
+	assert_int_equal(others_in, 1);
+	assert_int_equal(other.state, ADMIT_IN);
+	routes_finish(0, "");
+	assert_int_equal(link_state(lk), LINK_UP);
+}
+
+/* A dial that fails gives its slot back at once, and queues again. */
+static void
+test_admit_fail_requeues(void **state)
+{
+	(void)state;
+	gate_full();
+	admit_leave(&other);
+	link_start(lk);
+	assert_int_equal(link_state(lk), LINK_CONNECTING);
+	assert_int_equal(admit_in(gate), 1);
+	F.handshake = SSH_AGAIN;
+	dial_ok();
+	assert_false(admit_enter(gate, &other));
+	/* Its own failure (the handshake timed out), not a queued wait. */
+	assert_int_equal(time_in(LINK_HANDSHAKE, CONNECT_TIMEOUT + 10),
+	    CONNECT_TIMEOUT);
+	assert_int_equal(link_state(lk), LINK_BACKOFF);
+	turn();
+	assert_int_equal(others_in, 1);
+	/* The re-dial waits its backoff, then its turn. */
+	advance_coarse(BACKOFF_CAP);
+	assert_int_equal(link_state(lk), LINK_QUEUED);
+	assert_int_equal(F.dial_starts, 1);
+	admit_leave(&other);
+	turn();
+	assert_int_equal(link_state(lk), LINK_CONNECTING);
+	assert_int_equal(F.dial_starts, 2);
+}
+
+/*
+ * The path comes back while no slot is free: the probe's connection is
+ * not kept (the gateway would time it out), the link queues and dials
+ * in turn.
+ */
+static void
+test_admit_probe(void **state)
+{
+	int	starts;
+
+	(void)state;
+	gate_full();
+	admit_leave(&other);
+	link_start(lk);
+	dial_fails("connect 127.0.0.1:22: Connection refused");
+	assert_int_equal(link_state(lk), LINK_BACKOFF);
+	assert_int_equal(admit_in(gate), 0);
+	assert_true(admit_enter(gate, &other));
+	assert_non_null(F.dial);	/* the probe, at once */
+	starts = F.dial_starts;
+	dial_ok();
+	assert_int_equal(link_state(lk), LINK_QUEUED);
+	assert_int_equal(F.ssh_news, 0);
+	assert_null(F.dial);
+	assert_int_equal(F.dial_frees, F.dial_starts);
+	admit_leave(&other);
+	turn();
+	assert_int_equal(link_state(lk), LINK_CONNECTING);
+	assert_int_equal(F.dial_starts, starts + 1);
+	dial_ok();
+	assert_int_equal(link_state(lk), LINK_PPP);
 }
 
 static void
@@ -2030,6 +2183,12 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_next_host, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_probe, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_admit_queued, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_admit_fail_requeues,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_admit_probe, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_probe_keeps_backoff,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_probe_not, setup,

@@ -7,7 +7,7 @@
  * changed one retires and its successor starts only once no link
  * retires, a removed one stops, a new one starts), stop-all reaching
  * "all down", rtnetlink fan-out, the network-change debounce and the
- * one-line summary; wake from sleep.
+ * one-line summary; wake from sleep; the admission gate the links share.
  *
  * The links are fakes: this file defines the link_*() functions links.c
  * calls, so the linker takes them instead of link.c from the library (a
@@ -32,6 +32,7 @@
 
 #include <cmocka.h>
 
+#include "admit.h"
 #include "conf.h"
 #include "conffiles.h"
 #include "link.h"
@@ -46,6 +47,7 @@
 
 struct link {
 	const struct link_conf	*lc;
+	struct admit		*gate;		/* link_set_admit() */
 	link_state_cb		 cb;
 	void			*cbarg;
 	enum link_state		 state;
@@ -112,6 +114,14 @@ link_free(struct link *l)
 		return;
 	assert_false(l->freed);
 	l->freed = true;	/* released in teardown */
+}
+
+void
+link_set_admit(struct link *l, struct admit *gate)
+{
+	assert_false(l->freed);
+	assert_non_null(gate);
+	l->gate = gate;
 }
 
 void
@@ -573,6 +583,43 @@ test_reload_new(void **state)
 }
 
 /*
+ * Every link dials through one admission gate, its limit max-dials (4
+ * unless set), changed by a reload that changes no link; its crowd is
+ * the links on their way up (neither up nor down).
+ */
+static void
+test_gate(void **state)
+{
+	struct loop	*loop = *state;
+	struct links	*ls;
+	struct link	*a, *b, *d, *c;
+
+	ls = links_new(loop, NULL, conf_of(LINK_A LINK_B LINK_D), &hooks);
+	a = made(0);
+	b = made(1);
+	d = made(2);
+	assert_non_null(a->gate);
+	assert_ptr_equal(b->gate, a->gate);
+	assert_ptr_equal(d->gate, a->gate);
+	assert_int_equal(admit_limit(a->gate), ADMIT_LIMIT);
+	assert_int_equal(admit_crowd(a->gate), 2);
+	fake_set_state(a, LINK_UP);
+	assert_int_equal(admit_crowd(a->gate), 1);
+	fake_set_state(b, LINK_UP);
+	assert_int_equal(admit_crowd(a->gate), 1);	/* at least 1 */
+	fake_set_state(a, LINK_STOPPING);
+	fake_set_state(b, LINK_BACKOFF);
+	assert_int_equal(admit_crowd(a->gate), 2);
+	links_apply(ls, conf_of("max-dials 2\n" LINK_A LINK_B LINK_D LINK_C),
+	    NULL);
+	assert_int_equal(admit_limit(a->gate), 2);
+	assert_int_equal(a->stops + b->stops + d->stops, 0);
+	c = made(3);
+	assert_ptr_equal(c->gate, a->gate);
+	links_free(ls);
+}
+
+/*
  * Stop-all: every link stopped, pending successors never start, and
  * "all down" is told once, after the last link (retiring ones too).
  */
@@ -862,6 +909,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_reload_removed,
 		    test_setup, test_teardown),
 		cmocka_unit_test_setup_teardown(test_reload_new, test_setup,
+		    test_teardown),
+		cmocka_unit_test_setup_teardown(test_gate, test_setup,
 		    test_teardown),
 		cmocka_unit_test_setup_teardown(test_stop_all, test_setup,
 		    test_teardown),
