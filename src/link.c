@@ -61,6 +61,7 @@
 #include "xmalloc.h"
 
 #define LINK_AUTH_TIMEOUT	30000	/* public key auth, ms */
+#define LINK_STEP_SPAN		3	/* progress extends a step this far */
 #define LINK_PPP_TIMEOUT	30000	/* channel open to IPCP up, ms */
 #define LINK_ROUTES_TIMEOUT	15000	/* remote route command, ms */
 #define LINK_STOP_TIMEOUT	4000	/* whole teardown, ms */
@@ -111,6 +112,8 @@ struct link {
 	bool			 ssh_dead;	/* no more I/O on the session */
 	uint64_t		 wake_check;	/* loop ms it woke asking; 0 */
 	bool			 again;		/* a step waits on the socket */
+	uint64_t		 step_at;	/* loop ms the step began */
+	uint64_t		 step_rx;	/* bytes received at the last look */
 
 	struct farend		 fe;		/* both pppds, the far end */
 	char			*remote_cmd;
@@ -158,6 +161,8 @@ static void	link_check_silent(struct link *);
 static int	link_ppp_local(struct link *);
 static bool	link_pppd_running(const struct link *);
 static void	link_dial_admitted(struct link *);
+static void	link_step_begin(struct link *, enum link_state, uint64_t);
+static void	link_step_progress(struct link *, uint64_t);
 
 static const char *const link_state_names[] = {
 	[LINK_DOWN] = "down",
@@ -880,6 +885,39 @@ link_session_ready(int fd, short revents, void *arg)
 	link_pump(l);
 }
 
+/*
+ * Enter s, an SSH step (handshake, auth) bounded by timeout_ms of its own
+ * progress: see link_step_progress().
+ */
+static void
+link_step_begin(struct link *l, enum link_state s, uint64_t timeout_ms)
+{
+	link_set_state(l, s);
+	l->step_at = loop_now(l->loop);
+	ssh_counters(l->ssh, &l->step_rx, NULL, NULL);
+	loop_timer_set(l->loop, &l->deadline, timeout_ms);
+}
+
+/*
+ * The step is waiting again: if the gateway sent something since the
+ * last look, the step is advancing and its deadline starts over, so
+ * that the time counted is the time the link waited on the gateway, not
+ * on a CPU busy with other links; a step that keeps advancing is still
+ * given up LINK_STEP_SPAN timeouts after it began, plus one.
+ */
+static void
+link_step_progress(struct link *l, uint64_t timeout_ms)
+{
+	uint64_t	rx;
+
+	ssh_counters(l->ssh, &rx, NULL, NULL);
+	if (rx == l->step_rx)
+		return;
+	l->step_rx = rx;
+	if (loop_now(l->loop) - l->step_at < LINK_STEP_SPAN * timeout_ms)
+		loop_timer_set(l->loop, &l->deadline, timeout_ms);
+}
+
 static void
 link_pump(struct link *l)
 {
@@ -890,6 +928,9 @@ link_pump(struct link *l)
 	switch (l->state) {
 	case LINK_HANDSHAKE:
 		r = ssh_handshake(l->ssh, &cause);
+		if (r == SSH_AGAIN)
+			link_step_progress(l,
+			    (uint64_t)l->lc->connect_timeout * 1000);
 		if (!link_step_done(l, r, "ssh handshake", cause))
 			break;
 		/* This host it is: the other hosts are not needed. */
@@ -901,12 +942,13 @@ link_pump(struct link *l)
 			free(cause);
 			break;
 		}
-		link_set_state(l, LINK_AUTH);
-		loop_timer_set(l->loop, &l->deadline, LINK_AUTH_TIMEOUT);
+		link_step_begin(l, LINK_AUTH, LINK_AUTH_TIMEOUT);
 		/* FALLTHROUGH */
 	case LINK_AUTH:
 		r = ssh_auth_pubkey(l->ssh, l->lc->user, l->lc->identity,
 		    &cause);
+		if (r == SSH_AGAIN)
+			link_step_progress(l, LINK_AUTH_TIMEOUT);
 		if (!link_step_done(l, r, "auth", cause))
 			break;
 		link_auth_done(l);
@@ -1063,8 +1105,7 @@ link_dialed(int fd, const struct dial_target *t,
 	l->sshfd = ssh_fd(l->ssh);
 	l->ssh_dead = false;
 	loop_fd_add(l->loop, l->sshfd, POLLIN, link_session_ready, l);
-	link_set_state(l, LINK_HANDSHAKE);
-	loop_timer_set(l->loop, &l->deadline,
+	link_step_begin(l, LINK_HANDSHAKE,
 	    (uint64_t)l->lc->connect_timeout * 1000);
 	link_pump(l);
 }

@@ -114,7 +114,7 @@ void
 ssh_counters(struct ssh *s, uint64_t *rx, uint64_t *tx, uint64_t *last_rx)
 {
 	if (rx != NULL)
-		*rx = 0;
+		*rx = F.rx;
 	if (tx != NULL)
 		*tx = 0;
 	if (last_rx != NULL)

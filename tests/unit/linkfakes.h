@@ -70,6 +70,7 @@ struct fakes {
 	char		 ch1_stderr[128]; /* given once, then AGAIN */
 	int		 ch1_status;
 	bool		 silent;	/* nothing received since last_rx */
+	uint64_t	 rx;		/* bytes received by the session */
 	uint64_t	 last_rx;
 	struct ssh	*ssh;
 	int		 sshfd, peer;	/* the session socket, its far end */

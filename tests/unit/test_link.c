@@ -650,6 +650,68 @@ test_deadline_handshake(void **state)
 	assert_released();
 }
 
+/*
+ * A handshake that advances (the gateway sent something since the last
+ * look) starts its deadline over: what counts is the wait on the
+ * gateway, not on a CPU busy with other links.  It still ends
+ * 3 x connect-timeout after it began, plus one.
+ */
+static void
+test_deadline_handshake_progress(void **state)
+{
+	int	i;
+
+	(void)state;
+	F.handshake = SSH_AGAIN;
+	link_start(lk);
+	dial_ok();
+	assert_int_equal(link_state(lk), LINK_HANDSHAKE);
+	advance(CONNECT_TIMEOUT - 1);
+	poke();				/* nothing new: no extension */
+	F.rx += 1000;
+	advance(1);
+	assert_int_equal(link_state(lk), LINK_BACKOFF);
+
+	teardown(NULL);
+	setup(NULL);
+	F.handshake = SSH_AGAIN;
+	link_start(lk);
+	dial_ok();
+	for (i = 0; i < 4; i++) {
+		advance(CONNECT_TIMEOUT - 1);
+		F.rx += 1000;
+		poke();
+		assert_int_equal(link_state(lk), LINK_HANDSHAKE);
+	}
+	/* 4 x 9.999 s in: past 3 x 10 s, the last look extended nothing. */
+	assert_int_equal(time_in(LINK_HANDSHAKE, CONNECT_TIMEOUT), 1);
+	assert_int_equal(link_state(lk), LINK_BACKOFF);
+	assert_string_equal(link_reason(lk),
+	    "ssh handshake with gw.example:22 timed out after 10 s");
+}
+
+/* Auth too: its deadline starts over while the gateway answers. */
+static void
+test_deadline_auth_progress(void **state)
+{
+	(void)state;
+	F.handshake = SSH_AGAIN;
+	F.auth = SSH_AGAIN;
+	link_start(lk);
+	dial_ok();
+	F.handshake = SSH_OK;
+	F.rx += 100;
+	poke();
+	assert_int_equal(link_state(lk), LINK_AUTH);
+	advance(AUTH_TIMEOUT - 1);
+	F.rx += 100;
+	poke();
+	advance(AUTH_TIMEOUT - 1);
+	assert_int_equal(link_state(lk), LINK_AUTH);
+	advance(1);
+	assert_int_equal(link_state(lk), LINK_BACKOFF);
+}
+
 static void
 test_deadline_auth(void **state)
 {
@@ -2142,6 +2204,10 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_deadline_handshake, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_deadline_handshake_progress,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_deadline_auth_progress,
+		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_deadline_auth, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_deadline_ppp_channel,
