@@ -53,8 +53,10 @@ backoff_down(struct backoff_incident *bi, uint64_t now)
 
 /*
  * A link that was up begins a new incident: its first re-dial comes at
- * once, after up to BACKOFF_JITTER ms so that links dropped together do
- * not all dial one gateway at the same moment.  Each dial of the
+ * once, after up to BACKOFF_JITTER ms for each link of the crowd (those
+ * on their way up again, this one among them; at most CAP) so that links
+ * dropped together do not all dial one gateway at the same moment, however
+ * many they are.  Each dial of the
  * incident that fails before the link is up waits longer: full jitter
  * between backoff MIN and a ceiling that starts at MIN and doubles with
  * each failure in a row, at most CAP.  A link that goes down within
@@ -68,9 +70,9 @@ backoff_down(struct backoff_incident *bi, uint64_t now)
  */
 uint64_t
 backoff_next(struct backoff_incident *bi, uint64_t min, uint64_t cap,
-    bool hard, bool fast, uint32_t rnd, char *why, size_t len)
+    bool hard, bool fast, size_t crowd, uint32_t rnd, char *why, size_t len)
 {
-	uint64_t	delay;
+	uint64_t	delay, spread;
 
 	if (bi->was_up && !hard && !fast) {
 		if (bi->up_ms >= BACKOFF_FLAP)
@@ -89,7 +91,8 @@ backoff_next(struct backoff_incident *bi, uint64_t min, uint64_t cap,
 		(void)snprintf(why, len, "network changed");
 	} else if (bi->was_up && bi->flaps <= 1) {
 		bi->fails = 0;
-		delay = backoff_jitter(BACKOFF_JITTER, rnd);
+		spread = BACKOFF_JITTER * (uint64_t)(crowd > 0 ? crowd : 1);
+		delay = backoff_jitter(spread < cap ? spread : cap, rnd);
 		(void)snprintf(why, len, "new incident, up %llu s",
 		    (unsigned long long)(bi->up_ms / 1000));
 	} else {

@@ -17,7 +17,7 @@
 #include <stdint.h>
 
 #define BACKOFF_FLAP	10000	/* down sooner after up: a flap, ms */
-#define BACKOFF_JITTER	250	/* an incident's first re-dial, ms */
+#define BACKOFF_JITTER	250	/* an incident's first re-dial, ms a link */
 
 /*
  * The ceiling of attempt n (0 for the first re-dial): min_ms * 2^n,
@@ -57,12 +57,13 @@ void		backoff_down(struct backoff_incident *, uint64_t now);
  * The delay before the next dial of a link that failed (vpn.conf(5),
  * backoff), from min_ms and cap_ms (the link's backoff MIN and CAP),
  * whether the failure was hard (host key, auth, refused command), whether
- * the network changed meanwhile (fast), and rnd, a uniformly random
+ * the network changed meanwhile (fast), the crowd (how many links are on
+ * their way up again, this one among them: admit.h), and rnd, a uniformly random
  * 32-bit number; counts the failure and clears was_up.  why (len bytes)
  * gets the reason for the log ("failure 3 in a row").
  */
 uint64_t	backoff_next(struct backoff_incident *, uint64_t min_ms,
-		    uint64_t cap_ms, bool hard, bool fast, uint32_t rnd,
-		    char *why, size_t len);
+		    uint64_t cap_ms, bool hard, bool fast, size_t crowd,
+		    uint32_t rnd, char *why, size_t len);
 
 #endif

@@ -1218,7 +1218,8 @@ link_backoff(struct link *l)
 	char			 why[64];
 
 	delay = backoff_next(&l->inc, min, cap, l->fclass == LINK_FAIL_HARD,
-	    l->fast, arc4random(), why, sizeof(why));
+	    l->fast, l->admit != NULL ? admit_crowd(l->admit) : 1,
+	    arc4random(), why, sizeof(why));
 	l->dial_at = loop_now(l->loop) + delay;
 	link_set_state(l, LINK_BACKOFF);
 	log_info("link %s: re-dial in %.1f s (%s)%s", lc->name,

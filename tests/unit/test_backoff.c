@@ -125,7 +125,7 @@ static uint64_t
 next(struct backoff_incident *bi, bool hard, bool fast, uint32_t rnd,
     char *why)
 {
-	return backoff_next(bi, MIN, CAP, hard, fast, rnd, why, 64);
+	return backoff_next(bi, MIN, CAP, hard, fast, 1, rnd, why, 64);
 }
 
 /* Dials that fail in a row, never up: full jitter, ceiling doubling. */
@@ -166,6 +166,45 @@ test_incident_new(void **state)
 	/* Its first dial fails: failure 1 of the new incident. */
 	assert_int_equal(next(&bi, false, false, UINT32_MAX, why), MIN);
 	assert_string_equal(why, "failure 1 in a row");
+}
+
+/*
+ * A new incident's jitter grows with the crowd (the links on their way
+ * up again): BACKOFF_JITTER ms a link, at most CAP; a crowd of 0 is 1.
+ * A failure's backoff does not depend on it.
+ */
+static void
+test_incident_crowd(void **state)
+{
+	static const struct {
+		size_t		crowd;
+		uint64_t	cap, want;
+	} t[] = {
+		{ 0, CAP, BACKOFF_JITTER },
+		{ 1, CAP, BACKOFF_JITTER },
+		{ 10, CAP, 10 * BACKOFF_JITTER },
+		{ 200, CAP, 200 * BACKOFF_JITTER },
+		{ 200, 10000, 10000 },
+		{ 2000, CAP, CAP },
+	};
+	struct backoff_incident	bi;
+	char			why[64];
+	size_t			i;
+
+	(void)state;
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		memset(&bi, 0, sizeof(bi));
+		up_for(&bi, 60000);
+		assert_int_equal(backoff_next(&bi, MIN, t[i].cap, false,
+		    false, t[i].crowd, UINT32_MAX, why, sizeof(why)),
+		    t[i].want);
+		up_for(&bi, 60000);
+		assert_int_equal(backoff_next(&bi, MIN, t[i].cap, false,
+		    false, t[i].crowd, 0, why, sizeof(why)), 0);
+		/* Its dial fails: the backoff, whatever the crowd. */
+		assert_int_equal(backoff_next(&bi, MIN, t[i].cap, false,
+		    false, t[i].crowd, UINT32_MAX, why, sizeof(why)), MIN);
+	}
 }
 
 /*
@@ -251,6 +290,7 @@ main(void)
 		cmocka_unit_test(test_jitter),
 		cmocka_unit_test(test_incident_fails),
 		cmocka_unit_test(test_incident_new),
+		cmocka_unit_test(test_incident_crowd),
 		cmocka_unit_test(test_incident_flap),
 		cmocka_unit_test(test_incident_hard),
 		cmocka_unit_test(test_incident_fast),

@@ -1241,6 +1241,20 @@ test_incident_jitter(void **state)
 	assert_int_equal(backoff_wait(), JITTER / 2);
 }
 
+/* Links dropped together spread their first re-dials over the crowd. */
+static void
+test_incident_crowd(void **state)
+{
+	(void)state;
+	gate_full();
+	admit_leave(&other);
+	admit_set_crowd(gate, 8);
+	link_start(lk);
+	F.rnd = UINT32_MAX;
+	up_then_drop(FLAP);
+	assert_int_equal(backoff_wait(), 8 * JITTER);
+}
+
 /*
  * Down within FLAP of coming up, twice or more in a row: flapping.  The
  * first short up is an incident like any; from the second on, drop N
@@ -2239,6 +2253,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_backoff_jitter, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_incident, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_incident_crowd, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_incident_jitter, setup,
 		    teardown),
