@@ -2,10 +2,8 @@
 /*
  * Copyright (c) 2026 The pppssh developers
  *
- * The server's host key: the host key algorithms a session asks for
- * (OpenSSH's order, so the key we get is the one an OpenSSH client put
- * in known_hosts), the key it got (type, SHA256 fingerprint, the line
- * to add), and its check against a known_hosts file as OpenSSH checks
+ * The server's host key: the key a session got (type, SHA256
+ * fingerprint, the line to add to known_hosts), and its check against a known_hosts file as OpenSSH checks
  * it ("[host]:port" names, @revoked lines, a key of another type for
  * the host).  Every refusal says which file and line, and what to add
  * or replace after verifying the key.
@@ -13,39 +11,19 @@
 #include "config.h"
 
 #include <sys/types.h>
-#include <sys/queue.h>
-#include <sys/socket.h>
 
 #include <ctype.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <libssh2.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
-#include <poll.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "base64.h"
 #include "log.h"
-#include "loop.h"
 #include "ssh.h"
 #include "ssh-int.h"
 #include "xmalloc.h"
-
-/* Host key algorithms in OpenSSH's order of preference. */
-static const char *ssh_hostkey_prefs[] = {
-	"ssh-ed25519",
-	"ecdsa-sha2-nistp256",
-	"ecdsa-sha2-nistp384",
-	"ecdsa-sha2-nistp521",
-	"rsa-sha2-512",
-	"rsa-sha2-256",
-	"ssh-rsa",
-};
 
 struct ssh_keytype {
 	int		 hostkey;	/* LIBSSH2_HOSTKEY_TYPE_* */
@@ -90,56 +68,6 @@ static int	ssh_kh_load(struct ssh *, LIBSSH2_KNOWNHOSTS *, const char *,
 		    unsigned long *, char **);
 static unsigned long ssh_kh_lineno(const struct ssh_kh_line *, size_t,
 		    const struct libssh2_knownhost *);
-
-/*
- * Prefer host key algorithms as OpenSSH does (ed25519 first), so the key
- * libssh2 gets is the one an OpenSSH client put in known_hosts.  Only
- * names libssh2 supports are passed: 1.10 strips the others with an
- * overlapping memcpy().
- */
-int
-ssh_set_hostkey_prefs(struct ssh *s, char **cause)
-{
-	const char	**algs = NULL;
-	char		 *prefs = NULL, *tmp;
-	size_t		  i;
-	int		  n, j, r = -1;
-
-	n = libssh2_session_supported_algs(s->session, LIBSSH2_METHOD_HOSTKEY,
-	    &algs);
-	if (n <= 0) {
-		xasprintf(cause, "ssh: host key algorithms: %s", ssh_errmsg(s));
-		return -1;
-	}
-	for (i = 0; i < sizeof(ssh_hostkey_prefs) /
-	    sizeof(ssh_hostkey_prefs[0]); i++) {
-		for (j = 0; j < n; j++) {
-			if (strcmp(algs[j], ssh_hostkey_prefs[i]) != 0)
-				continue;
-			if (prefs == NULL)
-				prefs = xstrdup(algs[j]);
-			else {
-				xasprintf(&tmp, "%s,%s", prefs, algs[j]);
-				free(prefs);
-				prefs = tmp;
-			}
-		}
-	}
-	libssh2_free(s->session, algs);
-	if (prefs == NULL) {
-		xasprintf(cause, "ssh: libssh2 supports none of OpenSSH's "
-		    "host key algorithms");
-		return -1;
-	}
-	if (libssh2_session_method_pref(s->session, LIBSSH2_METHOD_HOSTKEY,
-	    prefs) != 0)
-		xasprintf(cause, "ssh: host key algorithms %s: %s", prefs,
-		    ssh_errmsg(s));
-	else
-		r = 0;
-	free(prefs);
-	return r;
-}
 
 /*
  * The host name as OpenSSH spells it in known_hosts: lower case, bare for

@@ -76,7 +76,4 @@ struct ssh {
 int	ssh_error(struct ssh *, enum ssh_fail, char **, const char *, ...)
 	    __attribute__((format(printf, 4, 5)));
 
-/* Ask for host key algorithms in OpenSSH's order (ssh-hostkey.c). */
-int	ssh_set_hostkey_prefs(struct ssh *, char **);
-
 #endif

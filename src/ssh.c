@@ -44,6 +44,17 @@
 
 #define SSH_LABEL_MAX	48	/* bytes of a command named in a message */
 
+/* Host key algorithms in OpenSSH's order of preference. */
+static const char *ssh_hostkey_prefs[] = {
+	"ssh-ed25519",
+	"ecdsa-sha2-nistp256",
+	"ecdsa-sha2-nistp384",
+	"ecdsa-sha2-nistp521",
+	"rsa-sha2-512",
+	"rsa-sha2-256",
+	"ssh-rsa",
+};
+
 static LIBSSH2_RECV_FUNC(ssh_recv_cb);
 static LIBSSH2_SEND_FUNC(ssh_send_cb);
 static int	ssh_error_rc(struct ssh *, int, enum ssh_fail, char **,
@@ -52,6 +63,7 @@ static bool	ssh_network_rc(int);
 static bool	ssh_tx_busy(struct ssh *, const void *, enum ssh_op);
 static void	ssh_tx_done(struct ssh *, const void *, enum ssh_op, int);
 static int	ssh_usable(struct ssh *, char **);
+static int	ssh_set_hostkey_prefs(struct ssh *, char **);
 static ssize_t	ssh_chan_read_stream(struct ssh_chan *, int, void *, size_t,
 		    char **);
 static int	ssh_chan_usable(struct ssh_chan *, char **);
@@ -156,6 +168,56 @@ fail:
 	s->fail = SSH_FAIL_NETWORK;
 	ssh_free(s);
 	return NULL;
+}
+
+/*
+ * Prefer host key algorithms as OpenSSH does (ed25519 first), so the key
+ * libssh2 gets is the one an OpenSSH client put in known_hosts.  Only
+ * names libssh2 supports are passed: 1.10 strips the others with an
+ * overlapping memcpy().
+ */
+static int
+ssh_set_hostkey_prefs(struct ssh *s, char **cause)
+{
+	const char	**algs = NULL;
+	char		 *prefs = NULL, *tmp;
+	size_t		  i;
+	int		  n, j, r = -1;
+
+	n = libssh2_session_supported_algs(s->session, LIBSSH2_METHOD_HOSTKEY,
+	    &algs);
+	if (n <= 0) {
+		xasprintf(cause, "ssh: host key algorithms: %s", ssh_errmsg(s));
+		return -1;
+	}
+	for (i = 0; i < sizeof(ssh_hostkey_prefs) /
+	    sizeof(ssh_hostkey_prefs[0]); i++) {
+		for (j = 0; j < n; j++) {
+			if (strcmp(algs[j], ssh_hostkey_prefs[i]) != 0)
+				continue;
+			if (prefs == NULL)
+				prefs = xstrdup(algs[j]);
+			else {
+				xasprintf(&tmp, "%s,%s", prefs, algs[j]);
+				free(prefs);
+				prefs = tmp;
+			}
+		}
+	}
+	libssh2_free(s->session, algs);
+	if (prefs == NULL) {
+		xasprintf(cause, "ssh: libssh2 supports none of OpenSSH's "
+		    "host key algorithms");
+		return -1;
+	}
+	if (libssh2_session_method_pref(s->session, LIBSSH2_METHOD_HOSTKEY,
+	    prefs) != 0)
+		xasprintf(cause, "ssh: host key algorithms %s: %s", prefs,
+		    ssh_errmsg(s));
+	else
+		r = 0;
+	free(prefs);
+	return r;
 }
 
 void
