@@ -727,7 +727,7 @@ static void
 link_keepalive_fired(void *arg)
 {
 	struct link	*l = arg;
-	uint64_t	 rx, tx, last_rx, now, quiet, limit;
+	uint64_t	 rx, tx, last_rx, now, quiet, limit, ival;
 	char		*cause = NULL;
 	int		 next = l->lc->keepalive.interval;
 
@@ -772,22 +772,37 @@ link_keepalive_fired(void *arg)
 			loop_timer_set(l->loop, &l->kick, 0);
 		return;
 	}
+	/*
+	 * The gateway spoke within the interval (both pppds' LCP echoes
+	 * come every interval): no keepalive is needed.  Look again
+	 * an interval after it spoke, riding along with a turn the loop
+	 * makes anyway (its next LCP echo) from half an interval before.
+	 */
+	ival = (uint64_t)l->lc->keepalive.interval * 1000;
+	if (quiet < ival && l->wake_check == 0) {
+		loop_timer_set_slack(l->loop, &l->keepalive,
+		    ival - quiet + ival / 2, ival);
+		return;
+	}
 	if (ssh_keepalive(l->ssh, &next, &cause) == SSH_ERR) {
 		link_ssh_failed(l, "keepalive", cause);
 		return;
 	}
 	if (next < 1 || l->wake_check != 0)
 		next = 1;
-	loop_timer_set(l->loop, &l->keepalive, (uint64_t)next * 1000);
+	loop_timer_set_slack(l->loop, &l->keepalive, (uint64_t)next * 1000,
+	    l->wake_check != 0 ? 0 : (uint64_t)next * 500);
 	link_update_events(l);
 }
+
 
 static void
 link_auth_done(struct link *l)
 {
 	ssh_keepalive_config(l->ssh, (unsigned)l->lc->keepalive.interval);
-	loop_timer_set(l->loop, &l->keepalive,
-	    (uint64_t)l->lc->keepalive.interval * 1000);
+	loop_timer_set_slack(l->loop, &l->keepalive,
+	    (uint64_t)l->lc->keepalive.interval * 1000,
+	    (uint64_t)l->lc->keepalive.interval * 500);
 	loop_timer_cancel(l->loop, &l->deadline);
 	log_info("link %s: authenticated to %s:%d as %s", l->lc->name,
 	    l->host, l->port, l->lc->user);

@@ -209,6 +209,13 @@ loop_timer_init(struct loop_timer *t, loop_timer_cb cb, void *arg)
 void
 loop_timer_set(struct loop *l, struct loop_timer *t, uint64_t ms)
 {
+	loop_timer_set_slack(l, t, ms, 0);
+}
+
+void
+loop_timer_set_slack(struct loop *l, struct loop_timer *t, uint64_t ms,
+    uint64_t slack_ms)
+{
 	if (!t->armed) {
 		if (l->ntimers == l->timers_cap) {
 			l->timers_cap = l->timers_cap ? l->timers_cap * 2 : 16;
@@ -219,6 +226,7 @@ loop_timer_set(struct loop *l, struct loop_timer *t, uint64_t ms)
 		t->armed = true;
 	}
 	t->deadline = loop_clock() + ms;
+	t->slack = slack_ms < ms ? slack_ms : ms;
 	t->gen = l->gen;
 }
 
@@ -332,13 +340,15 @@ loop_run_timers(struct loop *l)
 	 * Fire due timers one at a time, earliest first: a callback may arm
 	 * or cancel any timer.  A timer armed during this phase carries the
 	 * new generation and waits for the next turn, so a zero re-arm
-	 * cannot spin here.
+	 * cannot spin here.  A timer with slack is due from its deadline
+	 * minus the slack: the loop is awake anyway.
 	 */
 	for (;;) {
 		t = NULL;
 		for (i = 0; i < l->ntimers; i++) {
 			if (l->timers[i]->gen != gen &&
-			    l->timers[i]->deadline <= l->now &&
+			    l->timers[i]->deadline <= l->now +
+			    l->timers[i]->slack &&
 			    (t == NULL || l->timers[i]->deadline < t->deadline))
 				t = l->timers[i];
 		}

@@ -28,6 +28,7 @@ typedef void	(*loop_signal_cb)(int signo, void *arg);
  */
 struct loop_timer {
 	uint64_t	 deadline;	/* monotonic ms */
+	uint64_t	 slack;		/* may fire this much earlier, ms */
 	loop_timer_cb	 cb;
 	void		*arg;
 	uint64_t	 gen;		/* loop turn that armed it */
@@ -59,6 +60,13 @@ void		 loop_fd_del(struct loop *, int fd);
 void		 loop_timer_init(struct loop_timer *, loop_timer_cb, void *);
 /* (Re)arm t to fire after ms milliseconds. */
 void		 loop_timer_set(struct loop *, struct loop_timer *, uint64_t ms);
+/*
+ * (Re)arm t to fire after ms milliseconds, or up to slack_ms earlier in
+ * a turn the loop makes anyway (an fd, another timer): timers that need
+ * not be exact ride along instead of waking an idle daemon each.
+ */
+void		 loop_timer_set_slack(struct loop *, struct loop_timer *,
+		    uint64_t ms, uint64_t slack_ms);
 void		 loop_timer_cancel(struct loop *, struct loop_timer *);
 
 /* Call cb once when child pid exits; the loop reaps it. */

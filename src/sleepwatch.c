@@ -27,6 +27,18 @@ struct sleepwatch {
 int	(*sleepwatch_clocks)(uint64_t *, uint64_t *) = sleepwatch_clocks_real;
 
 static void	sleepwatch_fired(void *);
+static void	sleepwatch_arm(struct sleepwatch *);
+
+/*
+ * The next look, any time from a third of the interval on that the loop
+ * is awake anyway: an idle daemon is not woken for it alone.
+ */
+static void
+sleepwatch_arm(struct sleepwatch *sw)
+{
+	loop_timer_set_slack(sw->loop, &sw->timer, SLEEPWATCH_INTERVAL_MS,
+	    SLEEPWATCH_INTERVAL_MS * 2 / 3);
+}
 
 static uint64_t
 sleepwatch_ms(const struct timespec *ts)
@@ -58,7 +70,7 @@ sleepwatch_new(struct loop *loop, sleepwatch_cb cb, void *arg)
 	sw->arg = arg;
 	loop_timer_init(&sw->timer, sleepwatch_fired, sw);
 	sleepwatch_check(sw);
-	loop_timer_set(loop, &sw->timer, SLEEPWATCH_INTERVAL_MS);
+	sleepwatch_arm(sw);
 	return sw;
 }
 
@@ -92,6 +104,6 @@ sleepwatch_fired(void *arg)
 {
 	struct sleepwatch	*sw = arg;
 
-	loop_timer_set(sw->loop, &sw->timer, SLEEPWATCH_INTERVAL_MS);
+	sleepwatch_arm(sw);
 	sleepwatch_check(sw);
 }

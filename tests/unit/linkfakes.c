@@ -159,6 +159,7 @@ ssh_keepalive_config(struct ssh *s, unsigned int interval)
 int
 ssh_keepalive(struct ssh *s, int *next, char **cause)
 {
+	F.keepalives++;
 	return SSH_OK;
 }
 

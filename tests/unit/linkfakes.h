@@ -71,6 +71,7 @@ struct fakes {
 	int		 ch1_status;
 	bool		 silent;	/* nothing received since last_rx */
 	uint64_t	 rx;		/* bytes received by the session */
+	int		 keepalives;	/* ssh_keepalive() calls */
 	uint64_t	 last_rx;
 	struct ssh	*ssh;
 	int		 sshfd, peer;	/* the session socket, its far end */

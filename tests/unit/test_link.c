@@ -932,6 +932,26 @@ test_fail_keepalive(void **state)
 	assert_released();
 }
 
+/*
+ * While the gateway speaks (the pppds' LCP echoes) no keepalive is
+ * sent, and the check rides along with the loop's turns; once it is
+ * quiet for an interval, keepalives go.
+ */
+static void
+test_keepalive_when_quiet(void **state)
+{
+	(void)state;
+	bring_up();
+	advance_coarse(10 * 10000);
+	assert_int_equal(F.keepalives, 0);
+	assert_int_equal(link_state(lk), LINK_UP);
+	F.silent = true;
+	F.last_rx = fake_now;
+	advance_coarse(2 * 10000);
+	assert_true(F.keepalives >= 1);
+	assert_int_equal(link_state(lk), LINK_UP);
+}
+
 static void
 test_fail_remote(void **state)
 {
@@ -2241,6 +2261,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_fail_network, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_fail_keepalive, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_keepalive_when_quiet, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_fail_remote, setup,
 		    teardown),

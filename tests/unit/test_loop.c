@@ -200,6 +200,54 @@ test_timers_order_and_cancel(void **state)
 	loop_clock = loop_clock_monotonic;
 }
 
+/*
+ * A timer with slack rides along with a turn the loop makes anyway, up
+ * to its slack before its deadline.  The slack is at most the delay.
+ */
+static void
+test_timer_slack(void **state)
+{
+	struct loop	*l;
+	struct rec	 r = { 0 };
+	struct tctx	 a = { 0 }, b = { 0 };
+
+	(void)state;
+	fake_now = 1000;
+	loop_clock = fake_clock;
+	l = loop_new();
+	a.l = b.l = l;
+	a.r = b.r = &r;
+	a.tag = 'a';
+	b.tag = 'b';
+	loop_timer_init(&a.t, timer_fired, &a);
+	loop_timer_init(&b.t, timer_fired, &b);
+	loop_timer_set_slack(l, &a.t, 1000, 400);
+	loop_timer_set(l, &b.t, 700);
+	fake_now = 1599;
+	assert_int_equal(loop_once(l, 0), 0);
+	assert_int_equal(r.calls, 0);
+	fake_now = 1700;		/* b's turn: a rides along */
+	assert_int_equal(loop_once(l, 0), 0);
+	assert_int_equal(r.calls, 2);
+	assert_memory_equal(r.order, "ba", 2);
+
+	/* Any turn inside the window runs it. */
+	loop_timer_set_slack(l, &a.t, 1000, 400);	/* due 2700 */
+	fake_now = 2299;
+	assert_int_equal(loop_once(l, 0), 0);
+	assert_int_equal(r.calls, 2);
+	assert_true(a.t.armed);
+	fake_now = 2300;
+	assert_int_equal(loop_once(l, 0), 0);
+	assert_int_equal(r.calls, 3);
+
+	loop_timer_set_slack(l, &a.t, 100, 5000);
+	assert_int_equal(a.t.slack, 100);
+	loop_timer_cancel(l, &a.t);
+	loop_free(l);
+	loop_clock = loop_clock_monotonic;
+}
+
 static void
 test_timer_zero_rearm_waits_a_turn(void **state)
 {
@@ -404,6 +452,7 @@ main(void)
 		cmocka_unit_test(test_fd_readable),
 		cmocka_unit_test(test_fd_del_during_dispatch),
 		cmocka_unit_test(test_timers_order_and_cancel),
+		cmocka_unit_test(test_timer_slack),
 		cmocka_unit_test(test_timer_zero_rearm_waits_a_turn),
 		cmocka_unit_test(test_timer_wakes_poll),
 		cmocka_unit_test(test_child_reaped),

@@ -194,7 +194,11 @@ test_clock_failure(void **state)
 	awake(l, SLEEPWATCH_INTERVAL_MS);
 	asleep(10000);
 	fake_fail = 2;
-	awake(l, 2 * SLEEPWATCH_INTERVAL_MS);
+	/*
+	 * The loop turns every 0.5 s here, and a look rides along from a
+	 * third of the interval on: two looks, both failing.
+	 */
+	awake(l, 2 * (SLEEPWATCH_INTERVAL_MS - SLEEPWATCH_INTERVAL_MS * 2 / 3));
 	assert_int_equal(h.calls, 0);
 	/* Reads again: the sleep since the last good look is said. */
 	awake(l, SLEEPWATCH_INTERVAL_MS);
