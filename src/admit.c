@@ -18,6 +18,7 @@
 struct admit {
 	struct loop		*loop;
 	unsigned		 limit;
+	unsigned		 window;	/* 1..limit: slots now */
 	unsigned		 in;		/* tickets holding a slot */
 	struct admit_ticket	*head, *tail;	/* the queue */
 	size_t			 nqueued;
@@ -36,6 +37,7 @@ admit_new(struct loop *loop, unsigned limit)
 	g = xcalloc(1, sizeof(*g));
 	g->loop = loop;
 	g->limit = limit > 0 ? limit : 1;
+	g->window = g->limit;
 	g->crowd = 1;
 	loop_timer_init(&g->next, admit_next_fired, g);
 	return g;
@@ -55,7 +57,10 @@ admit_free(struct admit *g)
 void
 admit_set_limit(struct admit *g, unsigned limit)
 {
-	g->limit = limit > 0 ? limit : 1;
+	limit = limit > 0 ? limit : 1;
+	if (limit != g->limit)
+		g->window = limit;
+	g->limit = limit;
 	admit_schedule(g);
 }
 
@@ -63,6 +68,12 @@ unsigned
 admit_limit(const struct admit *g)
 {
 	return g->limit;
+}
+
+unsigned
+admit_window(const struct admit *g)
+{
+	return g->window;
 }
 
 void
@@ -80,7 +91,7 @@ admit_ticket_init(struct admit_ticket *t, void (*cb)(void *), void *arg)
 static void
 admit_schedule(struct admit *g)
 {
-	if (g->head != NULL && g->in < g->limit)
+	if (g->head != NULL && g->in < g->window)
 		loop_timer_set(g->loop, &g->next, 0);
 }
 
@@ -92,7 +103,7 @@ admit_enter(struct admit *g, struct admit_ticket *t)
 	if (t->state == ADMIT_QUEUED)
 		return false;
 	t->gate = g;
-	if (g->head == NULL && g->in < g->limit) {
+	if (g->head == NULL && g->in < g->window) {
 		t->state = ADMIT_IN;
 		g->in++;
 		return true;
@@ -140,6 +151,22 @@ admit_leave(struct admit_ticket *t)
 	t->next = NULL;
 	t->gate = NULL;
 	admit_schedule(g);
+}
+
+void
+admit_done(struct admit_ticket *t, bool timed_out)
+{
+	struct admit	*g = t->gate;
+
+	if (t->state == ADMIT_IN) {
+		if (timed_out && g->window > 1) {
+			g->window = (g->window + 1) / 2;
+			log_info("dials: one timed out, %u at once from now on "
+			    "(max-dials %u)", g->window, g->limit);
+		} else if (!timed_out && g->window < g->limit)
+			g->window++;
+	}
+	admit_leave(t);
 }
 
 size_t
@@ -190,7 +217,7 @@ admit_next_fired(void *arg)
 	struct admit		*g = arg;
 	struct admit_ticket	*t;
 
-	while (g->head != NULL && g->in < g->limit) {
+	while (g->head != NULL && g->in < g->window) {
 		t = g->head;
 		g->head = t->next;
 		if (g->head == NULL)
@@ -201,7 +228,7 @@ admit_next_fired(void *arg)
 		g->in++;
 		log_debug("admit: in after %llu ms in the queue, %u of %u "
 		    "slots held, %zu waiting", (unsigned long long)
-		    (loop_now(g->loop) - t->queued_at), g->in, g->limit,
+		    (loop_now(g->loop) - t->queued_at), g->in, g->window,
 		    g->nqueued);
 		t->cb(t->arg);
 	}

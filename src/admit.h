@@ -9,7 +9,10 @@
  * the head of the queue in, from the loop (never from inside the call
  * that freed it).  Under the load of many links dialing at once, each
  * admitted dial gets the CPU it needs to finish within its own timeouts,
- * instead of all timing out together and re-dialing together.  A gate
+ * instead of all timing out together and re-dialing together.  How many
+ * at once adapts between 1 and the limit: a holder that timed out (the
+ * machine or the gateway is slower than its timeouts at this load)
+ * halves it, one that got through adds one.  A gate
  * knows nothing of links: a holder is a struct admit_ticket embedded in
  * its owner, with a callback for "your turn".  The gate also keeps the
  * size of the crowd its owner reports (how many links are re-dialing),
@@ -48,11 +51,14 @@ struct admit	*admit_new(struct loop *, unsigned limit);
 /* Every ticket must be out (admit_leave()) first; NULL is a no-op. */
 void		 admit_free(struct admit *);
 /*
- * Change the limit (>= 1); a higher one lets queued tickets in (from the
- * loop), a lower one takes no slot back: holders leave as they finish.
+ * Change the limit (>= 1), and the window to it; a higher one lets
+ * queued tickets in (from the loop), a lower one takes no slot back:
+ * holders leave as they finish.
  */
 void		 admit_set_limit(struct admit *, unsigned limit);
 unsigned	 admit_limit(const struct admit *);
+/* How many may hold a slot now: 1 to the limit (see above). */
+unsigned	 admit_window(const struct admit *);
 
 /* cb(arg) is called when the ticket, queued, is let in. */
 void		 admit_ticket_init(struct admit_ticket *, void (*cb)(void *),
@@ -66,6 +72,12 @@ void		 admit_ticket_init(struct admit_ticket *, void (*cb)(void *),
 bool		 admit_enter(struct admit *, struct admit_ticket *);
 /* Give up the slot, or the place in the queue; out already: no-op. */
 void		 admit_leave(struct admit_ticket *);
+/*
+ * Give up the slot after the step it was held for: done (through: the
+ * window grows by one, up to the limit) or timed out (the window
+ * halves, at least 1).  A ticket not holding a slot just leaves.
+ */
+void		 admit_done(struct admit_ticket *, bool timed_out);
 /* The ticket's place in its queue: 1 for the head; 0 when not queued. */
 size_t		 admit_position(const struct admit_ticket *);
 

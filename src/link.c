@@ -119,6 +119,7 @@ struct link {
 	bool			 ssh_dead;	/* no more I/O on the session */
 	uint64_t		 wake_check;	/* loop ms it woke asking; 0 */
 	bool			 again;		/* a step waits on the socket */
+	bool			 timed_out;	/* a step's deadline failed it */
 	uint64_t		 step_at;	/* loop ms the step began */
 	uint64_t		 step_rx;	/* bytes received at the last look */
 
@@ -225,10 +226,14 @@ link_set_state(struct link *l, enum link_state s)
 		return;
 	l->state = s;
 	l->since = time(NULL);
-	/* The slot is held from the dial until both pppds run. */
+	/*
+	 * The slot is held from the dial until both pppds run; how the dial
+	 * ended tells the gate whether the load allows as many at once.
+	 */
 	if (s != LINK_QUEUED && s != LINK_CONNECTING && s != LINK_HANDSHAKE &&
 	    s != LINK_AUTH && s != LINK_PPP)
-		admit_leave(&l->ticket);
+		admit_done(&l->ticket, s != LINK_ROUTES && s != LINK_UP &&
+		    l->timed_out);
 	if (s == LINK_UP)
 		backoff_up(&l->inc, loop_now(l->loop));
 	if (old == LINK_UP)
@@ -249,6 +254,8 @@ link_deadline_fired(void *arg)
 	struct link	*l = arg;
 	const char	*err;
 
+	l->timed_out = l->state == LINK_HANDSHAKE ||
+	    l->state == LINK_AUTH || l->state == LINK_PPP;
 	switch (l->state) {
 	case LINK_HANDSHAKE:
 		/* connect-timeout bounds each host's handshake. */
@@ -1062,6 +1069,7 @@ link_probed(struct link *l, int fd, const struct dial_target *t,
 	    t->port);
 	l->stop_begun = false;
 	l->reached = false;
+	l->timed_out = false;
 	l->dial = d;
 	link_set_state(l, LINK_CONNECTING);
 	return true;
@@ -1130,6 +1138,7 @@ link_next_host(struct link *l, const char *why)
 	l->ssh_dead = false;
 	free(l->host);
 	l->host = NULL;
+	l->timed_out = false;
 	link_set_state(l, LINK_CONNECTING);
 	return true;
 }
@@ -1176,6 +1185,7 @@ link_dial_admitted(struct link *l)
 	struct dial_target	*t;
 	size_t			 n;
 
+	l->timed_out = false;
 	t = pathprobe_targets(l->lc, &n);
 	link_set_state(l, LINK_CONNECTING);
 	l->dial = dial_start(l->loop, t, n, l->lc->connect_timeout * 1000,

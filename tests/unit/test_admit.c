@@ -9,7 +9,8 @@
  * stopped while queued) keeps the others' order; entering twice is one
  * place; a raised limit lets the queue in, a lowered one takes nothing
  * back; a callback that leaves at once frees its slot for the next; the
- * crowd is at least 1.
+ * window halves on a timeout and grows back by one a success; the crowd
+ * is at least 1.
  */
 #include "config.h"
 
@@ -233,6 +234,58 @@ test_leave_at_once(void **state)
 	admit_free(g);
 }
 
+/*
+ * The window: a holder that timed out halves it (at least 1), one that
+ * got through adds one (at most the limit); a new limit resets it.
+ */
+static void
+test_window(void **state)
+{
+	struct loop	*l = *state;
+	struct admit	*g = admit_new(l, 4);
+	int		 i;
+
+	for (i = 0; i < 4; i++)
+		assert_true(admit_enter(g, &h[i].t));
+	for (i = 4; i < 8; i++)
+		assert_false(admit_enter(g, &h[i].t));
+	admit_done(&h[0].t, true);
+	assert_int_equal(admit_window(g), 2);
+	turn(l);
+	assert_int_equal(norder, 0);	/* 3 in, window 2: nobody */
+	admit_done(&h[1].t, true);
+	assert_int_equal(admit_window(g), 1);
+	admit_done(&h[2].t, true);
+	assert_int_equal(admit_window(g), 1);
+	turn(l);
+	assert_int_equal(norder, 0);	/* 1 in */
+	admit_done(&h[3].t, false);	/* through: 2 */
+	assert_int_equal(admit_window(g), 2);
+	turn(l);
+	assert_int_equal(norder, 2);
+	assert_int_equal(order[0], 4);
+	assert_int_equal(order[1], 5);
+	admit_done(&h[4].t, false);
+	admit_done(&h[5].t, false);
+	assert_int_equal(admit_window(g), 4);
+	admit_done(&h[6].t, false);	/* queued: it just leaves */
+	assert_int_equal(admit_window(g), 4);
+	turn(l);
+	assert_int_equal(norder, 3);
+	admit_done(&h[7].t, false);
+	assert_int_equal(admit_window(g), 4);	/* at most the limit */
+	admit_done(&h[7].t, true);		/* out: nothing */
+	assert_int_equal(admit_window(g), 4);
+	assert_true(admit_enter(g, &h[0].t));
+	admit_done(&h[0].t, true);
+	assert_int_equal(admit_window(g), 2);
+	admit_set_limit(g, 4);			/* unchanged: kept */
+	assert_int_equal(admit_window(g), 2);
+	admit_set_limit(g, 6);
+	assert_int_equal(admit_window(g), 6);
+	admit_free(g);
+}
+
 static void
 test_crowd(void **state)
 {
@@ -259,6 +312,7 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_leave_at_once, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_window, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_crowd, setup, teardown),
 	};
 

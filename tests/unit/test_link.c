@@ -2011,7 +2011,10 @@ test_admit_queued(void **state)
 	assert_int_equal(link_state(lk), LINK_UP);
 }
 
-/* A dial that fails gives its slot back at once, and queues again. */
+/*
+ * A dial that fails gives its slot back at once, and queues again; one
+ * that timed out halves the gate's window.
+ */
 static void
 test_admit_fail_requeues(void **state)
 {
@@ -2038,6 +2041,29 @@ test_admit_fail_requeues(void **state)
 	turn();
 	assert_int_equal(link_state(lk), LINK_CONNECTING);
 	assert_int_equal(F.dial_starts, 2);
+}
+
+/* A dial that timed out halves the gate's window; one through grows it. */
+static void
+test_admit_window(void **state)
+{
+	(void)state;
+	gate_full();
+	admit_leave(&other);
+	admit_set_limit(gate, 4);
+	F.handshake = SSH_AGAIN;
+	link_start(lk);
+	dial_ok();
+	(void)time_in(LINK_HANDSHAKE, CONNECT_TIMEOUT + 10);
+	assert_int_equal(link_state(lk), LINK_BACKOFF);
+	assert_int_equal(admit_window(gate), 2);
+	F.handshake = SSH_OK;
+	advance_coarse(BACKOFF_CAP);
+	assert_int_equal(link_state(lk), LINK_CONNECTING);
+	dial_ok();
+	assert_int_equal(link_state(lk), LINK_PPP);
+	iface_up();
+	assert_int_equal(admit_window(gate), 3);
 }
 
 /*
@@ -2291,6 +2317,8 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_admit_fail_requeues,
 		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_admit_window, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_admit_probe, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_probe_keeps_backoff,
