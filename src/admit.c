@@ -19,6 +19,7 @@ struct admit {
 	struct loop		*loop;
 	unsigned		 limit;
 	unsigned		 window;	/* 1..limit: slots now */
+	unsigned		 through;	/* got through at this window */
 	unsigned		 in;		/* tickets holding a slot */
 	struct admit_ticket	*head, *tail;	/* the queue */
 	size_t			 nqueued;
@@ -30,14 +31,14 @@ static void	admit_next_fired(void *);
 static void	admit_schedule(struct admit *);
 
 struct admit *
-admit_new(struct loop *loop, unsigned limit)
+admit_new(struct loop *loop, unsigned limit, unsigned window)
 {
 	struct admit	*g;
 
 	g = xcalloc(1, sizeof(*g));
 	g->loop = loop;
 	g->limit = limit > 0 ? limit : 1;
-	g->window = g->limit;
+	g->window = window < 1 ? 1 : window > g->limit ? g->limit : window;
 	g->crowd = 1;
 	loop_timer_init(&g->next, admit_next_fired, g);
 	return g;
@@ -57,10 +58,9 @@ admit_free(struct admit *g)
 void
 admit_set_limit(struct admit *g, unsigned limit)
 {
-	limit = limit > 0 ? limit : 1;
-	if (limit != g->limit)
-		g->window = limit;
-	g->limit = limit;
+	g->limit = limit > 0 ? limit : 1;
+	if (g->window > g->limit)
+		g->window = g->limit;
 	admit_schedule(g);
 }
 
@@ -159,12 +159,19 @@ admit_done(struct admit_ticket *t, bool timed_out)
 	struct admit	*g = t->gate;
 
 	if (t->state == ADMIT_IN) {
-		if (timed_out && g->window > 1) {
-			g->window = (g->window + 1) / 2;
-			log_info("dials: one timed out, %u at once from now on "
-			    "(max-dials %u)", g->window, g->limit);
-		} else if (!timed_out && g->window < g->limit)
+		if (timed_out) {
+			g->through = 0;
+			if (g->window > 1) {
+				g->window /= 2;
+				log_info("dials: one timed out, %u at once from "
+				    "now on (max-dials %u)", g->window,
+				    g->limit);
+			}
+		} else if (g->window < g->limit &&
+		    ++g->through >= g->window) {
 			g->window++;
+			g->through = 0;
+		}
 	}
 	admit_leave(t);
 }

@@ -10,9 +10,11 @@
  * that freed it).  Under the load of many links dialing at once, each
  * admitted dial gets the CPU it needs to finish within its own timeouts,
  * instead of all timing out together and re-dialing together.  How many
- * at once adapts between 1 and the limit: a holder that timed out (the
+ * at once (the window) adapts between 1 and the limit, as TCP's
+ * congestion window does: it starts at 1 and grows by one each time as
+ * many holders got through as it allows; a holder that timed out (the
  * machine or the gateway is slower than its timeouts at this load)
- * halves it, one that got through adds one.  A gate
+ * halves it.  A gate
  * knows nothing of links: a holder is a struct admit_ticket embedded in
  * its owner, with a callback for "your turn".  The gate also keeps the
  * size of the crowd its owner reports (how many links are re-dialing),
@@ -46,14 +48,16 @@ struct admit_ticket {
 	void			*arg;
 };
 
-/* A gate letting limit (>= 1) holders in at once. */
-struct admit	*admit_new(struct loop *, unsigned limit);
+/*
+ * A gate letting at most limit (>= 1) holders in at once, window (1 to
+ * limit) of them to begin with.
+ */
+struct admit	*admit_new(struct loop *, unsigned limit, unsigned window);
 /* Every ticket must be out (admit_leave()) first; NULL is a no-op. */
 void		 admit_free(struct admit *);
 /*
- * Change the limit (>= 1), and the window to it; a higher one lets
- * queued tickets in (from the loop), a lower one takes no slot back:
- * holders leave as they finish.
+ * Change the limit (>= 1); a window above it comes down to it.  A
+ * lower one takes no slot back: holders leave as they finish.
  */
 void		 admit_set_limit(struct admit *, unsigned limit);
 unsigned	 admit_limit(const struct admit *);
@@ -73,8 +77,8 @@ bool		 admit_enter(struct admit *, struct admit_ticket *);
 /* Give up the slot, or the place in the queue; out already: no-op. */
 void		 admit_leave(struct admit_ticket *);
 /*
- * Give up the slot after the step it was held for: done (through: the
- * window grows by one, up to the limit) or timed out (the window
+ * Give up the slot after the step it was held for: done (through: one
+ * more toward growing the window, see above) or timed out (the window
  * halves, at least 1).  A ticket not holding a slot just leaves.
  */
 void		 admit_done(struct admit_ticket *, bool timed_out);

@@ -66,7 +66,7 @@ links_new(struct loop *loop, struct rtnl *rtnl, struct conf *c,
 	ls->conf = c;
 	loop_timer_init(&ls->settle, links_settle_fired, ls);
 	loop_timer_init(&ls->netchange, links_netchange_fired, ls);
-	ls->gate = admit_new(loop, links_dial_limit(c));
+	ls->gate = admit_new(loop, links_dial_limit(c), 1);
 	ls->nlinks = c->nlinks;
 	ls->links = xcalloc(ls->nlinks ? ls->nlinks : 1, sizeof(*ls->links));
 	ls->pending = xcalloc(ls->nlinks ? ls->nlinks : 1,

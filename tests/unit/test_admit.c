@@ -7,10 +7,10 @@
  * and are let in first come, first served, one per freed slot, only from
  * the loop; a newcomer never passes the queue; leaving the queue (a link
  * stopped while queued) keeps the others' order; entering twice is one
- * place; a raised limit lets the queue in, a lowered one takes nothing
+ * place; a lowered limit takes nothing
  * back; a callback that leaves at once frees its slot for the next; the
- * window halves on a timeout and grows back by one a success; the crowd
- * is at least 1.
+ * window halves on a timeout and grows by one a window of successes; the
+ * crowd is at least 1.
  */
 #include "config.h"
 
@@ -93,7 +93,7 @@ static void
 test_limit_and_fifo(void **state)
 {
 	struct loop	*l = *state;
-	struct admit	*g = admit_new(l, 2);
+	struct admit	*g = admit_new(l, 2, 2);
 	int		 i;
 
 	assert_true(admit_enter(g, &h[0].t));
@@ -149,7 +149,7 @@ static void
 test_leave_queue(void **state)
 {
 	struct loop	*l = *state;
-	struct admit	*g = admit_new(l, 1);
+	struct admit	*g = admit_new(l, 1, 1);
 	int		 i;
 
 	assert_true(admit_enter(g, &h[0].t));
@@ -179,33 +179,33 @@ test_leave_queue(void **state)
 	admit_free(g);
 }
 
-/* Limits: raised lets the queue in, lowered takes no slot back. */
+/* A lower limit takes no slot back and caps the window; 0 means 1. */
 static void
 test_set_limit(void **state)
 {
 	struct loop	*l = *state;
-	struct admit	*g = admit_new(l, 1);
+	struct admit	*g = admit_new(l, 3, 3);
 	int		 i;
 
-	assert_int_equal(admit_limit(g), 1);
-	assert_true(admit_enter(g, &h[0].t));
-	for (i = 1; i < 5; i++)
+	assert_int_equal(admit_limit(g), 3);
+	for (i = 0; i < 3; i++)
+		assert_true(admit_enter(g, &h[i].t));
+	for (i = 3; i < 5; i++)
 		assert_false(admit_enter(g, &h[i].t));
-	admit_set_limit(g, 3);
-	turn(l);
-	assert_int_equal(norder, 2);
-	assert_int_equal(admit_in(g), 3);
 	admit_set_limit(g, 0);		/* means 1 */
 	assert_int_equal(admit_limit(g), 1);
+	assert_int_equal(admit_window(g), 1);
 	assert_int_equal(admit_in(g), 3);
 	admit_leave(&h[0].t);
 	turn(l);
-	assert_int_equal(norder, 2);	/* 2 in, over the limit of 1 */
+	assert_int_equal(norder, 0);	/* 2 in, over the limit of 1 */
 	admit_leave(&h[1].t);
 	admit_leave(&h[2].t);
 	turn(l);
-	assert_int_equal(norder, 3);
-	assert_int_equal(order[2], 3);
+	assert_int_equal(norder, 1);
+	assert_int_equal(order[0], 3);
+	admit_set_limit(g, 4);		/* the window stays */
+	assert_int_equal(admit_window(g), 1);
 	admit_leave(&h[3].t);
 	admit_leave(&h[4].t);
 	admit_free(g);
@@ -216,7 +216,7 @@ static void
 test_leave_at_once(void **state)
 {
 	struct loop	*l = *state;
-	struct admit	*g = admit_new(l, 1);
+	struct admit	*g = admit_new(l, 1, 1);
 	int		 i;
 
 	assert_true(admit_enter(g, &h[0].t));
@@ -235,14 +235,14 @@ test_leave_at_once(void **state)
 }
 
 /*
- * The window: a holder that timed out halves it (at least 1), one that
- * got through adds one (at most the limit); a new limit resets it.
+ * The window: a holder that timed out halves it (at least 1); it grows by
+ * one each time as many got through as it allows, up to the limit.
  */
 static void
 test_window(void **state)
 {
 	struct loop	*l = *state;
-	struct admit	*g = admit_new(l, 4);
+	struct admit	*g = admit_new(l, 4, 4);
 	int		 i;
 
 	for (i = 0; i < 4; i++)
@@ -259,37 +259,45 @@ test_window(void **state)
 	assert_int_equal(admit_window(g), 1);
 	turn(l);
 	assert_int_equal(norder, 0);	/* 1 in */
-	admit_done(&h[3].t, false);	/* through: 2 */
+	admit_done(&h[3].t, false);	/* 1 of 1 through: 2 */
 	assert_int_equal(admit_window(g), 2);
 	turn(l);
 	assert_int_equal(norder, 2);
 	assert_int_equal(order[0], 4);
 	assert_int_equal(order[1], 5);
 	admit_done(&h[4].t, false);
-	admit_done(&h[5].t, false);
-	assert_int_equal(admit_window(g), 4);
+	assert_int_equal(admit_window(g), 2);
+	admit_done(&h[5].t, false);	/* 2 of 2: 3 */
+	assert_int_equal(admit_window(g), 3);
 	admit_done(&h[6].t, false);	/* queued: it just leaves */
-	assert_int_equal(admit_window(g), 4);
 	turn(l);
 	assert_int_equal(norder, 3);
+	assert_int_equal(order[2], 7);
 	admit_done(&h[7].t, false);
-	assert_int_equal(admit_window(g), 4);	/* at most the limit */
-	admit_done(&h[7].t, true);		/* out: nothing */
+	admit_done(&h[7].t, true);	/* out: nothing */
+	assert_int_equal(admit_window(g), 3);
+	for (i = 0; i < 2; i++) {
+		assert_true(admit_enter(g, &h[i].t));
+		admit_done(&h[i].t, false);
+	}
 	assert_int_equal(admit_window(g), 4);
-	assert_true(admit_enter(g, &h[0].t));
-	admit_done(&h[0].t, true);
-	assert_int_equal(admit_window(g), 2);
-	admit_set_limit(g, 4);			/* unchanged: kept */
-	assert_int_equal(admit_window(g), 2);
-	admit_set_limit(g, 6);
-	assert_int_equal(admit_window(g), 6);
+	for (i = 0; i < 8; i++) {
+		assert_true(admit_enter(g, &h[0].t));
+		admit_done(&h[0].t, false);
+	}
+	assert_int_equal(admit_window(g), 4);	/* at most the limit */
+	admit_free(g);
+	g = admit_new(l, 3, 0);
+	assert_int_equal(admit_window(g), 1);
 	admit_free(g);
 }
 
 static void
 test_crowd(void **state)
 {
-	struct admit	*g = admit_new(*state, 4);
+	struct admit	*g = admit_new(*state, 4, 9);
+
+	assert_int_equal(admit_window(g), 4);
 
 	assert_int_equal(admit_crowd(g), 1);
 	admit_set_crowd(g, 0);
