@@ -15,9 +15,6 @@
 
 #include <errno.h>
 #include <getopt.h>
-#ifdef HAVE_MALLOPT
-#include <malloc.h>
-#endif
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -246,24 +243,6 @@ vpnd_ctl_reload(void *arg, char **cause)
 	return 0;
 }
 
-/*
- * Every link's relay has a buffer of a few hundred KiB each way, made
- * and freed with each session.  glibc raises its mmap threshold past
- * that size once the first such mapping is freed; from then on the
- * buffers come from the heap, where whatever they touched stays
- * resident and fragments it across links.  A fixed threshold keeps each
- * large buffer in a mapping of its own: an idle link pays only for the
- * pages its buffers touched, and a freed one is given back at once.
- */
-static void
-vpnd_malloc_tune(void)
-{
-#ifdef HAVE_MALLOPT
-	if (mallopt(M_MMAP_THRESHOLD, 128 * 1024) != 1)
-		log_warnx("mallopt M_MMAP_THRESHOLD: refused");
-#endif
-}
-
 int
 main(int argc, char **argv)
 {
@@ -353,7 +332,6 @@ main(int argc, char **argv)
 	    (pf = pidfile_open(pidpath, &cause)) == NULL)
 		fatalx("%s", cause);
 
-	vpnd_malloc_tune();
 	if (ssh_lib_init(&cause) == -1)
 		fatalx("%s", cause);
 	d.loop = loop_new();
