@@ -24,6 +24,7 @@
 #include "http.h"
 #include "log.h"
 #include "loop.h"
+#include "vis.h"
 #include "xmalloc.h"
 
 #define HTTP_USER_AGENT		PACKAGE_NAME "/" PACKAGE_VERSION
@@ -306,6 +307,7 @@ http_dispatch(struct http *h)
 	struct http_req		*r;
 	struct http_result	 res;
 	char			 msg[CURL_ERROR_SIZE + 64];
+	const char		*errs;
 	long			 status = 0;
 
 	while ((r = TAILQ_FIRST(&h->done)) != NULL) {
@@ -331,9 +333,10 @@ http_dispatch(struct http *h)
 				    "after %d ms", r->timeout_ms);
 			res.error = msg;
 		} else {
-			(void)snprintf(msg, sizeof(msg), "%s",
-			    r->errbuf[0] != '\0' ? r->errbuf :
-			    curl_easy_strerror(r->code));
+			/* libcurl may quote the server: safe to show. */
+			errs = r->errbuf[0] != '\0' ? r->errbuf :
+			    curl_easy_strerror(r->code);
+			(void)vis_buf(msg, sizeof(msg), errs, strlen(errs), 0);
 			res.error = msg;
 		}
 		if (res.error == NULL && res.status == 0)

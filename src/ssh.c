@@ -37,6 +37,7 @@
 #include "log.h"
 #include "loop.h"
 #include "ssh.h"
+#include "vis.h"
 #include "xmalloc.h"
 
 #define SSH_LABEL_MAX	48	/* bytes of a command named in a message */
@@ -91,6 +92,7 @@ struct ssh {
 	bool			 handshaken;
 	bool			 auth_started;
 	char			*broken;	/* why the session is unusable */
+	char			 errmsg[256];	/* ssh_errmsg()'s, made safe */
 
 	const void		*tx_who;	/* send path owner, or NULL */
 	enum ssh_op		 tx_op;
@@ -403,7 +405,8 @@ ssh_errmsg(struct ssh *s)
 	if (libssh2_session_last_error(s->session, &msg, NULL, 0) == 0 ||
 	    msg == NULL)
 		return "no error";
-	return msg;
+	(void)vis_buf(s->errmsg, sizeof(s->errmsg), msg, strlen(msg), 0);
+	return s->errmsg;
 }
 
 void
@@ -1193,7 +1196,9 @@ ssh_chan_close(struct ssh_chan *c, char **cause)
 	c->state = SSH_CHAN_CLOSED;
 	if (libssh2_channel_get_exit_signal(c->chan, &sig, &siglen, NULL,
 	    NULL, NULL, NULL) == 0 && sig != NULL) {
-		c->exit_signal = xstrndup(sig, siglen);
+		/* The far end names it: safe to show first. */
+		c->exit_signal = xmalloc(VIS_MAX(siglen));
+		(void)vis_buf(c->exit_signal, VIS_MAX(siglen), sig, siglen, 0);
 		libssh2_free(s->session, sig);
 		c->exit_status = -1;
 	} else
