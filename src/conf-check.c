@@ -129,14 +129,16 @@ conf_validate_probe(struct parse *p, struct scope *s)
 	struct link_conf	*lc = s->lc;
 	struct prefix		 a;
 	char			*host = NULL, *query = NULL, *cause = NULL;
+	char			*shown;
 	size_t			 i;
 	bool			 https, inside = false;
 
+	shown = http_url_shown(lc->probe_url);
 	if (http_url_split(lc->probe_url, &https, &host, &query,
 	    &cause) == -1) {
-		perr(p, s->lines[K_PROBE], "probe: %s: %s", lc->probe_url,
-		    cause);
+		perr(p, s->lines[K_PROBE], "probe: %s: %s", shown, cause);
 		free(cause);
+		free(shown);
 		return;
 	}
 	if (!https) {
@@ -149,9 +151,10 @@ conf_validate_probe(struct parse *p, struct scope *s)
 		if (!inside)
 			perr(p, s->lines[K_PROBE], "probe: %s is plain http "
 			    "to %s, not an address inside a remote-net of "
-			    "link %s (use https://)", lc->probe_url, host,
+			    "link %s (use https://)", shown, host,
 			    lc->name);
 	}
+	free(shown);
 	free(host);
 	free(query);
 }
