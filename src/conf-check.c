@@ -29,6 +29,7 @@
 #include "file.h"
 #include "http.h"
 #include "ppp.h"
+#include "safepath.h"
 #include "spell.h"
 #include "xmalloc.h"
 
@@ -49,7 +50,9 @@ static void	conf_validate_remote_nets(struct parse *);
 
 /*
  * Check a file named by kw: it exists, is a regular file, and is not
- * group or world writable (P_SECRET: not accessible at all).  prefix
+ * group or world writable (P_SECRET: not accessible at all); it and the
+ * directories above it are root's (or vpnd's uid's) and nobody else
+ * may write them.  prefix
  * ("link NAME: ") and dflt say where a default value came from.
  */
 static void
@@ -58,6 +61,8 @@ conf_check_path(struct parse *p, int line, const char *prefix,
 {
 	struct stat	 st;
 	const char	*d = dflt ? " (default)" : "";
+	char		*why = NULL, *dir;
+	int		 r;
 
 	if ((kw->flags & (P_EXISTS | P_DIR)) == 0 || path == NULL)
 		return;
@@ -92,6 +97,22 @@ conf_check_path(struct parse *p, int line, const char *prefix,
 		perr(p, line, "%s%s: %s%s: not executable", prefix, kw->name,
 		    path, d);
 		return;
+	}
+	/*
+	 * Root runs it or trusts what it says: nobody else may own it or
+	 * a directory above it, nor be able to write one (safepath.h).
+	 */
+	if (kw->flags & P_DIR) {
+		/* The directory is the last one of the files in it. */
+		xasprintf(&dir, "%s/.", path);
+		r = safepath_check(dir, geteuid(), SAFEPATH_PARENTS, &why);
+		free(dir);
+	} else
+		r = safepath_check(path, geteuid(), 0, &why);
+	if (r == -1) {
+		perr(p, line, "%s%s: %s%s: %s", prefix, kw->name, path, d,
+		    why);
+		free(why);
 	}
 }
 

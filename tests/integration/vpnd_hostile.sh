@@ -34,6 +34,10 @@ printf '\033]0;TITLE\007\033[31mevil pppd\233\r\n' >&2
 exit 1
 EOF
 chmod 0755 "$EVIL"
+# The local pppd waits, so that the far end's words end the link.
+IDLE=$IT_DIR/idle-pppd
+printf '#!/bin/sh\nexec sleep 30\n' >"$IDLE"
+chmod 0755 "$IDLE"
 SOCK=$IT_DIR/vpnd.sock
 vt_conf "$IT_DIR/vpn.conf" <<EOF
 control-socket $SOCK
@@ -45,7 +49,7 @@ link evil
 	known-hosts	$KH
 	local-ip	10.9.0.1
 	remote-ip	10.9.0.2
-	pppd		$STREAMER
+	pppd		$IDLE
 	remote-command	$EVIL
 	backoff		30 60
 EOF
