@@ -23,6 +23,7 @@ struct lines {
 	size_t	len;
 	char	first[LINES_MAX];	/* the first complete line, or "" */
 	char	last[LINES_MAX];	/* the latest complete line, or "" */
+					/* (both as vis_buf() shows them) */
 };
 
 /* Empty ll and set the tag its lines are logged with (truncated). */
@@ -30,8 +31,9 @@ void	lines_init(struct lines *ll, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
 /*
  * Take len bytes of the stream.  Each complete non-empty line is logged
- * at info level as "TAG: LINE" and kept; CRs are dropped, and what a
- * line holds past LINES_MAX - 1 bytes is dropped too.
+ * at info level as "TAG: LINE" and kept, made safe to show by vis_buf()
+ * (cut short to fit LINES_MAX); CRs are dropped, and what a line holds
+ * past LINES_MAX - 1 bytes is dropped too.
  */
 void	lines_feed(struct lines *ll, const char *data, size_t len);
 /* Forget the partial, first and latest lines; the tag stays. */

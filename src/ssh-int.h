@@ -57,6 +57,7 @@ struct ssh {
 	bool			 handshaken;
 	bool			 auth_started;
 	char			*broken;	/* why the session is unusable */
+	char			 errmsg[256];	/* ssh_errmsg()'s, made safe */
 
 	const void		*tx_who;	/* send path owner, or NULL */
 	enum ssh_op		 tx_op;

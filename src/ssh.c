@@ -40,6 +40,7 @@
 #include "loop.h"
 #include "ssh.h"
 #include "ssh-int.h"
+#include "vis.h"
 #include "xmalloc.h"
 
 #define SSH_LABEL_MAX	48	/* bytes of a command named in a message */
@@ -310,7 +311,8 @@ ssh_errmsg(struct ssh *s)
 	if (libssh2_session_last_error(s->session, &msg, NULL, 0) == 0 ||
 	    msg == NULL)
 		return "no error";
-	return msg;
+	(void)vis_buf(s->errmsg, sizeof(s->errmsg), msg, strlen(msg), 0);
+	return s->errmsg;
 }
 
 void
@@ -814,7 +816,9 @@ ssh_chan_close(struct ssh_chan *c, char **cause)
 	c->state = SSH_CHAN_CLOSED;
 	if (libssh2_channel_get_exit_signal(c->chan, &sig, &siglen, NULL,
 	    NULL, NULL, NULL) == 0 && sig != NULL) {
-		c->exit_signal = xstrndup(sig, siglen);
+		/* The far end names it: safe to show first. */
+		c->exit_signal = xmalloc(VIS_MAX(siglen));
+		(void)vis_buf(c->exit_signal, VIS_MAX(siglen), sig, siglen, 0);
 		libssh2_free(s->session, sig);
 		c->exit_status = -1;
 	} else
