@@ -10,6 +10,7 @@
  */
 #include "config.h"
 
+#include <sys/stat.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <netinet/in.h>
