@@ -98,6 +98,7 @@ struct link {
 	bool			 fast;		/* network change: no wait */
 	uint64_t		 bytes_out;	/* relayed, earlier sessions */
 	uint64_t		 bytes_in;
+	unsigned		 failures[LINK_FAIL_HARD + 1]; /* by class */
 
 	struct loop_timer	 deadline;	/* bounds the current state */
 	struct loop_timer	 keepalive;
@@ -345,6 +346,7 @@ link_fail(struct link *l, enum link_fail_class fc, const char *fmt, ...)
 	free(l->reason);
 	l->reason = msg;
 	l->fclass = fc;
+	l->failures[fc]++;
 	link_set_state(l, LINK_STOPPING);
 	link_stop_progress(l);
 }
@@ -1446,6 +1448,8 @@ link_info(const struct link *l, struct link_info *info)
 	info->port = l->port;
 	info->bytes_out = l->bytes_out;
 	info->bytes_in = l->bytes_in;
+	memcpy(info->failures, l->failures, sizeof(info->failures));
+	info->rtt_us = -1;
 	if (l->relay != NULL) {
 		uint64_t	out, in;
 

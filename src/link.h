@@ -65,6 +65,8 @@ struct link_info {
 	int			 port;
 	uint64_t		 bytes_out;	/* through the relay, to peer */
 	uint64_t		 bytes_in;
+	unsigned		 failures[LINK_FAIL_HARD + 1]; /* by class */
+	int			 rtt_us;	/* in-tunnel RTT; -1 none */
 };
 
 /* Told whenever the link changes state. */
