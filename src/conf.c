@@ -141,6 +141,8 @@ enum kw_id {
 	K_CONTROL_GROUP,
 	K_CA_FILE,
 	K_CA_PATH,
+	K_METRICS_FILE,
+	K_METRICS_INTERVAL,
 	K_LINK,
 	K_HOST,
 	K_PORT,
@@ -253,6 +255,10 @@ static const struct kw kw_table[K__COUNT] = {
 	    .flags = P_EXISTS },
 	[K_CA_PATH] = { "ca-path", S_GLOBAL, T_PATH, GC(ca_path),
 	    .flags = P_DIR },
+	[K_METRICS_FILE] = { "metrics-file", S_GLOBAL, T_PATH,
+	    GC(metrics_file) },
+	[K_METRICS_INTERVAL] = { "metrics-interval", S_GLOBAL, T_INT, 0,
+	    { { NULL, GC(metrics_interval), 1, 3600, -1 } }, .def = "15" },
 	[K_LINK] = { "link", S_BOTH, T_LINK, LC(name), .restart = true },
 	[K_HOST] = { "host", S_BOTH, T_HOSTS, LC(hosts), .restart = true,
 	    .flags = K_REQUIRED },
@@ -2000,7 +2006,13 @@ conf_validate(struct parse *p)
 static struct conf *
 conf_new(void)
 {
-	return xcalloc(1, sizeof(struct conf));
+	struct conf	*c = xcalloc(1, sizeof(struct conf));
+	size_t		 i;
+
+	for (i = 0; i < K__COUNT; i++)
+		if (kw_table[i].scope == S_GLOBAL)
+			kw_value_init(&kw_table[i], c);
+	return c;
 }
 
 struct conf *
