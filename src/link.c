@@ -56,6 +56,7 @@
 #include "relay.h"
 #include "relaygate.h"
 #include "routejob.h"
+#include "rtt.h"
 #include "ssh.h"
 #include "xmalloc.h"
 
@@ -133,6 +134,7 @@ struct link {
 	bool			 if_up;		/* and IFF_UP */
 	struct localroutes	 here;		/* remote-nets, gateway pin */
 
+	struct rtt		*rtt;		/* in-tunnel echo, while up */
 	struct routejob		*routes;	/* channel 2, the far end's */
 	bool			 remote_routes;	/* installed at the far end */
 
@@ -231,19 +233,39 @@ link_pppd_status(int code)
 	return "unknown status";
 }
 
+/* The tunnel stopped answering echoes (rtt.h): as dead as no keepalive. */
+static void
+link_rtt_lost(const char *why, void *arg)
+{
+	link_fail(arg, LINK_FAIL_NETWORK, "%s", why);
+}
+
 static void
 link_set_state(struct link *l, enum link_state s)
 {
 	enum link_state	old = l->state;
+	char		*cause = NULL;
 
 	if (old == s)
 		return;
 	l->state = s;
 	l->since = time(NULL);
-	if (s == LINK_UP)
+	if (s == LINK_UP) {
 		backoff_up(&l->inc, loop_now(l->loop));
-	if (old == LINK_UP)
+		l->rtt = rtt_start(l->loop, l->lc->name, l->lc->ifname,
+		    l->lc->local_ip.addr, l->lc->remote_ip.addr,
+		    l->lc->keepalive.interval, l->lc->keepalive.misses,
+		    link_rtt_lost, l, &cause);
+		if (l->rtt == NULL) {
+			log_warnx("link %s: no rtt: %s", l->lc->name, cause);
+			free(cause);
+		}
+	}
+	if (old == LINK_UP) {
 		backoff_down(&l->inc, loop_now(l->loop));
+		rtt_free(l->rtt);
+		l->rtt = NULL;
+	}
 	if (s == LINK_DOWN && l->reason != NULL)
 		log_info("link %s: %s -> down: %s", l->lc->name,
 		    link_state_name(old), l->reason);
@@ -1311,7 +1333,7 @@ link_info(const struct link *l, struct link_info *info)
 	info->bytes_out = l->bytes_out;
 	info->bytes_in = l->bytes_in;
 	memcpy(info->failures, l->failures, sizeof(info->failures));
-	info->rtt_us = -1;
+	info->rtt_us = l->rtt != NULL ? rtt_last_us(l->rtt) : -1;
 	if (l->relay != NULL) {
 		uint64_t	out, in;
 
@@ -1479,6 +1501,8 @@ link_teardown(struct link *l)
 	loop_timer_cancel(l->loop, &l->keepalive);
 	loop_timer_cancel(l->loop, &l->kick);
 	pathprobe_stop(&l->probe);
+	rtt_free(l->rtt);
+	l->rtt = NULL;
 	dial_free(l->dial);
 	l->dial = NULL;
 	localroutes_del(&l->here);
