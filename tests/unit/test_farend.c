@@ -338,7 +338,7 @@ test_sudoers(void **state)
 		    "vpn ALL=(root) NOPASSWD: /usr/sbin/pppd " PPPD_OPTS
 		    " ifname vpn-office 10.9.0.2\\:10.9.0.1"
 		    " lcp-echo-interval 10 lcp-echo-failure 3 lcp-restart 1"
-		    " lcp-max-terminate 1 noccp +ipv6 ipv6cp-use-ipaddr"
+		    " lcp-max-terminate 1 noccp +ipv6"
 		    " linkname vpn-office, \\\n"
 		    "    /sbin/ip route replace " NET1 " dev vpn-office, \\\n"
 		    "    /sbin/ip route del " NET1 " dev vpn-office, \\\n"

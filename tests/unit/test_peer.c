@@ -313,7 +313,7 @@ static const struct allowed allowed[] = {
 	    "linkname vpn-peer" } },
 	{ "pppd ipv6 yes", false,
 	    { "/usr/sbin/pppd " PPPD_BASE " lcp-echo-interval 10 "
-	    "lcp-echo-failure 3 " LCP_TAIL " noccp +ipv6 ipv6cp-use-ipaddr "
+	    "lcp-echo-failure 3 " LCP_TAIL " noccp +ipv6 "
 	    "linkname vpn-peer" } },
 	{ "pppd compression no mtu 9000", false,
 	    { "/usr/sbin/pppd " PPPD_BASE " lcp-echo-interval 10 "

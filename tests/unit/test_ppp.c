@@ -111,11 +111,11 @@ static const struct {
 	  "/usr/sbin/pppd nodetach noauth local nolock nocrtscts "
 	  "nodefaultroute logfd 2 ifname vpn-office 10.9.0.1:10.9.0.2 "
 	  "lcp-echo-interval 10 lcp-echo-failure 3 lcp-restart 1 "
-	  "lcp-max-terminate 1 noccp +ipv6 ipv6cp-use-ipaddr",
+	  "lcp-max-terminate 1 noccp +ipv6",
 	  "sudo -n /usr/sbin/pppd nodetach notty noauth local nolock "
 	  "nocrtscts nodefaultroute logfd 2 ifname vpn-branch "
 	  "10.9.0.2:10.9.0.1 lcp-echo-interval 10 lcp-echo-failure 3 "
-	  "lcp-restart 1 lcp-max-terminate 1 noccp +ipv6 ipv6cp-use-ipaddr "
+	  "lcp-restart 1 lcp-max-terminate 1 noccp +ipv6 "
 	  "linkname office" },
 	{ "hostile extras", false, false, 0, "office", NULL, sudo_pppd,
 	  remote_extra_hostile,
