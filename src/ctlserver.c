@@ -876,7 +876,8 @@ ctlserver_metrics(struct ctlserver *ctl, struct buf *b)
 	v = xcalloc(n + 1, sizeof(*v));
 	if (file_read(METRICS_PROC_NET_DEV, CTLSERVER_NETDEV_MAX, NULL,
 	    &netdev, &len, &cause) == -1) {
-		log_warnx("metrics without interface counters: %s", cause);
+		/* Every scrape would say it again: debug only. */
+		log_debug("metrics without interface counters: %s", cause);
 		free(cause);
 	}
 	for (i = 0; i < n; i++) {
