@@ -124,6 +124,7 @@ struct link {
 	bool			 chan_started;
 	bool			 chan_closed;
 	bool			 chan_gone;	/* its end of the relay ended */
+	bool			 tunnel_dead;	/* echoes died: no PPP goodbye */
 	bool			 chan_closing;	/* no more reads: being closed */
 	struct lines		 rerr;
 	char			*chan_error;	/* the relay's channel end */
@@ -209,11 +210,18 @@ link_fail_class(const struct link *l)
 	return l->fclass;
 }
 
-/* The tunnel stopped answering echoes (rtt.h): as dead as no keepalive. */
+/*
+ * The tunnel stopped answering echoes (rtt.h): as dead as no keepalive.
+ * Its LCP Terminate would go unanswered too: the teardown hangs pppd up
+ * (the far end's routes still go first while the session answers).
+ */
 static void
 link_rtt_lost(const char *why, void *arg)
 {
-	link_fail(arg, LINK_FAIL_NETWORK, "%s", why);
+	struct link	*l = arg;
+
+	l->tunnel_dead = true;
+	link_fail(l, LINK_FAIL_NETWORK, "%s", why);
 }
 
 static void
@@ -1358,7 +1366,8 @@ link_stop_progress(struct link *l)
 	/* The far end's routes go first, while its interface exists. */
 	if (l->routes != NULL && !l->ssh_dead)
 		return;
-	if (link_pppd_running(l) && (l->ssh_dead || l->chan_gone) &&
+	if (link_pppd_running(l) &&
+	    (l->ssh_dead || l->chan_gone || l->tunnel_dead) &&
 	    !pppchild_ending(l->pppd) && l->old_pppd == NULL &&
 	    (l->want_up || l->restart)) {
 		/*
@@ -1375,7 +1384,7 @@ link_stop_progress(struct link *l)
 	if (link_pppd_running(l)) {
 		if (!pppchild_ending(l->pppd)) {
 			/* No peer: as above, but the link stays down. */
-			if (l->ssh_dead || l->chan_gone)
+			if (l->ssh_dead || l->chan_gone || l->tunnel_dead)
 				link_relay_end(l);
 			pppchild_term(l->pppd);
 			link_pump(l);
@@ -1491,6 +1500,7 @@ link_teardown(struct link *l)
 	ssh_chan_free(l->chan);
 	l->chan = NULL;
 	l->chan_started = l->chan_closed = l->chan_gone = false;
+	l->tunnel_dead = false;
 	l->chan_closing = false;
 	if (l->ssh != NULL) {
 		loop_fd_del(l->loop, l->sshfd);

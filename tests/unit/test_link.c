@@ -886,11 +886,23 @@ test_rtt(void **state)
 	link_info(lk, &li);
 	assert_int_equal(li.rtt_us, -1);
 	assert_int_equal(li.failures[LINK_FAIL_NETWORK], 1);
+	/*
+	 * The session answers: the far end's routes go first; then pppd is
+	 * hung up at once, not left to wait for an answer to its LCP
+	 * Terminate that cannot come, and the link dials again.
+	 */
+	assert_non_null(F.rj);
+	assert_int_equal(F.terms, 0);
+	routes_finish(0, "");
+	assert_int_equal(F.terms, 1);
+	assert_true(pty_closed());
+	assert_int_not_equal(link_state(lk), LINK_STOPPING);
+	pppd_exits(-15, "");
+	assert_int_equal(link_state(lk), LINK_BACKOFF);
 
 	/* No socket: up all the same. */
 	link_stop(lk, "test");
-	(void)time_in(LINK_STOPPING, 10000);
-	pppd_exits(-15, "");
+	finish_stop();
 	F.rtt_fail = true;
 	bring_up();
 	assert_int_equal(link_state(lk), LINK_UP);
