@@ -598,6 +598,17 @@ link_conf_new(void)
 }
 
 void
+conf_globals_init(struct conf *c)
+{
+	size_t	i;
+
+	for (i = 0; i < K__COUNT; i++) {
+		if (kw_table[i].scope == S_GLOBAL)
+			kw_value_init(&kw_table[i], c);
+	}
+}
+
+void
 link_conf_free(struct link_conf *lc)
 {
 	size_t	i;

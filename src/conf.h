@@ -111,6 +111,8 @@ struct conf {
 	char		 *control_group;
 	char		 *ca_file;	/* verifies TLS peers; NULL: system */
 	char		 *ca_path;	/* directory of CA certificates; NULL */
+	char		 *metrics_file;	/* the exposition, rewritten; NULL */
+	int		  metrics_interval; /* seconds between rewrites */
 	struct link_conf **links;	/* in file order */
 	size_t		  nlinks;
 };

@@ -39,11 +39,13 @@
 #include "conf.h"
 #include "ctlserver.h"
 #include "ctlmsg.h"
+#include "file.h"
 #include "link.h"
 #include "linkhttp.h"
 #include "links.h"
 #include "log.h"
 #include "loop.h"
+#include "metrics.h"
 #include "safepath.h"
 #include "xmalloc.h"
 
@@ -51,6 +53,7 @@
 #define CTLSERVER_ACCEPT_BURST	16	/* accepts per wakeup */
 #define CTLSERVER_FLUSH_TIMEOUT	10000	/* ms to read a final reply */
 #define CTLSERVER_ACCEPT_PAUSE	1000	/* ms without accept after EMFILE */
+#define CTLSERVER_NETDEV_MAX	(1024 * 1024)	/* /proc/net/dev, bytes */
 
 enum ctlserver_conn_state {
 	CTLSERVER_READING,	/* waiting for the request line */
@@ -153,6 +156,8 @@ static void	ctlserver_cmd_reload(struct ctlserver_conn *,
 		    const struct ctlmsg_req *, struct link *);
 static void	ctlserver_cmd_check(struct ctlserver_conn *,
 		    const struct ctlmsg_req *, struct link *);
+static void	ctlserver_cmd_metrics(struct ctlserver_conn *,
+		    const struct ctlmsg_req *, struct link *);
 
 static const struct ctlserver_cmd ctlserver_cmds[] = {
 	{ "status", 0, 1, "json", ctlserver_cmd_status },
@@ -161,6 +166,7 @@ static const struct ctlserver_cmd ctlserver_cmds[] = {
 	{ "restart", 1, 1, NULL, ctlserver_cmd_restart },
 	{ "reload", 0, 0, NULL, ctlserver_cmd_reload },
 	{ "check", 1, 1, NULL, ctlserver_cmd_check },
+	{ "metrics", 0, 0, NULL, ctlserver_cmd_metrics },
 };
 
 static const char *const ctlserver_fail_class_names[] = {
@@ -819,7 +825,10 @@ ctlserver_describe(struct ctlserver *ctl, struct link *l,
 	m->port = li.host != NULL ? li.port : -1;
 	m->bytes_in = li.bytes_in;
 	m->bytes_out = li.bytes_out;
-	m->lcp_rtt_ms = -1;	/* XXX(#4): LCP echo RTT not measured yet */
+	m->rtt_us = li.rtt_us;
+	m->fails_network = li.failures[LINK_FAIL_NETWORK];
+	m->fails_remote = li.failures[LINK_FAIL_REMOTE];
+	m->fails_hard = li.failures[LINK_FAIL_HARD];
 	if ((lc = conf_link_find(links_conf(ctl->links), li.name)) != NULL) {
 		m->local_ip = addr_ntop(&lc->local_ip, d->local_ip,
 		    sizeof(d->local_ip));
@@ -911,6 +920,61 @@ ctlserver_cmd_check(struct ctlserver_conn *c, const struct ctlmsg_req *req,
 		ctlmsg_put_error(&c->out, CTLMSG_E_FAILED, "link %s is %s",
 		    d.m.name, d.m.state);
 	ctlserver_desc_clear(&d);
+}
+
+/* ---------------------------------------------------------- metrics */
+
+void
+ctlserver_metrics(struct ctlserver *ctl, struct buf *b)
+{
+	struct ctlserver_desc	*d;
+	struct metrics_link	*v;
+	char			*netdev = NULL, *cause = NULL;
+	size_t			 i, n, len;
+
+	n = links_count(ctl->links);
+	d = xcalloc(n + 1, sizeof(*d));
+	v = xcalloc(n + 1, sizeof(*v));
+	if (file_read(METRICS_PROC_NET_DEV, CTLSERVER_NETDEV_MAX, NULL,
+	    &netdev, &len, &cause) == -1) {
+		/* Every scrape would say it again: debug only. */
+		log_debug("metrics without interface counters: %s", cause);
+		free(cause);
+	}
+	for (i = 0; i < n; i++) {
+		ctlserver_describe(ctl, links_at(ctl->links, i), &d[i]);
+		v[i].m = &d[i].m;
+		v[i].has_if = netdev != NULL && d[i].m.ifname != NULL &&
+		    metrics_ifstats_parse(netdev, d[i].m.ifname,
+		    &v[i].ifs) == 0;
+	}
+	metrics_put(b, v, n);
+	for (i = 0; i < n; i++)
+		ctlserver_desc_clear(&d[i]);
+	free(netdev);
+	free(v);
+	free(d);
+}
+
+/* The exposition, a "text" line for each of its lines. */
+static void
+ctlserver_cmd_metrics(struct ctlserver_conn *c, const struct ctlmsg_req *req,
+    struct link *l)
+{
+	struct buf	 b = { NULL, 0, 0 };
+	char		*line, *nl;
+
+	(void)req;
+	(void)l;
+	ctlserver_metrics(c->ctl, &b);
+	for (line = b.s; line != NULL && *line != '\0'; line = nl + 1) {
+		if ((nl = strchr(line, '\n')) == NULL)
+			break;
+		*nl = '\0';
+		ctlmsg_put_text(&c->out, CTLMSG_TEXT, line);
+	}
+	buf_free(&b);
+	ctlmsg_put_text(&c->out, CTLMSG_OK, NULL);
 }
 
 /* ------------------------------------------------------ up down ... */

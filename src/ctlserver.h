@@ -39,6 +39,7 @@
 #define CTLSERVER_OUT_MAX	(1024 * 1024)	/* unsent reply bytes */
 #define CTLSERVER_REQUEST_TIMEOUT 10000	/* ms, accept to request */
 
+struct buf;
 struct ctlserver;
 struct link;
 struct linkhttp;
@@ -80,6 +81,13 @@ void			 ctlserver_close(struct ctlserver *);
 void			 ctlserver_link_changed(struct ctlserver *,
 			    struct link *l);
 
+/*
+ * Append the Prometheus exposition of vpnd and every link (metrics.h)
+ * to b, the links described as status describes them and the counters
+ * of their interfaces read now: what "metrics" answers, and what the
+ * metrics-file holds.
+ */
+void			 ctlserver_metrics(struct ctlserver *, struct buf *b);
 /*
  * May uid use the control socket of group gid?  Root may; another uid
  * only if the group database lists gid among its groups (getgrouplist:

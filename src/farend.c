@@ -143,6 +143,21 @@ fail:
 
 /* ------------------------------------------------------------ params */
 
+/* IPV6CP at both ends when a net routed either way is IPv6. */
+static bool
+farend_ipv6(const struct link_conf *lc)
+{
+	size_t	i;
+
+	for (i = 0; i < lc->remote_nets.n; i++)
+		if (lc->remote_nets.v[i].prefix.family == AF_INET6)
+			return true;
+	for (i = 0; i < lc->local_nets.n; i++)
+		if (lc->local_nets.v[i].prefix.family == AF_INET6)
+			return true;
+	return false;
+}
+
 void
 farend_init(struct farend *fe, const struct link_conf *lc)
 {
@@ -173,6 +188,7 @@ farend_init(struct farend *fe, const struct link_conf *lc)
 	pp->lcp_echo_failure = lc->keepalive.misses;
 	pp->mtu = lc->mtu > 0 ? lc->mtu : 0;
 	pp->compression = lc->compression;
+	pp->ipv6 = farend_ipv6(lc);
 	pp->linkname = lc->remote_ifname;
 	pp->local_extra = lc->pppd_options.v;
 	pp->remote_prefix = lc->remote_command.v;
@@ -212,6 +228,7 @@ farend_peer_request(const struct farend *fe, enum peer_verb verb, bool del,
 	r->lcp_echo_failure = fe->pp.lcp_echo_failure;
 	r->mtu = fe->pp.mtu;
 	r->compression = fe->pp.compression;
+	r->ipv6 = fe->pp.ipv6;
 	r->route_del = del;
 	for (i = 0; i < lc->local_nets.n && i < PEER_NETS_MAX; i++)
 		r->nets[r->nnets++] = lc->local_nets.v[i].prefix;

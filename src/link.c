@@ -63,6 +63,7 @@
 #include "relay.h"
 #include "relaygate.h"
 #include "routejob.h"
+#include "rtt.h"
 #include "ssh.h"
 #include "xmalloc.h"
 
@@ -100,6 +101,7 @@ struct link {
 	bool			 fast;		/* network change: no wait */
 	uint64_t		 bytes_out;	/* relayed, earlier sessions */
 	uint64_t		 bytes_in;
+	unsigned		 failures[LINK_FAIL_HARD + 1]; /* by class */
 
 	struct loop_timer	 deadline;	/* bounds the current state */
 	struct loop_timer	 keepalive;
@@ -122,6 +124,7 @@ struct link {
 	bool			 chan_started;
 	bool			 chan_closed;
 	bool			 chan_gone;	/* its end of the relay ended */
+	bool			 tunnel_dead;	/* echoes died: no PPP goodbye */
 	bool			 chan_closing;	/* no more reads: being closed */
 	struct lines		 rerr;
 	char			*chan_error;	/* the relay's channel end */
@@ -139,6 +142,7 @@ struct link {
 	bool			 if_up;		/* and IFF_UP */
 	struct localroutes	 here;		/* remote-nets, gateway pin */
 
+	struct rtt		*rtt;		/* in-tunnel echo, while up */
 	struct routejob		*routes;	/* channel 2, the far end's */
 	bool			 remote_routes;	/* installed at the far end */
 
@@ -206,19 +210,46 @@ link_fail_class(const struct link *l)
 	return l->fclass;
 }
 
+/*
+ * The tunnel stopped answering echoes (rtt.h): as dead as no keepalive.
+ * Its LCP Terminate would go unanswered too: the teardown hangs pppd up
+ * (the far end's routes still go first while the session answers).
+ */
+static void
+link_rtt_lost(const char *why, void *arg)
+{
+	struct link	*l = arg;
+
+	l->tunnel_dead = true;
+	link_fail(l, LINK_FAIL_NETWORK, "%s", why);
+}
+
 static void
 link_set_state(struct link *l, enum link_state s)
 {
 	enum link_state	old = l->state;
+	char		*cause = NULL;
 
 	if (old == s)
 		return;
 	l->state = s;
 	l->since = time(NULL);
-	if (s == LINK_UP)
+	if (s == LINK_UP) {
 		backoff_up(&l->inc, loop_now(l->loop));
-	if (old == LINK_UP)
+		l->rtt = rtt_start(l->loop, l->lc->name, l->lc->ifname,
+		    l->lc->local_ip.addr, l->lc->remote_ip.addr,
+		    l->lc->keepalive.interval, l->lc->keepalive.misses,
+		    link_rtt_lost, l, &cause);
+		if (l->rtt == NULL) {
+			log_warnx("link %s: no rtt: %s", l->lc->name, cause);
+			free(cause);
+		}
+	}
+	if (old == LINK_UP) {
 		backoff_down(&l->inc, loop_now(l->loop));
+		rtt_free(l->rtt);
+		l->rtt = NULL;
+	}
 	if (s == LINK_DOWN && l->reason != NULL)
 		log_info("link %s: %s -> down: %s", l->lc->name,
 		    link_state_name(old), l->reason);
@@ -312,6 +343,7 @@ link_fail(struct link *l, enum link_fail_class fc, const char *fmt, ...)
 	free(l->reason);
 	l->reason = msg;
 	l->fclass = fc;
+	l->failures[fc]++;
 	link_set_state(l, LINK_STOPPING);
 	link_stop_progress(l);
 }
@@ -1284,6 +1316,8 @@ link_info(const struct link *l, struct link_info *info)
 	info->port = l->port;
 	info->bytes_out = l->bytes_out;
 	info->bytes_in = l->bytes_in;
+	memcpy(info->failures, l->failures, sizeof(info->failures));
+	info->rtt_us = l->rtt != NULL ? rtt_last_us(l->rtt) : -1;
 	if (l->relay != NULL) {
 		uint64_t	out, in;
 
@@ -1332,7 +1366,8 @@ link_stop_progress(struct link *l)
 	/* The far end's routes go first, while its interface exists. */
 	if (l->routes != NULL && !l->ssh_dead)
 		return;
-	if (link_pppd_running(l) && (l->ssh_dead || l->chan_gone) &&
+	if (link_pppd_running(l) &&
+	    (l->ssh_dead || l->chan_gone || l->tunnel_dead) &&
 	    !pppchild_ending(l->pppd) && l->old_pppd == NULL &&
 	    (l->want_up || l->restart)) {
 		/*
@@ -1349,7 +1384,7 @@ link_stop_progress(struct link *l)
 	if (link_pppd_running(l)) {
 		if (!pppchild_ending(l->pppd)) {
 			/* No peer: as above, but the link stays down. */
-			if (l->ssh_dead || l->chan_gone)
+			if (l->ssh_dead || l->chan_gone || l->tunnel_dead)
 				link_relay_end(l);
 			pppchild_term(l->pppd);
 			link_pump(l);
@@ -1451,6 +1486,8 @@ link_teardown(struct link *l)
 	loop_timer_cancel(l->loop, &l->keepalive);
 	loop_timer_cancel(l->loop, &l->kick);
 	pathprobe_stop(&l->probe);
+	rtt_free(l->rtt);
+	l->rtt = NULL;
 	dial_free(l->dial);
 	l->dial = NULL;
 	localroutes_del(&l->here);
@@ -1463,6 +1500,7 @@ link_teardown(struct link *l)
 	ssh_chan_free(l->chan);
 	l->chan = NULL;
 	l->chan_started = l->chan_closed = l->chan_gone = false;
+	l->tunnel_dead = false;
 	l->chan_closing = false;
 	if (l->ssh != NULL) {
 		loop_fd_del(l->loop, l->sshfd);

@@ -79,6 +79,7 @@ struct peer_request {
 	int		 lcp_echo_failure;
 	int		 mtu;		/* 0: pppd's default */
 	bool		 compression;
+	bool		 ipv6;		/* IPV6CP as well */
 	/* PEER_ROUTE: each one of conf's nets, no repeats, in order. */
 	bool		 route_del;
 	struct prefix	 nets[PEER_NETS_MAX];

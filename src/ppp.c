@@ -122,6 +122,8 @@ ppp_add_link_options(struct argv *w, const struct ppp_params *p,
 	argv_add(w, "1");
 	if (!p->compression)
 		argv_add(w, "noccp");
+	if (p->ipv6)
+		argv_add(w, "+ipv6");
 	if (p->mtu != 0) {
 		argv_add(w, "mtu");
 		argv_addf(w, "%d", p->mtu);

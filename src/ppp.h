@@ -49,6 +49,8 @@ struct ppp_params {
 	int		  lcp_echo_failure;	/* missed echoes, >= 1 */
 	int		  mtu;		/* 0: pppd's default (1500) */
 	bool		  compression;	/* false: noccp */
+	/* IPV6CP too (+ipv6): link-local addresses pppd picks. */
+	bool		  ipv6;
 	/* Remote only: /run/ppp-NAME.pid on the gateway; NULL: none. */
 	const char	 *linkname;
 	/* Where the remote pppd writes ppp-NAME.pid; NULL: PPP_RUNDIR. */

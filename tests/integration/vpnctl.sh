@@ -234,11 +234,11 @@ itest_step "status --json parses and holds both links"
     itest_fail "links: $(cat "$IT_DIR/status.json")"
 [ "$(json 'd["version"]')" = 1 ] || itest_fail "no version 1"
 [ "$(json 'sorted(L["lab"].keys())')" = "['bytes_in', 'bytes_out', \
-'ddns', 'ddns_at', 'down_since', 'fail_class', 'host', 'hosts', 'ifname', \
-'lcp_rtt_ms', 'local_ip', 'local_nets', 'name', 'needs_attention', \
+'ddns', 'ddns_at', 'down_since', 'fail_class', 'failures', 'host', \
+'hosts', 'ifname', 'local_ip', 'local_nets', 'name', 'needs_attention', \
 'next_dial', 'notify_dropped', 'notify_queued', 'port', 'probe', \
-'probe_at', 'reason', 'redials', 'remote_ip', 'remote_nets', 'since', \
-'state', 'wanted']" ] ||
+'probe_at', 'reason', 'redials', 'remote_ip', 'remote_nets', 'rtt_us', \
+'since', 'state', 'wanted']" ] ||
     itest_fail "fields: $(cat "$IT_DIR/status.json")"
 [ "$(json 'L["office"]["hosts"], L["office"]["local_ip"], \
 L["office"]["remote_ip"], L["office"]["remote_nets"], \
@@ -248,8 +248,10 @@ L["office"]["local_nets"], L["lab"]["remote_nets"]')" = \
     itest_fail "addresses and nets: $(cat "$IT_DIR/status.json")"
 [ "$(json 'type(L["lab"]["bytes_in"]).__name__, type(L["lab"]["since"]).__name__')" = \
     "('int', 'int')" ] || itest_fail "machine units: $(cat "$IT_DIR/status.json")"
-[ "$(json 'L["lab"]["state"], L["lab"]["wanted"], L["lab"]["lcp_rtt_ms"]')" = \
-    "('down', False, None)" ] || itest_fail "lab: $(cat "$IT_DIR/status.json")"
+[ "$(json 'L["lab"]["state"], L["lab"]["wanted"], L["lab"]["rtt_us"], \
+L["lab"]["failures"]')" = \
+    "('down', False, None, {'network': 0, 'remote': 0, 'hard': 0})" ] ||
+    itest_fail "lab: $(cat "$IT_DIR/status.json")"
 [ "$(json 'L["office"]["wanted"], L["office"]["ifname"]')" = \
     "(True, 'vpn-office')" ] ||
     itest_fail "office: $(cat "$IT_DIR/status.json")"

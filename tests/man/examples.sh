@@ -153,6 +153,7 @@ check()
 }
 
 GLOBAL_ONLY="control-socket control-group ca-file ca-path"
+GLOBAL_ONLY="$GLOBAL_ONLY metrics-file metrics-interval"
 # around FRAGMENT OUT: the smallest file around the lines of FRAGMENT.
 around()
 {

@@ -452,6 +452,51 @@ routejob_free(struct routejob *rj)
 	free(rj);
 }
 
+struct rtt *
+rtt_start(struct loop *l, const char *name, const char *ifname,
+    const uint8_t local[4], const uint8_t peer[4], int interval, int misses,
+    rtt_lost_cb lost, void *arg, char **cause)
+{
+	struct rtt	*r;
+
+	(void)l;
+	(void)name;
+	assert_null(F.rtt);
+	if (F.rtt_fail) {
+		*cause = xstrdup("icmp socket: Operation not permitted");
+		return NULL;
+	}
+	F.rtt_starts++;
+	r = xcalloc(1, sizeof(*r));
+	r->lost = lost;
+	r->arg = arg;
+	r->interval = interval;
+	r->misses = misses;
+	memcpy(r->local, local, 4);
+	memcpy(r->peer, peer, 4);
+	snprintf(r->ifname, sizeof(r->ifname), "%s", ifname);
+	r->last_us = -1;
+	F.rtt = r;
+	return r;
+}
+
+int
+rtt_last_us(const struct rtt *r)
+{
+	return r->last_us;
+}
+
+void
+rtt_free(struct rtt *r)
+{
+	if (r == NULL)
+		return;
+	F.rtt_frees++;
+	if (F.rtt == r)
+		F.rtt = NULL;
+	free(r);
+}
+
 int
 rtnl_route_add(struct rtnl *r, int family, const void *dst, unsigned plen,
     int ifindex, const void *gateway, const void *prefsrc)

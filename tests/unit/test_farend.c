@@ -338,7 +338,8 @@ test_sudoers(void **state)
 		    "vpn ALL=(root) NOPASSWD: /usr/sbin/pppd " PPPD_OPTS
 		    " ifname vpn-office 10.9.0.2\\:10.9.0.1"
 		    " lcp-echo-interval 10 lcp-echo-failure 3 lcp-restart 1"
-		    " lcp-max-terminate 1 noccp linkname vpn-office, \\\n"
+		    " lcp-max-terminate 1 noccp +ipv6"
+		    " linkname vpn-office, \\\n"
 		    "    /sbin/ip route replace " NET1 " dev vpn-office, \\\n"
 		    "    /sbin/ip route del " NET1 " dev vpn-office, \\\n"
 		    "    /sbin/ip -6 route replace 2001\\:db8\\:5\\:\\:/48 dev "
@@ -498,7 +499,7 @@ test_peer_requests(void **state)
 		const char	*pppd, *add, *del;
 	} t[] = {
 		{ "    local-net " NET1 "\n    local-net " NET2 "\n",
-		    "pppd lcp-echo-interval 10 lcp-echo-failure 3",
+		    "pppd lcp-echo-interval 10 lcp-echo-failure 3 ipv6 yes",
 		    "route replace " NET1 " " NET2,
 		    "route del " NET1 " " NET2 },
 		{ "    keepalive 2 7\n    mtu 1400\n    compression yes\n",

@@ -843,6 +843,73 @@ test_fail_keepalive(void **state)
 	assert_released();
 }
 
+/*
+ * The in-tunnel echo runs while the link is up, at the keepalive's
+ * rate, from the tunnel's address to the peer's through the interface;
+ * its RTT is the link's, and its giving up fails the link (network).
+ * Without an ICMP socket the link runs on, without RTT.
+ */
+static void
+test_rtt(void **state)
+{
+	struct link_info	li;
+	uint8_t			local[4] = { 10, 9, 0, 1 };
+	uint8_t			peer[4] = { 10, 9, 0, 2 };
+
+	(void)state;
+	link_start(lk);
+	link_info(lk, &li);
+	assert_int_equal(li.rtt_us, -1);
+	assert_null(F.rtt);
+	bring_up();
+	assert_int_equal(F.rtt_starts, 1);
+	assert_non_null(F.rtt);
+	assert_int_equal(F.rtt->interval, 10);
+	assert_int_equal(F.rtt->misses, 3);
+	assert_memory_equal(F.rtt->local, local, 4);
+	assert_memory_equal(F.rtt->peer, peer, 4);
+	assert_string_equal(F.rtt->ifname, "vpn-test");
+	link_info(lk, &li);
+	assert_int_equal(li.rtt_us, -1);
+	F.rtt->last_us = 1234;
+	link_info(lk, &li);
+	assert_int_equal(li.rtt_us, 1234);
+
+	F.rtt->lost("no echo reply from 10.9.0.2 through vpn-test for 30 s "
+	    "(3 echoes)", F.rtt->arg);
+	assert_int_equal(link_state(lk), LINK_STOPPING);
+	assert_int_equal(link_fail_class(lk), LINK_FAIL_NETWORK);
+	assert_string_equal(link_reason(lk), "no echo reply from 10.9.0.2 "
+	    "through vpn-test for 30 s (3 echoes)");
+	assert_null(F.rtt);
+	assert_int_equal(F.rtt_frees, 1);
+	link_info(lk, &li);
+	assert_int_equal(li.rtt_us, -1);
+	assert_int_equal(li.failures[LINK_FAIL_NETWORK], 1);
+	/*
+	 * The session answers: the far end's routes go first; then pppd is
+	 * hung up at once, not left to wait for an answer to its LCP
+	 * Terminate that cannot come, and the link dials again.
+	 */
+	assert_non_null(F.rj);
+	assert_int_equal(F.terms, 0);
+	routes_finish(0, "");
+	assert_int_equal(F.terms, 1);
+	assert_true(pty_closed());
+	assert_int_not_equal(link_state(lk), LINK_STOPPING);
+	pppd_exits(-15, "");
+	assert_int_equal(link_state(lk), LINK_BACKOFF);
+
+	/* No socket: up all the same. */
+	link_stop(lk, "test");
+	finish_stop();
+	F.rtt_fail = true;
+	bring_up();
+	assert_int_equal(link_state(lk), LINK_UP);
+	assert_null(F.rtt);
+	link_stop(lk, "test");
+}
+
 static void
 test_fail_remote(void **state)
 {
@@ -2009,6 +2076,7 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_fail_keepalive, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_rtt, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fail_remote, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_fail_remote_up, setup,
