@@ -543,9 +543,11 @@ link_pppd_gone(int status, bool abandoned, const char *err, void *arg)
 static void
 link_pty_ready(int fd, short revents, void *arg)
 {
+	struct link	*l = arg;
+
 	(void)fd;
-	(void)revents;
-	link_pump(arg);
+	relay_fd_ready(&l->pty_end, revents);
+	link_pump(l);
 }
 
 /* The channel end of the relay. */
@@ -670,6 +672,9 @@ link_ppp_local(struct link *l)
 	loop_fd_add(l->loop, l->pty, POLLIN, link_pty_ready, l);
 	l->pty_end.fd = l->pty;
 	l->pty_end.error = 0;
+	/* link_pty_ready() passes every poll() result on. */
+	l->pty_end.hinted = true;
+	l->pty_end.empty = false;
 	/*
 	 * pppd sets its tty up with TCSAFLUSH, which discards whatever came
 	 * before: a Configure-Request that reaches a pppd still starting is
@@ -804,8 +809,8 @@ link_keepalive_fired(void *arg)
 	ssh_counters(l->ssh, &rx, &tx, &last_rx);
 	/*
 	 * The loop's time is that of the return from ppoll(); the session
-	 * stamps each read with the clock, so a read by an fd callback of
-	 * this same loop pass is later than it.
+	 * stamps each read with the time of the loop pass that made it, so
+	 * a read by an fd callback of this same pass is not earlier.
 	 */
 	now = loop_now(l->loop);
 	/* Woken from sleep (link_resumed()): the gateway must answer. */
@@ -921,6 +926,8 @@ link_session_ready(int fd, short revents, void *arg)
 	struct link	*l = arg;
 
 	(void)fd;
+	if (l->ssh != NULL)
+		ssh_socket_ready(l->ssh, revents);
 	if (revents & (POLLERR | POLLNVAL)) {
 		/* Let libssh2 find out and say what happened. */
 		log_debug("link %s: session socket revents 0x%x", l->lc->name,

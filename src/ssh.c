@@ -99,6 +99,15 @@ struct ssh {
 	int			 sock_errno;	/* last recv/send errno */
 	bool			 peer_closed;	/* recv() returned 0 */
 	uint64_t		 rx, tx, last_rx;
+	/*
+	 * Poll hints (ssh_socket_ready()): once the owner passes them on,
+	 * rx_empty says recv() found the socket empty since poll() last
+	 * said it was readable, so a channel read with nothing queued in
+	 * libssh2 can answer SSH_AGAIN without calling it (each libssh2
+	 * call costs a time() and a recv() that would fail with EAGAIN).
+	 */
+	bool			 hinted;
+	bool			 rx_empty;
 
 	LIST_HEAD(, ssh_chan)	 chans;
 };
@@ -157,6 +166,7 @@ static int	ssh_kh_load(struct ssh *, LIBSSH2_KNOWNHOSTS *, const char *,
 		    unsigned long *, char **);
 static unsigned long ssh_kh_lineno(const struct ssh_kh_line *, size_t,
 		    const struct libssh2_knownhost *);
+static bool	ssh_chan_queued(struct ssh_chan *);
 static ssize_t	ssh_chan_read_stream(struct ssh_chan *, int, void *, size_t,
 		    char **);
 static int	ssh_chan_usable(struct ssh_chan *, char **);
@@ -185,9 +195,13 @@ LIBSSH2_RECV_FUNC(ssh_recv_cb)
 	struct ssh	*s = *abstract;
 	ssize_t		 n;
 
+	uint64_t	 now;
+
 	n = recv(socket, buffer, length, flags);
 	if (n == -1) {
-		if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
+		if (errno == EAGAIN || errno == EWOULDBLOCK)
+			s->rx_empty = true;
+		else if (errno != EINTR)
 			s->sock_errno = errno;
 		return -errno;
 	}
@@ -195,7 +209,10 @@ LIBSSH2_RECV_FUNC(ssh_recv_cb)
 		s->peer_closed = true;
 	else {
 		s->rx += (uint64_t)n;
-		s->last_rx = loop_clock();
+		/* The loop turn's time: no clock read per packet. */
+		now = loop_clock_recent();
+		if (now > s->last_rx)
+			s->last_rx = now;
 	}
 	return n;
 }
@@ -351,6 +368,14 @@ int
 ssh_fd(struct ssh *s)
 {
 	return s->fd;
+}
+
+void
+ssh_socket_ready(struct ssh *s, short revents)
+{
+	s->hinted = true;
+	if (revents & (POLLIN | POLLHUP | POLLERR | POLLNVAL))
+		s->rx_empty = false;
 }
 
 short
@@ -1013,12 +1038,27 @@ ssh_chan_read_stream(struct ssh_chan *c, int stream, void *buf, size_t len,
 		return SSH_AGAIN;
 	if (ssh_tx_busy(s, c, SSH_OP_READ))
 		return SSH_AGAIN;
+	/* The socket is empty and libssh2 holds nothing for the channel. */
+	if (s->hinted && s->rx_empty && !ssh_chan_queued(c)) {
+		if (libssh2_channel_eof(c->chan) != 1)
+			return SSH_AGAIN;
+		c->eof_seen[stream != 0] = true;
+		return 0;
+	}
+	/*
+	 * libssh2 reads the socket until EAGAIN before it hands out what
+	 * it holds: a read shorter than asked has taken everything there
+	 * is, and another would only cost a time() and a failing recv().
+	 */
 	while (got < len) {
+		s->rx_empty = false;
 		n = libssh2_channel_read_ex(c->chan, stream, p + got,
 		    len - got);
 		if (n <= 0)
 			break;
 		got += (size_t)n;
+		if (s->rx_empty && !ssh_chan_queued(c))
+			break;
 	}
 	ssh_tx_done(s, c, SSH_OP_READ, n < 0 ? (int)n : 0);
 	if (got > 0)
@@ -1114,6 +1154,16 @@ ssh_chan_send_eof(struct ssh_chan *c, char **cause)
 		    "eof to ssh channel for \"%s\"", c->label);
 	}
 	return SSH_OK;
+}
+
+/* Whether libssh2 holds data (either stream) for c: no system call. */
+static bool
+ssh_chan_queued(struct ssh_chan *c)
+{
+	unsigned long	avail = 0;
+
+	(void)libssh2_channel_window_read_ex(c->chan, &avail, NULL);
+	return avail > 0;
 }
 
 bool

@@ -98,6 +98,13 @@ ssh_poll_events(struct ssh *s)
 	return POLLIN;
 }
 
+void
+ssh_socket_ready(struct ssh *s, short revents)
+{
+	(void)s;
+	(void)revents;
+}
+
 enum ssh_fail
 ssh_fail_class(struct ssh *s)
 {
