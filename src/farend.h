@@ -87,6 +87,13 @@ void	 farend_init(struct farend *, const struct link_conf *);
  * the stale pppd itself).  Caller frees.
  */
 char	*farend_ppp_command(const struct farend *);
+/*
+ * The same for pppd on the channel's pty (ssh_chan_pty()): without
+ * notty, so that no process of pppd's copies between sshd's pipes and
+ * a pty of its own.  NULL when remote-command is not pppd itself run
+ * directly (sudo, doas, vpn-peer, another program).  Caller frees.
+ */
+char	*farend_ppp_command_tty(const struct farend *);
 
 /*
  * Channel 2's command for the local-nets (NULL when there are none):

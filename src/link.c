@@ -637,7 +637,7 @@ link_ppp_local(struct link *l)
 static void
 link_ppp_begin(struct link *l)
 {
-	char	*cause = NULL;
+	char	*cause = NULL, *tty;
 
 	farend_init(&l->fe, l->lc);
 	if (ppp_params_check(&l->fe.pp, &cause) == -1) {
@@ -652,6 +652,11 @@ link_ppp_begin(struct link *l)
 	l->remote_cmd = farend_ppp_command(&l->fe);
 	log_debug("link %s: remote: %s", l->lc->name, l->remote_cmd);
 	l->chan = ssh_chan_new(l->ssh, l->remote_cmd);
+	/* pppd on sshd's pty if it grants one (farend.h, ssh.h). */
+	if ((tty = farend_ppp_command_tty(&l->fe)) != NULL) {
+		ssh_chan_pty(l->chan, tty, PPP_FLAG);
+		free(tty);
+	}
 	link_set_state(l, LINK_PPP);
 	loop_timer_set(l->loop, &l->deadline, LINK_PPP_TIMEOUT);
 }

@@ -57,14 +57,48 @@ enum ssh_op {
 	SSH_OP_NONE = 0,
 	SSH_OP_OPEN,
 	SSH_OP_EXEC,
+	SSH_OP_PTY,
 	SSH_OP_READ,
 	SSH_OP_WRITE,
 	SSH_OP_EOF,
 	SSH_OP_CLOSE
 };
 
+/*
+ * RFC 4254 8 terminal modes for a pty that passes bytes unchanged: no
+ * echo, no line editing, no signals, no flow control, no CR/NL
+ * translation either way, 8 bits.  Opcode, then a uint32 value.
+ */
+#define SSH_MODE(op, v)	(op), 0, 0, 0, (v)
+static const unsigned char ssh_raw_modes[] = {
+	SSH_MODE(33, 0),	/* ISTRIP */
+	SSH_MODE(34, 0),	/* INLCR */
+	SSH_MODE(35, 0),	/* IGNCR */
+	SSH_MODE(36, 0),	/* ICRNL */
+	SSH_MODE(38, 0),	/* IXON */
+	SSH_MODE(39, 0),	/* IXANY */
+	SSH_MODE(40, 0),	/* IXOFF */
+	SSH_MODE(41, 0),	/* IMAXBEL */
+	SSH_MODE(50, 0),	/* ISIG */
+	SSH_MODE(51, 0),	/* ICANON */
+	SSH_MODE(53, 0),	/* ECHO */
+	SSH_MODE(54, 0),	/* ECHOE */
+	SSH_MODE(55, 0),	/* ECHOK */
+	SSH_MODE(56, 0),	/* ECHONL */
+	SSH_MODE(59, 0),	/* IEXTEN */
+	SSH_MODE(70, 0),	/* OPOST */
+	SSH_MODE(72, 0),	/* ONLCR */
+	SSH_MODE(91, 1),	/* CS8 */
+	SSH_MODE(92, 0),	/* PARENB */
+	0			/* TTY_OP_END */
+};
+
+/* Text kept from a pty channel's stdout before its first frame. */
+#define SSH_PRETEXT_MAX	1024
+
 enum ssh_chan_state {
 	SSH_CHAN_NEW,
+	SSH_CHAN_PTY,
 	SSH_CHAN_EXEC,
 	SSH_CHAN_RUNNING,
 	SSH_CHAN_CLOSING,
@@ -80,6 +114,18 @@ struct ssh_chan {
 	char			*label;		/* command, shortened for messages */
 	enum ssh_chan_state	 state;
 	bool			 eof_seen[2];	/* read gave 0: stdout, stderr */
+	/*
+	 * ssh_chan_pty(): the command to run on a pty if sshd grants one;
+	 * tty once it did.  Until stdout shows text_end, what it carries
+	 * is text (sshd puts stderr on the pty too), and is handed out on
+	 * stderr from pretext.
+	 */
+	char			*pty_command;
+	bool			 tty;
+	bool			 text_done;
+	int			 text_end;
+	char			 pretext[SSH_PRETEXT_MAX];
+	size_t			 pretext_len;
 	int			 exit_status;
 	char			*exit_signal;
 };
@@ -958,6 +1004,23 @@ ssh_chan_new(struct ssh *s, const char *command)
 	return c;
 }
 
+void
+ssh_chan_pty(struct ssh_chan *c, const char *command, int text_end)
+{
+	if (c->state != SSH_CHAN_NEW)
+		fatalx("%s: channel for \"%s\" already started", __func__,
+		    c->label);
+	free(c->pty_command);
+	c->pty_command = xstrdup(command);
+	c->text_end = text_end;
+}
+
+bool
+ssh_chan_tty(struct ssh_chan *c)
+{
+	return c->tty;
+}
+
 static int
 ssh_chan_usable(struct ssh_chan *c, char **cause)
 {
@@ -994,9 +1057,37 @@ ssh_chan_start(struct ssh_chan *c, char **cause)
 			return ssh_error_rc(s, rc, SSH_FAIL_REMOTE, cause,
 			    "open ssh channel");
 		}
+		c->state = c->pty_command != NULL ? SSH_CHAN_PTY :
+		    SSH_CHAN_EXEC;
+		if (c->state == SSH_CHAN_EXEC)
+			goto exec;
+		/* FALLTHROUGH */
+	case SSH_CHAN_PTY:
+		if (ssh_tx_busy(s, c, SSH_OP_PTY))
+			return SSH_AGAIN;
+		rc = libssh2_channel_request_pty_ex(c->chan, "dumb", 4,
+		    (const char *)ssh_raw_modes, sizeof(ssh_raw_modes), 80, 24,
+		    0, 0);
+		ssh_tx_done(s, c, SSH_OP_PTY, rc);
+		if (rc == LIBSSH2_ERROR_EAGAIN)
+			return SSH_AGAIN;
+		if (rc == 0) {
+			c->tty = true;
+			free(c->command);
+			c->command = c->pty_command;
+			c->pty_command = NULL;
+		} else if (rc == LIBSSH2_ERROR_CHANNEL_REQUEST_DENIED) {
+			/* no-pty (restrict) or PermitTTY no: pipes it is. */
+			log_debug("ssh: no pty for \"%s\": the server "
+			    "refused it", c->label);
+		} else {
+			return ssh_error_rc(s, rc, SSH_FAIL_REMOTE, cause,
+			    "pty for \"%s\"", c->label);
+		}
 		c->state = SSH_CHAN_EXEC;
 		/* FALLTHROUGH */
 	case SSH_CHAN_EXEC:
+	exec:
 		if (ssh_tx_busy(s, c, SSH_OP_EXEC))
 			return SSH_AGAIN;
 		rc = libssh2_channel_exec(c->chan, c->command);
@@ -1075,15 +1166,62 @@ ssh_chan_read_stream(struct ssh_chan *c, int stream, void *buf, size_t len,
 	    "read from ssh channel for \"%s\"", c->label);
 }
 
+/* Keep text from a pty channel's stdout; the newest if it overflows. */
+static void
+ssh_chan_pretext_add(struct ssh_chan *c, const char *p, size_t n)
+{
+	size_t	drop;
+
+	if (n > sizeof(c->pretext)) {
+		p += n - sizeof(c->pretext);
+		n = sizeof(c->pretext);
+	}
+	if (c->pretext_len + n > sizeof(c->pretext)) {
+		drop = c->pretext_len + n - sizeof(c->pretext);
+		memmove(c->pretext, c->pretext + drop, c->pretext_len - drop);
+		c->pretext_len -= drop;
+	}
+	memcpy(c->pretext + c->pretext_len, p, n);
+	c->pretext_len += n;
+}
+
 ssize_t
 ssh_chan_read(struct ssh_chan *c, void *buf, size_t len, char **cause)
 {
-	return ssh_chan_read_stream(c, 0, buf, len, cause);
+	char	*p = buf, *q;
+	size_t	 k;
+	ssize_t	 n;
+
+	if (!c->tty || c->text_done)
+		return ssh_chan_read_stream(c, 0, buf, len, cause);
+	/* A pty: what comes before the first text_end byte is stderr. */
+	for (;;) {
+		n = ssh_chan_read_stream(c, 0, buf, len, cause);
+		if (n <= 0)
+			return n;
+		q = memchr(p, c->text_end, (size_t)n);
+		k = q != NULL ? (size_t)(q - p) : (size_t)n;
+		ssh_chan_pretext_add(c, p, k);
+		if (q != NULL) {
+			c->text_done = true;
+			memmove(p, q, (size_t)n - k);
+			return n - (ssize_t)k;
+		}
+	}
 }
 
 ssize_t
 ssh_chan_read_stderr(struct ssh_chan *c, void *buf, size_t len, char **cause)
 {
+	size_t	k;
+
+	if (c->pretext_len > 0 && len > 0) {
+		k = c->pretext_len < len ? c->pretext_len : len;
+		memcpy(buf, c->pretext, k);
+		memmove(c->pretext, c->pretext + k, c->pretext_len - k);
+		c->pretext_len -= k;
+		return (ssize_t)k;
+	}
 	return ssh_chan_read_stream(c, SSH_EXTENDED_DATA_STDERR, buf, len,
 	    cause);
 }
@@ -1173,6 +1311,8 @@ ssh_chan_pending(struct ssh_chan *c)
 
 	if (c->s == NULL || c->chan == NULL || c->state != SSH_CHAN_RUNNING)
 		return false;
+	if (c->pretext_len > 0)
+		return true;
 	/* A read now would wait for the send path (POLLOUT) anyway. */
 	if (c->s->tx_who != NULL)
 		return false;
@@ -1288,6 +1428,7 @@ ssh_chan_free(struct ssh_chan *c)
 		/* Else libssh2_session_free() frees it. */
 	}
 	free(c->command);
+	free(c->pty_command);
 	free(c->label);
 	free(c->exit_signal);
 	free(c);

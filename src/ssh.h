@@ -158,7 +158,22 @@ void		 ssh_disconnect(struct ssh *, const char *why);
 
 /* A channel that will exec command; ssh_chan_start() opens it. */
 struct ssh_chan	*ssh_chan_new(struct ssh *, const char *command);
-/* Open a session channel and exec the command (step). */
+/*
+ * Before ssh_chan_start(): ask sshd for a pty in raw mode (no echo, no
+ * line editing, no signal characters, no CR/NL translation, 8 bits) and,
+ * if it grants one, exec command instead (a server that refuses, as a
+ * key with restrict or no-pty does, gets the first command on pipes).
+ * On a pty, sshd sends the command's stderr as stdout: what stdout
+ * carries before the first byte text_end is handed out as stderr
+ * (ssh_chan_read_stderr(), ssh_chan_pending()), so that a shell's or
+ * sudo's complaint still reads as one; from text_end on, stdout is
+ * passed unchanged.
+ */
+void		 ssh_chan_pty(struct ssh_chan *, const char *command,
+		    int text_end);
+/* Whether the command runs on a pty (ssh_chan_pty() was granted). */
+bool		 ssh_chan_tty(struct ssh_chan *);
+/* Open a session channel, ask for a pty if wanted, exec (step). */
 int		 ssh_chan_start(struct ssh_chan *, char **cause);
 /*
  * Read the command's stdout (stderr) into buf, as much as libssh2 has,
