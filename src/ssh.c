@@ -240,7 +240,6 @@ LIBSSH2_RECV_FUNC(ssh_recv_cb)
 {
 	struct ssh	*s = *abstract;
 	ssize_t		 n;
-
 	uint64_t	 now;
 
 	n = recv(socket, buffer, length, flags);
