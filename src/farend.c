@@ -343,7 +343,12 @@ farend_authorized_keys(const struct farend *fe, const char *pubkey)
 	size_t			 i;
 
 	if (!fe->lc->vpn_peer) {
-		xasprintf(&line, "restrict %s", pubkey);
+		/* pppd run directly goes on a pty (farend_ppp_command_tty()). */
+		if ((cmd = farend_ppp_command_tty(fe)) != NULL) {
+			free(cmd);
+			xasprintf(&line, "restrict,pty %s", pubkey);
+		} else
+			xasprintf(&line, "restrict %s", pubkey);
 		return line;
 	}
 	farend_peer_conf(fe, &pc);

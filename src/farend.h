@@ -110,7 +110,8 @@ char	*farend_route_command(const struct farend *, bool del);
  *   restrict,command="SBINDIR/vpn-peer --ip R --peer L [--net N ...]
  *   --ifname IF [--sudo]" KEY
  * (--sudo unless the user is root), else "restrict KEY": no forwarding,
- * no pty, exec allowed.  Caller frees.
+ * no pty, exec allowed; "restrict,pty KEY" when pppd runs directly and
+ * so on a pty (farend_ppp_command_tty()).  Caller frees.
  */
 char	*farend_authorized_keys(const struct farend *, const char *pubkey);
 
