@@ -24,6 +24,9 @@
 #include "loop.h"
 #include "xmalloc.h"
 
+/* How late a signal may be seen when fds are always ready, ms. */
+#define LOOP_PENDING_MS	10
+
 struct loop_fd {
 	int		 fd;
 	short		 events;
@@ -66,6 +69,7 @@ struct loop {
 	sigset_t		 origmask;	/* restored by loop_free() */
 	uint64_t		 now;
 	uint64_t		 gen;		/* timer phase counter */
+	uint64_t		 pending_at;	/* last loop_take_pending() */
 	bool			 stop;
 };
 
@@ -493,7 +497,15 @@ loop_turn(struct loop *l, int max_ms, bool fresh)
 	if (r == -1 && errno != EINTR)
 		return -1;
 	l->now = loop_recent = loop_clock();
-	loop_take_pending(l);
+	/*
+	 * Only a ppoll() that returned fds can leave a signal pending, and
+	 * a look every LOOP_PENDING_MS is enough for it not to starve: not
+	 * a sigpending() per busy turn.
+	 */
+	if (r > 0 && l->now - l->pending_at >= LOOP_PENDING_MS) {
+		l->pending_at = l->now;
+		loop_take_pending(l);
+	}
 
 	for (i = 0; r > 0 && i < n; i++) {
 		if (l->pfd[i].revents == 0)
