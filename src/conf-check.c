@@ -11,28 +11,19 @@
 
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/un.h>
 #include <netinet/in.h>
 
 #include <errno.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "addr.h"
 #include "conf.h"
-#include "farend.h"
-#include "file.h"
-#include "http.h"
-#include "ppp.h"
-#include "spell.h"
-#include "xmalloc.h"
-
 #include "conf-kw.h"
+#include "farend.h"
+#include "http.h"
+#include "xmalloc.h"
 
 static int	net_ref_cmp(const void *, const void *);
 static void	conf_check_path(struct parse *, int, const char *,
