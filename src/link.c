@@ -73,11 +73,7 @@
 #define LINK_PTY_GRACE		1000	/* pty EOF to pppd's exit, ms */
 #define LINK_ROUTE_TRIES	10	/* remote route command attempts */
 #define LINK_ROUTE_RETRY	300	/* ms between them */
-/*
- * Held by the relay each way: one full SSH packet (SSH_WRITE_MAX) toward
- * the channel; toward the pty, a backlog behind which a ping would wait.
- */
-#define LINK_RELAY_BUF		(32 * 1024)
+#define LINK_RELAY_BUF		(256 * 1024)
 #define LINK_GATE		3000	/* a pppd silent this long: let go */
 #define LINK_WAKE_TIMEOUT	5000	/* after sleep: the gateway answers */
 

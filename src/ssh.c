@@ -84,9 +84,6 @@ static const unsigned char ssh_raw_modes[] = {
 	0			/* TTY_OP_END */
 };
 
-/* Unsent bytes the socket may hold (TCP_NOTSENT_LOWAT). */
-#define SSH_NOTSENT_LOWAT	(32 * 1024)
-
 static LIBSSH2_RECV_FUNC(ssh_recv_cb);
 static LIBSSH2_SEND_FUNC(ssh_send_cb);
 static int	ssh_error_rc(struct ssh *, int, enum ssh_fail, char **,
@@ -166,7 +163,7 @@ struct ssh *
 ssh_new(int fd, char **cause)
 {
 	struct ssh	*s;
-	int		 flags, one = 1, lowat = SSH_NOTSENT_LOWAT;
+	int		 flags, one = 1;
 
 	s = xcalloc(1, sizeof(*s));
 	s->fd = fd;
@@ -189,15 +186,6 @@ ssh_new(int fd, char **cause)
 		    strerror(errno));
 		goto fail;
 	}
-	/*
-	 * Keep what is not sent yet in the socket to about one SSH packet:
-	 * a deeper queue there only delays the packets behind it (a ping
-	 * behind a bulk transfer) and moves the backlog out of reach of the
-	 * qdisc of the PPP interface.  Best effort: an old kernel lacks it.
-	 */
-	if (setsockopt(fd, IPPROTO_TCP, TCP_NOTSENT_LOWAT, &lowat,
-	    sizeof(lowat)) == -1)
-		log_debug("ssh socket: TCP_NOTSENT_LOWAT: %s", strerror(errno));
 	if ((s->session = libssh2_session_init_ex(NULL, NULL, NULL,
 	    s)) == NULL) {
 		xasprintf(cause, "ssh: cannot create a libssh2 session");
