@@ -246,21 +246,19 @@ farend_route_argv(const struct farend *fe, bool del, const struct prefix *net)
 	    fe->lc->remote_ifname);
 }
 
-char *
-farend_ppp_command(const struct farend *fe)
+/* Channel 1's shell command for a pppd link: on a pty or on pipes. */
+static char *
+farend_pppd_command(const struct farend *fe, bool tty)
 {
-	struct peer_request	 r;
+	struct ppp_params	 pp = fe->pp;
 	char			**argv, *end, *ppp, *path, *pidf, *ifp;
 	char			*text, *note, *cmd;
 
-	if (fe->lc->vpn_peer) {
-		farend_peer_request(fe, PEER_PPPD, false, &r);
-		return peer_request_format(&r);
-	}
 	argv = ppp_remote_end_argv(&fe->pp, "TERM");
 	end = sh_join(argv);
 	argv_free(argv);
-	ppp = ppp_remote_command(&fe->pp);
+	pp.remote_tty = tty;
+	ppp = ppp_remote_command(&pp);
 	path = ppp_remote_pidfile(&fe->pp);
 	pidf = sh_quote(path);
 	xasprintf(&text, "ended a stale pppd (%s)", path);
@@ -285,6 +283,42 @@ farend_ppp_command(const struct farend *fe)
 	free(end);
 	free(ppp);
 	return cmd;
+}
+
+char *
+farend_ppp_command(const struct farend *fe)
+{
+	struct peer_request	 r;
+
+	if (fe->lc->vpn_peer) {
+		farend_peer_request(fe, PEER_PPPD, false, &r);
+		return peer_request_format(&r);
+	}
+	return farend_pppd_command(fe, false);
+}
+
+char *
+farend_ppp_command_tty(const struct farend *fe)
+{
+	const char	*prog, *slash;
+
+	/*
+	 * Only pppd itself, run directly: sudo's rules name the notty
+	 * command line, and its use_pty (Debian's default) would put a pty
+	 * and a copying process of its own in between again; vpn-peer
+	 * execs the notty one; another program may not speak PPP (whose
+	 * first byte ends the text that comes before it, see
+	 * ssh_chan_pty()).
+	 */
+	if (fe->lc->vpn_peer || fe->ppp_via.via != FAREND_DIRECT ||
+	    fe->pp.remote_prefix == NULL || fe->pp.remote_prefix[0] == NULL ||
+	    fe->pp.remote_prefix[1] != NULL)
+		return NULL;
+	prog = fe->pp.remote_prefix[0];
+	slash = strrchr(prog, '/');
+	if (strcmp(slash != NULL ? slash + 1 : prog, "pppd") != 0)
+		return NULL;
+	return farend_pppd_command(fe, true);
 }
 
 char *
@@ -326,7 +360,12 @@ farend_authorized_keys(const struct farend *fe, const char *pubkey)
 	size_t			 i;
 
 	if (!fe->lc->vpn_peer) {
-		xasprintf(&line, "restrict %s", pubkey);
+		/* pppd run directly goes on a pty (farend_ppp_command_tty()). */
+		if ((cmd = farend_ppp_command_tty(fe)) != NULL) {
+			free(cmd);
+			xasprintf(&line, "restrict,pty %s", pubkey);
+		} else
+			xasprintf(&line, "restrict %s", pubkey);
 		return line;
 	}
 	farend_peer_conf(fe, &pc);

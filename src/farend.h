@@ -87,6 +87,13 @@ void	 farend_init(struct farend *, const struct link_conf *);
  * the stale pppd itself).  Caller frees.
  */
 char	*farend_ppp_command(const struct farend *);
+/*
+ * The same for pppd on the channel's pty (ssh_chan_pty()): without
+ * notty, so that no process of pppd's copies between sshd's pipes and
+ * a pty of its own.  NULL when remote-command is not pppd itself run
+ * directly (sudo, doas, vpn-peer, another program).  Caller frees.
+ */
+char	*farend_ppp_command_tty(const struct farend *);
 
 /*
  * Channel 2's command for the local-nets (NULL when there are none):
@@ -103,7 +110,8 @@ char	*farend_route_command(const struct farend *, bool del);
  *   restrict,command="SBINDIR/vpn-peer --ip R --peer L [--net N ...]
  *   --ifname IF [--sudo]" KEY
  * (--sudo unless the user is root), else "restrict KEY": no forwarding,
- * no pty, exec allowed.  Caller frees.
+ * no pty, exec allowed; "restrict,pty KEY" when pppd runs directly and
+ * so on a pty (farend_ppp_command_tty()).  Caller frees.
  */
 char	*farend_authorized_keys(const struct farend *, const char *pubkey);
 

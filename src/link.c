@@ -542,9 +542,11 @@ link_pppd_gone(int status, bool abandoned, const char *err, void *arg)
 static void
 link_pty_ready(int fd, short revents, void *arg)
 {
+	struct link	*l = arg;
+
 	(void)fd;
-	(void)revents;
-	link_pump(arg);
+	relay_fd_ready(&l->pty_end, revents);
+	link_pump(l);
 }
 
 /* The channel end of the relay. */
@@ -625,6 +627,9 @@ link_ppp_local(struct link *l)
 	loop_fd_add(l->loop, l->pty, POLLIN, link_pty_ready, l);
 	l->pty_end.fd = l->pty;
 	l->pty_end.error = 0;
+	/* link_pty_ready() passes every poll() result on. */
+	l->pty_end.hinted = true;
+	l->pty_end.empty = false;
 	/* What each pppd says waits until the other has spoken. */
 	relay_gate_start(&l->gate, &relay_pty_ops, &l->pty_end,
 	    &link_chan_ops, l, LINK_GATE);
@@ -640,7 +645,7 @@ link_ppp_local(struct link *l)
 static void
 link_ppp_begin(struct link *l)
 {
-	char	*cause = NULL;
+	char	*cause = NULL, *tty;
 
 	farend_init(&l->fe, l->lc);
 	if (ppp_params_check(&l->fe.pp, &cause) == -1) {
@@ -655,6 +660,11 @@ link_ppp_begin(struct link *l)
 	l->remote_cmd = farend_ppp_command(&l->fe);
 	log_debug("link %s: remote: %s", l->lc->name, l->remote_cmd);
 	l->chan = ssh_chan_new(l->ssh, l->remote_cmd);
+	/* pppd on sshd's pty if it grants one (farend.h, ssh.h). */
+	if ((tty = farend_ppp_command_tty(&l->fe)) != NULL) {
+		ssh_chan_pty(l->chan, tty, PPP_FLAG);
+		free(tty);
+	}
 	link_set_state(l, LINK_PPP);
 	loop_timer_set(l->loop, &l->deadline, LINK_PPP_TIMEOUT);
 }
@@ -754,8 +764,8 @@ link_keepalive_fired(void *arg)
 	ssh_counters(l->ssh, &rx, &tx, &last_rx);
 	/*
 	 * The loop's time is that of the return from ppoll(); the session
-	 * stamps each read with the clock, so a read by an fd callback of
-	 * this same loop pass is later than it.
+	 * stamps each read with the time of the loop pass that made it, so
+	 * a read by an fd callback of this same pass is not earlier.
 	 */
 	now = loop_now(l->loop);
 	/* Woken from sleep (link_resumed()): the gateway must answer. */
@@ -871,6 +881,8 @@ link_session_ready(int fd, short revents, void *arg)
 	struct link	*l = arg;
 
 	(void)fd;
+	if (l->ssh != NULL)
+		ssh_socket_ready(l->ssh, revents);
 	if (revents & (POLLERR | POLLNVAL)) {
 		/* Let libssh2 find out and say what happened. */
 		log_debug("link %s: session socket revents 0x%x", l->lc->name,

@@ -296,6 +296,8 @@ test_authorized_keys(void **state)
 	} t[] = {
 		{ "", "restrict KEY" },
 		{ "    user vpn\n", "restrict KEY" },
+		{ "    user root\n    remote-command /usr/sbin/pppd\n",
+		    "restrict,pty KEY" },
 		{ "    user vpn\n    remote-command vpn-peer\n"
 		    "    local-net " NET1 "\n"
 		    "    local-net " NET2 "\n",
@@ -775,8 +777,8 @@ test_shell_direct(void **state)
 	struct farend	 fe;
 	struct conf	*c;
 	struct argv	*rec;
-	char		*text, *cmd, **argv, *note;
-	size_t		 n;
+	char		*text, *cmd, **argv, *note, *tty;
+	size_t		 n, i;
 	pid_t		 stale;
 
 	(void)state;
@@ -801,6 +803,23 @@ test_shell_direct(void **state)
 	argv_free(argv);
 	stub_records_free(rec, n);
 	assert_false(err_has("stale"));
+
+	/* On sshd's pty: the same pppd, without notty. */
+	stub_reset();
+	tty = farend_ppp_command_tty(&fe);
+	assert_non_null(tty);
+	assert_int_equal(run_sh(tty, NULL), 0);
+	free(tty);
+	rec = stub_records(&n);
+	assert_int_equal(n, 1);
+	fe.pp.remote_tty = true;
+	argv = ppp_remote_argv(&fe.pp);
+	fe.pp.remote_tty = false;
+	assert_argv_equal(rec[0].v, argv);
+	for (i = 0; argv[i] != NULL; i++)
+		assert_string_not_equal(argv[i], "notty");
+	argv_free(argv);
+	stub_records_free(rec, n);
 
 	/* A stale pppd: ended by its pid file, then pppd runs. */
 	stub_reset();
@@ -867,6 +886,8 @@ test_shell_sudo(void **state)
 	free(text);
 	farend_init(&fe, c->links[0]);
 	fe.pp.remote_rundir = stubdir;
+	/* sudo's rules name the notty command: no pty. */
+	assert_null(farend_ppp_command_tty(&fe));
 	farend_sudo_cmds(&fe, &cmds);
 	assert_int_equal(cmds.n, 6);	/* pppd, 2 x 2 routes, pkill */
 	seen = xcalloc(cmds.n, sizeof(*seen));
