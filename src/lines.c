@@ -4,7 +4,8 @@
  *
  * Splitting stderr text into logged lines.  The whole state is the
  * caller's struct lines: a fixed buffer for the line being read, copies
- * of the first and the latest complete line, and the tag.
+ * of the first and the latest complete line, the tag, and the function
+ * that may take a line for itself.
  */
 #include "config.h"
 
@@ -41,7 +42,8 @@ lines_feed(struct lines *ll, const char *data, size_t len)
 		if (data[i] != '\n')
 			continue;	/* over-long line: drop the rest */
 		ll->buf[ll->len] = '\0';
-		if (ll->len > 0) {
+		if (ll->len > 0 &&
+		    (ll->take == NULL || !ll->take(ll->buf, ll->arg))) {
 			log_info("%s: %s", ll->tag, ll->buf);
 			if (ll->first[0] == '\0')
 				memcpy(ll->first, ll->buf, ll->len + 1);
@@ -49,6 +51,13 @@ lines_feed(struct lines *ll, const char *data, size_t len)
 		}
 		ll->len = 0;
 	}
+}
+
+void
+lines_take(struct lines *ll, bool (*take)(const char *, void *), void *arg)
+{
+	ll->take = take;
+	ll->arg = arg;
 }
 
 void

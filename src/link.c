@@ -7,8 +7,10 @@
  * fails it sends the dial on to the others) -> AUTH (public key) -> PPP
  * (channel 1 execs the remote pppd, the local pppd runs on a fresh pty,
  * the relay joins them; rtnetlink tells when the interface has its
- * addresses) -> ROUTES (remote-nets here by rtnetlink, local-nets at the
- * far end by channel 2) -> UP.  Any failure records a reason and goes
+ * addresses) -> ROUTES (remote-nets here by rtnetlink; local-nets at the
+ * far end by channel 1's own shell as soon as the far interface is up,
+ * which reports it on channel 1's stderr, or for vpn-peer by channel 2)
+ * -> UP.  Any failure records a reason and goes
  * STOPPING, which undoes everything at both ends (not waiting on a
  * session that cannot answer), then BACKOFF until the next dial: at once
  * for a link that was up, longer for each dial of the incident that
@@ -141,6 +143,9 @@ struct link {
 
 	struct routejob		*routes;	/* channel 2, the far end's */
 	bool			 remote_routes;	/* installed at the far end */
+	/* Channel 1's report on the far end's routes: -1 none yet. */
+	int			 far_status;
+	char			 far_err[LINES_MAX];
 
 	bool			 stop_begun;
 };
@@ -292,6 +297,13 @@ link_deadline_fired(void *arg)
 			    LINK_PPP_TIMEOUT / 1000);
 		break;
 	case LINK_ROUTES:
+		if (farend_routes_inline(&l->fe) && l->far_status == -1) {
+			link_fail(l, LINK_FAIL_REMOTE, "remote routes not "
+			    "installed after %d s: the far end did not report "
+			    "them (no \"remote IP address\" from its pppd?)",
+			    LINK_ROUTES_TIMEOUT / 1000);
+			break;
+		}
 		err = l->routes != NULL ? routejob_error(l->routes) : "";
 		link_fail(l, LINK_FAIL_REMOTE,
 		    "remote routes not installed after %d s%s%s",
@@ -420,6 +432,51 @@ link_routes_added(int st, const char *err, void *arg)
 		link_fail(l, LINK_FAIL_REMOTE, "remote route command: exit "
 		    "status %d%s%s", st, err[0] ? ": " : "", err);
 	routejob_free(rj);
+}
+
+/*
+ * Channel 1's shell reported the far end's routes (farend.h): act on it
+ * in ROUTES, keep it for then in PPP (the far interface may come up
+ * first).
+ */
+static void
+link_far_routes(struct link *l)
+{
+	if (l->state != LINK_ROUTES || l->far_status == -1)
+		return;
+	if (l->far_status != 0) {
+		link_fail(l, LINK_FAIL_REMOTE, "remote route command: exit "
+		    "status %d%s%s", l->far_status, l->far_err[0] ? ": " : "",
+		    l->far_err);
+		return;
+	}
+	l->remote_routes = true;
+	loop_timer_cancel(l->loop, &l->deadline);
+	link_set_state(l, LINK_UP);
+}
+
+/* A line of channel 1's stderr: the routes' report is taken here. */
+static bool
+link_remote_line(const char *line, void *arg)
+{
+	struct link	*l = arg;
+	const char	*err;
+	int		 st;
+
+	if (l->fe.lc == NULL || !farend_routes_inline(&l->fe) ||
+	    farend_routes_line(line, &st, &err) != 1)
+		return false;
+	if (l->state != LINK_PPP && l->state != LINK_ROUTES) {
+		log_debug("link %s: remote routes (again): %s", l->lc->name,
+		    line);
+		return true;
+	}
+	if (st == 0)
+		log_info("link %s: remote routes in", l->lc->name);
+	l->far_status = st;
+	(void)snprintf(l->far_err, sizeof(l->far_err), "%s", err);
+	link_far_routes(l);
+	return true;
 }
 
 static void
@@ -733,6 +790,11 @@ link_ppp_up(struct link *l, int ifindex)
 		return;
 	}
 	loop_timer_set(l->loop, &l->deadline, LINK_ROUTES_TIMEOUT);
+	if (farend_routes_inline(&l->fe)) {
+		/* Channel 1's shell puts them in: its report, or wait. */
+		link_far_routes(l);
+		return;
+	}
 	link_route_start(l, false);
 	link_pump(l);
 }
@@ -1644,6 +1706,8 @@ link_teardown(struct link *l)
 	l->ifindex = 0;
 	l->if_addr = l->if_up = false;
 	l->remote_routes = false;
+	l->far_status = -1;
+	l->far_err[0] = '\0';
 	lines_reset(&l->rerr);
 }
 
@@ -1713,6 +1777,8 @@ link_new(struct loop *loop, struct rtnl *rtnl, const struct link_conf *lc,
 	loop_timer_init(&l->kick, link_kick, l);
 	loop_timer_init(&l->gate, link_gate_fired, l);
 	lines_init(&l->rerr, "link %s: remote", lc->name);
+	lines_take(&l->rerr, link_remote_line, l);
+	l->far_status = -1;
 	localroutes_init(&l->here, rtnl, "link %s", lc->name);
 	l->since = time(NULL);
 	return l;
