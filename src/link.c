@@ -12,18 +12,19 @@
  * which reports it on channel 1's stderr, or for vpn-peer by channel 2)
  * -> UP.  Any failure records a reason and goes
  * STOPPING, which undoes everything at both ends (not waiting on a
- * session that cannot answer), then BACKOFF until the next dial: at once
- * for a link that was up, longer for each dial of the incident that
- * fails; while the path is down a probe races TCP connects to the hosts
- * and the first that answers is dialed on.
+ * session that cannot answer), then BACKOFF until the next dial, as long
+ * as the incident rule says (backoff.c); while the path is down a probe
+ * races TCP connects to the hosts and the first that answers is dialed
+ * on (pathprobe.c).
  *
  * Everything is driven from the loop: the session socket and the pty
  * master call link_pump(), which advances whatever is pending (channel
- * 1 and the relay, the route job on channel 2, the teardown); the pppd
- * child (pppchild.c) and the route job (routejob.c) report their
- * outcome through callbacks; timers bound every state.  This file holds
- * the decisions: what each outcome means, which failure class it is,
- * what to undo, when to dial again.
+ * 1 and the relay behind its gate, relaygate.c; the route job on channel
+ * 2; the teardown); the pppd child (pppchild.c), the route job
+ * (routejob.c) and the path probe report their outcome through
+ * callbacks; timers bound every state.  This file holds the state
+ * machine: what each outcome means, which failure class it is, what to
+ * undo, when to dial again.
  */
 #include "config.h"
 
@@ -51,9 +52,11 @@
 #include "localroutes.h"
 #include "loop.h"
 #include "netlink.h"
+#include "pathprobe.h"
 #include "ppp.h"
 #include "pppchild.h"
 #include "relay.h"
+#include "relaygate.h"
 #include "routejob.h"
 #include "ssh.h"
 #include "xmalloc.h"
@@ -66,9 +69,6 @@
 #define LINK_ROUTE_TRIES	10	/* remote route command attempts */
 #define LINK_ROUTE_RETRY	300	/* ms between them */
 #define LINK_RELAY_BUF		(256 * 1024)
-#define LINK_FLAP		10000	/* down sooner after up: a flap, ms */
-#define LINK_JITTER		250	/* an incident's first re-dial, ms */
-#define LINK_PROBE		1000	/* path probes, one race this often */
 #define LINK_GATE		3000	/* a pppd silent this long: let go */
 #define LINK_WAKE_TIMEOUT	5000	/* after sleep: the gateway answers */
 
@@ -85,18 +85,13 @@ struct link {
 	char			*reason;
 	bool			 want_up;	/* re-dial after a failure */
 	bool			 restart;	/* dial again once down */
-	unsigned		 fails;		/* failures of this incident */
-	unsigned		 flaps;		/* short ups in a row */
-	bool			 was_up;	/* this failure ended an up */
-	uint64_t		 up_ms;		/* and it had lasted that long */
+	struct backoff_incident	 inc;		/* failures, flaps, last up */
 	unsigned		 redials;	/* dials after the first */
-	uint64_t		 up_at;		/* loop ms it came up */
 	uint64_t		 dial_at;	/* loop ms of the next dial */
 	struct loop_timer	 redial;
 	bool			 reached;	/* this dial reached a host */
 	bool			 path_down;	/* the last one reached none */
-	uint64_t		 probe_at;	/* loop ms the last probe began */
-	struct loop_timer	 probe;		/* the next probe */
+	struct pathprobe	 probe;		/* meanwhile, in BACKOFF */
 	bool			 fast;		/* network change: no wait */
 	uint64_t		 bytes_out;	/* relayed, earlier sessions */
 	uint64_t		 bytes_in;
@@ -105,7 +100,7 @@ struct link {
 	struct loop_timer	 keepalive;
 	struct loop_timer	 kick;		/* pump again, from the loop */
 
-	struct dial		*dial;		/* or probe, in BACKOFF */
+	struct dial		*dial;
 	char			*host;		/* the target that answered */
 	int			 port;
 	struct sockaddr_storage	 gw_addr;
@@ -132,9 +127,7 @@ struct link {
 	struct relay_fd		 pty_end;
 	struct relay		*relay;
 	bool			 relay_done;
-	bool			 heard_local;	/* the local pppd has spoken */
-	bool			 heard_remote;	/* and the remote one */
-	struct loop_timer	 gate;		/* or LINK_GATE has passed */
+	struct relay_gate	 gate;		/* pty: A, channel: B */
 
 	int			 ifindex;	/* of our ppp interface */
 	bool			 if_addr;	/* it has both addresses */
@@ -252,11 +245,9 @@ link_set_state(struct link *l, enum link_state s)
 	l->state = s;
 	l->since = time(NULL);
 	if (s == LINK_UP)
-		l->up_at = loop_now(l->loop);
-	if (old == LINK_UP) {
-		l->was_up = true;
-		l->up_ms = loop_now(l->loop) - l->up_at;
-	}
+		backoff_up(&l->inc, loop_now(l->loop));
+	if (old == LINK_UP)
+		backoff_down(&l->inc, loop_now(l->loop));
 	if (s == LINK_DOWN && l->reason != NULL)
 		log_info("link %s: %s -> down: %s", l->lc->name,
 		    link_state_name(old), l->reason);
@@ -621,8 +612,6 @@ link_chan_read(void *ctx, void *buf, size_t len)
 		l->chan_error = cause;
 		return RELAY_ERROR;
 	}
-	if (n > 0)
-		l->heard_remote = true;
 	return n;
 }
 
@@ -633,9 +622,6 @@ link_chan_write(void *ctx, const void *buf, size_t len)
 	char		*cause = NULL;
 	ssize_t		 n;
 
-	/* Held until the remote pppd listens (link_ppp_local()). */
-	if (!l->heard_remote)
-		return RELAY_AGAIN;
 	n = ssh_chan_write(l->chan, buf, len, &cause);
 	if (n == SSH_AGAIN) {
 		l->again = true;
@@ -663,50 +649,11 @@ static const struct relay_end_ops link_chan_ops = {
 	"channel", link_chan_read, link_chan_write, link_chan_error
 };
 
-/* The pty end of the relay: relay_pty_ops, with the gate toward pppd. */
-static ssize_t
-link_pty_read(void *ctx, void *buf, size_t len)
-{
-	struct link	*l = ctx;
-	ssize_t		 n;
-
-	n = relay_pty_ops.read(&l->pty_end, buf, len);
-	if (n > 0)
-		l->heard_local = true;
-	return n;
-}
-
-static ssize_t
-link_pty_write(void *ctx, const void *buf, size_t len)
-{
-	struct link	*l = ctx;
-
-	/* Held until the local pppd listens (link_ppp_local()). */
-	if (!l->heard_local)
-		return RELAY_AGAIN;
-	return relay_pty_ops.write(&l->pty_end, buf, len);
-}
-
-static const char *
-link_pty_error(void *ctx)
-{
-	struct link	*l = ctx;
-
-	return relay_pty_ops.error(&l->pty_end);
-}
-
-static const struct relay_end_ops link_pty_ops = {
-	"pty", link_pty_read, link_pty_write, link_pty_error
-};
-
 /* A pppd has not spoken for LINK_GATE: the bytes held go anyway. */
 static void
 link_gate_fired(void *arg)
 {
-	struct link	*l = arg;
-
-	l->heard_local = l->heard_remote = true;
-	link_pump(l);
+	link_pump(arg);
 }
 
 /* Channel 1 runs: start the local pppd and join the two with the relay. */
@@ -727,16 +674,11 @@ link_ppp_local(struct link *l)
 	loop_fd_add(l->loop, l->pty, POLLIN, link_pty_ready, l);
 	l->pty_end.fd = l->pty;
 	l->pty_end.error = 0;
-	/*
-	 * pppd sets its tty up with TCSAFLUSH, which discards whatever came
-	 * before: a Configure-Request that reaches a pppd still starting is
-	 * lost, and resent only after lcp-restart (1 s).  Both pppds send
-	 * one unasked once they are ready, so what each says is held until
-	 * the other has spoken (or LINK_GATE has passed: pppd silent).
-	 */
-	l->heard_local = l->heard_remote = false;
-	loop_timer_set(l->loop, &l->gate, LINK_GATE);
-	l->relay = relay_new(&link_pty_ops, l, &link_chan_ops, l,
+	/* What each pppd says waits until the other has spoken. */
+	relay_gate_start(&l->gate, &relay_pty_ops, &l->pty_end,
+	    &link_chan_ops, l, LINK_GATE);
+	l->relay = relay_new(&l->gate.end[0].ops, &l->gate.end[0],
+	    &l->gate.end[1].ops, &l->gate.end[1],
 	    LINK_RELAY_BUF, LINK_RELAY_BUF, SSH_WRITE_MAX);
 	log_info("link %s: local pppd running as pid %ld on %s", l->lc->name,
 	    (long)pppchild_pid(l->pppd), l->lc->ifname);
@@ -1093,7 +1035,7 @@ link_update_events(struct link *l)
 			if (a_read)
 				ev |= POLLIN;
 			/* Held for pppd: not before it speaks (POLLIN). */
-			if (a_write && l->heard_local)
+			if (a_write && relay_gate_heard(&l->gate, 0))
 				ev |= POLLOUT;
 		}
 		loop_fd_events(l->loop, l->pty, ev);
@@ -1102,49 +1044,16 @@ link_update_events(struct link *l)
 
 /* ------------------------------------------------------------ dialing */
 
-/* The dial's targets: the link's hosts in order.  Caller frees. */
-static struct dial_target *
-link_targets(struct link *l, size_t *np)
-{
-	struct dial_target	*t;
-	size_t			 i, n = l->lc->hosts.n;
-
-	t = xcalloc(n ? n : 1, sizeof(*t));
-	for (i = 0; i < n; i++) {
-		t[i].host = l->lc->hosts.v[i].name;
-		t[i].port = l->lc->hosts.v[i].port > 0 ?
-		    l->lc->hosts.v[i].port : l->lc->port;
-	}
-	*np = n;
-	return t;
-}
-
 /*
  * While the path is down (the last dial reached no host), probe it until
- * the next dial: a race of TCP connects to the hosts, nothing sent, a
- * fresh connect about every second (dial.h).  A probe that fails (every
- * host refused) is followed by the next LINK_PROBE after it began.
+ * the next dial (pathprobe.h).
  */
 static void
 link_probe(struct link *l)
 {
-	struct dial_target	*t;
-	uint64_t		 now = loop_now(l->loop);
-	size_t			 n;
-
-	if (l->state != LINK_BACKOFF || l->dial != NULL || l->dial_at <= now)
+	if (l->state != LINK_BACKOFF)
 		return;
-	l->probe_at = now;
-	t = link_targets(l, &n);
-	l->dial = dial_start(l->loop, t, n, (int)(l->dial_at - now),
-	    link_dialed, l);
-	free(t);
-}
-
-static void
-link_probe_fired(void *arg)
-{
-	link_probe(arg);
+	pathprobe_start(&l->probe, l->lc, l->dial_at);
 }
 
 /*
@@ -1155,21 +1064,17 @@ static bool
 link_probed(struct link *l, int fd, const struct dial_target *t,
     const char *cause)
 {
-	uint64_t	next = l->probe_at + LINK_PROBE, now = loop_now(l->loop);
+	struct dial	*d;
 
-	if (fd == -1) {
-		log_debug("link %s: probe: %s", l->lc->name, cause);
-		dial_free(l->dial);
-		l->dial = NULL;
-		loop_timer_set(l->loop, &l->probe, next > now ? next - now : 0);
+	if ((d = pathprobe_outcome(&l->probe, fd, cause)) == NULL)
 		return false;
-	}
 	log_info("link %s: %s:%d answers, dialing now", l->lc->name, t->host,
 	    t->port);
 	loop_timer_cancel(l->loop, &l->redial);
 	l->redials++;
 	l->stop_begun = false;
 	l->reached = false;
+	l->dial = d;
 	link_set_state(l, LINK_CONNECTING);
 	return true;
 }
@@ -1249,12 +1154,12 @@ link_dial(struct link *l)
 	size_t			 n;
 
 	loop_timer_cancel(l->loop, &l->redial);
-	loop_timer_cancel(l->loop, &l->probe);
+	pathprobe_stop(&l->probe);
 	dial_free(l->dial);
 	l->dial = NULL;
 	l->stop_begun = false;
 	l->reached = false;
-	t = link_targets(l, &n);
+	t = pathprobe_targets(l->lc, &n);
 	link_set_state(l, LINK_CONNECTING);
 	l->dial = dial_start(l->loop, t, n, l->lc->connect_timeout * 1000,
 	    link_dialed, l);
@@ -1273,21 +1178,9 @@ link_redial_fired(void *arg)
 }
 
 /*
- * Down after a failure: wait before the next dial (vpn.conf(5),
- * backoff).  A link that was up begins a new incident: its first re-dial
- * comes at once, after up to LINK_JITTER ms so that links dropped
- * together do not all dial one gateway at the same moment.  Each dial of
- * the incident that fails before the link is up waits longer: full
- * jitter between backoff MIN and a ceiling that starts at MIN and doubles
- * with each failure in a row, at most CAP.  A link that goes down within
- * LINK_FLAP of coming up, a second time or more in a row, is flapping:
- * its drop does not begin a new incident but waits as failure N in a row
- * would, N the count of such drops after the first (and the dials that
- * fail after it count on from there).  A hard failure (host key, auth,
- * refused command) waits CAP and counts: those need an admin, not a
- * retry storm.  A network change while stopping (fast) re-dials at
- * once, counting nothing.  After a network failure where the dial reached
- * no host, the path is probed meanwhile (link_probe()).
+ * Down after a failure: wait before the next dial, as long as the
+ * incident rule says (backoff_next()).  After a network failure where
+ * the dial reached no host, the path is probed meanwhile (link_probe()).
  */
 static void
 link_backoff(struct link *l)
@@ -1298,39 +1191,8 @@ link_backoff(struct link *l)
 	uint64_t		 delay;
 	char			 why[64];
 
-	if (l->was_up && l->fclass != LINK_FAIL_HARD && !l->fast) {
-		if (l->up_ms >= LINK_FLAP)
-			l->flaps = 0;
-		else
-			l->flaps++;
-	}
-	if (l->fclass == LINK_FAIL_HARD) {
-		delay = cap;
-		(void)snprintf(why, sizeof(why), "failure %u in a row, needs "
-		    "attention", ++l->fails);
-	} else if (l->fast) {
-		delay = 0;
-		if (l->was_up)
-			l->fails = 0;
-		(void)snprintf(why, sizeof(why), "network changed");
-	} else if (l->was_up && l->flaps <= 1) {
-		l->fails = 0;
-		delay = backoff_jitter(LINK_JITTER, arc4random());
-		(void)snprintf(why, sizeof(why), "new incident, up %llu s",
-		    (unsigned long long)(l->up_ms / 1000));
-	} else {
-		if (l->was_up)
-			l->fails = l->flaps - 2;
-		delay = backoff_delay(min, cap, l->fails++, arc4random());
-		if (l->was_up)
-			(void)snprintf(why, sizeof(why), "failure %u in a row, "
-			    "flapping: up %llu s", l->fails,
-			    (unsigned long long)(l->up_ms / 1000));
-		else
-			(void)snprintf(why, sizeof(why), "failure %u in a row",
-			    l->fails);
-	}
-	l->was_up = false;
+	delay = backoff_next(&l->inc, min, cap, l->fclass == LINK_FAIL_HARD,
+	    l->fast, arc4random(), why, sizeof(why));
 	l->dial_at = loop_now(l->loop) + delay;
 	link_set_state(l, LINK_BACKOFF);
 	log_info("link %s: re-dial in %.1f s (%s)%s", lc->name,
@@ -1350,7 +1212,7 @@ link_start(struct link *l)
 		free(l->reason);
 		l->reason = NULL;
 		l->fclass = LINK_FAIL_NONE;
-		l->fails = l->flaps = 0;
+		l->inc.fails = l->inc.flaps = 0;
 		link_dial(l);
 		break;
 	case LINK_BACKOFF:
@@ -1649,7 +1511,7 @@ link_check_silent(struct link *l)
 static void
 link_relay_end(struct link *l)
 {
-	loop_timer_cancel(l->loop, &l->gate);
+	relay_gate_stop(&l->gate);
 	if (l->relay != NULL) {
 		uint64_t	out, in;
 
@@ -1674,7 +1536,7 @@ link_teardown(struct link *l)
 	loop_timer_cancel(l->loop, &l->deadline);
 	loop_timer_cancel(l->loop, &l->keepalive);
 	loop_timer_cancel(l->loop, &l->kick);
-	loop_timer_cancel(l->loop, &l->probe);
+	pathprobe_stop(&l->probe);
 	dial_free(l->dial);
 	l->dial = NULL;
 	localroutes_del(&l->here);
@@ -1718,7 +1580,7 @@ link_finish(struct link *l)
 	link_teardown(l);
 	if (l->restart) {
 		l->restart = false;
-		l->fails = l->flaps = 0;
+		l->inc.fails = l->inc.flaps = 0;
 		link_set_state(l, LINK_DOWN);
 		link_dial(l);
 	} else if (l->want_up && l->fclass != LINK_FAIL_NONE)
@@ -1726,7 +1588,7 @@ link_finish(struct link *l)
 	else
 		link_set_state(l, LINK_DOWN);
 	l->fast = false;
-	l->was_up = false;
+	l->inc.was_up = false;
 	l->stop_begun = false;
 }
 
@@ -1737,7 +1599,7 @@ link_stop(struct link *l, const char *reason)
 	l->restart = false;
 	if (l->state == LINK_BACKOFF) {
 		loop_timer_cancel(l->loop, &l->redial);
-		loop_timer_cancel(l->loop, &l->probe);
+		pathprobe_stop(&l->probe);
 		dial_free(l->dial);
 		l->dial = NULL;
 		if (l->old_pppd == NULL) {
@@ -1760,6 +1622,7 @@ link_new(struct loop *loop, struct rtnl *rtnl, const struct link_conf *lc,
     link_state_cb cb, void *arg)
 {
 	struct link	*l;
+	char		*tag;
 
 	l = xcalloc(1, sizeof(*l));
 	l->loop = loop;
@@ -1773,13 +1636,15 @@ link_new(struct loop *loop, struct rtnl *rtnl, const struct link_conf *lc,
 	loop_timer_init(&l->deadline, link_deadline_fired, l);
 	loop_timer_init(&l->keepalive, link_keepalive_fired, l);
 	loop_timer_init(&l->redial, link_redial_fired, l);
-	loop_timer_init(&l->probe, link_probe_fired, l);
 	loop_timer_init(&l->kick, link_kick, l);
-	loop_timer_init(&l->gate, link_gate_fired, l);
+	relay_gate_init(&l->gate, loop, link_gate_fired, l);
 	lines_init(&l->rerr, "link %s: remote", lc->name);
 	lines_take(&l->rerr, link_remote_line, l);
 	l->far_status = -1;
 	localroutes_init(&l->here, rtnl, "link %s", lc->name);
+	xasprintf(&tag, "link %s", lc->name);
+	pathprobe_init(&l->probe, loop, tag, link_dialed, l);
+	free(tag);
 	l->since = time(NULL);
 	return l;
 }
@@ -1788,6 +1653,7 @@ void
 link_set_conf(struct link *l, const struct link_conf *lc)
 {
 	l->lc = lc;
+	pathprobe_set_conf(&l->probe, lc);
 	if (l->fe.lc != NULL)
 		farend_init(&l->fe, lc);	/* it points into the config */
 }
@@ -1801,7 +1667,7 @@ link_free(struct link *l)
 	/* Still ending only from here: then it is killed. */
 	pppchild_free(l->old_pppd);
 	loop_timer_cancel(l->loop, &l->redial);
-	loop_timer_cancel(l->loop, &l->probe);
+	pathprobe_free(&l->probe);
 	free(l->reason);
 	free(l);
 }

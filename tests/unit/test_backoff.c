@@ -2,7 +2,8 @@
 /*
  * Copyright (c) 2026 The pppssh developers
  *
- * Unit tests for the re-dial delays.
+ * Unit tests for the re-dial delays and the incident rule, on a clock
+ * the test moves.
  */
 #include "config.h"
 
@@ -11,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <cmocka.h>
 
@@ -105,6 +107,140 @@ test_jitter(void **state)
 	}
 }
 
+#define MIN	1000
+#define CAP	300000
+
+static uint64_t	clock_ms = 1000000;	/* the injected clock */
+
+/* Up for up_ms on the clock, then down. */
+static void
+up_for(struct backoff_incident *bi, uint64_t up_ms)
+{
+	backoff_up(bi, clock_ms);
+	clock_ms += up_ms;
+	backoff_down(bi, clock_ms);
+}
+
+static uint64_t
+next(struct backoff_incident *bi, bool hard, bool fast, uint32_t rnd,
+    char *why)
+{
+	return backoff_next(bi, MIN, CAP, hard, fast, rnd, why, 64);
+}
+
+/* Dials that fail in a row, never up: full jitter, ceiling doubling. */
+static void
+test_incident_fails(void **state)
+{
+	struct backoff_incident	bi;
+	char			why[64];
+	unsigned		i;
+
+	(void)state;
+	memset(&bi, 0, sizeof(bi));
+	for (i = 0; i < 12; i++) {
+		assert_int_equal(next(&bi, false, false, UINT32_MAX, why),
+		    backoff_ceiling(MIN, CAP, i));
+		assert_int_equal(bi.fails, i + 1);
+	}
+	assert_string_equal(why, "failure 12 in a row");
+	assert_int_equal(next(&bi, false, false, 0, why), MIN);
+}
+
+/* Up for long, then down: a new incident, re-dialed within the jitter. */
+static void
+test_incident_new(void **state)
+{
+	struct backoff_incident	bi;
+	char			why[64];
+
+	(void)state;
+	memset(&bi, 0, sizeof(bi));
+	bi.fails = 5;
+	up_for(&bi, 60000);
+	assert_int_equal(next(&bi, false, false, UINT32_MAX, why),
+	    BACKOFF_JITTER);
+	assert_string_equal(why, "new incident, up 60 s");
+	assert_int_equal(bi.fails, 0);
+	assert_false(bi.was_up);
+	/* Its first dial fails: failure 1 of the new incident. */
+	assert_int_equal(next(&bi, false, false, UINT32_MAX, why), MIN);
+	assert_string_equal(why, "failure 1 in a row");
+}
+
+/*
+ * Short ups in a row: the first is still a new incident, the second and
+ * later wait as failure N in a row, N the short ups after the first; a
+ * long up ends the flapping.
+ */
+static void
+test_incident_flap(void **state)
+{
+	struct backoff_incident	bi;
+	char			why[64];
+
+	(void)state;
+	memset(&bi, 0, sizeof(bi));
+	up_for(&bi, BACKOFF_FLAP - 1);
+	assert_true(next(&bi, false, false, UINT32_MAX, why) <=
+	    BACKOFF_JITTER);
+	assert_int_equal(bi.flaps, 1);
+	up_for(&bi, 3000);
+	assert_int_equal(next(&bi, false, false, UINT32_MAX, why),
+	    backoff_ceiling(MIN, CAP, 0));
+	assert_string_equal(why, "failure 1 in a row, flapping: up 3 s");
+	up_for(&bi, 3000);
+	assert_int_equal(next(&bi, false, false, UINT32_MAX, why),
+	    backoff_ceiling(MIN, CAP, 1));
+	assert_string_equal(why, "failure 2 in a row, flapping: up 3 s");
+	/* A dial of it fails: counts on from there. */
+	assert_int_equal(next(&bi, false, false, UINT32_MAX, why),
+	    backoff_ceiling(MIN, CAP, 2));
+	assert_string_equal(why, "failure 3 in a row");
+	/* Up exactly BACKOFF_FLAP: not a flap, a new incident. */
+	up_for(&bi, BACKOFF_FLAP);
+	assert_true(next(&bi, false, false, UINT32_MAX, why) <=
+	    BACKOFF_JITTER);
+	assert_int_equal(bi.flaps, 0);
+	assert_int_equal(bi.fails, 0);
+}
+
+/* Hard failures wait CAP and count; they are no flap. */
+static void
+test_incident_hard(void **state)
+{
+	struct backoff_incident	bi;
+	char			why[64];
+
+	(void)state;
+	memset(&bi, 0, sizeof(bi));
+	assert_int_equal(next(&bi, true, false, 0, why), CAP);
+	assert_string_equal(why, "failure 1 in a row, needs attention");
+	up_for(&bi, 1000);
+	assert_int_equal(next(&bi, true, false, 0, why), CAP);
+	assert_string_equal(why, "failure 2 in a row, needs attention");
+	assert_int_equal(bi.flaps, 0);
+}
+
+/* A network change while stopping: at once, nothing counted. */
+static void
+test_incident_fast(void **state)
+{
+	struct backoff_incident	bi;
+	char			why[64];
+
+	(void)state;
+	memset(&bi, 0, sizeof(bi));
+	bi.fails = 3;
+	assert_int_equal(next(&bi, false, true, UINT32_MAX, why), 0);
+	assert_string_equal(why, "network changed");
+	assert_int_equal(bi.fails, 3);
+	up_for(&bi, 1000);
+	assert_int_equal(next(&bi, false, true, UINT32_MAX, why), 0);
+	assert_int_equal(bi.fails, 0);
+	assert_int_equal(bi.flaps, 0);
+}
+
 int
 main(void)
 {
@@ -113,6 +249,11 @@ main(void)
 		cmocka_unit_test(test_delay_bounds),
 		cmocka_unit_test(test_delay_spread),
 		cmocka_unit_test(test_jitter),
+		cmocka_unit_test(test_incident_fails),
+		cmocka_unit_test(test_incident_new),
+		cmocka_unit_test(test_incident_flap),
+		cmocka_unit_test(test_incident_hard),
+		cmocka_unit_test(test_incident_fast),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
