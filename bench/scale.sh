@@ -1,0 +1,76 @@
+#!/bin/sh
+# SPDX-License-Identifier: ISC
+#
+# scale.sh: N links in one vpnd (issue 14), in a user-mode-linux guest: all
+# to one sshd, keepalive 5 3, backoff 1 10, no nets.  The scenario is
+# bench/scenarios/scale.sh; one run measures
+#
+#	- vpnd's RSS with no link, and with the N links up (per link above
+#	  the base);
+#	- the serial baseline: the N links brought up one after the other
+#	  (`vpnctl up --wait` each), then the fleet: launch -> all N up at
+#	  once, as a ratio to the serial baseline, with the failures on the
+#	  way;
+#	- idle with all N up: CPU %, wake-ups per second (vpnd's context
+#	  switches) against the goal links / keepalive + 1, open fds,
+#	  `vpnctl status --json` wall time;
+#	- a 30 s blackhole of the gateway: the time from the path's return
+#	  until all N are up again (ratio to the serial baseline) and the
+#	  TCP connections the gateway saw meanwhile.
+#
+# Usage: bench/scale.sh [N]  (N: BENCH_LINKS, 50).  Knobs: E2E_MEM (the
+# guest's memory, 3G), E2E_TIMEOUT (3600), and those of tests/e2e/lib.sh.
+# Exit 0, 77 when it cannot run here, else 1 or 99.
+set -eu
+
+NAME=scale
+: "${top_srcdir:=$(cd "$(dirname "$0")/.." && pwd)}"
+: "${top_builddir:=$top_srcdir}"
+N=${1:-${BENCH_LINKS:-50}}
+case $N in
+'' | *[!0-9]* | 0)
+	echo "scale: N must be a number from 1 to 1000" >&2
+	exit 99
+	;;
+esac
+[ "$N" -le 1000 ] || { echo "scale: N must be at most 1000" >&2; exit 99; }
+: "${E2E_TIMEOUT:=3600}"
+: "${E2E_MEM:=3G}"
+export E2E_TIMEOUT E2E_MEM
+BENCH_ROUNDS=1
+# shellcheck source=bench/lib.sh
+. "$top_srcdir/bench/lib.sh"
+if [ ! -x "$top_builddir/src/vpnctl" ]; then
+	echo "SKIP: $top_builddir/src/vpnctl is not built (make)" >&2
+	exit 77
+fi
+
+echo "scale: $N links in one vpnd, one user-mode-linux guest ($E2E_MEM)"
+bench_run "$top_srcdir/bench/scenarios/scale.sh" "N=$N"
+v()
+{
+	e2e_report_value "$1"
+}
+base=$(v base_rss)
+rss=$(v rss)
+serial=$(v serial_s)
+echo
+echo "scale: $N links (keepalive 5 3, backoff 1 10, one sshd)"
+printf '  %-44s %s\n' \
+    "vpnd RSS, no link" "$base KiB" \
+    "vpnd RSS, $N up" "$rss KiB: $(((rss - base) / N)) KiB a link (goal 64)" \
+    "serial baseline: $N up one after the other" "$serial s" \
+    "fleet: launch -> all $N up" \
+    "$(v fleet_s) s, $(v fleet_failures) failures on the way" \
+    "idle CPU, all up" "$(v idle_cpu_pct) %" \
+    "idle wake-ups/s" "$(v idle_wakeups) (goal <= $(awk -v n="$N" \
+	'BEGIN { printf "%.1f", n / 5 + 1 }'))" \
+    "fds" "$(v fds)" \
+    "vpnctl status --json" "$(v status_s) s (goal 0.10 for 200)" \
+    "30 s blackhole: path back -> all $N up" \
+    "$(v outage_s) s, $(v outage_dials) connections at the gateway," \
+    "" "$(v outage_failures) failures"
+printf 'RATIO fleet bring-up / serial baseline: %s\n' \
+    "$(bench_ratio "$(v fleet_s)" "$serial" x)"
+printf 'RATIO after blackhole / serial baseline: %s\n' \
+    "$(bench_ratio "$(v outage_s)" "$serial" x)"

@@ -1,0 +1,281 @@
+# SPDX-License-Identifier: ISC
+# shellcheck shell=sh
+#
+# Benchmark scenario (runs in the e2e guest, after tests/e2e/guest-lib.sh;
+# bench/scale.sh runs it): N links in one vpnd in gwa, all to gwb's one
+# sshd (MaxStartups raised above N), keepalive 5 3, backoff 1 10, no nets
+# (so no routes: what is measured is vpnd's cost per link).  Link I is
+# "sI", interface vpn-sI, PPP addresses 10.64+I/250.I%250.1 (gwa) and .2.
+#
+#	base	vpnd with no link at all: its RSS (VmRSS, KiB)
+#	serial	vpnd with the N links "autostart no", brought up one after
+#		the other with `vpnctl up sI --wait`: the serial baseline
+#	fleet	vpnd with the N links autostart: launch -> all N up, and
+#		the failures ("-> backoff"/"-> hold") on the way
+#	idle	with the fleet up, over IDLE_S s (30): vpnd's CPU (utime +
+#		stime) and its context switches per second (each one a
+#		wake-up of the one-threaded daemon), RSS, open fds, and
+#		`vpnctl status --json` wall time (median of 3)
+#	outage	the gateway blackholed BH_S s (30: netem loss 100 % on
+#		gwa's wan0), then the time from the path's return until all
+#		N are up again, and how many TCP connections sshd saw in
+#		that time (its "Connection from" lines: the dials the
+#		gateway paid for)
+#
+# Reports (e2e_report): n, base_rss, serial_s, fleet_s, fleet_failures,
+# rss, fds, idle_cpu_pct, idle_wakeups, status_s, outage_s, outage_dials,
+# outage_failures, and rounds=1.  A phase that does not complete within
+# LIMIT_S s (900) fails the scenario with what it reached.
+
+# shellcheck disable=SC2154 source=bench/scenarios/lib.sh
+. "$top_srcdir/bench/scenarios/lib.sh"
+
+: "${N:=50}"
+: "${IDLE_S:=30}"
+: "${BH_S:=30}"
+: "${LIMIT_S:=900}"
+SOCK=$E2E_DIR/vpnd.sock
+LOG=$E2E_DIR/scale-vpnd.log
+
+bench_sites
+sshd_conf=$E2E_DIR/ssh/sshd_config
+# N handshakes at once must not be dropped by sshd's own limit (10:30:100).
+printf 'MaxStartups %s\n' $((N * 2 + 10)) >>"$sshd_conf" ||
+    fail "MaxStartups in $sshd_conf"
+kill -HUP "$SITE_SSHD_PID" || fail "HUP sshd"
+wait_for "site_ssh true" 10 "sshd to listen again after SIGHUP"
+step "sshd in gwb: MaxStartups $((N * 2 + 10))"
+
+# scale_conf FILE AUTOSTART: the N links.
+scale_conf()
+{
+	(
+		umask 077
+		echo "control-socket $SOCK"
+		i=1
+		while [ "$i" -le "$N" ]; do
+			a=$((64 + i / 250)).$((i % 250))
+			printf 'link s%s\n' "$i"
+			printf '\t%s\n' "host $SITE_GWB_WAN_IP" "user root" \
+			    "identity $SITE_SSH_KEY" \
+			    "known-hosts $SITE_KNOWN_HOSTS" \
+			    "local-ip 10.$a.1" "remote-ip 10.$a.2" \
+			    "remote-command /usr/sbin/pppd" \
+			    "remote-ip-command /sbin/ip" \
+			    "keepalive 5 3" "backoff 1 10" "autostart $2"
+			i=$((i + 1))
+		done
+	) >"$1" || fail "write $1"
+	"$VPND" -t -f "$1" || fail "vpnd -t refuses $1"
+}
+
+# scale_start CONF: vpnd -d -v on CONF in gwa, its log stamped into $LOG
+# by a background reader (vpnd never blocks on it); PID in $vpnd.
+scale_start()
+{
+	vpnd_launch "$LOG" "$1"
+	scale_t0=$vpnd_t0
+	vpnd_drain "$vpnd_t0" "$LOG"
+	wait_for "[ -S '$SOCK' ]" 10 "vpnd's control socket"
+}
+
+# SCALE_TO: awk that sets `to` to the state a "link NAME: A -> B" line of
+# $LOG enters (B without a ": reason"), else to "".
+# shellcheck disable=SC2016 # awk's own \$ fields
+SCALE_TO='{ to = ""; if ($3 == "link") for (i = 5; i < NF; i++)
+    if ($i == "->") { to = $(i + 1); sub(/:$/, "", to); break } }'
+
+# links_up [LINE]: how many links' last transition in $LOG is "-> up",
+# counting only links with a transition after $LOG's first LINE lines (0).
+links_up()
+{
+	awk -v from="${1:-0}" "$SCALE_TO"'
+	    to != "" { s[$4] = to; if (NR > from) moved[$4] = 1 }
+	    END { n = 0; for (l in s) if (s[l] == "up" && moved[l]) n++;
+	    print n }' "$LOG"
+}
+
+# failures_since LINE: "-> backoff" and "-> down" transitions in $LOG
+# after its first LINE lines.
+failures_since()
+{
+	awk -v from="$1" "$SCALE_TO"'
+	    NR > from && (to == "backoff" || to == "down") { n++ }
+	    END { print n + 0 }' "$LOG"
+}
+
+# wait_all_up WHAT [LINE]: poll (1 s) until all N links are up (with a
+# transition after LINE: links_up); fail after LIMIT_S s with how many were.
+wait_all_up()
+{
+	_wa_end=$(($(uptime_cs) + LIMIT_S * 100))
+	while [ "$(links_up "${2:-0}")" -lt "$N" ]; do
+		if [ "$(uptime_cs)" -gt "$_wa_end" ]; then
+			fail "$1: only $(links_up "${2:-0}") of $N links up" \
+			    "after $LIMIT_S s: $LOG"
+		fi
+		sleep 1
+	done
+}
+
+# reasons_since LINE: why links failed after $LOG's first LINE lines (the
+# message vpnd logged for the link just before its "-> stopping"),
+# counted, most frequent first (the first 8), numbers made alike so they
+# group.
+reasons_since()
+{
+	awk -v from="$1" "$SCALE_TO"'
+	    $3 != "link" { next }
+	    to == "" { m = $0; sub(/^[^:]*: link [^:]*: /, "", m); last[$4] = m }
+	    NR > from && to == "stopping" { r = last[$4]; gsub(/[0-9]+/, "N", r);
+	    print r }' "$LOG" | sort | uniq -c | sort -rn | head -n 8
+}
+
+# proc_field PID KEY: a field of /proc/PID/status, its number only.
+proc_field()
+{
+	sed -n "s/^$2:[[:space:]]*\([0-9]*\).*/\1/p" "/proc/$1/status"
+}
+
+# cpu_ticks PID: utime + stime of PID, in clock ticks.
+cpu_ticks()
+{
+	# Fields 14 and 15 after the ")" that ends the command name.
+	sed 's/.*) //' "/proc/$1/stat" | awk '{ print $12 + $13 }'
+}
+
+# ctxsw PID: voluntary + involuntary context switches of PID.
+ctxsw()
+{
+	echo $(($(proc_field "$1" voluntary_ctxt_switches) +
+	    $(proc_field "$1" nonvoluntary_ctxt_switches)))
+}
+
+# stop_clean: SIGTERM vpnd, no pppd and no vpn- interface left at
+# either end.
+stop_clean()
+{
+	kill -TERM "$vpnd" || fail "kill vpnd"
+	_sc_rc=0
+	child_wait "$vpnd" 60 vpnd || _sc_rc=$?
+	[ "$_sc_rc" = 0 ] || fail "vpnd exited with status $_sc_rc after SIGTERM"
+	wait "$vpnd_drainer" || :
+	wait_for "[ -z \"\$(ns_pids gwa pppd)\" ] &&
+	    [ -z \"\$(ns_pids gwb pppd)\" ] &&
+	    ! ip -n gwa -o link show type ppp | grep -q . &&
+	    ! ip -n gwb -o link show type ppp | grep -q ." 60 \
+	    "every pppd and ppp interface to be gone at both ends"
+}
+
+e2e_report n "$N"
+
+# base: no link.
+conf0=$E2E_DIR/vpn0.conf
+(umask 077 && echo "control-socket $SOCK" >"$conf0") || fail "write $conf0"
+scale_start "$conf0"
+sleep 2
+base_rss=$(proc_field "$vpnd" VmRSS)
+e2e_report base_rss "$base_rss"
+step "base: vpnd with no link, RSS $base_rss KiB"
+stop_clean
+
+# serial: one link after the other.
+confs=$E2E_DIR/vpn-serial.conf
+scale_conf "$confs" no
+scale_start "$confs"
+now_cs
+t0=$now
+i=1
+while [ "$i" -le "$N" ]; do
+	"$top_builddir/src/vpnctl" -s "$SOCK" up "s$i" --wait --timeout 120 \
+	    >/dev/null || fail "vpnctl up s$i --wait failed: $LOG"
+	i=$((i + 1))
+done
+now_cs
+serial=$((now - t0))
+e2e_report serial_s "$(cs_to_s "$serial")"
+step "serial: $N links up one after the other in $(cs_to_s "$serial") s"
+stop_clean
+
+# fleet: all at once.
+conff=$E2E_DIR/vpn-fleet.conf
+scale_conf "$conff" yes
+scale_start "$conff"
+wait_all_up "fleet bring-up"
+now_cs
+fleet=$((now - scale_t0))
+fleet_fail=$(failures_since 0)
+e2e_report fleet_s "$(cs_to_s "$fleet")"
+e2e_report fleet_failures "$fleet_fail"
+step "fleet: all $N up $(cs_to_s "$fleet") s after launch," \
+    "$fleet_fail failures on the way; their reasons:"
+reasons_since 0
+
+# idle.
+sleep 5
+c0=$(cpu_ticks "$vpnd")
+w0=$(ctxsw "$vpnd")
+now_cs
+i0=$now
+sleep "$IDLE_S"
+c1=$(cpu_ticks "$vpnd")
+w1=$(ctxsw "$vpnd")
+now_cs
+i1=$now
+[ "$(links_up)" = "$N" ] || fail "a link went down while idle: $LOG"
+idle_cpu=$(awk -v c=$((c1 - c0)) -v t=$((i1 - i0)) \
+    'BEGIN { printf "%.2f", 100 * c / t }')
+idle_wk=$(awk -v w=$((w1 - w0)) -v t=$((i1 - i0)) \
+    'BEGIN { printf "%.2f", 100 * w / t }')
+rss=$(proc_field "$vpnd" VmRSS)
+fds=$(find "/proc/$vpnd/fd" -mindepth 1 | wc -l)
+e2e_report idle_cpu_pct "$idle_cpu"
+e2e_report idle_wakeups "$idle_wk"
+e2e_report rss "$rss"
+e2e_report fds "$fds"
+st=
+for _ in 1 2 3; do
+	now_cs
+	s0=$now
+	"$top_builddir/src/vpnctl" -s "$SOCK" status --json >/dev/null ||
+	    fail "vpnctl status --json"
+	now_cs
+	st="$st $((now - s0))"
+done
+# shellcheck disable=SC2086 # a word list
+status_cs=$(printf '%s\n' $st | sort -n | sed -n 2p)
+e2e_report status_s "$(cs_to_s "$status_cs")"
+step "idle $N up: CPU $idle_cpu %, $idle_wk wake-ups/s, RSS $rss KiB" \
+    "($(((rss - base_rss) / N)) KiB a link above the base), $fds fds," \
+    "status --json $(cs_to_s "$status_cs") s"
+
+# outage: the gateway blackholed.
+bh_lines=$(wc -l <"$LOG")
+tc -n gwa qdisc add dev wan0 root netem loss 100% ||
+    fail "netem on gwa's wan0"
+step "gateway blackholed for $BH_S s"
+sleep "$BH_S"
+lines=$(wc -l <"$LOG")
+dials0=$(grep -c 'Connection from' "$E2E_DIR/ssh/sshd.log" || :)
+tc -n gwa qdisc del dev wan0 root || fail "remove netem from gwa's wan0"
+now_cs
+t0=$now
+down=$(awk -v from="$bh_lines" "$SCALE_TO"'
+    NR > from && to != "" { m[$4] = 1 } END { n = 0; for (l in m) n++;
+    print n }' "$LOG")
+step "path back; $down of $N links noticed the outage"
+# Every link must come up again after a transition of its own since the
+# blackhole began (a link that never noticed it would not count).
+wait_all_up "after the outage" "$bh_lines"
+now_cs
+outage=$((now - t0))
+dials1=$(grep -c 'Connection from' "$E2E_DIR/ssh/sshd.log" || :)
+e2e_report outage_s "$(cs_to_s "$outage")"
+e2e_report outage_dials $((dials1 - dials0))
+e2e_report outage_failures "$(failures_since "$lines")"
+step "outage: all $N up again $(cs_to_s "$outage") s after the path" \
+    "returned; the gateway saw $((dials1 - dials0)) connections;" \
+    "the failures' reasons:"
+reasons_since "$bh_lines"
+stop_clean
+e2e_report rounds 1
