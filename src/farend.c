@@ -280,8 +280,9 @@ farend_ppp_command(const struct farend *fe)
  * pppd's "remote IP address" (ipcp_up() logs it once the interface has
  * its addresses and is up), puts the routes in with
  * farend_route_command() and says how that went on a line of its own
- * (farend_routes_line()): the far end's routes need no second channel
- * and no round trip after the link is up.  pppd's stdout stays the
+ * (farend_routes_line()), after what the commands said on stderr: the
+ * far end's routes need no second channel and no round trip after the
+ * link is up, and no fork but the commands'.  pppd's stdout stays the
  * channel's (fd 3 carries it past the pipe), and its exit status is
  * the shell's, handed over on the pipe.  Every line is the shell's
  * text but the two commands, which are sh_join()ed argvs.
@@ -300,10 +301,9 @@ farend_pppd_run(const struct farend *fe, const char *ppp)
 	    "{ while IFS= read -r l; do case $l in "
 	    "'" FAREND_EXIT_TAG "'*) exit \"${l#" FAREND_EXIT_TAG "}\";; "
 	    "esac; printf '%%s\\n' \"$l\"; case $l in "
-	    "'remote IP address '*) "
-	    "if e=$({ %s; } 2>&1 </dev/null); "
+	    "'remote IP address '*) if { %s; } </dev/null; "
 	    "then echo '" FAREND_ROUTES_TAG "ok'; "
-	    "else printf '" FAREND_ROUTES_TAG "exit %%s %%s\\n' \"$?\" \"$e\"; "
+	    "else echo \"" FAREND_ROUTES_TAG "exit $?\"; "
 	    "fi;; esac; done; exit 1; } >&2 3>&-; } 3>&1",
 	    ppp, routes);
 	free(routes);

@@ -99,9 +99,9 @@ char	*farend_ppp_command(const struct farend *);
 
 /*
  * Whether line (a line of channel 1's stderr) is the routes' report:
- * "vpnd-routes: ok" (*status 0, *err "") or "vpnd-routes: exit N ERR"
- * (*status N, *err the first line of what the commands said, or "").
- * Returns 1 if it is, 0 if not.
+ * "vpnd-routes: ok" (*status 0) or "vpnd-routes: exit N" (*status N;
+ * what the commands said came on the lines before), *err "" (or what
+ * follows "exit N " if anything does).  Returns 1 if it is, 0 if not.
  */
 int	 farend_routes_line(const char *line, int *status, const char **err);
 

@@ -465,7 +465,9 @@ link_remote_line(const char *line, void *arg)
 	if (st == 0)
 		log_info("link %s: remote routes in", l->lc->name);
 	l->far_status = st;
-	(void)snprintf(l->far_err, sizeof(l->far_err), "%s", err);
+	/* What the commands said came just before (the latest line). */
+	(void)snprintf(l->far_err, sizeof(l->far_err), "%s",
+	    err[0] != '\0' || st == 0 ? err : l->rerr.last);
 	link_far_routes(l);
 	return true;
 }

@@ -305,7 +305,7 @@ routes_finish(int status, const char *err)
 
 /*
  * Channel 1's shell reports the far end's routes (farend.h): put in, or
- * the commands' exit status and first line.
+ * what the commands said and their exit status.
  */
 static void
 far_routes(int status, const char *err)
@@ -314,8 +314,8 @@ far_routes(int status, const char *err)
 		snprintf(F.ch1_stderr, sizeof(F.ch1_stderr), "%sok\n",
 		    FAREND_ROUTES_TAG);
 	else
-		snprintf(F.ch1_stderr, sizeof(F.ch1_stderr), "%sexit %d %s\n",
-		    FAREND_ROUTES_TAG, status, err);
+		snprintf(F.ch1_stderr, sizeof(F.ch1_stderr), "%s\n%sexit %d\n",
+		    err, FAREND_ROUTES_TAG, status);
 	poke();
 }
 
@@ -491,7 +491,7 @@ test_up_and_stop(void **state)
 	 */
 	assert_non_null(strstr(F.ch1_cmd, "{ { sudo -n /usr/sbin/pppd"));
 	assert_non_null(strstr(F.ch1_cmd, "'remote IP address '*) "
-	    "if e=$({ sudo -n /sbin/ip route replace 10.1.0.0/24 dev "
+	    "if { sudo -n /sbin/ip route replace 10.1.0.0/24 dev "
 	    "vpn-remote; }"));
 	assert_int_equal(F.route_adds, 1);
 	assert_int_equal(F.rj_news, 0);
