@@ -25,30 +25,21 @@
  */
 #include "config.h"
 
-#include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/un.h>
-#include <netinet/in.h>
 
 #include <errno.h>
 #include <stdarg.h>
 #include <stddef.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "addr.h"
 #include "conf.h"
-#include "farend.h"
+#include "conf-kw.h"
 #include "file.h"
-#include "http.h"
-#include "ppp.h"
 #include "spell.h"
 #include "xmalloc.h"
-
-#include "conf-kw.h"
 
 static int	conf_err_cmp(const void *, const void *);
 static void	scope_free(struct scope *);

@@ -7,6 +7,14 @@
  * handlers.  Everything is non-blocking and bounded: a connection owns
  * a fixed request buffer and a reply buffer it may not grow past
  * CTLSERVER_OUT_MAX; replies are written as the peer reads them.
+ *
+ * One file of about 1,100 lines on purpose: the six commands are small
+ * (a few dozen lines each) and act on the connection's own state (its
+ * reply buffer, its final flush, its watch of a link), and the watch
+ * (up +wait, down) is both a command and a state of the connection's
+ * lifecycle (the link's changes reach it through ctlserver_link_changed()).
+ * Splitting the commands off would put struct ctlserver_conn and
+ * struct ctlserver behind a second header for the sake of a file count.
  */
 #include "config.h"
 
@@ -17,6 +25,7 @@
 #include <sys/un.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <grp.h>
 #include <poll.h>
 #include <pwd.h>
@@ -35,6 +44,7 @@
 #include "links.h"
 #include "log.h"
 #include "loop.h"
+#include "safepath.h"
 #include "xmalloc.h"
 
 #define CTLSERVER_BACKLOG	16
@@ -55,6 +65,7 @@ struct ctlserver_conn {
 	int				 fd;
 	uid_t				 uid;
 	pid_t				 pid;
+	bool				 slot;	/* counts against the limits */
 	enum ctlserver_conn_state	 state;
 	char				 in[CTLMSG_LINE_MAX];
 	size_t				 inlen;
@@ -116,6 +127,8 @@ struct ctlserver_cmd {
 };
 
 static void	ctlserver_accept(int, short, void *);
+static int	ctlserver_slot(struct ctlserver *, struct ctlserver_conn *,
+		    char **);
 static void	ctlserver_reap(void *);
 static void	ctlserver_unpause(void *);
 static void	ctlserver_seen_update(struct ctlserver *, const char *, time_t);
@@ -257,6 +270,7 @@ ctlserver_open(struct loop *loop, const char *path, const char *group,
 	struct link_info	 li;
 	mode_t			 old;
 	size_t			 i;
+	char			*why = NULL;
 	int			 fd;
 
 	memset(&sun, 0, sizeof(sun));
@@ -267,6 +281,12 @@ ctlserver_open(struct loop *loop, const char *path, const char *group,
 		return NULL;
 	}
 	memcpy(sun.sun_path, path, strlen(path) + 1);
+	/* Nobody else may replace the file before the chown and chmod. */
+	if (safepath_check(path, geteuid(), SAFEPATH_PARENTS, &why) == -1) {
+		xasprintf(cause, "control socket %s: %s", path, why);
+		free(why);
+		return NULL;
+	}
 	if (lstat(path, &st) == 0) {
 		if (!S_ISSOCK(st.st_mode)) {
 			xasprintf(cause, "control socket %s: exists and is "
@@ -327,8 +347,12 @@ ctlserver_open(struct loop *loop, const char *path, const char *group,
 	if ((gr = getgrnam(group)) != NULL) {
 		ctl->gid = gr->gr_gid;
 		ctl->have_group = true;
-		/* Still 0600 here: no moment with a wider mode. */
-		if (chown(path, (uid_t)-1, ctl->gid) == -1 ||
+		/*
+		 * Still 0600 here: no moment with a wider mode.  By path,
+		 * in a directory only root (or we) may write.
+		 */
+		if (fchownat(AT_FDCWD, path, (uid_t)-1, ctl->gid,
+		    AT_SYMLINK_NOFOLLOW) == -1 ||
 		    chmod(path, 0660) == -1) {
 			xasprintf(cause, "control socket %s: give to group "
 			    "%s: %s", path, group, strerror(errno));
@@ -482,12 +506,49 @@ ctlserver_accept(int fd, short revents, void *arg)
 			ctlserver_conn_finish(c);
 			continue;
 		}
-		if (ctl->nconns > CTLSERVER_MAX_CONNS) {
-			ctlmsg_put_error(&c->out, CTLMSG_E_BUSY, "too many "
-			    "control connections (%d)", CTLSERVER_MAX_CONNS);
+		if (ctlserver_slot(ctl, c, &cause) == -1) {
+			ctlmsg_put_error(&c->out, CTLMSG_E_BUSY, "%s", cause);
+			free(cause);
+			cause = NULL;
 			ctlserver_conn_finish(c);
 		}
 	}
+}
+
+/*
+ * Give c a slot: root has CTLSERVER_MAX_ROOT of its own, the others
+ * CTLSERVER_MAX_PER_UID each and CTLSERVER_MAX_CONNS in all.  Refused
+ * connections hold none (they only say why and close).
+ */
+static int
+ctlserver_slot(struct ctlserver *ctl, struct ctlserver_conn *c, char **cause)
+{
+	struct ctlserver_conn	*o;
+	size_t			 same = 0, others = 0;
+
+	TAILQ_FOREACH(o, &ctl->conns, entry) {
+		if (!o->slot || o->state == CTLSERVER_DEAD)
+			continue;
+		if (o->uid == c->uid)
+			same++;
+		if (o->uid != 0)
+			others++;
+	}
+	if (c->uid == 0 && same >= CTLSERVER_MAX_ROOT)
+		xasprintf(cause, "too many control connections of root (%d)",
+		    CTLSERVER_MAX_ROOT);
+	else if (c->uid != 0 && same >= CTLSERVER_MAX_PER_UID)
+		xasprintf(cause, "too many control connections of uid %lu "
+		    "(%d at once)", (unsigned long)c->uid,
+		    CTLSERVER_MAX_PER_UID);
+	else if (c->uid != 0 && others >= CTLSERVER_MAX_CONNS)
+		xasprintf(cause, "too many control connections (%d)",
+		    CTLSERVER_MAX_CONNS);
+	else {
+		c->slot = true;
+		return 0;
+	}
+	return -1;
 }
 
 /* ------------------------------------------------------ connections */

@@ -328,10 +328,9 @@ farend_routes_line(const char *line, int *status, const char **err)
 	if (strncmp(p, "exit ", 5) != 0)
 		return 0;
 	v = strtol(p + 5, &end, 10);
-	if (end == p + 5 || v < 1 || v > 255 || (*end != ' ' && *end != '\0'))
+	if (end == p + 5 || v < 1 || v > 255 || *end != '\0')
 		return 0;
 	*status = (int)v;
-	*err = *end == ' ' ? end + 1 : end;
 	return 1;
 }
 

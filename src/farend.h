@@ -100,8 +100,8 @@ char	*farend_ppp_command(const struct farend *);
 /*
  * Whether line (a line of channel 1's stderr) is the routes' report:
  * "vpnd-routes: ok" (*status 0) or "vpnd-routes: exit N" (*status N;
- * what the commands said came on the lines before), *err "" (or what
- * follows "exit N " if anything does).  Returns 1 if it is, 0 if not.
+ * what the commands said came on the lines before), *err "".  Returns 1
+ * if it is, 0 if not.
  */
 int	 farend_routes_line(const char *line, int *status, const char **err);
 

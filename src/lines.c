@@ -15,6 +15,7 @@
 
 #include "lines.h"
 #include "log.h"
+#include "vis.h"
 
 void
 lines_init(struct lines *ll, const char *fmt, ...)
@@ -31,6 +32,7 @@ lines_init(struct lines *ll, const char *fmt, ...)
 void
 lines_feed(struct lines *ll, const char *data, size_t len)
 {
+	char	shown[LINES_MAX];
 	size_t	i;
 
 	for (i = 0; i < len; i++) {
@@ -44,10 +46,13 @@ lines_feed(struct lines *ll, const char *data, size_t len)
 		ll->buf[ll->len] = '\0';
 		if (ll->len > 0 &&
 		    (ll->take == NULL || !ll->take(ll->buf, ll->arg))) {
-			log_info("%s: %s", ll->tag, ll->buf);
+			/* Another host's bytes: no escape sequence gets by. */
+			(void)vis_buf(shown, sizeof(shown), ll->buf, ll->len,
+			    0);
+			log_info("%s: %s", ll->tag, shown);
 			if (ll->first[0] == '\0')
-				memcpy(ll->first, ll->buf, ll->len + 1);
-			memcpy(ll->last, ll->buf, ll->len + 1);
+				memcpy(ll->first, shown, strlen(shown) + 1);
+			memcpy(ll->last, shown, strlen(shown) + 1);
 		}
 		ll->len = 0;
 	}

@@ -24,6 +24,7 @@ struct lines {
 	size_t	len;
 	char	first[LINES_MAX];	/* the first complete line, or "" */
 	char	last[LINES_MAX];	/* the latest complete line, or "" */
+					/* (both as vis_buf() shows them) */
 	/* Sees each complete line first; true: it took it (not logged). */
 	bool	(*take)(const char *line, void *arg);
 	void	*arg;
@@ -40,9 +41,10 @@ void	lines_take(struct lines *ll, bool (*take)(const char *, void *),
 	    void *arg);
 /*
  * Take len bytes of the stream.  Each complete non-empty line is logged
- * at info level as "TAG: LINE" and kept (unless the take function took
- * it); CRs are dropped, and what a line holds past LINES_MAX - 1 bytes
- * is dropped too.
+ * at info level as "TAG: LINE" and kept (unless the take function,
+ * which sees it as it came, took it), made safe to show by vis_buf()
+ * (cut short to fit LINES_MAX); CRs are dropped, and what a line holds
+ * past LINES_MAX - 1 bytes is dropped too.
  */
 void	lines_feed(struct lines *ll, const char *data, size_t len);
 /* Forget the partial, first and latest lines; the tag stays. */

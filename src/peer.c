@@ -719,26 +719,3 @@ peer_run(char *const *argv, char **cause)
 		return 128 + WTERMSIG(st);
 	return WEXITSTATUS(st);
 }
-
-char *
-peer_escape(const char *s, size_t max)
-{
-	char	*out, *o;
-	size_t	 i;
-
-	if (s == NULL)
-		return xstrdup("(none)");
-	o = out = xmalloc(max * 4 + 4);
-	for (i = 0; s[i] != '\0' && i < max; i++) {
-		unsigned char	ch = (unsigned char)s[i];
-
-		if (ch >= ' ' && ch < 0x7f && ch != '\\' && ch != '"')
-			*o++ = (char)ch;
-		else
-			o += sprintf(o, "\\x%02x", ch);
-	}
-	if (s[i] != '\0')
-		o += sprintf(o, "...");
-	*o = '\0';
-	return out;
-}

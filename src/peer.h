@@ -156,11 +156,4 @@ int	 peer_end_stale(const struct peer_conf *, pid_t *pid, char **cause);
  */
 int	 peer_run(char *const *argv, char **cause);
 
-/*
- * s made safe for a log line (caller frees): printable ASCII kept but
- * '\' and '"', everything else as \xNN, cut after max bytes of s with
- * "..." appended.  NULL gives "(none)".
- */
-char	*peer_escape(const char *s, size_t max);
-
 #endif

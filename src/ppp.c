@@ -562,3 +562,34 @@ out:
 	argv_free(argv);
 	return r;
 }
+
+/* pppd(8), EXIT STATUS. */
+const char *
+ppp_exit_reason(int code)
+{
+	static const char *const why[] = {
+		[1] = "fatal error",
+		[2] = "error in the options",
+		[3] = "not setuid root",
+		[4] = "the kernel has no PPP support",
+		[5] = "terminated by a signal",
+		[6] = "could not lock the serial port",
+		[7] = "could not open the serial port",
+		[8] = "connect script failed",
+		[9] = "pty command failed",
+		[10] = "PPP negotiation failed",
+		[11] = "peer failed to authenticate",
+		[12] = "link idle",
+		[13] = "connect time limit",
+		[14] = "callback",
+		[15] = "peer not responding to LCP echo",
+		[16] = "hangup",
+		[17] = "loopback detected",
+		[18] = "init script failed",
+		[19] = "failed to authenticate to the peer",
+	};
+
+	if (code > 0 && (size_t)code < sizeof(why) / sizeof(why[0]))
+		return why[code];
+	return "unknown status";
+}

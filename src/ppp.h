@@ -4,7 +4,8 @@
  *
  * The two pppds of a link: the argv of the local one, of the remote one,
  * of the remote route commands and of the command that ends a remote
- * pppd by its pid file, and spawning the local pppd on a fresh pty.
+ * pppd by its pid file, spawning the local pppd on a fresh pty, and
+ * what pppd's exit status says.
  * This module knows nothing of the config file: farend.c fills struct
  * ppp_params from it (and peer.c from vpn-peer's arguments).
  */
@@ -147,5 +148,8 @@ char	**ppp_remote_end_argv(const struct ppp_params *, const char *sig);
  */
 int	 ppp_spawn(const struct ppp_params *, struct ppp_child *out,
 	    char **cause);
+
+/* What pppd's exit status code means ("PPP negotiation failed"). */
+const char	*ppp_exit_reason(int code);
 
 #endif

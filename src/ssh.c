@@ -4,8 +4,10 @@
  *
  * The libssh2 session wrapper.  Owns struct ssh (the LIBSSH2_SESSION,
  * its socket, byte counters and the "send path" lock) and struct
- * ssh_chan (one exec channel).  Everything is non-blocking: each step
- * makes what progress the socket allows and reports SSH_AGAIN.
+ * ssh_chan (one exec channel): handshake, public key auth, keepalives,
+ * channels and their teardown.  The server's host key and its check
+ * against known_hosts are ssh-hostkey.c's.  Everything is non-blocking:
+ * each step makes what progress the socket allows and reports SSH_AGAIN.
  *
  * The send path lock: libssh2 encrypts a packet once and, when the
  * socket takes only part of it, keeps the rest and insists that the
@@ -37,6 +39,8 @@
 #include "log.h"
 #include "loop.h"
 #include "ssh.h"
+#include "ssh-int.h"
+#include "vis.h"
 #include "xmalloc.h"
 
 #define SSH_LABEL_MAX	48	/* bytes of a command named in a message */
@@ -52,95 +56,8 @@ static const char *ssh_hostkey_prefs[] = {
 	"ssh-rsa",
 };
 
-/* What owns the send path (with the struct it acts on). */
-enum ssh_op {
-	SSH_OP_NONE = 0,
-	SSH_OP_OPEN,
-	SSH_OP_EXEC,
-	SSH_OP_READ,
-	SSH_OP_WRITE,
-	SSH_OP_EOF,
-	SSH_OP_CLOSE
-};
-
-enum ssh_chan_state {
-	SSH_CHAN_NEW,
-	SSH_CHAN_EXEC,
-	SSH_CHAN_RUNNING,
-	SSH_CHAN_CLOSING,
-	SSH_CHAN_WAIT_CLOSED,
-	SSH_CHAN_CLOSED
-};
-
-struct ssh_chan {
-	struct ssh		*s;		/* NULL once detached */
-	LIST_ENTRY(ssh_chan)	 entry;
-	LIBSSH2_CHANNEL		*chan;
-	char			*command;
-	char			*label;		/* command, shortened for messages */
-	enum ssh_chan_state	 state;
-	bool			 eof_seen[2];	/* read gave 0: stdout, stderr */
-	int			 exit_status;
-	char			*exit_signal;
-};
-
-struct ssh {
-	LIBSSH2_SESSION		*session;
-	int			 fd;
-	enum ssh_fail		 fail;
-	bool			 handshaken;
-	bool			 auth_started;
-	char			*broken;	/* why the session is unusable */
-
-	const void		*tx_who;	/* send path owner, or NULL */
-	enum ssh_op		 tx_op;
-	struct ssh_chan		*opening;	/* channel being opened */
-
-	int			 sock_errno;	/* last recv/send errno */
-	bool			 peer_closed;	/* recv() returned 0 */
-	uint64_t		 rx, tx, last_rx;
-
-	LIST_HEAD(, ssh_chan)	 chans;
-};
-
-struct ssh_keytype {
-	int		 hostkey;	/* LIBSSH2_HOSTKEY_TYPE_* */
-	int		 known;		/* LIBSSH2_KNOWNHOST_KEY_* */
-	const char	*name;
-};
-
-static const struct ssh_keytype ssh_keytypes[] = {
-	{ LIBSSH2_HOSTKEY_TYPE_ED25519, LIBSSH2_KNOWNHOST_KEY_ED25519,
-	    "ssh-ed25519" },
-	{ LIBSSH2_HOSTKEY_TYPE_ECDSA_256, LIBSSH2_KNOWNHOST_KEY_ECDSA_256,
-	    "ecdsa-sha2-nistp256" },
-	{ LIBSSH2_HOSTKEY_TYPE_ECDSA_384, LIBSSH2_KNOWNHOST_KEY_ECDSA_384,
-	    "ecdsa-sha2-nistp384" },
-	{ LIBSSH2_HOSTKEY_TYPE_ECDSA_521, LIBSSH2_KNOWNHOST_KEY_ECDSA_521,
-	    "ecdsa-sha2-nistp521" },
-	{ LIBSSH2_HOSTKEY_TYPE_RSA, LIBSSH2_KNOWNHOST_KEY_SSHRSA, "ssh-rsa" },
-	{ LIBSSH2_HOSTKEY_TYPE_DSS, LIBSSH2_KNOWNHOST_KEY_SSHDSS, "ssh-dss" },
-};
-
-/* The server's host key, as ssh_hostkey_get() found it. */
-struct ssh_key {
-	const char			*blob;	/* owned by libssh2 */
-	size_t				 len;
-	const struct ssh_keytype	*type;
-	char				*fp;	/* SHA256:... */
-	char				*b64;	/* the blob in base64 */
-};
-
-/* A known_hosts entry libssh2 parsed, and the line it came from. */
-struct ssh_kh_line {
-	struct libssh2_knownhost	*entry;
-	unsigned long			 line;
-};
-
 static LIBSSH2_RECV_FUNC(ssh_recv_cb);
 static LIBSSH2_SEND_FUNC(ssh_send_cb);
-static int	ssh_error(struct ssh *, enum ssh_fail, char **, const char *,
-		    ...) __attribute__((format(printf, 4, 5)));
 static int	ssh_error_rc(struct ssh *, int, enum ssh_fail, char **,
 		    const char *, ...) __attribute__((format(printf, 5, 6)));
 static bool	ssh_network_rc(int);
@@ -148,15 +65,6 @@ static bool	ssh_tx_busy(struct ssh *, const void *, enum ssh_op);
 static void	ssh_tx_done(struct ssh *, const void *, enum ssh_op, int);
 static int	ssh_usable(struct ssh *, char **);
 static int	ssh_set_hostkey_prefs(struct ssh *, char **);
-static char	*ssh_known_name(const char *, int);
-static int	ssh_hostkey_get(struct ssh *, struct ssh_key *, char **);
-static void	ssh_key_clear(struct ssh_key *);
-static const char *ssh_kh_type_name(int);
-static int	ssh_kh_load(struct ssh *, LIBSSH2_KNOWNHOSTS *, const char *,
-		    const struct ssh_key *, struct ssh_kh_line **, size_t *,
-		    unsigned long *, char **);
-static unsigned long ssh_kh_lineno(const struct ssh_kh_line *, size_t,
-		    const struct libssh2_knownhost *);
 static ssize_t	ssh_chan_read_stream(struct ssh_chan *, int, void *, size_t,
 		    char **);
 static int	ssh_chan_usable(struct ssh_chan *, char **);
@@ -403,7 +311,8 @@ ssh_errmsg(struct ssh *s)
 	if (libssh2_session_last_error(s->session, &msg, NULL, 0) == 0 ||
 	    msg == NULL)
 		return "no error";
-	return msg;
+	(void)vis_buf(s->errmsg, sizeof(s->errmsg), msg, strlen(msg), 0);
+	return s->errmsg;
 }
 
 void
@@ -418,7 +327,7 @@ ssh_counters(struct ssh *s, uint64_t *rx, uint64_t *tx, uint64_t *last_rx)
 }
 
 /* Record a failure of class f; returns SSH_ERR. */
-static int
+int
 ssh_error(struct ssh *s, enum ssh_fail f, char **cause, const char *fmt, ...)
 {
 	va_list	ap;
@@ -532,292 +441,6 @@ ssh_handshake(struct ssh *s, char **cause)
 	}
 	s->handshaken = true;
 	return SSH_OK;
-}
-
-/*
- * The host name as OpenSSH spells it in known_hosts: lower case, bare for
- * port 22, else "[host]:port".
- */
-static char *
-ssh_known_name(const char *host, int port)
-{
-	char	*name, *p;
-
-	if (port == 22)
-		name = xstrdup(host);
-	else
-		xasprintf(&name, "[%s]:%d", host, port);
-	for (p = name; *p != '\0'; p++)
-		*p = (char)tolower((unsigned char)*p);
-	return name;
-}
-
-static int
-ssh_hostkey_get(struct ssh *s, struct ssh_key *k, char **cause)
-{
-	const unsigned char	*hash;
-	char			*b64;
-	size_t			 i;
-	int			 type;
-
-	memset(k, 0, sizeof(*k));
-	if (!s->handshaken) {
-		xasprintf(cause, "host key: no handshake yet");
-		return -1;
-	}
-	if ((k->blob = libssh2_session_hostkey(s->session, &k->len,
-	    &type)) == NULL) {
-		xasprintf(cause, "host key: %s", ssh_errmsg(s));
-		return -1;
-	}
-	for (i = 0; i < sizeof(ssh_keytypes) / sizeof(ssh_keytypes[0]); i++) {
-		if (ssh_keytypes[i].hostkey == type)
-			k->type = &ssh_keytypes[i];
-	}
-	if (k->type == NULL) {
-		xasprintf(cause, "host key: unsupported key type %d", type);
-		return -1;
-	}
-	if ((hash = (const unsigned char *)libssh2_hostkey_hash(s->session,
-	    LIBSSH2_HOSTKEY_HASH_SHA256)) == NULL) {
-		xasprintf(cause, "host key: no SHA256 hash: %s", ssh_errmsg(s));
-		return -1;
-	}
-	b64 = base64_encode(hash, 32, false);
-	xasprintf(&k->fp, "SHA256:%s", b64);
-	free(b64);
-	k->b64 = base64_encode(k->blob, k->len, true);
-	return 0;
-}
-
-static void
-ssh_key_clear(struct ssh_key *k)
-{
-	free(k->fp);
-	free(k->b64);
-	memset(k, 0, sizeof(*k));
-}
-
-int
-ssh_hostkey(struct ssh *s, const char *host, int port, char **type,
-    char **fp, char **line, char **cause)
-{
-	struct ssh_key	 k;
-	char		*name;
-
-	if (ssh_hostkey_get(s, &k, cause) == -1) {
-		ssh_key_clear(&k);
-		return -1;
-	}
-	if (type != NULL)
-		*type = xstrdup(k.type->name);
-	if (fp != NULL)
-		*fp = xstrdup(k.fp);
-	if (line != NULL) {
-		name = ssh_known_name(host, port);
-		xasprintf(line, "%s %s %s", name, k.type->name, k.b64);
-		free(name);
-	}
-	ssh_key_clear(&k);
-	return 0;
-}
-
-static const char *
-ssh_kh_type_name(int typemask)
-{
-	size_t	i;
-
-	for (i = 0; i < sizeof(ssh_keytypes) / sizeof(ssh_keytypes[0]); i++) {
-		if (ssh_keytypes[i].known ==
-		    (typemask & LIBSSH2_KNOWNHOST_KEY_MASK))
-			return ssh_keytypes[i].name;
-	}
-	return "unknown";
-}
-
-/*
- * Read the known_hosts file path into kh, remembering the line of each
- * entry in *lines.  Lines libssh2 cannot parse and @cert-authority lines
- * are skipped (as OpenSSH does); a @revoked line for key k sets *revoked
- * to its line number.  A missing file is empty.  Returns 0, or -1 with
- * *cause when the file cannot be read.
- */
-static int
-ssh_kh_load(struct ssh *s, LIBSSH2_KNOWNHOSTS *kh, const char *path,
-    const struct ssh_key *k, struct ssh_kh_line **lines, size_t *nlines,
-    unsigned long *revoked, char **cause)
-{
-	FILE				*f;
-	struct libssh2_knownhost	*prev = NULL, *e;
-	char				*buf = NULL, *p, *tok, *field[4];
-	size_t				 bufsz = 0, len, nf;
-	ssize_t				 n;
-	unsigned long			 lineno = 0;
-	int				 r = -1;
-
-	*lines = NULL;
-	*nlines = 0;
-	*revoked = 0;
-	if ((f = fopen(path, "re")) == NULL) {
-		if (errno == ENOENT)
-			return 0;
-		xasprintf(cause, "%s: %s", path, strerror(errno));
-		return -1;
-	}
-	while ((n = getline(&buf, &bufsz, f)) != -1) {
-		lineno++;
-		len = (size_t)n;
-		while (len > 0 && (buf[len - 1] == '\n' || buf[len - 1] == '\r'))
-			buf[--len] = '\0';
-		p = buf + strspn(buf, " \t");
-		if (*p == '\0' || *p == '#')
-			continue;
-		if (*p == '@') {
-			/* @revoked HOSTS KEYTYPE KEY: refuse that key. */
-			nf = 0;
-			while (nf < 4 && (tok = strsep(&p, " \t")) != NULL) {
-				if (*tok != '\0')
-					field[nf++] = tok;
-			}
-			if (nf == 4 && strcmp(field[0], "@revoked") == 0 &&
-			    strcmp(field[2], k->type->name) == 0 &&
-			    strcmp(field[3], k->b64) == 0 && *revoked == 0)
-				*revoked = lineno;
-			continue;
-		}
-		if (libssh2_knownhost_readline(kh, p, strlen(p),
-		    LIBSSH2_KNOWNHOST_FILE_OPENSSH) != 0) {
-			log_debug("%s:%lu: ignored: %s", path, lineno,
-			    ssh_errmsg(s));
-		}
-		/* A line adds one entry per host name it lists (maybe some). */
-		while (libssh2_knownhost_get(kh, &e, prev) == 0) {
-			*lines = xreallocarray(*lines, *nlines + 1,
-			    sizeof(**lines));
-			(*lines)[*nlines].entry = e;
-			(*lines)[*nlines].line = lineno;
-			(*nlines)++;
-			prev = e;
-		}
-	}
-	if (ferror(f)) {
-		xasprintf(cause, "%s: %s", path, strerror(errno));
-		goto out;
-	}
-	r = 0;
-out:
-	free(buf);
-	(void)fclose(f);
-	return r;
-}
-
-static unsigned long
-ssh_kh_lineno(const struct ssh_kh_line *lines, size_t n,
-    const struct libssh2_knownhost *e)
-{
-	size_t	i;
-
-	for (i = 0; i < n; i++) {
-		if (lines[i].entry == e)
-			return lines[i].line;
-	}
-	return 0;
-}
-
-int
-ssh_check_hostkey(struct ssh *s, const char *path, const char *host,
-    int port, char **cause)
-{
-	LIBSSH2_KNOWNHOSTS		*kh = NULL;
-	struct libssh2_knownhost	*found = NULL;
-	struct ssh_kh_line		*lines = NULL;
-	struct ssh_key			 k;
-	size_t				 nlines = 0;
-	unsigned long			 revoked = 0, lineno;
-	char				*name, *why = NULL;
-	int				 rc, r = SSH_ERR, mask;
-
-	name = ssh_known_name(host, port);
-	if (ssh_hostkey_get(s, &k, &why) == -1) {
-		ssh_error(s, SSH_FAIL_HOSTKEY, cause, "%s: %s", name, why);
-		goto out;
-	}
-	if ((kh = libssh2_knownhost_init(s->session)) == NULL) {
-		ssh_error(s, SSH_FAIL_HOSTKEY, cause, "%s: known hosts: %s",
-		    name, ssh_errmsg(s));
-		goto out;
-	}
-	if (ssh_kh_load(s, kh, path, &k, &lines, &nlines, &revoked,
-	    &why) == -1) {
-		ssh_error(s, SSH_FAIL_HOSTKEY, cause,
-		    "host key for %s cannot be checked: %s", name, why);
-		goto out;
-	}
-	if (revoked != 0) {
-		ssh_error(s, SSH_FAIL_HOSTKEY, cause,
-		    "host key for %s is revoked in %s:%lu: %s %s", name, path,
-		    revoked, k.type->name, k.fp);
-		goto out;
-	}
-
-	/*
-	 * Check the exact name OpenSSH would: "[host]:port" alone, never
-	 * the bare host, for a port other than 22 (port -1 below).
-	 */
-	mask = LIBSSH2_KNOWNHOST_TYPE_PLAIN | LIBSSH2_KNOWNHOST_KEYENC_RAW;
-	rc = libssh2_knownhost_checkp(kh, name, -1, k.blob, k.len,
-	    mask | k.type->known, &found);
-	switch (rc) {
-	case LIBSSH2_KNOWNHOST_CHECK_MATCH:
-		r = SSH_OK;
-		break;
-	case LIBSSH2_KNOWNHOST_CHECK_MISMATCH:
-		lineno = ssh_kh_lineno(lines, nlines, found);
-		ssh_error(s, SSH_FAIL_HOSTKEY, cause,
-		    "host key for %s does not match %s:%lu (POSSIBLE MITM): "
-		    "server offers %s %s; if the key was changed on purpose, "
-		    "after verifying it, replace that line with: %s %s %s",
-		    name, path, lineno, k.type->name, k.fp, name,
-		    k.type->name, k.b64);
-		break;
-	case LIBSSH2_KNOWNHOST_CHECK_NOTFOUND:
-		/* Known with a key of another type?  Say so. */
-		found = NULL;
-		lineno = 0;
-		if (libssh2_knownhost_checkp(kh, name, -1, k.blob, k.len,
-		    mask, &found) == LIBSSH2_KNOWNHOST_CHECK_MISMATCH &&
-		    found != NULL)
-			lineno = ssh_kh_lineno(lines, nlines, found);
-		if (lineno != 0) {
-			ssh_error(s, SSH_FAIL_HOSTKEY, cause,
-			    "host key for %s is unknown: %s %s (%s:%lu has a "
-			    "key of type %s for it); after verifying it, add "
-			    "to %s: %s %s %s", name, k.type->name, k.fp, path, lineno,
-			    ssh_kh_type_name(found->typemask), path, name,
-			    k.type->name, k.b64);
-		} else {
-			ssh_error(s, SSH_FAIL_HOSTKEY, cause,
-			    "host key for %s is unknown: %s %s; after "
-			    "verifying it, add to %s: %s %s %s", name,
-			    k.type->name, k.fp, path, name, k.type->name,
-			    k.b64);
-		}
-		break;
-	default:
-		ssh_error(s, SSH_FAIL_HOSTKEY, cause,
-		    "host key for %s cannot be checked against %s: %s", name,
-		    path, ssh_errmsg(s));
-		break;
-	}
-
-out:
-	if (kh != NULL)
-		libssh2_knownhost_free(kh);
-	free(lines);
-	free(why);
-	free(name);
-	ssh_key_clear(&k);
-	return r;
 }
 
 int
@@ -1193,7 +816,9 @@ ssh_chan_close(struct ssh_chan *c, char **cause)
 	c->state = SSH_CHAN_CLOSED;
 	if (libssh2_channel_get_exit_signal(c->chan, &sig, &siglen, NULL,
 	    NULL, NULL, NULL) == 0 && sig != NULL) {
-		c->exit_signal = xstrndup(sig, siglen);
+		/* The far end names it: safe to show first. */
+		c->exit_signal = xmalloc(VIS_MAX(siglen));
+		(void)vis_buf(c->exit_signal, VIS_MAX(siglen), sig, siglen, 0);
 		libssh2_free(s->session, sig);
 		c->exit_status = -1;
 	} else

@@ -607,26 +607,6 @@ test_run(void **state)
 	assert_int_equal(peer_run(argv, &cause), 128 + SIGKILL);
 }
 
-static void
-test_escape(void **state)
-{
-	char	*s;
-
-	(void)state;
-	s = peer_escape("pppd; rm -rf /\n\"x\"\\", 100);
-	assert_string_equal(s, "pppd; rm -rf /\\x0a\\x22x\\x22\\x5c");
-	free(s);
-	s = peer_escape("abcdef", 3);
-	assert_string_equal(s, "abc...");
-	free(s);
-	s = peer_escape("\xff\x01", 10);
-	assert_string_equal(s, "\\xff\\x01");
-	free(s);
-	s = peer_escape(NULL, 10);
-	assert_string_equal(s, "(none)");
-	free(s);
-}
-
 static char	tmpdir[] = "/tmp/test_peer.XXXXXX";
 
 static void
@@ -820,7 +800,6 @@ main(void)
 		cmocka_unit_test(test_conf_options),
 		cmocka_unit_test(test_conf_check),
 		cmocka_unit_test(test_run),
-		cmocka_unit_test(test_escape),
 		cmocka_unit_test_setup_teardown(test_stale, setup_tmp,
 		    teardown_tmp),
 	};

@@ -1,0 +1,356 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * Copyright (c) 2026 The pppssh developers
+ *
+ * The server's host key: the key a session got (type, SHA256
+ * fingerprint, the line to add to known_hosts), and its check against a known_hosts file as OpenSSH checks
+ * it ("[host]:port" names, @revoked lines, a key of another type for
+ * the host).  Every refusal says which file and line, and what to add
+ * or replace after verifying the key.
+ */
+#include "config.h"
+
+#include <sys/types.h>
+
+#include <ctype.h>
+#include <errno.h>
+#include <libssh2.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base64.h"
+#include "log.h"
+#include "ssh.h"
+#include "ssh-int.h"
+#include "xmalloc.h"
+
+struct ssh_keytype {
+	int		 hostkey;	/* LIBSSH2_HOSTKEY_TYPE_* */
+	int		 known;		/* LIBSSH2_KNOWNHOST_KEY_* */
+	const char	*name;
+};
+
+static const struct ssh_keytype ssh_keytypes[] = {
+	{ LIBSSH2_HOSTKEY_TYPE_ED25519, LIBSSH2_KNOWNHOST_KEY_ED25519,
+	    "ssh-ed25519" },
+	{ LIBSSH2_HOSTKEY_TYPE_ECDSA_256, LIBSSH2_KNOWNHOST_KEY_ECDSA_256,
+	    "ecdsa-sha2-nistp256" },
+	{ LIBSSH2_HOSTKEY_TYPE_ECDSA_384, LIBSSH2_KNOWNHOST_KEY_ECDSA_384,
+	    "ecdsa-sha2-nistp384" },
+	{ LIBSSH2_HOSTKEY_TYPE_ECDSA_521, LIBSSH2_KNOWNHOST_KEY_ECDSA_521,
+	    "ecdsa-sha2-nistp521" },
+	{ LIBSSH2_HOSTKEY_TYPE_RSA, LIBSSH2_KNOWNHOST_KEY_SSHRSA, "ssh-rsa" },
+	{ LIBSSH2_HOSTKEY_TYPE_DSS, LIBSSH2_KNOWNHOST_KEY_SSHDSS, "ssh-dss" },
+};
+
+/* The server's host key, as ssh_hostkey_get() found it. */
+struct ssh_key {
+	const char			*blob;	/* owned by libssh2 */
+	size_t				 len;
+	const struct ssh_keytype	*type;
+	char				*fp;	/* SHA256:... */
+	char				*b64;	/* the blob in base64 */
+};
+
+/* A known_hosts entry libssh2 parsed, and the line it came from. */
+struct ssh_kh_line {
+	struct libssh2_knownhost	*entry;
+	unsigned long			 line;
+};
+
+static char	*ssh_known_name(const char *, int);
+static int	ssh_hostkey_get(struct ssh *, struct ssh_key *, char **);
+static void	ssh_key_clear(struct ssh_key *);
+static const char *ssh_kh_type_name(int);
+static int	ssh_kh_load(struct ssh *, LIBSSH2_KNOWNHOSTS *, const char *,
+		    const struct ssh_key *, struct ssh_kh_line **, size_t *,
+		    unsigned long *, char **);
+static unsigned long ssh_kh_lineno(const struct ssh_kh_line *, size_t,
+		    const struct libssh2_knownhost *);
+
+/*
+ * The host name as OpenSSH spells it in known_hosts: lower case, bare for
+ * port 22, else "[host]:port".
+ */
+static char *
+ssh_known_name(const char *host, int port)
+{
+	char	*name, *p;
+
+	if (port == 22)
+		name = xstrdup(host);
+	else
+		xasprintf(&name, "[%s]:%d", host, port);
+	for (p = name; *p != '\0'; p++)
+		*p = (char)tolower((unsigned char)*p);
+	return name;
+}
+
+static int
+ssh_hostkey_get(struct ssh *s, struct ssh_key *k, char **cause)
+{
+	const unsigned char	*hash;
+	char			*b64;
+	size_t			 i;
+	int			 type;
+
+	memset(k, 0, sizeof(*k));
+	if (!s->handshaken) {
+		xasprintf(cause, "host key: no handshake yet");
+		return -1;
+	}
+	if ((k->blob = libssh2_session_hostkey(s->session, &k->len,
+	    &type)) == NULL) {
+		xasprintf(cause, "host key: %s", ssh_errmsg(s));
+		return -1;
+	}
+	for (i = 0; i < sizeof(ssh_keytypes) / sizeof(ssh_keytypes[0]); i++) {
+		if (ssh_keytypes[i].hostkey == type)
+			k->type = &ssh_keytypes[i];
+	}
+	if (k->type == NULL) {
+		xasprintf(cause, "host key: unsupported key type %d", type);
+		return -1;
+	}
+	if ((hash = (const unsigned char *)libssh2_hostkey_hash(s->session,
+	    LIBSSH2_HOSTKEY_HASH_SHA256)) == NULL) {
+		xasprintf(cause, "host key: no SHA256 hash: %s", ssh_errmsg(s));
+		return -1;
+	}
+	b64 = base64_encode(hash, 32, false);
+	xasprintf(&k->fp, "SHA256:%s", b64);
+	free(b64);
+	k->b64 = base64_encode(k->blob, k->len, true);
+	return 0;
+}
+
+static void
+ssh_key_clear(struct ssh_key *k)
+{
+	free(k->fp);
+	free(k->b64);
+	memset(k, 0, sizeof(*k));
+}
+
+int
+ssh_hostkey(struct ssh *s, const char *host, int port, char **type,
+    char **fp, char **line, char **cause)
+{
+	struct ssh_key	 k;
+	char		*name;
+
+	if (ssh_hostkey_get(s, &k, cause) == -1) {
+		ssh_key_clear(&k);
+		return -1;
+	}
+	if (type != NULL)
+		*type = xstrdup(k.type->name);
+	if (fp != NULL)
+		*fp = xstrdup(k.fp);
+	if (line != NULL) {
+		name = ssh_known_name(host, port);
+		xasprintf(line, "%s %s %s", name, k.type->name, k.b64);
+		free(name);
+	}
+	ssh_key_clear(&k);
+	return 0;
+}
+
+static const char *
+ssh_kh_type_name(int typemask)
+{
+	size_t	i;
+
+	for (i = 0; i < sizeof(ssh_keytypes) / sizeof(ssh_keytypes[0]); i++) {
+		if (ssh_keytypes[i].known ==
+		    (typemask & LIBSSH2_KNOWNHOST_KEY_MASK))
+			return ssh_keytypes[i].name;
+	}
+	return "unknown";
+}
+
+/*
+ * Read the known_hosts file path into kh, remembering the line of each
+ * entry in *lines.  Lines libssh2 cannot parse and @cert-authority lines
+ * are skipped (as OpenSSH does); a @revoked line for key k sets *revoked
+ * to its line number.  A missing file is empty.  Returns 0, or -1 with
+ * *cause when the file cannot be read.
+ */
+static int
+ssh_kh_load(struct ssh *s, LIBSSH2_KNOWNHOSTS *kh, const char *path,
+    const struct ssh_key *k, struct ssh_kh_line **lines, size_t *nlines,
+    unsigned long *revoked, char **cause)
+{
+	FILE				*f;
+	struct libssh2_knownhost	*prev = NULL, *e;
+	char				*buf = NULL, *p, *tok, *field[4];
+	size_t				 bufsz = 0, len, nf;
+	ssize_t				 n;
+	unsigned long			 lineno = 0;
+	int				 r = -1;
+
+	*lines = NULL;
+	*nlines = 0;
+	*revoked = 0;
+	if ((f = fopen(path, "re")) == NULL) {
+		if (errno == ENOENT)
+			return 0;
+		xasprintf(cause, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	while ((n = getline(&buf, &bufsz, f)) != -1) {
+		lineno++;
+		len = (size_t)n;
+		while (len > 0 && (buf[len - 1] == '\n' || buf[len - 1] == '\r'))
+			buf[--len] = '\0';
+		p = buf + strspn(buf, " \t");
+		if (*p == '\0' || *p == '#')
+			continue;
+		if (*p == '@') {
+			/* @revoked HOSTS KEYTYPE KEY: refuse that key. */
+			nf = 0;
+			while (nf < 4 && (tok = strsep(&p, " \t")) != NULL) {
+				if (*tok != '\0')
+					field[nf++] = tok;
+			}
+			if (nf == 4 && strcmp(field[0], "@revoked") == 0 &&
+			    strcmp(field[2], k->type->name) == 0 &&
+			    strcmp(field[3], k->b64) == 0 && *revoked == 0)
+				*revoked = lineno;
+			continue;
+		}
+		if (libssh2_knownhost_readline(kh, p, strlen(p),
+		    LIBSSH2_KNOWNHOST_FILE_OPENSSH) != 0) {
+			log_debug("%s:%lu: ignored: %s", path, lineno,
+			    ssh_errmsg(s));
+		}
+		/* A line adds one entry per host name it lists (maybe some). */
+		while (libssh2_knownhost_get(kh, &e, prev) == 0) {
+			*lines = xreallocarray(*lines, *nlines + 1,
+			    sizeof(**lines));
+			(*lines)[*nlines].entry = e;
+			(*lines)[*nlines].line = lineno;
+			(*nlines)++;
+			prev = e;
+		}
+	}
+	if (ferror(f)) {
+		xasprintf(cause, "%s: %s", path, strerror(errno));
+		goto out;
+	}
+	r = 0;
+out:
+	free(buf);
+	(void)fclose(f);
+	return r;
+}
+
+static unsigned long
+ssh_kh_lineno(const struct ssh_kh_line *lines, size_t n,
+    const struct libssh2_knownhost *e)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++) {
+		if (lines[i].entry == e)
+			return lines[i].line;
+	}
+	return 0;
+}
+
+int
+ssh_check_hostkey(struct ssh *s, const char *path, const char *host,
+    int port, char **cause)
+{
+	LIBSSH2_KNOWNHOSTS		*kh = NULL;
+	struct libssh2_knownhost	*found = NULL;
+	struct ssh_kh_line		*lines = NULL;
+	struct ssh_key			 k;
+	size_t				 nlines = 0;
+	unsigned long			 revoked = 0, lineno;
+	char				*name, *why = NULL;
+	int				 rc, r = SSH_ERR, mask;
+
+	name = ssh_known_name(host, port);
+	if (ssh_hostkey_get(s, &k, &why) == -1) {
+		ssh_error(s, SSH_FAIL_HOSTKEY, cause, "%s: %s", name, why);
+		goto out;
+	}
+	if ((kh = libssh2_knownhost_init(s->session)) == NULL) {
+		ssh_error(s, SSH_FAIL_HOSTKEY, cause, "%s: known hosts: %s",
+		    name, ssh_errmsg(s));
+		goto out;
+	}
+	if (ssh_kh_load(s, kh, path, &k, &lines, &nlines, &revoked,
+	    &why) == -1) {
+		ssh_error(s, SSH_FAIL_HOSTKEY, cause,
+		    "host key for %s cannot be checked: %s", name, why);
+		goto out;
+	}
+	if (revoked != 0) {
+		ssh_error(s, SSH_FAIL_HOSTKEY, cause,
+		    "host key for %s is revoked in %s:%lu: %s %s", name, path,
+		    revoked, k.type->name, k.fp);
+		goto out;
+	}
+
+	/*
+	 * Check the exact name OpenSSH would: "[host]:port" alone, never
+	 * the bare host, for a port other than 22 (port -1 below).
+	 */
+	mask = LIBSSH2_KNOWNHOST_TYPE_PLAIN | LIBSSH2_KNOWNHOST_KEYENC_RAW;
+	rc = libssh2_knownhost_checkp(kh, name, -1, k.blob, k.len,
+	    mask | k.type->known, &found);
+	switch (rc) {
+	case LIBSSH2_KNOWNHOST_CHECK_MATCH:
+		r = SSH_OK;
+		break;
+	case LIBSSH2_KNOWNHOST_CHECK_MISMATCH:
+		lineno = ssh_kh_lineno(lines, nlines, found);
+		ssh_error(s, SSH_FAIL_HOSTKEY, cause,
+		    "host key for %s does not match %s:%lu (POSSIBLE MITM): "
+		    "server offers %s %s; if the key was changed on purpose, "
+		    "after verifying it, replace that line with: %s %s %s",
+		    name, path, lineno, k.type->name, k.fp, name,
+		    k.type->name, k.b64);
+		break;
+	case LIBSSH2_KNOWNHOST_CHECK_NOTFOUND:
+		/* Known with a key of another type?  Say so. */
+		found = NULL;
+		lineno = 0;
+		if (libssh2_knownhost_checkp(kh, name, -1, k.blob, k.len,
+		    mask, &found) == LIBSSH2_KNOWNHOST_CHECK_MISMATCH &&
+		    found != NULL)
+			lineno = ssh_kh_lineno(lines, nlines, found);
+		if (lineno != 0) {
+			ssh_error(s, SSH_FAIL_HOSTKEY, cause,
+			    "host key for %s is unknown: %s %s (%s:%lu has a "
+			    "key of type %s for it); after verifying it, add "
+			    "to %s: %s %s %s", name, k.type->name, k.fp, path, lineno,
+			    ssh_kh_type_name(found->typemask), path, name,
+			    k.type->name, k.b64);
+		} else {
+			ssh_error(s, SSH_FAIL_HOSTKEY, cause,
+			    "host key for %s is unknown: %s %s; after "
+			    "verifying it, add to %s: %s %s %s", name,
+			    k.type->name, k.fp, path, name, k.type->name,
+			    k.b64);
+		}
+		break;
+	default:
+		ssh_error(s, SSH_FAIL_HOSTKEY, cause,
+		    "host key for %s cannot be checked against %s: %s", name,
+		    path, ssh_errmsg(s));
+		break;
+	}
+
+out:
+	if (kh != NULL)
+		libssh2_knownhost_free(kh);
+	free(lines);
+	free(why);
+	free(name);
+	ssh_key_clear(&k);
+	return r;
+}

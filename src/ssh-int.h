@@ -1,0 +1,80 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * Copyright (c) 2026 The pppssh developers
+ *
+ * What ssh.c and ssh-hostkey.c share, and nothing else includes: the
+ * session and channel structs, what owns the send path, and the error
+ * recorder.
+ */
+#ifndef PPPSSH_SSH_INT_H
+#define PPPSSH_SSH_INT_H
+
+#include <sys/queue.h>
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <libssh2.h>
+
+#include "ssh.h"
+
+/* What owns the send path (with the struct it acts on). */
+enum ssh_op {
+	SSH_OP_NONE = 0,
+	SSH_OP_OPEN,
+	SSH_OP_EXEC,
+	SSH_OP_READ,
+	SSH_OP_WRITE,
+	SSH_OP_EOF,
+	SSH_OP_CLOSE
+};
+
+enum ssh_chan_state {
+	SSH_CHAN_NEW,
+	SSH_CHAN_EXEC,
+	SSH_CHAN_RUNNING,
+	SSH_CHAN_CLOSING,
+	SSH_CHAN_WAIT_CLOSED,
+	SSH_CHAN_CLOSED
+};
+
+struct ssh_chan {
+	struct ssh		*s;		/* NULL once detached */
+	LIST_ENTRY(ssh_chan)	 entry;
+	LIBSSH2_CHANNEL		*chan;
+	char			*command;
+	char			*label;		/* command, shortened for messages */
+	enum ssh_chan_state	 state;
+	bool			 eof_seen[2];	/* read gave 0: stdout, stderr */
+	int			 exit_status;
+	char			*exit_signal;
+};
+
+struct ssh {
+	LIBSSH2_SESSION		*session;
+	int			 fd;
+	enum ssh_fail		 fail;
+	bool			 handshaken;
+	bool			 auth_started;
+	char			*broken;	/* why the session is unusable */
+	char			 errmsg[256];	/* ssh_errmsg()'s, made safe */
+
+	const void		*tx_who;	/* send path owner, or NULL */
+	enum ssh_op		 tx_op;
+	struct ssh_chan		*opening;	/* channel being opened */
+
+	int			 sock_errno;	/* last recv/send errno */
+	bool			 peer_closed;	/* recv() returned 0 */
+	uint64_t		 rx, tx, last_rx;
+
+	LIST_HEAD(, ssh_chan)	 chans;
+};
+
+/*
+ * Record why the session failed (class f) in *cause, from fmt; returns
+ * SSH_ERR.
+ */
+int	ssh_error(struct ssh *, enum ssh_fail, char **, const char *, ...)
+	    __attribute__((format(printf, 4, 5)));
+
+#endif
