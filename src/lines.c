@@ -4,7 +4,8 @@
  *
  * Splitting stderr text into logged lines.  The whole state is the
  * caller's struct lines: a fixed buffer for the line being read, copies
- * of the first and the latest complete line, and the tag.
+ * of the first and the latest complete line, the tag, and the function
+ * that may take a line for itself.
  */
 #include "config.h"
 
@@ -43,7 +44,8 @@ lines_feed(struct lines *ll, const char *data, size_t len)
 		if (data[i] != '\n')
 			continue;	/* over-long line: drop the rest */
 		ll->buf[ll->len] = '\0';
-		if (ll->len > 0) {
+		if (ll->len > 0 &&
+		    (ll->take == NULL || !ll->take(ll->buf, ll->arg))) {
 			/* Another host's bytes: no escape sequence gets by. */
 			(void)vis_buf(shown, sizeof(shown), ll->buf, ll->len,
 			    0);
@@ -54,6 +56,13 @@ lines_feed(struct lines *ll, const char *data, size_t len)
 		}
 		ll->len = 0;
 	}
+}
+
+void
+lines_take(struct lines *ll, bool (*take)(const char *, void *), void *arg)
+{
+	ll->take = take;
+	ll->arg = arg;
 }
 
 void

@@ -7,8 +7,10 @@
  * fails it sends the dial on to the others) -> AUTH (public key) -> PPP
  * (channel 1 execs the remote pppd, the local pppd runs on a fresh pty,
  * the relay joins them; rtnetlink tells when the interface has its
- * addresses) -> ROUTES (remote-nets here by rtnetlink, local-nets at the
- * far end by channel 2) -> UP.  Any failure records a reason and goes
+ * addresses) -> ROUTES (remote-nets here by rtnetlink; local-nets at the
+ * far end by channel 1's own shell as soon as the far interface is up,
+ * which reports it on channel 1's stderr, or for vpn-peer by channel 2)
+ * -> UP.  Any failure records a reason and goes
  * STOPPING, which undoes everything at both ends (not waiting on a
  * session that cannot answer), then BACKOFF until the next dial, as long
  * as the incident rule says (backoff.c); while the path is down a probe
@@ -145,6 +147,9 @@ struct link {
 	struct rtt		*rtt;		/* in-tunnel echo, while up */
 	struct routejob		*routes;	/* channel 2, the far end's */
 	bool			 remote_routes;	/* installed at the far end */
+	/* Channel 1's report on the far end's routes: -1 none yet. */
+	int			 far_status;
+	char			 far_err[LINES_MAX];
 
 	bool			 stop_begun;
 };
@@ -165,6 +170,7 @@ static void	link_relay_end(struct link *);
 static void	link_check_silent(struct link *);
 static int	link_ppp_local(struct link *);
 static bool	link_pppd_running(const struct link *);
+static bool	link_routes_inline(const struct link *);
 
 static const char *const link_state_names[] = {
 	[LINK_DOWN] = "down",
@@ -290,6 +296,13 @@ link_deadline_fired(void *arg)
 			    LINK_PPP_TIMEOUT / 1000);
 		break;
 	case LINK_ROUTES:
+		if (link_routes_inline(l) && l->far_status == -1) {
+			link_fail(l, LINK_FAIL_REMOTE, "remote routes not "
+			    "installed after %d s: the far end did not report "
+			    "them (no \"remote IP address\" from its pppd?)",
+			    LINK_ROUTES_TIMEOUT / 1000);
+			break;
+		}
 		err = l->routes != NULL ? routejob_error(l->routes) : "";
 		link_fail(l, LINK_FAIL_REMOTE,
 		    "remote routes not installed after %d s%s%s",
@@ -419,6 +432,64 @@ link_routes_added(int st, const char *err, void *arg)
 		link_fail(l, LINK_FAIL_REMOTE, "remote route command: exit "
 		    "status %d%s%s", st, err[0] ? ": " : "", err);
 	routejob_free(rj);
+}
+
+/*
+ * Channel 1's shell reported the far end's routes (farend.h): act on it
+ * in ROUTES, keep it for then in PPP (the far interface may come up
+ * first).
+ */
+static void
+link_far_routes(struct link *l)
+{
+	if (l->state != LINK_ROUTES || l->far_status == -1)
+		return;
+	if (l->far_status != 0) {
+		link_fail(l, LINK_FAIL_REMOTE, "remote route command: exit "
+		    "status %d%s%s", l->far_status, l->far_err[0] ? ": " : "",
+		    l->far_err);
+		return;
+	}
+	l->remote_routes = true;
+	loop_timer_cancel(l->loop, &l->deadline);
+	link_set_state(l, LINK_UP);
+}
+
+/*
+ * Whether channel 1's shell puts the far routes in (farend.h): not when
+ * the far pppd got sshd's pty, whose stderr is the PPP stream.
+ */
+static bool
+link_routes_inline(const struct link *l)
+{
+	return farend_routes_inline(&l->fe) &&
+	    (l->chan == NULL || !ssh_chan_tty(l->chan));
+}
+
+/* A line of channel 1's stderr: the routes' report is taken here. */
+static bool
+link_remote_line(const char *line, void *arg)
+{
+	struct link	*l = arg;
+	const char	*err;
+	int		 st;
+
+	if (l->fe.lc == NULL || !link_routes_inline(l) ||
+	    farend_routes_line(line, &st, &err) != 1)
+		return false;
+	if (l->state != LINK_PPP && l->state != LINK_ROUTES) {
+		log_debug("link %s: remote routes reported again (status "
+		    "%d)", l->lc->name, st);
+		return true;
+	}
+	if (st == 0)
+		log_info("link %s: remote routes in", l->lc->name);
+	l->far_status = st;
+	/* What the commands said came just before (the latest line). */
+	(void)snprintf(l->far_err, sizeof(l->far_err), "%s",
+	    err[0] != '\0' || st == 0 ? err : l->rerr.last);
+	link_far_routes(l);
+	return true;
 }
 
 static void
@@ -693,6 +764,11 @@ link_ppp_up(struct link *l, int ifindex)
 		return;
 	}
 	loop_timer_set(l->loop, &l->deadline, LINK_ROUTES_TIMEOUT);
+	if (link_routes_inline(l)) {
+		/* Channel 1's shell puts them in: its report, or wait. */
+		link_far_routes(l);
+		return;
+	}
 	link_route_start(l, false);
 	link_pump(l);
 }
@@ -1532,6 +1608,8 @@ link_teardown(struct link *l)
 	l->ifindex = 0;
 	l->if_addr = l->if_up = false;
 	l->remote_routes = false;
+	l->far_status = -1;
+	l->far_err[0] = '\0';
 	lines_reset(&l->rerr);
 }
 
@@ -1601,6 +1679,8 @@ link_new(struct loop *loop, struct rtnl *rtnl, const struct link_conf *lc,
 	loop_timer_init(&l->kick, link_kick, l);
 	relay_gate_init(&l->gate, loop, link_gate_fired, l);
 	lines_init(&l->rerr, "link %s: remote", lc->name);
+	lines_take(&l->rerr, link_remote_line, l);
+	l->far_status = -1;
 	localroutes_init(&l->here, rtnl, "link %s", lc->name);
 	xasprintf(&tag, "link %s", lc->name);
 	pathprobe_init(&l->probe, loop, tag, link_dialed, l);

@@ -4,8 +4,9 @@
  *
  * The set of vpnd's links (see links.h): the current links and their
  * config, the retiring links and the configs they point into, the
- * reload diff, and the two timers that act from the loop: settle (after
- * a link reached DOWN or a reload) and netchange (the debounce).
+ * reload diff, and the timers that act from the loop: settle (after a
+ * link reached DOWN or a reload) and netchange and netdown (the
+ * debounce, for links that are up and for those that are not).
  */
 #include "config.h"
 
@@ -36,12 +37,14 @@ struct links {
 	size_t			  nold_confs;
 	bool			  stopping;	/* links_stop_all() called */
 	struct loop_timer	  settle;	/* links_settle() */
-	struct loop_timer	  netchange;	/* the debounce */
+	struct loop_timer	  netchange;	/* the debounce: links up */
+	struct loop_timer	  netdown;	/* links not up */
 };
 
 static void	links_settle(struct links *);
 static void	links_settle_fired(void *);
 static void	links_netchange_fired(void *);
+static void	links_netdown_fired(void *);
 static void	links_link_changed(struct link *, enum link_state, void *);
 static void	links_summary_add(char *, size_t, size_t *, const char *, ...)
 		    __attribute__((format(printf, 4, 5)));
@@ -60,6 +63,7 @@ links_new(struct loop *loop, struct rtnl *rtnl, struct conf *c,
 	ls->conf = c;
 	loop_timer_init(&ls->settle, links_settle_fired, ls);
 	loop_timer_init(&ls->netchange, links_netchange_fired, ls);
+	loop_timer_init(&ls->netdown, links_netdown_fired, ls);
 	ls->nlinks = c->nlinks;
 	ls->links = xcalloc(ls->nlinks ? ls->nlinks : 1, sizeof(*ls->links));
 	ls->pending = xcalloc(ls->nlinks ? ls->nlinks : 1,
@@ -87,6 +91,7 @@ links_free(struct links *ls)
 	/* After the links: nothing can arm them again. */
 	loop_timer_cancel(ls->loop, &ls->settle);
 	loop_timer_cancel(ls->loop, &ls->netchange);
+	loop_timer_cancel(ls->loop, &ls->netdown);
 	for (i = 0; i < ls->nold_confs; i++)
 		conf_free(ls->old_confs[i]);
 	conf_free(ls->conf);
@@ -313,6 +318,7 @@ links_is_link_if(const struct links *ls, const char *ifname)
 	return false;
 }
 
+/* The links that are up: is their path still there? */
 static void
 links_netchange_fired(void *arg)
 {
@@ -320,9 +326,26 @@ links_netchange_fired(void *arg)
 	size_t		 i;
 
 	for (i = 0; i < ls->nlinks; i++)
-		link_network_changed(ls->links[i]);
+		if (link_state(ls->links[i]) == LINK_UP)
+			link_network_changed(ls->links[i]);
 	if (ls->hooks.network_changed != NULL)
 		ls->hooks.network_changed(ls->hooks.arg);
+}
+
+/*
+ * The links that are not up: the network they wait for may be back,
+ * dial now.  A dial started on the first half of a burst (an address
+ * removed, then added) is started again after the next event.
+ */
+static void
+links_netdown_fired(void *arg)
+{
+	struct links	*ls = arg;
+	size_t		 i;
+
+	for (i = 0; i < ls->nlinks; i++)
+		if (link_state(ls->links[i]) != LINK_UP)
+			link_network_changed(ls->links[i]);
 }
 
 void
@@ -333,6 +356,7 @@ links_resumed(struct links *ls, uint64_t slept_ms)
 	if (ls->stopping)
 		return;
 	loop_timer_cancel(ls->loop, &ls->netchange);
+	loop_timer_cancel(ls->loop, &ls->netdown);
 	for (i = 0; i < ls->nlinks; i++)
 		link_resumed(ls->links[i], slept_ms);
 	if (ls->hooks.network_changed != NULL)
@@ -352,7 +376,8 @@ links_rtnl_event(struct links *ls, const struct rtnl_event *ev)
 	 * The laptop moved from cable to Wi-Fi: the default route or a
 	 * local address changed (not ours: our routes carry our protocol,
 	 * our interfaces are the links').  A burst of such events makes
-	 * one check, LINKS_NETCHANGE_MS after the last.
+	 * one check of the links that are up, LINKS_NETCHANGE_MS after the
+	 * last; those that are not dial LINKS_NETDOWN_MS after each.
 	 */
 	switch (ev->type) {
 	case RTNL_ROUTE_NEW:
@@ -370,6 +395,8 @@ links_rtnl_event(struct links *ls, const struct rtnl_event *ev)
 	default:
 		break;
 	}
-	if (changed && !ls->stopping)
+	if (changed && !ls->stopping) {
 		loop_timer_set(ls->loop, &ls->netchange, LINKS_NETCHANGE_MS);
+		loop_timer_set(ls->loop, &ls->netdown, LINKS_NETDOWN_MS);
+	}
 }

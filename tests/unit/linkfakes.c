@@ -196,6 +196,14 @@ ssh_chan_pty(struct ssh_chan *c, const char *command, int text_end)
 	(void)text_end;
 }
 
+/* The fake channels never get a pty: the far routes go in inline. */
+bool
+ssh_chan_tty(struct ssh_chan *c)
+{
+	(void)c;
+	return false;
+}
+
 int
 ssh_chan_start(struct ssh_chan *c, char **cause)
 {
