@@ -12,7 +12,9 @@
 # with BENCH_VPND2=/path/to/another/vpnd), BENCH_SECONDS (10 per iperf3
 # run), BENCH_HOG=1 (a CPU-bound process shares the guest's CPU),
 # BENCH_TRACE=1 (then one turn per peer under strace -c: system calls per
-# MB at each end), E2E_TIMEOUT (enough for those), and those of
+# MB at each end), BENCH_QDISC=fq_codel (that root qdisc on the PPP
+# interface at both ends once the link of a peer of BENCH_QDISC_PEERS,
+# "vpnd", is up), E2E_TIMEOUT (enough for those), and those of
 # tests/e2e/lib.sh.  Prints, after the guest's console, the per-round
 # figures, a table of medians and spreads, the ratios vpnd / HOWTO and the
 # issue's goals.  Exit 0, 77 when it cannot run here, else 1 or 99.
@@ -25,6 +27,8 @@ NAME="link"
 PEERS=${BENCH_PEERS:-vpnd howto howtonoccp}
 SECS=${BENCH_SECONDS:-10}
 HOG=${BENCH_HOG:-0}
+QDISC=${BENCH_QDISC:-}
+QDISC_PEERS=${BENCH_QDISC_PEERS:-vpnd}
 TRACE=${BENCH_TRACE:-0}
 VPND2=${BENCH_VPND2:-}
 case $SECS in
@@ -71,10 +75,12 @@ esac
 
 hogmsg=
 [ "$HOG" != 1 ] || hogmsg=", a CPU-bound process in the guest"
+[ -z "$QDISC" ] || hogmsg="$hogmsg, qdisc $QDISC for $QDISC_PEERS"
 echo "link: $ROUNDS rounds in one user-mode-linux guest of $PEERS," \
     "rotated; iperf3 $SECS s each way$hogmsg"
 bench_run "$top_srcdir/bench/scenarios/link.sh" PEERS="$PEERS" \
-    SECONDS_IPERF="$SECS" HOG="$HOG" TRACE="$TRACE" VPND2="$VPND2"
+    SECONDS_IPERF="$SECS" HOG="$HOG" TRACE="$TRACE" VPND2="$VPND2" \
+    QDISC="$QDISC" QDISC_PEERS="$QDISC_PEERS"
 
 v()
 {

@@ -17,12 +17,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "addr.h"
 #include "conf.h"
 #include "conf-kw.h"
 #include "farend.h"
 #include "http.h"
+#include "safepath.h"
 #include "xmalloc.h"
 
 static int	net_ref_cmp(const void *, const void *);
@@ -40,7 +42,9 @@ static void	conf_validate_remote_nets(struct parse *);
 
 /*
  * Check a file named by kw: it exists, is a regular file, and is not
- * group or world writable (P_SECRET: not accessible at all).  prefix
+ * group or world writable (P_SECRET: not accessible at all); it and the
+ * directories above it are root's (or vpnd's uid's) and nobody else
+ * may write them.  prefix
  * ("link NAME: ") and dflt say where a default value came from.
  */
 static void
@@ -49,6 +53,8 @@ conf_check_path(struct parse *p, int line, const char *prefix,
 {
 	struct stat	 st;
 	const char	*d = dflt ? " (default)" : "";
+	char		*why = NULL, *dir;
+	int		 r;
 
 	if ((kw->flags & (P_EXISTS | P_DIR)) == 0 || path == NULL)
 		return;
@@ -83,6 +89,22 @@ conf_check_path(struct parse *p, int line, const char *prefix,
 		perr(p, line, "%s%s: %s%s: not executable", prefix, kw->name,
 		    path, d);
 		return;
+	}
+	/*
+	 * Root runs it or trusts what it says: nobody else may own it or
+	 * a directory above it, nor be able to write one (safepath.h).
+	 */
+	if (kw->flags & P_DIR) {
+		/* The directory is the last one of the files in it. */
+		xasprintf(&dir, "%s/.", path);
+		r = safepath_check(dir, geteuid(), SAFEPATH_PARENTS, &why);
+		free(dir);
+	} else
+		r = safepath_check(path, geteuid(), 0, &why);
+	if (r == -1) {
+		perr(p, line, "%s%s: %s%s: %s", prefix, kw->name, path, d,
+		    why);
+		free(why);
 	}
 }
 
@@ -120,14 +142,16 @@ conf_validate_probe(struct parse *p, struct scope *s)
 	struct link_conf	*lc = s->lc;
 	struct prefix		 a;
 	char			*host = NULL, *query = NULL, *cause = NULL;
+	char			*shown;
 	size_t			 i;
 	bool			 https, inside = false;
 
+	shown = http_url_shown(lc->probe_url);
 	if (http_url_split(lc->probe_url, &https, &host, &query,
 	    &cause) == -1) {
-		perr(p, s->lines[K_PROBE], "probe: %s: %s", lc->probe_url,
-		    cause);
+		perr(p, s->lines[K_PROBE], "probe: %s: %s", shown, cause);
 		free(cause);
+		free(shown);
 		return;
 	}
 	if (!https) {
@@ -140,9 +164,10 @@ conf_validate_probe(struct parse *p, struct scope *s)
 		if (!inside)
 			perr(p, s->lines[K_PROBE], "probe: %s is plain http "
 			    "to %s, not an address inside a remote-net of "
-			    "link %s (use https://)", lc->probe_url, host,
+			    "link %s (use https://)", shown, host,
 			    lc->name);
 	}
+	free(shown);
 	free(host);
 	free(query);
 }

@@ -100,6 +100,8 @@ enum kw_id {
 	K_CA_FILE,
 	K_CA_PATH,
 	K_MAX_DIALS,
+	K_METRICS_FILE,
+	K_METRICS_INTERVAL,
 	K_LINK,
 	K_HOST,
 	K_PORT,
@@ -214,6 +216,8 @@ void	kw_value_copy(const struct kw *, void *, const void *);
 void	kw_value_print(FILE *, const char *, const struct kw *,
 		    const void *);
 struct link_conf *link_conf_new(void);
+/* Unset every global keyword's value in c (zeroed): -1 and NULL. */
+void	conf_globals_init(struct conf *);
 void	link_conf_free(struct link_conf *);
 void	kw_parse(struct parse *, const struct kw *, void *, int,
 		    char **);

@@ -10,6 +10,7 @@
  */
 #include "config.h"
 
+#include <sys/stat.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <netinet/in.h>
@@ -42,19 +43,64 @@ static void	kw_parse_hosts(struct parse *, const struct kw *,
 		    struct conf_hosts *, int, char **);
 static int	kw_parse_ints(struct parse *, const struct kw *, void *,
 		    int, char **);
+static bool	pppd_device(const char *);
+static bool	url_userinfo(struct parse *, const struct kw *, const char *,
+		    const char *);
 static void	kw_parse_url(struct parse *, const struct kw *, void *,
 		    const char *);
 
 
 /*
- * pppd options that run a program or load code; refused in both option
- * lists so a config can never turn into a command line.
+ * pppd options refused in both option lists, so that a config can never
+ * turn into a command line, a file root writes or another device.
  */
-static const char *const pppd_refused[] = {
-	"pty", "connect", "disconnect", "init", "welcome", "plugin", "file",
-	"call", "ip-up-script", "ip-down-script", "ipv6-up-script",
-	"ipv6-down-script"
+static const struct {
+	const char	*word;
+	const char	*why;
+} pppd_refused[] = {
+#define PPPD_RUNS	"it runs a program or loads code"
+#define PPPD_WRITES	"root's pppd would write a file it names"
+#define PPPD_VPND	"vpnd sets it"
+	{ "pty", PPPD_RUNS }, { "connect", PPPD_RUNS },
+	{ "disconnect", PPPD_RUNS }, { "init", PPPD_RUNS },
+	{ "welcome", PPPD_RUNS }, { "plugin", PPPD_RUNS },
+	{ "file", PPPD_RUNS }, { "call", PPPD_RUNS },
+	{ "ip-up-script", PPPD_RUNS }, { "ip-down-script", PPPD_RUNS },
+	{ "ipv6-up-script", PPPD_RUNS }, { "ipv6-down-script", PPPD_RUNS },
+	{ "ip-pre-up-script", PPPD_RUNS }, { "auth-up-script", PPPD_RUNS },
+	{ "auth-down-script", PPPD_RUNS }, { "net-init-script", PPPD_RUNS },
+	{ "net-pre-up-script", PPPD_RUNS }, { "net-down-script", PPPD_RUNS },
+	{ "privgroup", PPPD_RUNS },
+	{ "record", PPPD_WRITES }, { "logfile", PPPD_WRITES },
+	{ "linkname", PPPD_VPND ", and it names the pid file" },
+	{ "logfd", PPPD_VPND }, { "ifname", PPPD_VPND },
+	{ "socket", "pppd would talk to a TCP socket, not vpnd's tty" },
+#undef PPPD_RUNS
+#undef PPPD_WRITES
+#undef PPPD_VPND
 };
+
+/*
+ * Would pppd take word for its device, as its setdevname() does: a
+ * path, or the name of a character device under /dev.
+ */
+static bool
+pppd_device(const char *word)
+{
+	struct stat	 st;
+	char		*path;
+	bool		 dev;
+
+	if (word[0] == '/')
+		return true;
+	if (strchr(word, '/') != NULL || strcmp(word, ".") == 0 ||
+	    strcmp(word, "..") == 0)
+		return false;
+	xasprintf(&path, "/dev/%s", word);
+	dev = stat(path, &st) == 0 && S_ISCHR(st.st_mode);
+	free(path);
+	return dev;
+}
 
 /* ---------------------------------------------------- lexical checks */
 
@@ -552,6 +598,17 @@ link_conf_new(void)
 }
 
 void
+conf_globals_init(struct conf *c)
+{
+	size_t	i;
+
+	for (i = 0; i < K__COUNT; i++) {
+		if (kw_table[i].scope == S_GLOBAL)
+			kw_value_init(&kw_table[i], c);
+	}
+}
+
+void
 link_conf_free(struct link_conf *lc)
 {
 	size_t	i;
@@ -682,30 +739,56 @@ kw_parse_ints(struct parse *p, const struct kw *kw, void *base, int n,
  * notify URL, ddns URL: https:// only (U_HTTPS); a dyndns2 update URL
  * (U_DDNS) names its hostname= and leaves myip= to vpnd.
  */
+/*
+ * A user:password@ in a URL: refused, since the URL goes to logs and
+ * status; the ddns password has a keyword of its own.  True if refused.
+ */
+static bool
+url_userinfo(struct parse *p, const struct kw *kw, const char *url,
+    const char *shown)
+{
+	if (!http_url_userinfo(url))
+		return false;
+	if (kw->flags & U_DDNS)
+		perr(p, p->line, "%s: %s has a user:password@ in it (put "
+		    "them in the file ddns-credentials names)", kw->name,
+		    shown);
+	else
+		perr(p, p->line, "%s: %s has a user:password@ in it (URLs "
+		    "are logged and shown: a %s URL takes no credentials)",
+		    kw->name, shown, kw->name);
+	return true;
+}
+
 static void
 kw_parse_url(struct parse *p, const struct kw *kw, void *field,
     const char *url)
 {
 	char	*host = NULL, *query = NULL, *cause = NULL, *q, *last;
+	char	*shown;
 	bool	 https, named = false;
 
+	/* Errors go to syslog on a reload: no token in them. */
+	shown = http_url_shown(url);
 	if (!url_ok(url)) {
 		perr(p, p->line, "%s: %s is not an http:// or https:// URL",
-		    kw->name, url);
-		return;
+		    kw->name, shown);
+		goto out;
 	}
+	if (url_userinfo(p, kw, url, shown))
+		goto out;
 	if (strchr(url, '#') != NULL) {
-		perr(p, p->line, "%s: %s has a #fragment", kw->name, url);
-		return;
+		perr(p, p->line, "%s: %s has a #fragment", kw->name, shown);
+		goto out;
 	}
 	if (http_url_split(url, &https, &host, &query, &cause) == -1) {
-		perr(p, p->line, "%s: %s: %s", kw->name, url, cause);
+		perr(p, p->line, "%s: %s: %s", kw->name, shown, cause);
 		free(cause);
-		return;
+		goto out;
 	}
 	if ((kw->flags & U_HTTPS) && !https) {
 		perr(p, p->line, "%s: %s is not an https:// URL (only the "
-		    "probe may use plain http)", kw->name, url);
+		    "probe may use plain http)", kw->name, shown);
 		goto out;
 	}
 	if (kw->flags & U_DDNS) {
@@ -715,19 +798,20 @@ kw_parse_url(struct parse *p, const struct kw *kw, void *field,
 			if (strncmp(q, "hostname=", 9) == 0 && q[9] != '\0')
 				named = true;
 			if (strncmp(q, "myip=", 5) == 0) {
-				perr(p, p->line, "%s: %s sets myip= (vpnd adds "
-				    "it)", kw->name, url);
+				perr(p, p->line, "%s: %s sets myip= (vpnd "
+				    "adds it)", kw->name, shown);
 				goto out;
 			}
 		}
 		if (!named) {
-			perr(p, p->line, "%s: %s has no hostname= parameter",
-			    kw->name, url);
+			perr(p, p->line, "%s: %s has no hostname= "
+			    "parameter", kw->name, shown);
 			goto out;
 		}
 	}
 	*(char **)field = xstrdup(url);
 out:
+	free(shown);
 	free(host);
 	free(query);
 }
@@ -828,12 +912,19 @@ kw_parse(struct parse *p, const struct kw *kw, void *base, int argc,
 			if (kw->type == T_CMD)
 				continue;
 			for (k = 0; k < nitems(pppd_refused); k++) {
-				if (strcmp(argv[i], pppd_refused[k]) == 0) {
+				if (strcmp(argv[i], pppd_refused[k].word) ==
+				    0) {
 					perr(p, p->line, "%s: %s is refused "
-					    "(it runs a program or loads code)",
-					    kw->name, argv[i]);
+					    "(%s)", kw->name, argv[i],
+					    pppd_refused[k].why);
 					return;
 				}
+			}
+			if (pppd_device(argv[i])) {
+				perr(p, p->line, "%s: %s is refused (pppd "
+				    "would take it for a device: vpnd gives "
+				    "pppd its tty)", kw->name, argv[i]);
+				return;
 			}
 		}
 		if (w->n + (size_t)argc - 1 > CONF_MAX_WORDS) {
@@ -884,13 +975,14 @@ kw_parse(struct parse *p, const struct kw *kw, void *base, int argc,
 			perr(p, p->line, "%s: expects %s", kw->name, kw->usage);
 			return;
 		}
-		if (!url_ok(argv[1])) {
+		why = http_url_shown(argv[1]);
+		if (!url_ok(argv[1]))
 			perr(p, p->line, "%s: %s is not an http:// or https:// "
-			    "URL", kw->name, argv[1]);
-			return;
-		}
-		if (kw_parse_ints(p, kw, base, argc - 2, argv + 2) == 0)
+			    "URL", kw->name, why);
+		else if (!url_userinfo(p, kw, argv[1], why) &&
+		    kw_parse_ints(p, kw, base, argc - 2, argv + 2) == 0)
 			*(char **)field = xstrdup(argv[1]);
+		free(why);
 		break;
 	case T_URL:
 		kw_parse_url(p, kw, field, argv[1]);

@@ -480,7 +480,10 @@ conf_fill_defaults(struct parse *p)
 static struct conf *
 conf_new(void)
 {
-	return xcalloc(1, sizeof(struct conf));
+	struct conf	*c = xcalloc(1, sizeof(struct conf));
+
+	conf_globals_init(c);
+	return c;
 }
 
 struct conf *

@@ -112,6 +112,8 @@ struct conf {
 	char		 *ca_file;	/* verifies TLS peers; NULL: system */
 	char		 *ca_path;	/* directory of CA certificates; NULL */
 	int		  max_dials;	/* links dialing at once, 1..1000 (4) */
+	char		 *metrics_file;	/* the exposition, rewritten; NULL */
+	int		  metrics_interval; /* seconds between rewrites */
 	struct link_conf **links;	/* in file order */
 	size_t		  nlinks;
 };

@@ -33,6 +33,7 @@
 #include "gw.h"
 #include "quote.h"
 #include "ssh.h"
+#include "vis.h"
 #include "vpnctl.h"
 #include "xmalloc.h"
 
@@ -74,13 +75,21 @@ dr_line(struct dr *d, enum doctor_status st, const char *fix,
 	free(msg);
 }
 
-/* The first line of s, for a message; "" if none. */
+/*
+ * The first line of s, for a message, made safe to show (it may come
+ * from the gateway); "" if none.
+ */
 static char *
 first_line(const char *s)
 {
+	char	*line, *shown;
+
 	while (*s == '\n' || *s == ' ')
 		s++;
-	return xstrndup(s, strcspn(s, "\n"));
+	line = xstrndup(s, strcspn(s, "\n"));
+	shown = vis_str(line, strlen(line), 0);
+	free(line);
+	return shown;
 }
 
 /* ------------------------------------------------ local commands */

@@ -6,7 +6,7 @@
  * a line with the state and since when, then one indented "key: value"
  * line per thing worth knowing (gateway, tunnel addresses, routed nets
  * at both ends, transfer in human units, RTT once measured, re-dials,
- * the last failure, the HTTP companions).  Colour only on a terminal
+ * failures by class, the last failure, the HTTP companions).  Colour only on a terminal
  * (and not with NO_COLOR or TERM=dumb).  --json passes vpnd's document
  * through: it keeps every field in machine units.
  */
@@ -167,13 +167,18 @@ st_link(struct status *st, const struct ctlmsg_link *l)
 		    st_bytes(l->bytes_in, in, sizeof(in)),
 		    st_bytes(l->bytes_out, out, sizeof(out)));
 	}
-	if (l->lcp_rtt_ms >= 0) {
+	if (l->rtt_us >= 0) {
 		st_key(st, "rtt");
-		printf("%d ms\n", l->lcp_rtt_ms);
+		printf("%.3f ms (in the tunnel)\n", l->rtt_us / 1000.0);
 	}
 	if (l->redials > 0) {
 		st_key(st, "re-dials");
 		printf("%u\n", l->redials);
+	}
+	if (l->fails_network > 0 || l->fails_remote > 0 || l->fails_hard > 0) {
+		st_key(st, "failures");
+		printf("%u network, %u remote, %u hard\n", l->fails_network,
+		    l->fails_remote, l->fails_hard);
 	}
 	if (l->reason != NULL) {
 		failed = l->fail_class != NULL &&

@@ -34,6 +34,7 @@ static const char *ctlmsg_type_names[] = {
 	[CTLMSG_STAGE] = "stage",
 	[CTLMSG_JSON] = "json",
 	[CTLMSG_DETAIL] = "detail",
+	[CTLMSG_TEXT] = "text",
 	[CTLMSG_OK] = "ok",
 	[CTLMSG_ERROR] = "error",
 };
@@ -324,8 +325,12 @@ ctlmsg_put_link(struct buf *b, enum ctlmsg_type type,
 	ctlmsg_put_kv(b, "local-nets", l->local_nets);
 	buf_printf(b, " bytes-in=%" PRIu64 " bytes-out=%" PRIu64,
 	    l->bytes_in, l->bytes_out);
-	if (l->lcp_rtt_ms >= 0)
-		buf_printf(b, " lcp-rtt=%d", l->lcp_rtt_ms);
+	if (l->rtt_us >= 0)
+		buf_printf(b, " rtt-us=%d", l->rtt_us);
+	if (l->fails_network > 0 || l->fails_remote > 0 || l->fails_hard > 0)
+		buf_printf(b, " fails-network=%u fails-remote=%u "
+		    "fails-hard=%u", l->fails_network, l->fails_remote,
+		    l->fails_hard);
 	ctlmsg_put_kv(b, "probe", l->probe);
 	if (l->probe != NULL)
 		buf_printf(b, " probe-at=%lld", (long long)l->probe_at);
@@ -408,7 +413,9 @@ ctlmsg_put_link_json(struct buf *b, const struct ctlmsg_link *l)
 	ctlmsg_json_list(b, "local_nets", l->local_nets);
 	buf_printf(b, ",\"bytes_in\":%" PRIu64 ",\"bytes_out\":%"
 	    PRIu64, l->bytes_in, l->bytes_out);
-	ctlmsg_json_int(b, "lcp_rtt_ms", l->lcp_rtt_ms, l->lcp_rtt_ms >= 0);
+	ctlmsg_json_int(b, "rtt_us", l->rtt_us, l->rtt_us >= 0);
+	buf_printf(b, ",\"failures\":{\"network\":%u,\"remote\":%u,"
+	    "\"hard\":%u}", l->fails_network, l->fails_remote, l->fails_hard);
 	buf_add(b, ",\"probe\":", 9);
 	buf_add_json_string(b, l->probe);
 	ctlmsg_json_int(b, "probe_at", (long long)l->probe_at,
@@ -459,7 +466,7 @@ ctlmsg_link_parse(char *text, struct ctlmsg_link *l, char **cause)
 	int		 bad;
 
 	memset(l, 0, sizeof(*l));
-	l->next_dial = l->port = l->lcp_rtt_ms = -1;
+	l->next_dial = l->port = l->rtt_us = -1;
 	while (*p != '\0') {
 		while (*p == ' ')
 			p++;
@@ -525,9 +532,18 @@ ctlmsg_link_parse(char *text, struct ctlmsg_link *l, char **cause)
 		} else if (strcmp(word, "port") == 0) {
 			bad = ctlmsg_num(val, 0, 65535, &v);
 			l->port = (int)v;
-		} else if (strcmp(word, "lcp-rtt") == 0) {
+		} else if (strcmp(word, "rtt-us") == 0) {
 			bad = ctlmsg_num(val, 0, INT_MAX, &v);
-			l->lcp_rtt_ms = (int)v;
+			l->rtt_us = (int)v;
+		} else if (strcmp(word, "fails-network") == 0) {
+			bad = ctlmsg_num(val, 0, UINT_MAX, &v);
+			l->fails_network = (unsigned)v;
+		} else if (strcmp(word, "fails-remote") == 0) {
+			bad = ctlmsg_num(val, 0, UINT_MAX, &v);
+			l->fails_remote = (unsigned)v;
+		} else if (strcmp(word, "fails-hard") == 0) {
+			bad = ctlmsg_num(val, 0, UINT_MAX, &v);
+			l->fails_hard = (unsigned)v;
 		} else if (strcmp(word, "probe") == 0)
 			l->probe = val;
 		else if (strcmp(word, "probe-at") == 0) {

@@ -19,7 +19,8 @@
  *   flag (+json, +wait), link names never start with '+'.
  * - Reply types: "link K=V..." (one link; values percent-encoded),
  *   "stage K=V..." (a state change during up +wait, failures and
- *   re-dials included), "json DOCUMENT" (one line of JSON), "detail
+ *   re-dials included), "json DOCUMENT" (one line of JSON), "text
+ *   LINE" (one line of a text document, such as the metrics), "detail
  *   TEXT" (a line belonging to the final result, e.g. one config error),
  *   and exactly one final line: "ok [TEXT]" (TEXT for a person, such as
  *   "office: down") or "error KIND MESSAGE", KIND one of the
@@ -57,6 +58,7 @@ enum ctlmsg_type {
 	CTLMSG_STAGE,
 	CTLMSG_JSON,
 	CTLMSG_DETAIL,
+	CTLMSG_TEXT,
 	CTLMSG_OK,
 	CTLMSG_ERROR,
 };
@@ -80,7 +82,7 @@ struct ctlmsg_reply {
 /*
  * One link as the protocol describes it.  Strings may be NULL (unknown,
  * none); since and down_since are wall clock, 0 for none; next_dial,
- * port and lcp_rtt_ms are -1 when unknown or none.  The lists (hosts,
+ * port and rtt_us are -1 when unknown or none.  The lists (hosts,
  * remote_nets, local_nets) are one string, items separated by commas;
  * JSON makes them arrays.
  */
@@ -105,7 +107,10 @@ struct ctlmsg_link {
 	const char	*local_nets;	/* routed back by the far end */
 	uint64_t	 bytes_in;
 	uint64_t	 bytes_out;
-	int		 lcp_rtt_ms;	/* not measured yet: always -1 */
+	int		 rtt_us;	/* in-tunnel round trip, last one */
+	unsigned	 fails_network;	/* failures by class, since start */
+	unsigned	 fails_remote;
+	unsigned	 fails_hard;
 	const char	*probe;		/* last probe result, or NULL */
 	time_t		 probe_at;	/* when; 0 for none */
 	const char	*ddns;		/* last ddns answer, or NULL */

@@ -25,6 +25,7 @@
 #include <sys/un.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <grp.h>
 #include <poll.h>
 #include <pwd.h>
@@ -38,17 +39,21 @@
 #include "conf.h"
 #include "ctlserver.h"
 #include "ctlmsg.h"
+#include "file.h"
 #include "link.h"
 #include "linkhttp.h"
 #include "links.h"
 #include "log.h"
 #include "loop.h"
+#include "metrics.h"
+#include "safepath.h"
 #include "xmalloc.h"
 
 #define CTLSERVER_BACKLOG	16
 #define CTLSERVER_ACCEPT_BURST	16	/* accepts per wakeup */
 #define CTLSERVER_FLUSH_TIMEOUT	10000	/* ms to read a final reply */
 #define CTLSERVER_ACCEPT_PAUSE	1000	/* ms without accept after EMFILE */
+#define CTLSERVER_NETDEV_MAX	(1024 * 1024)	/* /proc/net/dev, bytes */
 
 enum ctlserver_conn_state {
 	CTLSERVER_READING,	/* waiting for the request line */
@@ -63,6 +68,7 @@ struct ctlserver_conn {
 	int				 fd;
 	uid_t				 uid;
 	pid_t				 pid;
+	bool				 slot;	/* counts against the limits */
 	enum ctlserver_conn_state	 state;
 	char				 in[CTLMSG_LINE_MAX];
 	size_t				 inlen;
@@ -124,6 +130,8 @@ struct ctlserver_cmd {
 };
 
 static void	ctlserver_accept(int, short, void *);
+static int	ctlserver_slot(struct ctlserver *, struct ctlserver_conn *,
+		    char **);
 static void	ctlserver_reap(void *);
 static void	ctlserver_unpause(void *);
 static void	ctlserver_seen_update(struct ctlserver *, const char *, time_t);
@@ -148,6 +156,8 @@ static void	ctlserver_cmd_reload(struct ctlserver_conn *,
 		    const struct ctlmsg_req *, struct link *);
 static void	ctlserver_cmd_check(struct ctlserver_conn *,
 		    const struct ctlmsg_req *, struct link *);
+static void	ctlserver_cmd_metrics(struct ctlserver_conn *,
+		    const struct ctlmsg_req *, struct link *);
 
 static const struct ctlserver_cmd ctlserver_cmds[] = {
 	{ "status", 0, 1, "json", ctlserver_cmd_status },
@@ -156,6 +166,7 @@ static const struct ctlserver_cmd ctlserver_cmds[] = {
 	{ "restart", 1, 1, NULL, ctlserver_cmd_restart },
 	{ "reload", 0, 0, NULL, ctlserver_cmd_reload },
 	{ "check", 1, 1, NULL, ctlserver_cmd_check },
+	{ "metrics", 0, 0, NULL, ctlserver_cmd_metrics },
 };
 
 static const char *const ctlserver_fail_class_names[] = {
@@ -265,6 +276,7 @@ ctlserver_open(struct loop *loop, const char *path, const char *group,
 	struct link_info	 li;
 	mode_t			 old;
 	size_t			 i;
+	char			*why = NULL;
 	int			 fd;
 
 	memset(&sun, 0, sizeof(sun));
@@ -275,6 +287,12 @@ ctlserver_open(struct loop *loop, const char *path, const char *group,
 		return NULL;
 	}
 	memcpy(sun.sun_path, path, strlen(path) + 1);
+	/* Nobody else may replace the file before the chown and chmod. */
+	if (safepath_check(path, geteuid(), SAFEPATH_PARENTS, &why) == -1) {
+		xasprintf(cause, "control socket %s: %s", path, why);
+		free(why);
+		return NULL;
+	}
 	if (lstat(path, &st) == 0) {
 		if (!S_ISSOCK(st.st_mode)) {
 			xasprintf(cause, "control socket %s: exists and is "
@@ -335,8 +353,12 @@ ctlserver_open(struct loop *loop, const char *path, const char *group,
 	if ((gr = getgrnam(group)) != NULL) {
 		ctl->gid = gr->gr_gid;
 		ctl->have_group = true;
-		/* Still 0600 here: no moment with a wider mode. */
-		if (chown(path, (uid_t)-1, ctl->gid) == -1 ||
+		/*
+		 * Still 0600 here: no moment with a wider mode.  By path,
+		 * in a directory only root (or we) may write.
+		 */
+		if (fchownat(AT_FDCWD, path, (uid_t)-1, ctl->gid,
+		    AT_SYMLINK_NOFOLLOW) == -1 ||
 		    chmod(path, 0660) == -1) {
 			xasprintf(cause, "control socket %s: give to group "
 			    "%s: %s", path, group, strerror(errno));
@@ -490,12 +512,49 @@ ctlserver_accept(int fd, short revents, void *arg)
 			ctlserver_conn_finish(c);
 			continue;
 		}
-		if (ctl->nconns > CTLSERVER_MAX_CONNS) {
-			ctlmsg_put_error(&c->out, CTLMSG_E_BUSY, "too many "
-			    "control connections (%d)", CTLSERVER_MAX_CONNS);
+		if (ctlserver_slot(ctl, c, &cause) == -1) {
+			ctlmsg_put_error(&c->out, CTLMSG_E_BUSY, "%s", cause);
+			free(cause);
+			cause = NULL;
 			ctlserver_conn_finish(c);
 		}
 	}
+}
+
+/*
+ * Give c a slot: root has CTLSERVER_MAX_ROOT of its own, the others
+ * CTLSERVER_MAX_PER_UID each and CTLSERVER_MAX_CONNS in all.  Refused
+ * connections hold none (they only say why and close).
+ */
+static int
+ctlserver_slot(struct ctlserver *ctl, struct ctlserver_conn *c, char **cause)
+{
+	struct ctlserver_conn	*o;
+	size_t			 same = 0, others = 0;
+
+	TAILQ_FOREACH(o, &ctl->conns, entry) {
+		if (!o->slot || o->state == CTLSERVER_DEAD)
+			continue;
+		if (o->uid == c->uid)
+			same++;
+		if (o->uid != 0)
+			others++;
+	}
+	if (c->uid == 0 && same >= CTLSERVER_MAX_ROOT)
+		xasprintf(cause, "too many control connections of root (%d)",
+		    CTLSERVER_MAX_ROOT);
+	else if (c->uid != 0 && same >= CTLSERVER_MAX_PER_UID)
+		xasprintf(cause, "too many control connections of uid %lu "
+		    "(%d at once)", (unsigned long)c->uid,
+		    CTLSERVER_MAX_PER_UID);
+	else if (c->uid != 0 && others >= CTLSERVER_MAX_CONNS)
+		xasprintf(cause, "too many control connections (%d)",
+		    CTLSERVER_MAX_CONNS);
+	else {
+		c->slot = true;
+		return 0;
+	}
+	return -1;
 }
 
 /* ------------------------------------------------------ connections */
@@ -766,7 +825,10 @@ ctlserver_describe(struct ctlserver *ctl, struct link *l,
 	m->port = li.host != NULL ? li.port : -1;
 	m->bytes_in = li.bytes_in;
 	m->bytes_out = li.bytes_out;
-	m->lcp_rtt_ms = -1;	/* XXX(#4): LCP echo RTT not measured yet */
+	m->rtt_us = li.rtt_us;
+	m->fails_network = li.failures[LINK_FAIL_NETWORK];
+	m->fails_remote = li.failures[LINK_FAIL_REMOTE];
+	m->fails_hard = li.failures[LINK_FAIL_HARD];
 	if ((lc = conf_link_find(links_conf(ctl->links), li.name)) != NULL) {
 		m->local_ip = addr_ntop(&lc->local_ip, d->local_ip,
 		    sizeof(d->local_ip));
@@ -858,6 +920,61 @@ ctlserver_cmd_check(struct ctlserver_conn *c, const struct ctlmsg_req *req,
 		ctlmsg_put_error(&c->out, CTLMSG_E_FAILED, "link %s is %s",
 		    d.m.name, d.m.state);
 	ctlserver_desc_clear(&d);
+}
+
+/* ---------------------------------------------------------- metrics */
+
+void
+ctlserver_metrics(struct ctlserver *ctl, struct buf *b)
+{
+	struct ctlserver_desc	*d;
+	struct metrics_link	*v;
+	char			*netdev = NULL, *cause = NULL;
+	size_t			 i, n, len;
+
+	n = links_count(ctl->links);
+	d = xcalloc(n + 1, sizeof(*d));
+	v = xcalloc(n + 1, sizeof(*v));
+	if (file_read(METRICS_PROC_NET_DEV, CTLSERVER_NETDEV_MAX, NULL,
+	    &netdev, &len, &cause) == -1) {
+		/* Every scrape would say it again: debug only. */
+		log_debug("metrics without interface counters: %s", cause);
+		free(cause);
+	}
+	for (i = 0; i < n; i++) {
+		ctlserver_describe(ctl, links_at(ctl->links, i), &d[i]);
+		v[i].m = &d[i].m;
+		v[i].has_if = netdev != NULL && d[i].m.ifname != NULL &&
+		    metrics_ifstats_parse(netdev, d[i].m.ifname,
+		    &v[i].ifs) == 0;
+	}
+	metrics_put(b, v, n);
+	for (i = 0; i < n; i++)
+		ctlserver_desc_clear(&d[i]);
+	free(netdev);
+	free(v);
+	free(d);
+}
+
+/* The exposition, a "text" line for each of its lines. */
+static void
+ctlserver_cmd_metrics(struct ctlserver_conn *c, const struct ctlmsg_req *req,
+    struct link *l)
+{
+	struct buf	 b = { NULL, 0, 0 };
+	char		*line, *nl;
+
+	(void)req;
+	(void)l;
+	ctlserver_metrics(c->ctl, &b);
+	for (line = b.s; line != NULL && *line != '\0'; line = nl + 1) {
+		if ((nl = strchr(line, '\n')) == NULL)
+			break;
+		*nl = '\0';
+		ctlmsg_put_text(&c->out, CTLMSG_TEXT, line);
+	}
+	buf_free(&b);
+	ctlmsg_put_text(&c->out, CTLMSG_OK, NULL);
 }
 
 /* ------------------------------------------------------ up down ... */

@@ -18,10 +18,13 @@
  *
  * Limits: a request line is at most CTLMSG_LINE_MAX bytes (longer gets
  * "error usage" and the connection is closed); a request must arrive
- * within CTLSERVER_REQUEST_TIMEOUT; at most CTLSERVER_MAX_CONNS
- * connections at once; a client whose unread replies pass
- * CTLSERVER_OUT_MAX is dropped, so a client that never reads cannot hold
- * vpnd up.
+ * within CTLSERVER_REQUEST_TIMEOUT; at most CTLSERVER_MAX_PER_UID
+ * connections of one uid other than root at once, and
+ * CTLSERVER_MAX_CONNS of all of them, so that one member of the group
+ * cannot take every slot; root (and so the cron watchdog) has
+ * CTLSERVER_MAX_ROOT of its own that nobody else can take.  A client
+ * whose unread replies pass CTLSERVER_OUT_MAX is dropped, so a client
+ * that never reads cannot hold vpnd up.
  */
 #ifndef PPPSSH_CTLSERVER_H
 #define PPPSSH_CTLSERVER_H
@@ -30,10 +33,13 @@
 
 #include <stdbool.h>
 
-#define CTLSERVER_MAX_CONNS	64
+#define CTLSERVER_MAX_CONNS	64	/* of all uids but root */
+#define CTLSERVER_MAX_PER_UID	8	/* of one uid but root */
+#define CTLSERVER_MAX_ROOT	64	/* of root, besides the others */
 #define CTLSERVER_OUT_MAX	(1024 * 1024)	/* unsent reply bytes */
 #define CTLSERVER_REQUEST_TIMEOUT 10000	/* ms, accept to request */
 
+struct buf;
 struct ctlserver;
 struct link;
 struct linkhttp;
@@ -48,7 +54,11 @@ struct loop;
 typedef int	(*ctlserver_reload_cb)(void *arg, char **cause);
 
 /*
- * Listen on path.  A socket file left by a dead vpnd is replaced; one
+ * Listen on path.  The directories above it must be owned by root (or
+ * vpnd's uid) and writable by nobody else (safepath.h), so that nobody
+ * can swap the socket file between bind() and the chown and chmod that
+ * go by path (on Linux, fchown() and fchmod() of a socket's fd do not
+ * reach its file).  A socket file left by a dead vpnd is replaced; one
  * another process answers on is an error, and so is a non-socket.  The
  * socket is created under umask 0177 (0600), then given to group (chown
  * to it, mode 0660) if that group exists; otherwise only root may use
@@ -71,6 +81,13 @@ void			 ctlserver_close(struct ctlserver *);
 void			 ctlserver_link_changed(struct ctlserver *,
 			    struct link *l);
 
+/*
+ * Append the Prometheus exposition of vpnd and every link (metrics.h)
+ * to b, the links described as status describes them and the counters
+ * of their interfaces read now: what "metrics" answers, and what the
+ * metrics-file holds.
+ */
+void			 ctlserver_metrics(struct ctlserver *, struct buf *b);
 /*
  * May uid use the control socket of group gid?  Root may; another uid
  * only if the group database lists gid among its groups (getgrouplist:

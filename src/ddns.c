@@ -24,6 +24,7 @@
 #include "http.h"
 #include "log.h"
 #include "loop.h"
+#include "vis.h"
 #include "xmalloc.h"
 
 struct ddns {
@@ -394,7 +395,7 @@ ddns_done(const struct http_result *res, void *arg)
 {
 	struct ddns		*d = arg;
 	struct ddns_answer	 a;
-	char			 what[128], *c;
+	char			 what[256], shown[VIS_MAX(40)];
 	size_t			 n;
 
 	d->req = NULL;
@@ -403,22 +404,18 @@ ddns_done(const struct http_result *res, void *arg)
 		return;
 	}
 	if (ddns_answer_parse(res->body, res->body_len, &a) == -1) {
-		/* Its first line, at most 40 bytes. */
-		n = res->body_len > 0 ? strcspn(res->body, "\r\n") : 7;
+		/* Its first line, at most 40 bytes, safe to show. */
+		n = strcspn(res->body, "\r\n");
 		if (n > 40)
 			n = 40;
+		(void)vis_buf(shown, sizeof(shown), res->body, n, 0);
 		if (res->status < 200 || res->status > 299)
 			(void)snprintf(what, sizeof(what), "HTTP %d",
 			    res->status);
 		else
 			(void)snprintf(what, sizeof(what), "HTTP %d, not a "
-			    "dyndns2 answer: %.*s", res->status, (int)n,
-			    res->body_len > 0 ? res->body : "(empty)");
-		/* Keep it printable for logs and status. */
-		for (c = what; *c != '\0'; c++)
-			if ((unsigned char)*c < 0x20 ||
-			    (unsigned char)*c > 0x7e)
-				*c = '?';
+			    "dyndns2 answer: %s", res->status,
+			    res->body_len > 0 ? shown : "(empty)");
 		ddns_retry(d, what);
 		return;
 	}

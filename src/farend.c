@@ -40,6 +40,7 @@ static char	**farend_route_argv(const struct farend *, bool,
 static void	farend_cmd_add(struct farend_cmds *, const char *,
 		    const struct farend_prefix *, char **);
 static void	farend_peer_cmds(const struct farend *, struct farend_cmds *);
+static char	*farend_pppd_run(const struct farend *, const char *, bool);
 
 /* ------------------------------------------------------------ prefix */
 
@@ -143,6 +144,21 @@ fail:
 
 /* ------------------------------------------------------------ params */
 
+/* IPV6CP at both ends when a net routed either way is IPv6. */
+static bool
+farend_ipv6(const struct link_conf *lc)
+{
+	size_t	i;
+
+	for (i = 0; i < lc->remote_nets.n; i++)
+		if (lc->remote_nets.v[i].prefix.family == AF_INET6)
+			return true;
+	for (i = 0; i < lc->local_nets.n; i++)
+		if (lc->local_nets.v[i].prefix.family == AF_INET6)
+			return true;
+	return false;
+}
+
 void
 farend_init(struct farend *fe, const struct link_conf *lc)
 {
@@ -173,6 +189,7 @@ farend_init(struct farend *fe, const struct link_conf *lc)
 	pp->lcp_echo_failure = lc->keepalive.misses;
 	pp->mtu = lc->mtu > 0 ? lc->mtu : 0;
 	pp->compression = lc->compression;
+	pp->ipv6 = farend_ipv6(lc);
 	pp->linkname = lc->remote_ifname;
 	pp->local_extra = lc->pppd_options.v;
 	pp->remote_prefix = lc->remote_command.v;
@@ -212,6 +229,7 @@ farend_peer_request(const struct farend *fe, enum peer_verb verb, bool del,
 	r->lcp_echo_failure = fe->pp.lcp_echo_failure;
 	r->mtu = fe->pp.mtu;
 	r->compression = fe->pp.compression;
+	r->ipv6 = fe->pp.ipv6;
 	r->route_del = del;
 	for (i = 0; i < lc->local_nets.n && i < PEER_NETS_MAX; i++)
 		r->nets[r->nnets++] = lc->local_nets.v[i].prefix;
@@ -229,21 +247,19 @@ farend_route_argv(const struct farend *fe, bool del, const struct prefix *net)
 	    fe->lc->remote_ifname);
 }
 
-char *
-farend_ppp_command(const struct farend *fe)
+/* Channel 1's shell command for a pppd link: on a pty or on pipes. */
+static char *
+farend_pppd_command(const struct farend *fe, bool tty)
 {
-	struct peer_request	 r;
+	struct ppp_params	 pp = fe->pp;
 	char			**argv, *end, *ppp, *path, *pidf, *ifp;
-	char			*text, *note, *cmd;
+	char			*text, *note, *cmd, *run;
 
-	if (fe->lc->vpn_peer) {
-		farend_peer_request(fe, PEER_PPPD, false, &r);
-		return peer_request_format(&r);
-	}
 	argv = ppp_remote_end_argv(&fe->pp, "TERM");
 	end = sh_join(argv);
 	argv_free(argv);
-	ppp = ppp_remote_command(&fe->pp);
+	pp.remote_tty = tty;
+	ppp = ppp_remote_command(&pp);
 	path = ppp_remote_pidfile(&fe->pp);
 	pidf = sh_quote(path);
 	xasprintf(&text, "ended a stale pppd (%s)", path);
@@ -253,6 +269,7 @@ farend_ppp_command(const struct farend *fe)
 	xasprintf(&path, "/sys/class/net/%s", fe->pp.remote_ifname);
 	ifp = sh_quote(path);
 	free(path);
+	run = farend_pppd_run(fe, ppp, tty);
 	/*
 	 * pkill exits 1 when the file names no pppd (one killed by SIGKILL
 	 * leaves it behind); pppd removes it when it exits.
@@ -260,14 +277,123 @@ farend_ppp_command(const struct farend *fe)
 	xasprintf(&cmd,
 	    "if [ -e %s ] && %s; then echo %s >&2; n=0; "
 	    "while { [ -e %s ] || [ -e %s ]; } && [ $n -lt %d ]; do "
-	    "sleep 0.1; n=$((n+1)); done; fi; exec %s",
-	    pidf, end, note, pidf, ifp, FAREND_STALE_TICKS, ppp);
+	    "sleep 0.1; n=$((n+1)); done; fi; %s",
+	    pidf, end, note, pidf, ifp, FAREND_STALE_TICKS, run);
+	free(run);
 	free(pidf);
 	free(ifp);
 	free(note);
 	free(end);
 	free(ppp);
 	return cmd;
+}
+
+/*
+ * How channel 1's shell runs pppd (the command line ppp): exec it when
+ * the link has no local-net; else pppd's stderr goes through a read
+ * loop that passes every line on to the channel's stderr and, at
+ * pppd's "remote IP address" (ipcp_up() logs it once the interface has
+ * its addresses and is up), puts the routes in with
+ * farend_route_command() and says how that went on a line of its own
+ * (farend_routes_line()), after what the commands said on stderr: the
+ * far end's routes need no second channel and no round trip after the
+ * link is up, and no fork but the commands'.  pppd's stdout stays the
+ * channel's (fd 3 carries it past the pipe), and its exit status is
+ * the shell's, handed over on the pipe.  Every line is the shell's
+ * text but the two commands, which are sh_join()ed argvs.
+ *
+ * Not on a pty (tty): there sshd sends stderr with stdout, and the
+ * report would land in the PPP stream, past the text vpnd reads as
+ * stderr (ssh_chan_pty()); such a link puts its far routes in over
+ * channel 2 once it is up (link.c, routejob.c).
+ */
+static char *
+farend_pppd_run(const struct farend *fe, const char *ppp, bool tty)
+{
+	char	*routes, *run;
+
+	if (tty || (routes = farend_route_command(fe, false)) == NULL) {
+		xasprintf(&run, "exec %s", ppp);
+		return run;
+	}
+	xasprintf(&run,
+	    "{ { %s 2>&1 >&3 3>&-; echo \"" FAREND_EXIT_TAG "$?\"; } | "
+	    "{ while IFS= read -r l; do case $l in "
+	    "'" FAREND_EXIT_TAG "'*) exit \"${l#" FAREND_EXIT_TAG "}\";; "
+	    "esac; printf '%%s\\n' \"$l\"; case $l in "
+	    "'remote IP address '*) if { %s; } </dev/null; "
+	    "then echo '" FAREND_ROUTES_TAG "ok'; "
+	    "else echo \"" FAREND_ROUTES_TAG "exit $?\"; "
+	    "fi;; esac; done; exit 1; } >&2 3>&-; } 3>&1",
+	    ppp, routes);
+	free(routes);
+	return run;
+}
+
+int
+farend_routes_line(const char *line, int *status, const char **err)
+{
+	const char	*p;
+	char		*end;
+	long		 v;
+
+	if (strncmp(line, FAREND_ROUTES_TAG, strlen(FAREND_ROUTES_TAG)) != 0)
+		return 0;
+	p = line + strlen(FAREND_ROUTES_TAG);
+	*err = "";
+	if (strcmp(p, "ok") == 0) {
+		*status = 0;
+		return 1;
+	}
+	if (strncmp(p, "exit ", 5) != 0)
+		return 0;
+	v = strtol(p + 5, &end, 10);
+	if (end == p + 5 || v < 1 || v > 255 || *end != '\0')
+		return 0;
+	*status = (int)v;
+	return 1;
+}
+
+bool
+farend_routes_inline(const struct farend *fe)
+{
+	return !fe->lc->vpn_peer && fe->lc->local_nets.n > 0;
+}
+
+char *
+farend_ppp_command(const struct farend *fe)
+{
+	struct peer_request	 r;
+
+	if (fe->lc->vpn_peer) {
+		farend_peer_request(fe, PEER_PPPD, false, &r);
+		return peer_request_format(&r);
+	}
+	return farend_pppd_command(fe, false);
+}
+
+char *
+farend_ppp_command_tty(const struct farend *fe)
+{
+	const char	*prog, *slash;
+
+	/*
+	 * Only pppd itself, run directly: sudo's rules name the notty
+	 * command line, and its use_pty (Debian's default) would put a pty
+	 * and a copying process of its own in between again; vpn-peer
+	 * execs the notty one; another program may not speak PPP (whose
+	 * first byte ends the text that comes before it, see
+	 * ssh_chan_pty()).
+	 */
+	if (fe->lc->vpn_peer || fe->ppp_via.via != FAREND_DIRECT ||
+	    fe->pp.remote_prefix == NULL || fe->pp.remote_prefix[0] == NULL ||
+	    fe->pp.remote_prefix[1] != NULL)
+		return NULL;
+	prog = fe->pp.remote_prefix[0];
+	slash = strrchr(prog, '/');
+	if (strcmp(slash != NULL ? slash + 1 : prog, "pppd") != 0)
+		return NULL;
+	return farend_pppd_command(fe, true);
 }
 
 char *
@@ -309,7 +435,12 @@ farend_authorized_keys(const struct farend *fe, const char *pubkey)
 	size_t			 i;
 
 	if (!fe->lc->vpn_peer) {
-		xasprintf(&line, "restrict %s", pubkey);
+		/* pppd run directly goes on a pty (farend_ppp_command_tty()). */
+		if ((cmd = farend_ppp_command_tty(fe)) != NULL) {
+			free(cmd);
+			xasprintf(&line, "restrict,pty %s", pubkey);
+		} else
+			xasprintf(&line, "restrict %s", pubkey);
 		return line;
 	}
 	farend_peer_conf(fe, &pc);

@@ -82,14 +82,45 @@ void	 farend_init(struct farend *, const struct link_conf *);
  * Channel 1's command.  For a pppd link, a line for the gateway's shell:
  * if the link's pid file exists, PREFIX pkill -TERM -F PIDFILE -x pppd,
  * and when that ended a pppd, wait up to 3 s for its pid file and
- * interface to go; then exec PREFIX pppd with the link's options.  For
- * vpn-peer, the request "pppd lcp-echo-interval N ..." (vpn-peer ends
- * the stale pppd itself).  Caller frees.
+ * interface to go; then exec PREFIX pppd with the link's options.  With
+ * local-nets, pppd is not exec'd but run with its stderr read by the
+ * shell, which passes each line on and, once pppd logs "remote IP
+ * address" (its interface is up), runs farend_route_command()'s add
+ * there and then and reports it on a line farend_routes_line() reads;
+ * the shell exits with pppd's status.  For vpn-peer, the request "pppd
+ * lcp-echo-interval N ..." (vpn-peer ends the stale pppd itself).
+ * Caller frees.
  */
 char	*farend_ppp_command(const struct farend *);
+/*
+ * The same for pppd on the channel's pty (ssh_chan_pty()): without
+ * notty, so that no process of pppd's copies between sshd's pipes and
+ * a pty of its own.  NULL when remote-command is not pppd itself run
+ * directly (sudo, doas, vpn-peer, another program).  Caller frees.
+ */
+char	*farend_ppp_command_tty(const struct farend *);
+
+/* What that shell prints: pppd's exit status (on its pipe), the routes. */
+#define FAREND_EXIT_TAG		"vpnd-pppd-exit "
+#define FAREND_ROUTES_TAG	"vpnd-routes: "
 
 /*
- * Channel 2's command for the local-nets (NULL when there are none):
+ * Whether line (a line of channel 1's stderr) is the routes' report:
+ * "vpnd-routes: ok" (*status 0) or "vpnd-routes: exit N" (*status N;
+ * what the commands said came on the lines before), *err "".  Returns 1
+ * if it is, 0 if not.
+ */
+int	 farend_routes_line(const char *line, int *status, const char **err);
+
+/*
+ * Whether channel 1's command puts the far end's routes in itself (a
+ * pppd link with local-nets) rather than channel 2 after the link is up.
+ */
+bool	 farend_routes_inline(const struct farend *);
+
+/*
+ * Channel 2's command for the local-nets (NULL when there are none), and
+ * with del false what channel 1's shell runs for a pppd link:
  * "PREFIX ip route replace NET dev IF" for each, joined by "&&" so that
  * adding stops at the first failure, or with del by ";" so that
  * removing goes on; for vpn-peer, the request "route VERB NET ...".
@@ -103,7 +134,8 @@ char	*farend_route_command(const struct farend *, bool del);
  *   restrict,command="SBINDIR/vpn-peer --ip R --peer L [--net N ...]
  *   --ifname IF [--sudo]" KEY
  * (--sudo unless the user is root), else "restrict KEY": no forwarding,
- * no pty, exec allowed.  Caller frees.
+ * no pty, exec allowed; "restrict,pty KEY" when pppd runs directly and
+ * so on a pty (farend_ppp_command_tty()).  Caller frees.
  */
 char	*farend_authorized_keys(const struct farend *, const char *pubkey);
 

@@ -24,6 +24,7 @@
 #include "http.h"
 #include "log.h"
 #include "loop.h"
+#include "vis.h"
 #include "xmalloc.h"
 
 #define HTTP_USER_AGENT		PACKAGE_NAME "/" PACKAGE_VERSION
@@ -306,6 +307,7 @@ http_dispatch(struct http *h)
 	struct http_req		*r;
 	struct http_result	 res;
 	char			 msg[CURL_ERROR_SIZE + 64];
+	const char		*errs;
 	long			 status = 0;
 
 	while ((r = TAILQ_FIRST(&h->done)) != NULL) {
@@ -331,9 +333,10 @@ http_dispatch(struct http *h)
 				    "after %d ms", r->timeout_ms);
 			res.error = msg;
 		} else {
-			(void)snprintf(msg, sizeof(msg), "%s",
-			    r->errbuf[0] != '\0' ? r->errbuf :
-			    curl_easy_strerror(r->code));
+			/* libcurl may quote the server: safe to show. */
+			errs = r->errbuf[0] != '\0' ? r->errbuf :
+			    curl_easy_strerror(r->code);
+			(void)vis_buf(msg, sizeof(msg), errs, strlen(errs), 0);
 			res.error = msg;
 		}
 		if (res.error == NULL && res.status == 0)
@@ -375,11 +378,11 @@ http_start(struct http *h, const struct http_request *q, http_done_cb cb,
 	struct http_req		*r;
 	struct curl_slist	*tmp;
 	const char		*optname = NULL;
-	char			*hdr;
+	char			*hdr, *shown;
 	CURLMcode		 mc;
 
 	if (q->timeout_ms <= 0)
-		fatalx("http_start: no timeout for %s", q->url);
+		fatalx("http_start: a request without a timeout");
 	r = xcalloc(1, sizeof(*r));
 	r->h = h;
 	r->cb = cb;
@@ -389,8 +392,9 @@ http_start(struct http *h, const struct http_request *q, http_done_cb cb,
 	r->body = xmalloc(r->max + 1);
 	r->body[0] = '\0';
 	if ((r->easy = curl_easy_init()) == NULL) {
-		xasprintf(cause, "%s: libcurl: curl_easy_init failed",
-		    q->url);
+		shown = http_url_shown(q->url);
+		xasprintf(cause, "%s: libcurl: curl_easy_init failed", shown);
+		free(shown);
 		free(r->body);
 		free(r);
 		return NULL;
@@ -445,8 +449,10 @@ http_start(struct http *h, const struct http_request *q, http_done_cb cb,
 	TAILQ_INSERT_TAIL(&h->active, r, entry);
 	if ((mc = curl_multi_add_handle(h->multi, r->easy)) != CURLM_OK) {
 		TAILQ_REMOVE(&h->active, r, entry);
-		xasprintf(cause, "%s: libcurl: %s", q->url,
+		shown = http_url_shown(q->url);
+		xasprintf(cause, "%s: libcurl: %s", shown,
 		    curl_multi_strerror(mc));
+		free(shown);
 		http_req_free(r);
 		return NULL;
 	}
@@ -456,7 +462,9 @@ http_start(struct http *h, const struct http_request *q, http_done_cb cb,
 nomem:
 	fatalx("http_start: out of memory");
 fail:
-	xasprintf(cause, "%s: libcurl refuses %s", q->url, optname);
+	shown = http_url_shown(q->url);
+	xasprintf(cause, "%s: libcurl refuses %s", shown, optname);
+	free(shown);
 	http_req_free(r);
 	return NULL;
 }
@@ -480,6 +488,48 @@ http_cancel(struct http *h, struct http_req *r)
 	}
 	h->npending--;
 	http_req_free(r);
+}
+
+/* The authority of url (after "://", up to "/", "?" or "#"), or NULL. */
+static const char *
+http_url_authority(const char *url, size_t *len)
+{
+	const char	*a;
+
+	if ((a = strstr(url, "://")) == NULL)
+		return NULL;
+	a += 3;
+	*len = strcspn(a, "/?#");
+	return a;
+}
+
+char *
+http_url_shown(const char *url)
+{
+	const char	*a, *at;
+	char		*raw, *shown;
+	size_t		 len;
+
+	if ((a = http_url_authority(url, &len)) == NULL)
+		return xstrdup("(not a URL)");
+	/* The host is after the last '@' of the authority. */
+	for (at = a + len; at > a && at[-1] != '@'; at--)
+		;
+	len -= (size_t)(at - a);
+	xasprintf(&raw, "%.*s%.*s/", (int)(a - url), url, (int)len, at);
+	shown = vis_str(raw, strlen(raw), 0);
+	free(raw);
+	return shown;
+}
+
+bool
+http_url_userinfo(const char *url)
+{
+	const char	*a;
+	size_t		 len;
+
+	return (a = http_url_authority(url, &len)) != NULL &&
+	    memchr(a, '@', len) != NULL;
 }
 
 int

@@ -95,4 +95,15 @@ size_t		 http_pending(const struct http *);
 int		 http_url_split(const char *url, bool *https, char **host,
 		    char **query, char **cause);
 
+/*
+ * url as logs, status, reasons and notifications may show it:
+ * "SCHEME://HOST[:PORT]/", without the user:password@, path, query and
+ * fragment, where tokens live; made safe by vis (caller frees).  Text
+ * without "://" gives "(not a URL)".  Pure.
+ */
+char		*http_url_shown(const char *url);
+
+/* Does url name a user (and password) before its host?  Pure. */
+bool		 http_url_userinfo(const char *url);
+
 #endif

@@ -4,7 +4,8 @@
  *
  * Splitting stderr text into logged lines.  The whole state is the
  * caller's struct lines: a fixed buffer for the line being read, copies
- * of the first and the latest complete line, and the tag.
+ * of the first and the latest complete line, the tag, and the function
+ * that may take a line for itself.
  */
 #include "config.h"
 
@@ -14,6 +15,7 @@
 
 #include "lines.h"
 #include "log.h"
+#include "vis.h"
 
 void
 lines_init(struct lines *ll, const char *fmt, ...)
@@ -30,6 +32,7 @@ lines_init(struct lines *ll, const char *fmt, ...)
 void
 lines_feed(struct lines *ll, const char *data, size_t len)
 {
+	char	shown[LINES_MAX];
 	size_t	i;
 
 	for (i = 0; i < len; i++) {
@@ -41,14 +44,25 @@ lines_feed(struct lines *ll, const char *data, size_t len)
 		if (data[i] != '\n')
 			continue;	/* over-long line: drop the rest */
 		ll->buf[ll->len] = '\0';
-		if (ll->len > 0) {
-			log_info("%s: %s", ll->tag, ll->buf);
+		if (ll->len > 0 &&
+		    (ll->take == NULL || !ll->take(ll->buf, ll->arg))) {
+			/* Another host's bytes: no escape sequence gets by. */
+			(void)vis_buf(shown, sizeof(shown), ll->buf, ll->len,
+			    0);
+			log_info("%s: %s", ll->tag, shown);
 			if (ll->first[0] == '\0')
-				memcpy(ll->first, ll->buf, ll->len + 1);
-			memcpy(ll->last, ll->buf, ll->len + 1);
+				memcpy(ll->first, shown, strlen(shown) + 1);
+			memcpy(ll->last, shown, strlen(shown) + 1);
 		}
 		ll->len = 0;
 	}
+}
+
+void
+lines_take(struct lines *ll, bool (*take)(const char *, void *), void *arg)
+{
+	ll->take = take;
+	ll->arg = arg;
 }
 
 void

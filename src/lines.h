@@ -12,6 +12,7 @@
 #ifndef PPPSSH_LINES_H
 #define PPPSSH_LINES_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #define LINES_MAX	512	/* longest line kept; the rest is dropped */
@@ -23,15 +24,27 @@ struct lines {
 	size_t	len;
 	char	first[LINES_MAX];	/* the first complete line, or "" */
 	char	last[LINES_MAX];	/* the latest complete line, or "" */
+					/* (both as vis_buf() shows them) */
+	/* Sees each complete line first; true: it took it (not logged). */
+	bool	(*take)(const char *line, void *arg);
+	void	*arg;
 };
 
 /* Empty ll and set the tag its lines are logged with (truncated). */
 void	lines_init(struct lines *ll, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
 /*
+ * Have take(line, arg) see each complete non-empty line before it is
+ * logged; a line it returns true for is neither logged nor kept.
+ */
+void	lines_take(struct lines *ll, bool (*take)(const char *, void *),
+	    void *arg);
+/*
  * Take len bytes of the stream.  Each complete non-empty line is logged
- * at info level as "TAG: LINE" and kept; CRs are dropped, and what a
- * line holds past LINES_MAX - 1 bytes is dropped too.
+ * at info level as "TAG: LINE" and kept (unless the take function,
+ * which sees it as it came, took it), made safe to show by vis_buf()
+ * (cut short to fit LINES_MAX); CRs are dropped, and what a line holds
+ * past LINES_MAX - 1 bytes is dropped too.
  */
 void	lines_feed(struct lines *ll, const char *data, size_t len);
 /* Forget the partial, first and latest lines; the tag stays. */

@@ -7,8 +7,10 @@
  * fails it sends the dial on to the others) -> AUTH (public key) -> PPP
  * (channel 1 execs the remote pppd, the local pppd runs on a fresh pty,
  * the relay joins them; rtnetlink tells when the interface has its
- * addresses) -> ROUTES (remote-nets here by rtnetlink, local-nets at the
- * far end by channel 2) -> UP.  Any failure records a reason and goes
+ * addresses) -> ROUTES (remote-nets here by rtnetlink; local-nets at the
+ * far end by channel 1's own shell as soon as the far interface is up,
+ * which reports it on channel 1's stderr, or for vpn-peer by channel 2)
+ * -> UP.  Any failure records a reason and goes
  * STOPPING, which undoes everything at both ends (not waiting on a
  * session that cannot answer), then BACKOFF until the next dial, as long
  * as the incident rule says (backoff.c); while the path is down a probe
@@ -64,6 +66,7 @@
 #include "relay.h"
 #include "relaygate.h"
 #include "routejob.h"
+#include "rtt.h"
 #include "ssh.h"
 #include "xmalloc.h"
 
@@ -104,6 +107,7 @@ struct link {
 	bool			 fast;		/* network change: no wait */
 	uint64_t		 bytes_out;	/* relayed, earlier sessions */
 	uint64_t		 bytes_in;
+	unsigned		 failures[LINK_FAIL_HARD + 1]; /* by class */
 
 	struct loop_timer	 deadline;	/* bounds the current state */
 	struct loop_timer	 keepalive;
@@ -129,6 +133,7 @@ struct link {
 	bool			 chan_started;
 	bool			 chan_closed;
 	bool			 chan_gone;	/* its end of the relay ended */
+	bool			 tunnel_dead;	/* echoes died: no PPP goodbye */
 	bool			 chan_closing;	/* no more reads: being closed */
 	struct lines		 rerr;
 	char			*chan_error;	/* the relay's channel end */
@@ -146,8 +151,12 @@ struct link {
 	bool			 if_up;		/* and IFF_UP */
 	struct localroutes	 here;		/* remote-nets, gateway pin */
 
+	struct rtt		*rtt;		/* in-tunnel echo, while up */
 	struct routejob		*routes;	/* channel 2, the far end's */
 	bool			 remote_routes;	/* installed at the far end */
+	/* Channel 1's report on the far end's routes: -1 none yet. */
+	int			 far_status;
+	char			 far_err[LINES_MAX];
 
 	bool			 stop_begun;
 };
@@ -171,6 +180,7 @@ static bool	link_pppd_running(const struct link *);
 static void	link_dial_admitted(struct link *);
 static void	link_step_begin(struct link *, enum link_state, uint64_t);
 static void	link_step_progress(struct link *, uint64_t);
+static bool	link_routes_inline(const struct link *);
 
 static const char *const link_state_names[] = {
 	[LINK_DOWN] = "down",
@@ -217,10 +227,25 @@ link_fail_class(const struct link *l)
 	return l->fclass;
 }
 
+/*
+ * The tunnel stopped answering echoes (rtt.h): as dead as no keepalive.
+ * Its LCP Terminate would go unanswered too: the teardown hangs pppd up
+ * (the far end's routes still go first while the session answers).
+ */
+static void
+link_rtt_lost(const char *why, void *arg)
+{
+	struct link	*l = arg;
+
+	l->tunnel_dead = true;
+	link_fail(l, LINK_FAIL_NETWORK, "%s", why);
+}
+
 static void
 link_set_state(struct link *l, enum link_state s)
 {
 	enum link_state	old = l->state;
+	char		*cause = NULL;
 
 	if (old == s)
 		return;
@@ -234,10 +259,22 @@ link_set_state(struct link *l, enum link_state s)
 	    s != LINK_AUTH && s != LINK_PPP)
 		admit_done(&l->ticket, s != LINK_ROUTES && s != LINK_UP &&
 		    l->timed_out);
-	if (s == LINK_UP)
+	if (s == LINK_UP) {
 		backoff_up(&l->inc, loop_now(l->loop));
-	if (old == LINK_UP)
+		l->rtt = rtt_start(l->loop, l->lc->name, l->lc->ifname,
+		    l->lc->local_ip.addr, l->lc->remote_ip.addr,
+		    l->lc->keepalive.interval, l->lc->keepalive.misses,
+		    link_rtt_lost, l, &cause);
+		if (l->rtt == NULL) {
+			log_warnx("link %s: no rtt: %s", l->lc->name, cause);
+			free(cause);
+		}
+	}
+	if (old == LINK_UP) {
 		backoff_down(&l->inc, loop_now(l->loop));
+		rtt_free(l->rtt);
+		l->rtt = NULL;
+	}
 	if (s == LINK_DOWN && l->reason != NULL)
 		log_info("link %s: %s -> down: %s", l->lc->name,
 		    link_state_name(old), l->reason);
@@ -280,6 +317,13 @@ link_deadline_fired(void *arg)
 			    LINK_PPP_TIMEOUT / 1000);
 		break;
 	case LINK_ROUTES:
+		if (link_routes_inline(l) && l->far_status == -1) {
+			link_fail(l, LINK_FAIL_REMOTE, "remote routes not "
+			    "installed after %d s: the far end did not report "
+			    "them (no \"remote IP address\" from its pppd?)",
+			    LINK_ROUTES_TIMEOUT / 1000);
+			break;
+		}
 		err = l->routes != NULL ? routejob_error(l->routes) : "";
 		link_fail(l, LINK_FAIL_REMOTE,
 		    "remote routes not installed after %d s%s%s",
@@ -333,6 +377,7 @@ link_fail(struct link *l, enum link_fail_class fc, const char *fmt, ...)
 	free(l->reason);
 	l->reason = msg;
 	l->fclass = fc;
+	l->failures[fc]++;
 	link_set_state(l, LINK_STOPPING);
 	link_stop_progress(l);
 }
@@ -408,6 +453,64 @@ link_routes_added(int st, const char *err, void *arg)
 		link_fail(l, LINK_FAIL_REMOTE, "remote route command: exit "
 		    "status %d%s%s", st, err[0] ? ": " : "", err);
 	routejob_free(rj);
+}
+
+/*
+ * Channel 1's shell reported the far end's routes (farend.h): act on it
+ * in ROUTES, keep it for then in PPP (the far interface may come up
+ * first).
+ */
+static void
+link_far_routes(struct link *l)
+{
+	if (l->state != LINK_ROUTES || l->far_status == -1)
+		return;
+	if (l->far_status != 0) {
+		link_fail(l, LINK_FAIL_REMOTE, "remote route command: exit "
+		    "status %d%s%s", l->far_status, l->far_err[0] ? ": " : "",
+		    l->far_err);
+		return;
+	}
+	l->remote_routes = true;
+	loop_timer_cancel(l->loop, &l->deadline);
+	link_set_state(l, LINK_UP);
+}
+
+/*
+ * Whether channel 1's shell puts the far routes in (farend.h): not when
+ * the far pppd got sshd's pty, whose stderr is the PPP stream.
+ */
+static bool
+link_routes_inline(const struct link *l)
+{
+	return farend_routes_inline(&l->fe) &&
+	    (l->chan == NULL || !ssh_chan_tty(l->chan));
+}
+
+/* A line of channel 1's stderr: the routes' report is taken here. */
+static bool
+link_remote_line(const char *line, void *arg)
+{
+	struct link	*l = arg;
+	const char	*err;
+	int		 st;
+
+	if (l->fe.lc == NULL || !link_routes_inline(l) ||
+	    farend_routes_line(line, &st, &err) != 1)
+		return false;
+	if (l->state != LINK_PPP && l->state != LINK_ROUTES) {
+		log_debug("link %s: remote routes reported again (status "
+		    "%d)", l->lc->name, st);
+		return true;
+	}
+	if (st == 0)
+		log_info("link %s: remote routes in", l->lc->name);
+	l->far_status = st;
+	/* What the commands said came just before (the latest line). */
+	(void)snprintf(l->far_err, sizeof(l->far_err), "%s",
+	    err[0] != '\0' || st == 0 ? err : l->rerr.last);
+	link_far_routes(l);
+	return true;
 }
 
 static void
@@ -531,9 +634,11 @@ link_pppd_gone(int status, bool abandoned, const char *err, void *arg)
 static void
 link_pty_ready(int fd, short revents, void *arg)
 {
+	struct link	*l = arg;
+
 	(void)fd;
-	(void)revents;
-	link_pump(arg);
+	relay_fd_ready(&l->pty_end, revents);
+	link_pump(l);
 }
 
 /* The channel end of the relay. */
@@ -614,6 +719,9 @@ link_ppp_local(struct link *l)
 	loop_fd_add(l->loop, l->pty, POLLIN, link_pty_ready, l);
 	l->pty_end.fd = l->pty;
 	l->pty_end.error = 0;
+	/* link_pty_ready() passes every poll() result on. */
+	l->pty_end.hinted = true;
+	l->pty_end.empty = false;
 	/* What each pppd says waits until the other has spoken. */
 	relay_gate_start(&l->gate, &relay_pty_ops, &l->pty_end,
 	    &link_chan_ops, l, LINK_GATE);
@@ -629,7 +737,7 @@ link_ppp_local(struct link *l)
 static void
 link_ppp_begin(struct link *l)
 {
-	char	*cause = NULL;
+	char	*cause = NULL, *tty;
 
 	farend_init(&l->fe, l->lc);
 	if (ppp_params_check(&l->fe.pp, &cause) == -1) {
@@ -644,6 +752,11 @@ link_ppp_begin(struct link *l)
 	l->remote_cmd = farend_ppp_command(&l->fe);
 	log_debug("link %s: remote: %s", l->lc->name, l->remote_cmd);
 	l->chan = ssh_chan_new(l->ssh, l->remote_cmd);
+	/* pppd on sshd's pty if it grants one (farend.h, ssh.h). */
+	if ((tty = farend_ppp_command_tty(&l->fe)) != NULL) {
+		ssh_chan_pty(l->chan, tty, PPP_FLAG);
+		free(tty);
+	}
 	link_set_state(l, LINK_PPP);
 	loop_timer_set(l->loop, &l->deadline, LINK_PPP_TIMEOUT);
 }
@@ -672,6 +785,11 @@ link_ppp_up(struct link *l, int ifindex)
 		return;
 	}
 	loop_timer_set(l->loop, &l->deadline, LINK_ROUTES_TIMEOUT);
+	if (link_routes_inline(l)) {
+		/* Channel 1's shell puts them in: its report, or wait. */
+		link_far_routes(l);
+		return;
+	}
 	link_route_start(l, false);
 	link_pump(l);
 }
@@ -743,8 +861,8 @@ link_keepalive_fired(void *arg)
 	ssh_counters(l->ssh, &rx, &tx, &last_rx);
 	/*
 	 * The loop's time is that of the return from ppoll(); the session
-	 * stamps each read with the clock, so a read by an fd callback of
-	 * this same loop pass is later than it.
+	 * stamps each read with the time of the loop pass that made it, so
+	 * a read by an fd callback of this same pass is not earlier.
 	 */
 	now = loop_now(l->loop);
 	/* Woken from sleep (link_resumed()): the gateway must answer. */
@@ -875,6 +993,8 @@ link_session_ready(int fd, short revents, void *arg)
 	struct link	*l = arg;
 
 	(void)fd;
+	if (l->ssh != NULL)
+		ssh_socket_ready(l->ssh, revents);
 	if (revents & (POLLERR | POLLNVAL)) {
 		/* Let libssh2 find out and say what happened. */
 		log_debug("link %s: session socket revents 0x%x", l->lc->name,
@@ -1400,6 +1520,8 @@ link_info(const struct link *l, struct link_info *info)
 	info->port = l->port;
 	info->bytes_out = l->bytes_out;
 	info->bytes_in = l->bytes_in;
+	memcpy(info->failures, l->failures, sizeof(info->failures));
+	info->rtt_us = l->rtt != NULL ? rtt_last_us(l->rtt) : -1;
 	if (l->relay != NULL) {
 		uint64_t	out, in;
 
@@ -1448,7 +1570,8 @@ link_stop_progress(struct link *l)
 	/* The far end's routes go first, while its interface exists. */
 	if (l->routes != NULL && !l->ssh_dead)
 		return;
-	if (link_pppd_running(l) && (l->ssh_dead || l->chan_gone) &&
+	if (link_pppd_running(l) &&
+	    (l->ssh_dead || l->chan_gone || l->tunnel_dead) &&
 	    !pppchild_ending(l->pppd) && l->old_pppd == NULL &&
 	    (l->want_up || l->restart)) {
 		/*
@@ -1465,7 +1588,7 @@ link_stop_progress(struct link *l)
 	if (link_pppd_running(l)) {
 		if (!pppchild_ending(l->pppd)) {
 			/* No peer: as above, but the link stays down. */
-			if (l->ssh_dead || l->chan_gone)
+			if (l->ssh_dead || l->chan_gone || l->tunnel_dead)
 				link_relay_end(l);
 			pppchild_term(l->pppd);
 			link_pump(l);
@@ -1567,6 +1690,8 @@ link_teardown(struct link *l)
 	loop_timer_cancel(l->loop, &l->keepalive);
 	loop_timer_cancel(l->loop, &l->kick);
 	pathprobe_stop(&l->probe);
+	rtt_free(l->rtt);
+	l->rtt = NULL;
 	dial_free(l->dial);
 	l->dial = NULL;
 	admit_leave(&l->ticket);
@@ -1580,6 +1705,7 @@ link_teardown(struct link *l)
 	ssh_chan_free(l->chan);
 	l->chan = NULL;
 	l->chan_started = l->chan_closed = l->chan_gone = false;
+	l->tunnel_dead = false;
 	l->chan_closing = false;
 	if (l->ssh != NULL) {
 		loop_fd_del(l->loop, l->sshfd);
@@ -1599,6 +1725,8 @@ link_teardown(struct link *l)
 	l->ifindex = 0;
 	l->if_addr = l->if_up = false;
 	l->remote_routes = false;
+	l->far_status = -1;
+	l->far_err[0] = '\0';
 	lines_reset(&l->rerr);
 }
 
@@ -1669,6 +1797,8 @@ link_new(struct loop *loop, struct rtnl *rtnl, const struct link_conf *lc,
 	admit_ticket_init(&l->ticket, link_admitted, l);
 	relay_gate_init(&l->gate, loop, link_gate_fired, l);
 	lines_init(&l->rerr, "link %s: remote", lc->name);
+	lines_take(&l->rerr, link_remote_line, l);
+	l->far_status = -1;
 	localroutes_init(&l->here, rtnl, "link %s", lc->name);
 	xasprintf(&tag, "link %s", lc->name);
 	pathprobe_init(&l->probe, loop, tag, link_dialed, l);

@@ -6,13 +6,14 @@
  * A struct link owns everything the link holds while it runs (the dial
  * or the path probe, the SSH session and channel 1, the local pppd child
  * and its pty master, the relay between them, the route job on channel
- * 2, the routes it installed here, its timers) and releases all of it in
+ * 2, the routes it installed here, the in-tunnel echo while it is up,
+ * its timers) and releases all of it in
  * link_teardown(), whatever the state; but the local pppd of a session
  * that died is left to end (its ip-down scripts) while the link dials
  * again, and freed when it is gone, or killed by link_free().  The next
  * pppd waits for it: it holds the interface's name.  The objects it
  * holds do one job each (dial.h, ssh.h, pppchild.h, relay.h,
- * routejob.h, localroutes.h) and know nothing of links; link.c decides
+ * routejob.h, localroutes.h, rtt.h) and know nothing of links; link.c decides
  * what each outcome means.
  */
 #ifndef PPPSSH_LINK_H
@@ -69,6 +70,8 @@ struct link_info {
 	int			 port;
 	uint64_t		 bytes_out;	/* through the relay, to peer */
 	uint64_t		 bytes_in;
+	unsigned		 failures[LINK_FAIL_HARD + 1]; /* by class */
+	int			 rtt_us;	/* in-tunnel RTT; -1 none */
 };
 
 /* Told whenever the link changes state. */

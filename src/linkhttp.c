@@ -39,6 +39,7 @@ struct lh_link {
 
 	char			*ifname;
 	char			*probe_url;
+	char			*probe_shown;	/* http_url_shown() of it */
 	int			 probe_interval;
 	int			 probe_failures;
 	char			*ddns_url;
@@ -139,6 +140,7 @@ lh_free(struct lh_link *r)
 	free(r->name);
 	free(r->ifname);
 	free(r->probe_url);
+	free(r->probe_shown);
 	free(r->ddns_url);
 	free(r->ddns_credentials);
 	free(r->notify_url);
@@ -155,7 +157,10 @@ lh_set(struct linkhttp *lh, struct lh_link *r, const struct link_conf *lc)
 	free(r->ifname);
 	r->ifname = xstrdup(lc->ifname);
 	free(r->probe_url);
+	free(r->probe_shown);
 	r->probe_url = str_dup(lc->probe_url);
+	r->probe_shown = r->probe_url != NULL ?
+	    http_url_shown(r->probe_url) : NULL;
 	r->probe_interval = lc->probe_interval;
 	r->probe_failures = lc->probe_failures;
 
@@ -267,11 +272,11 @@ lh_probe_report(bool ok, const char *text, bool give_up, const char *reason,
 		xasprintf(&r->probe_last, "failed: %s", text);
 	r->probe_at = time(NULL);
 	if (ok) {
-		log_debug("link %s: probe %s: %s", r->name, r->probe_url,
+		log_debug("link %s: probe %s: %s", r->name, r->probe_shown,
 		    text);
 		return;
 	}
-	log_warnx("link %s: probe %s: %s%s", r->name, r->probe_url, text,
+	log_warnx("link %s: probe %s: %s%s", r->name, r->probe_shown, text,
 	    give_up ? ", giving up" : "");
 	/* This fails the link, which frees the probe: nothing after. */
 	if (give_up && r->up != NULL)

@@ -5,9 +5,10 @@
  * The set of vpnd's links (see links.h): the current links and their
  * config, the retiring links and the configs they point into, the
  * reload diff, the admission gate every link dials through (admit.h)
- * and the crowd it tells them of, and the two timers that act from the
+ * and the crowd it tells them of, and the timers that act from the
  * loop: settle (after a link reached DOWN or a reload) and netchange
- * (the debounce).
+ * and netdown (the debounce, for links that are up and for those that
+ * are not).
  */
 #include "config.h"
 
@@ -40,12 +41,14 @@ struct links {
 	struct admit		 *gate;		/* dials at once */
 	bool			  stopping;	/* links_stop_all() called */
 	struct loop_timer	  settle;	/* links_settle() */
-	struct loop_timer	  netchange;	/* the debounce */
+	struct loop_timer	  netchange;	/* the debounce: links up */
+	struct loop_timer	  netdown;	/* links not up */
 };
 
 static void	links_settle(struct links *);
 static void	links_settle_fired(void *);
 static void	links_netchange_fired(void *);
+static void	links_netdown_fired(void *);
 static void	links_link_changed(struct link *, enum link_state, void *);
 static struct link *links_link_new(struct links *, const struct link_conf *);
 static unsigned	links_dial_limit(const struct conf *);
@@ -67,6 +70,7 @@ links_new(struct loop *loop, struct rtnl *rtnl, struct conf *c,
 	loop_timer_init(&ls->settle, links_settle_fired, ls);
 	loop_timer_init(&ls->netchange, links_netchange_fired, ls);
 	ls->gate = admit_new(loop, links_dial_limit(c), 1);
+	loop_timer_init(&ls->netdown, links_netdown_fired, ls);
 	ls->nlinks = c->nlinks;
 	ls->links = xcalloc(ls->nlinks ? ls->nlinks : 1, sizeof(*ls->links));
 	ls->pending = xcalloc(ls->nlinks ? ls->nlinks : 1,
@@ -94,6 +98,7 @@ links_free(struct links *ls)
 	loop_timer_cancel(ls->loop, &ls->settle);
 	loop_timer_cancel(ls->loop, &ls->netchange);
 	admit_free(ls->gate);
+	loop_timer_cancel(ls->loop, &ls->netdown);
 	for (i = 0; i < ls->nold_confs; i++)
 		conf_free(ls->old_confs[i]);
 	conf_free(ls->conf);
@@ -363,6 +368,7 @@ links_is_link_if(const struct links *ls, const char *ifname)
 	return false;
 }
 
+/* The links that are up: is their path still there? */
 static void
 links_netchange_fired(void *arg)
 {
@@ -370,9 +376,26 @@ links_netchange_fired(void *arg)
 	size_t		 i;
 
 	for (i = 0; i < ls->nlinks; i++)
-		link_network_changed(ls->links[i]);
+		if (link_state(ls->links[i]) == LINK_UP)
+			link_network_changed(ls->links[i]);
 	if (ls->hooks.network_changed != NULL)
 		ls->hooks.network_changed(ls->hooks.arg);
+}
+
+/*
+ * The links that are not up: the network they wait for may be back,
+ * dial now.  A dial started on the first half of a burst (an address
+ * removed, then added) is started again after the next event.
+ */
+static void
+links_netdown_fired(void *arg)
+{
+	struct links	*ls = arg;
+	size_t		 i;
+
+	for (i = 0; i < ls->nlinks; i++)
+		if (link_state(ls->links[i]) != LINK_UP)
+			link_network_changed(ls->links[i]);
 }
 
 void
@@ -383,6 +406,7 @@ links_resumed(struct links *ls, uint64_t slept_ms)
 	if (ls->stopping)
 		return;
 	loop_timer_cancel(ls->loop, &ls->netchange);
+	loop_timer_cancel(ls->loop, &ls->netdown);
 	for (i = 0; i < ls->nlinks; i++)
 		link_resumed(ls->links[i], slept_ms);
 	if (ls->hooks.network_changed != NULL)
@@ -402,7 +426,8 @@ links_rtnl_event(struct links *ls, const struct rtnl_event *ev)
 	 * The laptop moved from cable to Wi-Fi: the default route or a
 	 * local address changed (not ours: our routes carry our protocol,
 	 * our interfaces are the links').  A burst of such events makes
-	 * one check, LINKS_NETCHANGE_MS after the last.
+	 * one check of the links that are up, LINKS_NETCHANGE_MS after the
+	 * last; those that are not dial LINKS_NETDOWN_MS after each.
 	 */
 	switch (ev->type) {
 	case RTNL_ROUTE_NEW:
@@ -420,6 +445,8 @@ links_rtnl_event(struct links *ls, const struct rtnl_event *ev)
 	default:
 		break;
 	}
-	if (changed && !ls->stopping)
+	if (changed && !ls->stopping) {
 		loop_timer_set(ls->loop, &ls->netchange, LINKS_NETCHANGE_MS);
+		loop_timer_set(ls->loop, &ls->netdown, LINKS_NETDOWN_MS);
+	}
 }

@@ -27,6 +27,7 @@
 #include "link.h"
 
 #define LINKS_NETCHANGE_MS	200	/* quiet time after a network change */
+#define LINKS_NETDOWN_MS	20	/* the same, for links not up */
 
 struct conf;
 struct links;
@@ -110,8 +111,10 @@ void		 links_summary(const struct links *, char *buf, size_t len);
 /*
  * Every rtnetlink event: to each link of the current config, and
  * watched for network changes (default route, addresses not on our
- * interfaces, a resync), which reach those links LINKS_NETCHANGE_MS
- * after the last of a burst.
+ * interfaces, a resync), which reach the links that are up
+ * LINKS_NETCHANGE_MS after the last of a burst (a path that only
+ * blinked stays), and the others (waiting for a network to dial)
+ * LINKS_NETDOWN_MS after each event (one `ip` command's events).
  */
 void		 links_rtnl_event(struct links *, const struct rtnl_event *);
 

@@ -24,6 +24,9 @@
 #include "loop.h"
 #include "xmalloc.h"
 
+/* How late a signal may be seen when fds are always ready, ms. */
+#define LOOP_PENDING_MS	10
+
 struct loop_fd {
 	int		 fd;
 	short		 events;
@@ -66,6 +69,7 @@ struct loop {
 	sigset_t		 origmask;	/* restored by loop_free() */
 	uint64_t		 now;
 	uint64_t		 gen;		/* timer phase counter */
+	uint64_t		 pending_at;	/* last loop_take_pending() */
 	bool			 stop;
 };
 
@@ -92,6 +96,9 @@ loop_clock_monotonic(void)
 
 uint64_t	(*loop_clock)(void) = loop_clock_monotonic;
 
+/* The clock as the last loop turn read it (loop_clock_recent()). */
+static uint64_t	loop_recent;
+
 static void
 loop_sig_handler(int signo)
 {
@@ -112,7 +119,7 @@ loop_new(void)
 		fatal("sigprocmask");
 	l->waitmask = l->origmask;
 	loop_catch(l, SIGCHLD);
-	l->now = loop_clock();
+	l->now = loop_recent = loop_clock();
 	return l;
 }
 
@@ -146,6 +153,12 @@ uint64_t
 loop_now(struct loop *l)
 {
 	return l->now;
+}
+
+uint64_t
+loop_clock_recent(void)
+{
+	return loop_recent;
 }
 
 static struct loop_fd *
@@ -225,7 +238,8 @@ loop_timer_set_slack(struct loop *l, struct loop_timer *t, uint64_t ms,
 		l->timers[l->ntimers++] = t;
 		t->armed = true;
 	}
-	t->deadline = loop_clock() + ms;
+	/* Due at once: the turn's time will do (no clock read). */
+	t->deadline = ms == 0 ? l->now : loop_clock() + ms;
 	t->slack = slack_ms < ms ? slack_ms : ms;
 	t->gen = l->gen;
 }
@@ -405,16 +419,22 @@ loop_take_pending(struct loop *l)
 	sigset_t			 pending, mine;
 	int				 signo;
 	size_t				 i;
+	bool				 any = false;
 
 	if (sigpending(&pending) == -1)
 		return;
 	sigemptyset(&mine);
-	if (sigismember(&pending, SIGCHLD))
+	if (sigismember(&pending, SIGCHLD)) {
 		sigaddset(&mine, SIGCHLD);
+		any = true;
+	}
 	for (i = 0; i < l->nsigs; i++)
-		if (sigismember(&pending, l->sigs[i].signo))
+		if (sigismember(&pending, l->sigs[i].signo)) {
 			sigaddset(&mine, l->sigs[i].signo);
-	while ((signo = sigtimedwait(&mine, NULL, &zero)) > 0) {
+			any = true;
+		}
+	/* Nothing of ours pending (the usual case): no system call more. */
+	while (any && (signo = sigtimedwait(&mine, NULL, &zero)) > 0) {
 		if (signo < NSIG)
 			loop_sigflag[signo] = 1;
 		loop_sigany = 1;
@@ -443,15 +463,23 @@ loop_run_signals(struct loop *l)
 	}
 }
 
-int
-loop_once(struct loop *l, int max_ms)
+/*
+ * One turn.  fresh: read the clock before computing the timeout; when
+ * loop_run() goes from turn to turn, the time of the last ppoll()
+ * return will do (a timer is late at most by what the callbacks took),
+ * and a busy link saves a clock read per packet (a system call where
+ * there is no vDSO, as in user-mode Linux).
+ */
+static int
+loop_turn(struct loop *l, int max_ms, bool fresh)
 {
 	struct loop_fd	*f;
 	struct timespec	 ts, *tsp = NULL;
 	size_t		 i, n = 0;
 	int		 timeout, r;
 
-	l->now = loop_clock();
+	if (fresh)
+		l->now = loop_recent = loop_clock();
 	if (l->pfd_cap < l->nfds) {
 		l->pfd_cap = l->nfds;
 		l->pfd = xreallocarray(l->pfd, l->pfd_cap, sizeof(*l->pfd));
@@ -478,8 +506,16 @@ loop_once(struct loop *l, int max_ms)
 	r = ppoll(n ? l->pfd : NULL, n, tsp, &l->waitmask);
 	if (r == -1 && errno != EINTR)
 		return -1;
-	l->now = loop_clock();
-	loop_take_pending(l);
+	l->now = loop_recent = loop_clock();
+	/*
+	 * Only a ppoll() that returned fds can leave a signal pending, and
+	 * a look every LOOP_PENDING_MS is enough for it not to starve: not
+	 * a sigpending() per busy turn.
+	 */
+	if (r > 0 && l->now - l->pending_at >= LOOP_PENDING_MS) {
+		l->pending_at = l->now;
+		loop_take_pending(l);
+	}
 
 	for (i = 0; r > 0 && i < n; i++) {
 		if (l->pfd[i].revents == 0)
@@ -496,12 +532,21 @@ loop_once(struct loop *l, int max_ms)
 }
 
 int
+loop_once(struct loop *l, int max_ms)
+{
+	return loop_turn(l, max_ms, true);
+}
+
+int
 loop_run(struct loop *l)
 {
+	bool	fresh = true;
+
 	l->stop = false;
 	while (!l->stop) {
-		if (loop_once(l, -1) == -1)
+		if (loop_turn(l, -1, fresh) == -1)
 			return -1;
+		fresh = false;
 	}
 	return 0;
 }

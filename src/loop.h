@@ -45,6 +45,11 @@ void		 loop_free(struct loop *);
 
 /* Current time in ms as seen by this turn of the loop. */
 uint64_t	 loop_now(struct loop *);
+/*
+ * The clock as the latest turn of any loop read it, without reading it
+ * again: for stamps taken per packet (0 before the first loop).
+ */
+uint64_t	 loop_clock_recent(void);
 
 /*
  * Watch fd for events (POLLIN, POLLOUT); cb gets the revents.  An fd

@@ -26,6 +26,7 @@ struct notify {
 	struct http		*http;
 	char			*name;
 	char			*url;
+	char			*shown;		/* http_url_shown() of it */
 	size_t			 cap;
 	char			**q;		/* oldest first */
 	size_t			 n;
@@ -76,6 +77,7 @@ notify_new(struct loop *loop, struct http *http, const char *name,
 	nt->http = http;
 	nt->name = xstrdup(name);
 	nt->url = xstrdup(url);
+	nt->shown = http_url_shown(url);
 	nt->cap = cap > 0 ? cap : 1;
 	nt->wait = NOTIFY_RETRY_MIN;
 	loop_timer_init(&nt->retry, notify_retry_fired, nt);
@@ -94,6 +96,7 @@ notify_free(struct notify *nt)
 	free(nt->q);
 	free(nt->name);
 	free(nt->url);
+	free(nt->shown);
 	free(nt);
 }
 
@@ -102,7 +105,9 @@ notify_set(struct notify *nt, const char *url, size_t cap)
 {
 	if (strcmp(nt->url, url) != 0) {
 		free(nt->url);
+		free(nt->shown);
 		nt->url = xstrdup(url);
+		nt->shown = http_url_shown(url);
 	}
 	nt->cap = cap > 0 ? cap : 1;
 	while (nt->n > nt->cap)
@@ -210,11 +215,11 @@ notify_done(const struct http_result *res, void *arg)
 	}
 	if (res->error != NULL)
 		log_warnx("link %s: notify %s: %s; retrying in %llu s",
-		    nt->name, nt->url, res->error,
+		    nt->name, nt->shown, res->error,
 		    (unsigned long long)(nt->wait / 1000));
 	else
 		log_warnx("link %s: notify %s: HTTP %d; retrying in %llu s",
-		    nt->name, nt->url, res->status,
+		    nt->name, nt->shown, res->status,
 		    (unsigned long long)(nt->wait / 1000));
 	loop_timer_set(nt->loop, &nt->retry, nt->wait);
 	nt->wait = nt->wait * 2 > NOTIFY_RETRY_MAX ? NOTIFY_RETRY_MAX :

@@ -162,6 +162,7 @@ peer_params(const struct peer_conf *c, const struct peer_request *r,
 		pp->lcp_echo_failure = r->lcp_echo_failure;
 		pp->mtu = r->mtu;
 		pp->compression = r->compression;
+		pp->ipv6 = r->ipv6;
 	} else {
 		pp->lcp_echo_interval = PEER_DEF_ECHO_INTERVAL;
 		pp->lcp_echo_failure = PEER_DEF_ECHO_FAILURE;
@@ -237,7 +238,7 @@ bad:
 static int
 peer_parse_pppd(char **w, size_t n, struct peer_request *r, char **cause)
 {
-	bool	seen[4] = { false, false, false, false };
+	bool	seen[5] = { false, false, false, false, false };
 	size_t	i;
 	int	k;
 
@@ -245,6 +246,7 @@ peer_parse_pppd(char **w, size_t n, struct peer_request *r, char **cause)
 	r->lcp_echo_failure = PEER_DEF_ECHO_FAILURE;
 	r->mtu = 0;
 	r->compression = false;
+	r->ipv6 = false;
 	for (i = 1; i < n; i += 2) {
 		if (strcmp(w[i], "lcp-echo-interval") == 0)
 			k = 0;
@@ -254,6 +256,8 @@ peer_parse_pppd(char **w, size_t n, struct peer_request *r, char **cause)
 			k = 2;
 		else if (strcmp(w[i], "compression") == 0)
 			k = 3;
+		else if (strcmp(w[i], "ipv6") == 0)
+			k = 4;
 		else {
 			xasprintf(cause, "pppd: unknown option \"%.32s\"",
 			    w[i]);
@@ -287,15 +291,14 @@ peer_parse_pppd(char **w, size_t n, struct peer_request *r, char **cause)
 				return -1;
 			break;
 		default:
-			if (strcmp(w[i + 1], "yes") == 0)
-				r->compression = true;
-			else if (strcmp(w[i + 1], "no") == 0)
-				r->compression = false;
-			else {
-				xasprintf(cause, "pppd: compression: \"%.32s\""
-				    " is not yes or no", w[i + 1]);
+			if (strcmp(w[i + 1], "yes") != 0 &&
+			    strcmp(w[i + 1], "no") != 0) {
+				xasprintf(cause, "pppd: %s: \"%.32s\""
+				    " is not yes or no", w[i], w[i + 1]);
 				return -1;
 			}
+			*(k == 3 ? &r->compression : &r->ipv6) =
+			    strcmp(w[i + 1], "yes") == 0;
 			break;
 		}
 	}
@@ -461,6 +464,10 @@ peer_request_format(const struct peer_request *r)
 		}
 		if (r->compression) {
 			argv_add(&w, "compression");
+			argv_add(&w, "yes");
+		}
+		if (r->ipv6) {
+			argv_add(&w, "ipv6");
 			argv_add(&w, "yes");
 		}
 		break;
@@ -718,27 +725,4 @@ peer_run(char *const *argv, char **cause)
 	if (WIFSIGNALED(st))
 		return 128 + WTERMSIG(st);
 	return WEXITSTATUS(st);
-}
-
-char *
-peer_escape(const char *s, size_t max)
-{
-	char	*out, *o;
-	size_t	 i;
-
-	if (s == NULL)
-		return xstrdup("(none)");
-	o = out = xmalloc(max * 4 + 4);
-	for (i = 0; s[i] != '\0' && i < max; i++) {
-		unsigned char	ch = (unsigned char)s[i];
-
-		if (ch >= ' ' && ch < 0x7f && ch != '\\' && ch != '"')
-			*o++ = (char)ch;
-		else
-			o += sprintf(o, "\\x%02x", ch);
-	}
-	if (s[i] != '\0')
-		o += sprintf(o, "...");
-	*o = '\0';
-	return out;
 }

@@ -79,6 +79,7 @@ struct peer_request {
 	int		 lcp_echo_failure;
 	int		 mtu;		/* 0: pppd's default */
 	bool		 compression;
+	bool		 ipv6;		/* IPV6CP as well */
 	/* PEER_ROUTE: each one of conf's nets, no repeats, in order. */
 	bool		 route_del;
 	struct prefix	 nets[PEER_NETS_MAX];
@@ -155,12 +156,5 @@ int	 peer_end_stale(const struct peer_conf *, pid_t *pid, char **cause);
  * set if it could not be run.
  */
 int	 peer_run(char *const *argv, char **cause);
-
-/*
- * s made safe for a log line (caller frees): printable ASCII kept but
- * '\' and '"', everything else as \xNN, cut after max bytes of s with
- * "..." appended.  NULL gives "(none)".
- */
-char	*peer_escape(const char *s, size_t max);
 
 #endif

@@ -122,6 +122,8 @@ ppp_add_link_options(struct argv *w, const struct ppp_params *p,
 	argv_add(w, "1");
 	if (!p->compression)
 		argv_add(w, "noccp");
+	if (p->ipv6)
+		argv_add(w, "+ipv6");
 	if (p->mtu != 0) {
 		argv_add(w, "mtu");
 		argv_addf(w, "%d", p->mtu);
@@ -155,8 +157,14 @@ ppp_remote_argv(const struct ppp_params *p)
 
 	argv_addv(&w, p->remote_prefix);
 	argv_add(&w, "nodetach");
-	/* stdin/stdout are the channel, not a tty: pppd makes its own pty. */
-	argv_add(&w, "notty");
+	/*
+	 * On pipes, pppd needs notty: it makes a pty of its own and forks a
+	 * process that copies every byte between the two.  On sshd's pty it
+	 * runs on it as on a serial line (its log then goes to syslog only:
+	 * pppd never logs to its own tty).
+	 */
+	if (!p->remote_tty)
+		argv_add(&w, "notty");
 	ppp_add_link_options(&w, p, p->remote_ifname, p->remote_ip,
 	    p->local_ip);
 	/* /run/ppp-NAME.pid on the gateway: how a stale pppd is found. */

@@ -39,6 +39,9 @@
  * lists belong to the caller and must outlive the calls; word lists are
  * NULL-terminated, and a NULL list is an empty one.
  */
+/* The byte that starts and ends every PPP frame (RFC 1662). */
+#define PPP_FLAG	0x7e
+
 struct ppp_params {
 	const char	 *local_pppd;	/* absolute: "/usr/sbin/pppd" */
 	const char	 *local_ifname;	/* "vpn-office" */
@@ -49,6 +52,8 @@ struct ppp_params {
 	int		  lcp_echo_failure;	/* missed echoes, >= 1 */
 	int		  mtu;		/* 0: pppd's default (1500) */
 	bool		  compression;	/* false: noccp */
+	/* IPV6CP too (+ipv6): link-local addresses pppd picks. */
+	bool		  ipv6;
 	/* Remote only: /run/ppp-NAME.pid on the gateway; NULL: none. */
 	const char	 *linkname;
 	/* Where the remote pppd writes ppp-NAME.pid; NULL: PPP_RUNDIR. */
@@ -57,6 +62,11 @@ struct ppp_params {
 	/* First words of the remote command: sudo -n /usr/sbin/pppd */
 	char *const	 *remote_prefix;
 	char *const	 *remote_extra;	/* appended to the remote command */
+	/*
+	 * Remote only: pppd runs on the channel's pty (sshd's), so it needs
+	 * no notty; false: stdin/stdout are pipes.
+	 */
+	bool		  remote_tty;
 	/* First words of the remote route commands: sudo -n /sbin/ip */
 	char *const	 *remote_ip_prefix;
 	/* First words of the remote pkill: sudo -n /usr/bin/pkill */

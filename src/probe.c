@@ -25,6 +25,7 @@ struct probe {
 	struct loop		*loop;
 	struct http		*http;
 	char			*url;
+	char			*shown;		/* http_url_shown() of it */
 	char			*interface;	/* "if!NAME" */
 	int			 interval;	/* s */
 	int			 failures;
@@ -50,6 +51,7 @@ probe_new(struct loop *loop, struct http *http, const char *url,
 	p->loop = loop;
 	p->http = http;
 	p->url = xstrdup(url);
+	p->shown = http_url_shown(url);
 	xasprintf(&p->interface, "if!%s", ifname);
 	p->interval = interval > 0 ? interval : 1;
 	p->failures = failures > 0 ? failures : 1;
@@ -68,6 +70,7 @@ probe_free(struct probe *p)
 	loop_timer_cancel(p->loop, &p->timer);
 	http_cancel(p->http, p->req);
 	free(p->url);
+	free(p->shown);
 	free(p->interface);
 	free(p);
 }
@@ -89,7 +92,7 @@ probe_miss(struct probe *p, const char *text)
 	p->misses++;
 	give_up = p->misses >= p->failures;
 	if (give_up) {
-		xasprintf(&reason, "probe %s: %s", p->url, text);
+		xasprintf(&reason, "probe %s: %s", p->shown, text);
 		p->misses = 0;
 	}
 	p->cb(false, text, give_up, reason, p->arg);
@@ -107,7 +110,7 @@ probe_fire(void *arg)
 	if (p->req != NULL) {
 		/* Cannot happen with timeout <= interval; do not stack. */
 		log_debug("probe %s: the previous probe still runs",
-		    p->url);
+		    p->shown);
 		return;
 	}
 	q.url = p->url;

@@ -22,6 +22,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -265,24 +266,41 @@ relay_bytes(struct relay *r, uint64_t *a_to_b, uint64_t *b_to_a)
 	*b_to_a = r->ba.moved;
 }
 
+void
+relay_fd_ready(struct relay_fd *f, short revents)
+{
+	if (revents & (POLLIN | POLLHUP | POLLERR | POLLNVAL))
+		f->empty = false;
+}
+
 static ssize_t
 relay_fd_read(void *ctx, void *buf, size_t len)
 {
 	struct relay_fd	*f = ctx;
 	ssize_t		 n;
 
+	/* Found empty, and poll() has not said otherwise since. */
+	if (f->hinted && f->empty)
+		return RELAY_AGAIN;
 	do
 		n = read(f->fd, buf, len);
 	while (n == -1 && errno == EINTR);
 	if (n >= 0)
 		return n;
-	if (errno == EAGAIN || errno == EWOULDBLOCK)
+	if (errno == EAGAIN || errno == EWOULDBLOCK) {
+		f->empty = true;
 		return RELAY_AGAIN;
+	}
 	f->error = errno;
 	return RELAY_ERROR;
 }
 
-/* A pty master reads EIO once no slave fd is open: pppd is gone. */
+/*
+ * A pty master reads EIO once no slave fd is open: pppd is gone.  A read
+ * shorter than RELAY_PTY_CHUNK took all the pty held: the relay gets
+ * the bytes now and RELAY_AGAIN on its next read, without the read()
+ * that would fail with EAGAIN (the next POLLIN lifts it).
+ */
 static ssize_t
 relay_pty_read(void *ctx, void *buf, size_t len)
 {
@@ -292,6 +310,8 @@ relay_pty_read(void *ctx, void *buf, size_t len)
 	n = relay_fd_read(ctx, buf, len);
 	if (n == RELAY_ERROR && f->error == EIO)
 		return 0;
+	if (n > 0 && (size_t)n < len && n < RELAY_PTY_CHUNK)
+		f->empty = true;
 	return n;
 }
 

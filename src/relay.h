@@ -44,9 +44,22 @@ struct relay_end_ops {
 struct relay_fd {
 	int	 fd;
 	int	 error;		/* errno of the last RELAY_ERROR */
+	bool	 hinted;	/* relay_fd_ready() is called: see there */
+	bool	 empty;		/* found empty since the last POLLIN */
 };
 extern const struct relay_end_ops relay_fd_ops;
 extern const struct relay_end_ops relay_pty_ops;
+
+/*
+ * Optional poll hint: the revents poll() gave f's fd.  Once the owner
+ * calls this on every poll() result for the fd (set hinted to say so),
+ * a read after the fd was found empty returns RELAY_AGAIN without a
+ * system call until poll() says POLLIN (or an error) again.  A pty read
+ * shorter than RELAY_PTY_CHUNK counts as finding it empty: the pty
+ * hands out at most that much a read, and a shorter one emptied it.
+ */
+#define RELAY_PTY_CHUNK	4096
+void		 relay_fd_ready(struct relay_fd *f, short revents);
 
 struct relay;
 

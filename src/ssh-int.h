@@ -23,14 +23,19 @@ enum ssh_op {
 	SSH_OP_NONE = 0,
 	SSH_OP_OPEN,
 	SSH_OP_EXEC,
+	SSH_OP_PTY,
 	SSH_OP_READ,
 	SSH_OP_WRITE,
 	SSH_OP_EOF,
 	SSH_OP_CLOSE
 };
 
+/* Text kept from a pty channel's stdout before its first frame. */
+#define SSH_PRETEXT_MAX	1024
+
 enum ssh_chan_state {
 	SSH_CHAN_NEW,
+	SSH_CHAN_PTY,
 	SSH_CHAN_EXEC,
 	SSH_CHAN_RUNNING,
 	SSH_CHAN_CLOSING,
@@ -46,6 +51,18 @@ struct ssh_chan {
 	char			*label;		/* command, shortened for messages */
 	enum ssh_chan_state	 state;
 	bool			 eof_seen[2];	/* read gave 0: stdout, stderr */
+	/*
+	 * ssh_chan_pty(): the command to run on a pty if sshd grants one;
+	 * tty once it did.  Until stdout shows text_end, what it carries
+	 * is text (sshd puts stderr on the pty too), and is handed out on
+	 * stderr from pretext.
+	 */
+	char			*pty_command;
+	bool			 tty;
+	bool			 text_done;
+	int			 text_end;
+	char			 pretext[SSH_PRETEXT_MAX];
+	size_t			 pretext_len;
 	int			 exit_status;
 	char			*exit_signal;
 };
@@ -57,6 +74,7 @@ struct ssh {
 	bool			 handshaken;
 	bool			 auth_started;
 	char			*broken;	/* why the session is unusable */
+	char			 errmsg[256];	/* ssh_errmsg()'s, made safe */
 
 	const void		*tx_who;	/* send path owner, or NULL */
 	enum ssh_op		 tx_op;
@@ -65,6 +83,15 @@ struct ssh {
 	int			 sock_errno;	/* last recv/send errno */
 	bool			 peer_closed;	/* recv() returned 0 */
 	uint64_t		 rx, tx, last_rx;
+	/*
+	 * Poll hints (ssh_socket_ready()): once the owner passes them on,
+	 * rx_empty says recv() found the socket empty since poll() last
+	 * said it was readable, so a channel read with nothing queued in
+	 * libssh2 can answer SSH_AGAIN without calling it (each libssh2
+	 * call costs a time() and a recv() that would fail with EAGAIN).
+	 */
+	bool			 hinted;
+	bool			 rx_empty;
 
 	LIST_HEAD(, ssh_chan)	 chans;
 };

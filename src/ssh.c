@@ -40,6 +40,7 @@
 #include "loop.h"
 #include "ssh.h"
 #include "ssh-int.h"
+#include "vis.h"
 #include "xmalloc.h"
 
 #define SSH_LABEL_MAX	48	/* bytes of a command named in a message */
@@ -55,6 +56,35 @@ static const char *ssh_hostkey_prefs[] = {
 	"ssh-rsa",
 };
 
+/*
+ * RFC 4254 8 terminal modes for a pty that passes bytes unchanged: no
+ * echo, no line editing, no signals, no flow control, no CR/NL
+ * translation either way, 8 bits.  Opcode, then a uint32 value.
+ */
+#define SSH_MODE(op, v)	(op), 0, 0, 0, (v)
+static const unsigned char ssh_raw_modes[] = {
+	SSH_MODE(33, 0),	/* ISTRIP */
+	SSH_MODE(34, 0),	/* INLCR */
+	SSH_MODE(35, 0),	/* IGNCR */
+	SSH_MODE(36, 0),	/* ICRNL */
+	SSH_MODE(38, 0),	/* IXON */
+	SSH_MODE(39, 0),	/* IXANY */
+	SSH_MODE(40, 0),	/* IXOFF */
+	SSH_MODE(41, 0),	/* IMAXBEL */
+	SSH_MODE(50, 0),	/* ISIG */
+	SSH_MODE(51, 0),	/* ICANON */
+	SSH_MODE(53, 0),	/* ECHO */
+	SSH_MODE(54, 0),	/* ECHOE */
+	SSH_MODE(55, 0),	/* ECHOK */
+	SSH_MODE(56, 0),	/* ECHONL */
+	SSH_MODE(59, 0),	/* IEXTEN */
+	SSH_MODE(70, 0),	/* OPOST */
+	SSH_MODE(72, 0),	/* ONLCR */
+	SSH_MODE(91, 1),	/* CS8 */
+	SSH_MODE(92, 0),	/* PARENB */
+	0			/* TTY_OP_END */
+};
+
 static LIBSSH2_RECV_FUNC(ssh_recv_cb);
 static LIBSSH2_SEND_FUNC(ssh_send_cb);
 static int	ssh_error_rc(struct ssh *, int, enum ssh_fail, char **,
@@ -64,6 +94,7 @@ static bool	ssh_tx_busy(struct ssh *, const void *, enum ssh_op);
 static void	ssh_tx_done(struct ssh *, const void *, enum ssh_op, int);
 static int	ssh_usable(struct ssh *, char **);
 static int	ssh_set_hostkey_prefs(struct ssh *, char **);
+static bool	ssh_chan_queued(struct ssh_chan *);
 static ssize_t	ssh_chan_read_stream(struct ssh_chan *, int, void *, size_t,
 		    char **);
 static int	ssh_chan_usable(struct ssh_chan *, char **);
@@ -91,10 +122,13 @@ LIBSSH2_RECV_FUNC(ssh_recv_cb)
 {
 	struct ssh	*s = *abstract;
 	ssize_t		 n;
+	uint64_t	 now;
 
 	n = recv(socket, buffer, length, flags);
 	if (n == -1) {
-		if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
+		if (errno == EAGAIN || errno == EWOULDBLOCK)
+			s->rx_empty = true;
+		else if (errno != EINTR)
 			s->sock_errno = errno;
 		return -errno;
 	}
@@ -102,7 +136,10 @@ LIBSSH2_RECV_FUNC(ssh_recv_cb)
 		s->peer_closed = true;
 	else {
 		s->rx += (uint64_t)n;
-		s->last_rx = loop_clock();
+		/* The loop turn's time: no clock read per packet. */
+		now = loop_clock_recent();
+		if (now > s->last_rx)
+			s->last_rx = now;
 	}
 	return n;
 }
@@ -260,6 +297,14 @@ ssh_fd(struct ssh *s)
 	return s->fd;
 }
 
+void
+ssh_socket_ready(struct ssh *s, short revents)
+{
+	s->hinted = true;
+	if (revents & (POLLIN | POLLHUP | POLLERR | POLLNVAL))
+		s->rx_empty = false;
+}
+
 short
 ssh_poll_events(struct ssh *s)
 {
@@ -310,7 +355,8 @@ ssh_errmsg(struct ssh *s)
 	if (libssh2_session_last_error(s->session, &msg, NULL, 0) == 0 ||
 	    msg == NULL)
 		return "no error";
-	return msg;
+	(void)vis_buf(s->errmsg, sizeof(s->errmsg), msg, strlen(msg), 0);
+	return s->errmsg;
 }
 
 void
@@ -554,6 +600,23 @@ ssh_chan_new(struct ssh *s, const char *command)
 	return c;
 }
 
+void
+ssh_chan_pty(struct ssh_chan *c, const char *command, int text_end)
+{
+	if (c->state != SSH_CHAN_NEW)
+		fatalx("%s: channel for \"%s\" already started", __func__,
+		    c->label);
+	free(c->pty_command);
+	c->pty_command = xstrdup(command);
+	c->text_end = text_end;
+}
+
+bool
+ssh_chan_tty(struct ssh_chan *c)
+{
+	return c->tty;
+}
+
 static int
 ssh_chan_usable(struct ssh_chan *c, char **cause)
 {
@@ -590,9 +653,37 @@ ssh_chan_start(struct ssh_chan *c, char **cause)
 			return ssh_error_rc(s, rc, SSH_FAIL_REMOTE, cause,
 			    "open ssh channel");
 		}
+		c->state = c->pty_command != NULL ? SSH_CHAN_PTY :
+		    SSH_CHAN_EXEC;
+		if (c->state == SSH_CHAN_EXEC)
+			goto exec;
+		/* FALLTHROUGH */
+	case SSH_CHAN_PTY:
+		if (ssh_tx_busy(s, c, SSH_OP_PTY))
+			return SSH_AGAIN;
+		rc = libssh2_channel_request_pty_ex(c->chan, "dumb", 4,
+		    (const char *)ssh_raw_modes, sizeof(ssh_raw_modes), 80, 24,
+		    0, 0);
+		ssh_tx_done(s, c, SSH_OP_PTY, rc);
+		if (rc == LIBSSH2_ERROR_EAGAIN)
+			return SSH_AGAIN;
+		if (rc == 0) {
+			c->tty = true;
+			free(c->command);
+			c->command = c->pty_command;
+			c->pty_command = NULL;
+		} else if (rc == LIBSSH2_ERROR_CHANNEL_REQUEST_DENIED) {
+			/* no-pty (restrict) or PermitTTY no: pipes it is. */
+			log_debug("ssh: no pty for \"%s\": the server "
+			    "refused it", c->label);
+		} else {
+			return ssh_error_rc(s, rc, SSH_FAIL_REMOTE, cause,
+			    "pty for \"%s\"", c->label);
+		}
 		c->state = SSH_CHAN_EXEC;
 		/* FALLTHROUGH */
 	case SSH_CHAN_EXEC:
+	exec:
 		if (ssh_tx_busy(s, c, SSH_OP_EXEC))
 			return SSH_AGAIN;
 		rc = libssh2_channel_exec(c->chan, c->command);
@@ -634,12 +725,27 @@ ssh_chan_read_stream(struct ssh_chan *c, int stream, void *buf, size_t len,
 		return SSH_AGAIN;
 	if (ssh_tx_busy(s, c, SSH_OP_READ))
 		return SSH_AGAIN;
+	/* The socket is empty and libssh2 holds nothing for the channel. */
+	if (s->hinted && s->rx_empty && !ssh_chan_queued(c)) {
+		if (libssh2_channel_eof(c->chan) != 1)
+			return SSH_AGAIN;
+		c->eof_seen[stream != 0] = true;
+		return 0;
+	}
+	/*
+	 * libssh2 reads the socket until EAGAIN before it hands out what
+	 * it holds: a read shorter than asked has taken everything there
+	 * is, and another would only cost a time() and a failing recv().
+	 */
 	while (got < len) {
+		s->rx_empty = false;
 		n = libssh2_channel_read_ex(c->chan, stream, p + got,
 		    len - got);
 		if (n <= 0)
 			break;
 		got += (size_t)n;
+		if (s->rx_empty && !ssh_chan_queued(c))
+			break;
 	}
 	ssh_tx_done(s, c, SSH_OP_READ, n < 0 ? (int)n : 0);
 	if (got > 0)
@@ -656,15 +762,62 @@ ssh_chan_read_stream(struct ssh_chan *c, int stream, void *buf, size_t len,
 	    "read from ssh channel for \"%s\"", c->label);
 }
 
+/* Keep text from a pty channel's stdout; the newest if it overflows. */
+static void
+ssh_chan_pretext_add(struct ssh_chan *c, const char *p, size_t n)
+{
+	size_t	drop;
+
+	if (n > sizeof(c->pretext)) {
+		p += n - sizeof(c->pretext);
+		n = sizeof(c->pretext);
+	}
+	if (c->pretext_len + n > sizeof(c->pretext)) {
+		drop = c->pretext_len + n - sizeof(c->pretext);
+		memmove(c->pretext, c->pretext + drop, c->pretext_len - drop);
+		c->pretext_len -= drop;
+	}
+	memcpy(c->pretext + c->pretext_len, p, n);
+	c->pretext_len += n;
+}
+
 ssize_t
 ssh_chan_read(struct ssh_chan *c, void *buf, size_t len, char **cause)
 {
-	return ssh_chan_read_stream(c, 0, buf, len, cause);
+	char	*p = buf, *q;
+	size_t	 k;
+	ssize_t	 n;
+
+	if (!c->tty || c->text_done)
+		return ssh_chan_read_stream(c, 0, buf, len, cause);
+	/* A pty: what comes before the first text_end byte is stderr. */
+	for (;;) {
+		n = ssh_chan_read_stream(c, 0, buf, len, cause);
+		if (n <= 0)
+			return n;
+		q = memchr(p, c->text_end, (size_t)n);
+		k = q != NULL ? (size_t)(q - p) : (size_t)n;
+		ssh_chan_pretext_add(c, p, k);
+		if (q != NULL) {
+			c->text_done = true;
+			memmove(p, q, (size_t)n - k);
+			return n - (ssize_t)k;
+		}
+	}
 }
 
 ssize_t
 ssh_chan_read_stderr(struct ssh_chan *c, void *buf, size_t len, char **cause)
 {
+	size_t	k;
+
+	if (c->pretext_len > 0 && len > 0) {
+		k = c->pretext_len < len ? c->pretext_len : len;
+		memcpy(buf, c->pretext, k);
+		memmove(c->pretext, c->pretext + k, c->pretext_len - k);
+		c->pretext_len -= k;
+		return (ssize_t)k;
+	}
 	return ssh_chan_read_stream(c, SSH_EXTENDED_DATA_STDERR, buf, len,
 	    cause);
 }
@@ -737,6 +890,16 @@ ssh_chan_send_eof(struct ssh_chan *c, char **cause)
 	return SSH_OK;
 }
 
+/* Whether libssh2 holds data (either stream) for c: no system call. */
+static bool
+ssh_chan_queued(struct ssh_chan *c)
+{
+	unsigned long	avail = 0;
+
+	(void)libssh2_channel_window_read_ex(c->chan, &avail, NULL);
+	return avail > 0;
+}
+
 bool
 ssh_chan_pending(struct ssh_chan *c)
 {
@@ -744,6 +907,8 @@ ssh_chan_pending(struct ssh_chan *c)
 
 	if (c->s == NULL || c->chan == NULL || c->state != SSH_CHAN_RUNNING)
 		return false;
+	if (c->pretext_len > 0)
+		return true;
 	/* A read now would wait for the send path (POLLOUT) anyway. */
 	if (c->s->tx_who != NULL)
 		return false;
@@ -814,7 +979,9 @@ ssh_chan_close(struct ssh_chan *c, char **cause)
 	c->state = SSH_CHAN_CLOSED;
 	if (libssh2_channel_get_exit_signal(c->chan, &sig, &siglen, NULL,
 	    NULL, NULL, NULL) == 0 && sig != NULL) {
-		c->exit_signal = xstrndup(sig, siglen);
+		/* The far end names it: safe to show first. */
+		c->exit_signal = xmalloc(VIS_MAX(siglen));
+		(void)vis_buf(c->exit_signal, VIS_MAX(siglen), sig, siglen, 0);
 		libssh2_free(s->session, sig);
 		c->exit_status = -1;
 	} else
@@ -859,6 +1026,7 @@ ssh_chan_free(struct ssh_chan *c)
 		/* Else libssh2_session_free() frees it. */
 	}
 	free(c->command);
+	free(c->pty_command);
 	free(c->label);
 	free(c->exit_signal);
 	free(c);

@@ -76,6 +76,15 @@ void		 ssh_free(struct ssh *);
 int		 ssh_fd(struct ssh *);
 /* POLLIN and/or POLLOUT: what the last SSH_AGAIN waits for. */
 short		 ssh_poll_events(struct ssh *);
+/*
+ * Optional poll hint: the revents poll() gave the session fd.  Once the
+ * owner calls this on every poll() result for the fd, a channel read
+ * when recv() last found the socket empty and libssh2 holds nothing for
+ * the channel returns SSH_AGAIN (or 0 at EOF) with no system call; the
+ * next POLLIN (or error) lifts that.  A caller that never calls it sees
+ * every read go to libssh2.
+ */
+void		 ssh_socket_ready(struct ssh *, short revents);
 /* The class of the last SSH_ERR (SSH_FAIL_NONE before any). */
 enum ssh_fail	 ssh_fail_class(struct ssh *);
 const char	*ssh_fail_name(enum ssh_fail);
@@ -83,7 +92,8 @@ const char	*ssh_fail_name(enum ssh_fail);
 const char	*ssh_errmsg(struct ssh *);
 /*
  * Bytes received and sent on the socket, and when the last byte came in
- * (loop_clock() ms; the time of ssh_new() before any).  Any out pointer
+ * (loop_clock() ms as the loop turn that read it saw it, no earlier than
+ * the time of ssh_new(); see loop_clock_recent()).  Any out pointer
  * may be NULL.
  */
 void		 ssh_counters(struct ssh *, uint64_t *rx, uint64_t *tx,
@@ -148,7 +158,22 @@ void		 ssh_disconnect(struct ssh *, const char *why);
 
 /* A channel that will exec command; ssh_chan_start() opens it. */
 struct ssh_chan	*ssh_chan_new(struct ssh *, const char *command);
-/* Open a session channel and exec the command (step). */
+/*
+ * Before ssh_chan_start(): ask sshd for a pty in raw mode (no echo, no
+ * line editing, no signal characters, no CR/NL translation, 8 bits) and,
+ * if it grants one, exec command instead (a server that refuses, as a
+ * key with restrict or no-pty does, gets the first command on pipes).
+ * On a pty, sshd sends the command's stderr as stdout: what stdout
+ * carries before the first byte text_end is handed out as stderr
+ * (ssh_chan_read_stderr(), ssh_chan_pending()), so that a shell's or
+ * sudo's complaint still reads as one; from text_end on, stdout is
+ * passed unchanged.
+ */
+void		 ssh_chan_pty(struct ssh_chan *, const char *command,
+		    int text_end);
+/* Whether the command runs on a pty (ssh_chan_pty() was granted). */
+bool		 ssh_chan_tty(struct ssh_chan *);
+/* Open a session channel, ask for a pty if wanted, exec (step). */
 int		 ssh_chan_start(struct ssh_chan *, char **cause);
 /*
  * Read the command's stdout (stderr) into buf, as much as libssh2 has,

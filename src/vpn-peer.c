@@ -26,6 +26,7 @@
 #include "log.h"
 #include "peer.h"
 #include "ppp.h"
+#include "vis.h"
 #include "xmalloc.h"
 
 /* Longest part of a refused request that goes to syslog. */
@@ -120,7 +121,7 @@ vpn_peer_refuse(const char *request, const char *why)
 {
 	char	*esc;
 
-	esc = peer_escape(request, VPN_PEER_LOG_MAX);
+	esc = vis_str(request, VPN_PEER_LOG_MAX, VIS_QUOTE);
 	log_warnx("refused: %s", why);
 	log_syslog(LOG_AUTH | LOG_WARNING, "refused request from %s: %s "
 	    "(request \"%s\")", vpn_peer_client, why, esc);
@@ -156,9 +157,9 @@ vpn_peer_client_name(void)
 	copy = xstrdup(sc);
 	addr = strtok_r(copy, " ", &last);
 	port = strtok_r(NULL, " ", &last);
-	esc = peer_escape(addr, 64);
+	esc = vis_str(addr, 64, VIS_QUOTE);
 	if (port != NULL) {
-		char	*pesc = peer_escape(port, 8);
+		char	*pesc = vis_str(port, 8, VIS_QUOTE);
 
 		xasprintf(&name, "%s port %s", esc, pesc);
 		free(pesc);

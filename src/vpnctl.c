@@ -68,6 +68,8 @@ static const struct vpnctl_cmd vpnctl_cmds[] = {
 	    NULL },
 	{ "check", cmd_check, "name",
 	    "exit 0 if the link is up (silent), 1 if not", NULL },
+	{ "metrics", ctl_metrics, "",
+	    "print vpnd's metrics in the Prometheus text format", NULL },
 	{ "watchdog", ctl_watchdog, "[-f file] [-p pidfile] "
 	    "[--down-after seconds] [--init path] [--unit name]",
 	    "for cron: restart a vpnd that died (through systemctl or the "

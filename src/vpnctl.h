@@ -64,6 +64,8 @@ const char	*vpnctl_duration(time_t secs, char *buf, size_t size);
 int		 ctl_status(struct vpnctl *, int argc, char **argv);
 /* up name [--wait [--timeout s]]: dial, and follow it (ctl-up.c). */
 int		 ctl_up(struct vpnctl *, int argc, char **argv);
+/* metrics: vpnd's Prometheus exposition (ctl-metrics.c). */
+int		 ctl_metrics(struct vpnctl *, int argc, char **argv);
 
 /*
  * watchdog [-f file] [-p pidfile] [--down-after s] [--init path]

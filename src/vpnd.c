@@ -7,7 +7,8 @@
  * and the pid file, signals, reload, and the modules joined in the loop
  * (the set of links in links.c, the control socket in ctlserver.c, the
  * HTTP side in linkhttp.c, rtnetlink in netlink.c, the service manager
- * in sdnotify.c, the machine's sleep noticed by sleepwatch.c).
+ * in sdnotify.c, the machine's sleep noticed by sleepwatch.c, the
+ * metrics-file rewritten by metricsfile.c).
  */
 #include "config.h"
 
@@ -30,6 +31,7 @@
 #include "links.h"
 #include "log.h"
 #include "loop.h"
+#include "metricsfile.h"
 #include "netlink.h"
 #include "pidfile.h"
 #include "rundir.h"
@@ -51,6 +53,9 @@ struct vpnd {
 	struct linkhttp	 *lh;		/* probes, ddns, notifications */
 	struct sdnotify	 *sn;		/* the service manager, or NULL */
 	struct sleepwatch *sleep;	/* suspend and resume */
+	struct metricsfile *mf;		/* metrics-file, or NULL */
+	char		 *mf_path;	/* its path and interval */
+	int		  mf_interval;
 };
 
 static const struct option vpnd_options[] = {
@@ -173,6 +178,36 @@ vpnd_rtnl_event(const struct rtnl_event *ev, void *arg)
 		links_rtnl_event(d->links, ev);
 }
 
+/* The metrics-file's contents: what "vpnctl metrics" prints. */
+static void
+vpnd_metrics(struct buf *b, void *arg)
+{
+	struct vpnd	*d = arg;
+
+	if (d->ctl != NULL)
+		ctlserver_metrics(d->ctl, b);
+}
+
+/* Start, restart or stop the metrics-file as c says. */
+static void
+vpnd_metrics_conf(struct vpnd *d, const struct conf *c)
+{
+	if (d->mf != NULL && c->metrics_file != NULL &&
+	    strcmp(d->mf_path, c->metrics_file) == 0 &&
+	    d->mf_interval == c->metrics_interval)
+		return;
+	metricsfile_free(d->mf);
+	d->mf = NULL;
+	free(d->mf_path);
+	d->mf_path = NULL;
+	if (c->metrics_file == NULL)
+		return;
+	d->mf_path = xstrdup(c->metrics_file);
+	d->mf_interval = c->metrics_interval;
+	d->mf = metricsfile_new(d->loop, d->mf_path, d->mf_interval,
+	    vpnd_metrics, d);
+}
+
 /*
  * Re-read the config.  A broken one is refused with its errors (in
  * *cause) and the running one stays.  Otherwise the links and the HTTP
@@ -188,6 +223,7 @@ vpnd_reload(struct vpnd *d, char **cause)
 		return -1;
 	links_apply(d->links, c, &diff);
 	linkhttp_reload(d->lh, c);
+	vpnd_metrics_conf(d, c);
 	log_info("reloaded %s: %zu link%s unchanged, %zu stopped, %zu to "
 	    "start", d->conf_path, diff.kept, diff.kept == 1 ? "" : "s",
 	    diff.stopped, diff.started);
@@ -368,6 +404,7 @@ main(int argc, char **argv)
 		free(cause);
 		cause = NULL;
 	}
+	vpnd_metrics_conf(&d, c);
 	detach_ready(readyfd);
 	vpnd_status(&d, status, sizeof(status));
 	sdnotify_ready(d.sn, status);
@@ -378,6 +415,9 @@ main(int argc, char **argv)
 	/* The last notifications ("down") get a few seconds. */
 	linkhttp_drain(d.lh, d.loop, VPND_DRAIN_MS);
 	log_info("exiting");
+	metricsfile_free(d.mf);
+	d.mf = NULL;
+	free(d.mf_path);
 	sdnotify_close(d.sn);
 	d.sn = NULL;
 	ctlserver_close(d.ctl);

@@ -32,6 +32,12 @@
 # (nothing compresses).  Reports, per peer P and round R:
 #	bu_P_R (s)  rtt_P_R  rttf_P_R  rttr_P_R (ms)  fwd_P_R  rev_P_R (Mbit/s)
 #
+# QDISC="fq_codel" (or any tc qdisc spec) replaces the root qdisc of the
+# PPP interface at both ends, gwa and gwb, once the link of a peer named in
+# QDISC_PEERS ("vpnd") is up: the same binary with and without it, say
+# PEERS="vpnd vpnd2" and VPND2 the same vpnd.  Each turn prints the
+# qdiscs it ran with.
+#
 # HOG=1 runs a CPU-bound process (a shell loop, no system calls) in the
 # guest for the whole run: the link shares the guest's one CPU with it.
 #
@@ -56,6 +62,8 @@
 : "${HOG:=0}"
 : "${TRACE:=0}"
 : "${VPND2:=}"
+: "${QDISC:=}"
+: "${QDISC_PEERS:=vpnd}"
 IPERF_PORT=5201
 # Debian's /etc/ppp/options says "auth": the HOWTO's pppds both say noauth.
 HOWTO_DEBIAN="noauth"
@@ -123,6 +131,25 @@ link_up()
 	wait_for pinged 30 "hostb to answer through $1's link"
 	now_cs
 	bu=$((now - t0))
+	case $1 in
+	vpnd*)	_lu_a=$VPND_IF _lu_b=$VPND_IF ;;
+	*)	_lu_a=$HOWTO_IF_A _lu_b=$HOWTO_IF_B ;;
+	esac
+	case " $QDISC_PEERS " in
+	*" $1 "*)
+		if [ -n "$QDISC" ]; then
+			# shellcheck disable=SC2086 # a tc qdisc spec
+			ip netns exec gwa tc qdisc replace dev "$_lu_a" root \
+			    $QDISC || fail "tc qdisc $QDISC on gwa's $_lu_a"
+			# shellcheck disable=SC2086 # a tc qdisc spec
+			ip netns exec gwb tc qdisc replace dev "$_lu_b" root \
+			    $QDISC || fail "tc qdisc $QDISC on gwb's $_lu_b"
+		fi
+		;;
+	esac
+	step "$1: qdisc gwa: $(ip netns exec gwa tc qdisc show dev "$_lu_a" |
+	    head -n 1); gwb: $(ip netns exec gwb tc qdisc show dev "$_lu_b" |
+	    head -n 1)"
 }
 
 # link_down P: stop peer P's link; nothing of it may be left.

@@ -146,9 +146,10 @@ howto_stop()
 }
 
 # ping_first T0 LOG: one ping process in hosta sends to hostb every 50 ms
-# (for at most 60 s); sleep in read(2) on its output (stamped into LOG)
-# until the first answer.  Its time since T0 (guest uptime, centiseconds)
-# into $pf_at; fails if none came.
+# (for at most 60 s at the reference pace, stretched with the guest's);
+# sleep in read(2) on its output (stamped into LOG) until the first
+# answer.  Its time since T0 (guest uptime, centiseconds) into $pf_at;
+# fails if none came.
 ping_first()
 {
 	_pf_fifo=$E2E_DIR/ping.fifo
@@ -157,7 +158,9 @@ ping_first()
 	mkfifo "$_pf_fifo" || fail "mkfifo $_pf_fifo"
 	# 1200 at 50 ms: 60 s (with -w, ping would stop at the first "net
 	# unreachable" from gwa while the link is down).
-	ip netns exec hosta ping -n -i 0.05 -c 1200 "$SITE_HOSTB_IP" \
+	_pf_n=$(($(pace_bound 6000) / 5))
+	[ "$_pf_n" -ge 1200 ] || _pf_n=1200
+	ip netns exec hosta ping -n -i 0.05 -c "$_pf_n" "$SITE_HOSTB_IP" \
 	    >"$_pf_fifo" 2>&1 &
 	_pf_pid=$!
 	pf_at=
@@ -167,7 +170,7 @@ ping_first()
 	kill -TERM "$_pf_pid" 2>/dev/null || :
 	# (quietly: sh would say "Terminated")
 	{ wait "$_pf_pid"; } 2>/dev/null || :
-	[ -n "$pf_at" ] || fail "no answer across within 60 s: $2"
+	[ -n "$pf_at" ] || fail "no answer across within $((_pf_n / 20)) s: $2"
 }
 
 # link_up PEER LOG CONF: launch PEER's link (vpnd and base with CONF),

@@ -135,6 +135,34 @@ want fifo "fifo.conf: not a regular file"
 
 want missing "missing.conf: No such file or directory"
 
+# Issue 12: a pppd in a directory others may write, an identity there,
+# and (as root) a pppd and a key owned by another user are refused.
+mkdir "$tmp/open"
+chmod 0777 "$tmp/open"
+printf '#!/bin/sh\nexit 0\n' >"$tmp/open/pppd"
+chmod 0755 "$tmp/open/pppd"
+: >"$tmp/open/id"
+link="link office\n\thost gw.example.org\n\tlocal-ip 10.9.0.1\n"
+link="$link\tremote-ip 10.9.0.2\n"
+# shellcheck disable=SC2059 # $link holds the escapes on purpose
+printf "identity $tmp/id\nknown-hosts $tmp/known_hosts\npppd $tmp/open/pppd\n$link" \
+    >"$tmp/run/pppd-open-dir.conf"
+want pppd-open-dir "pppd-open-dir.conf:3: pppd: $tmp/open/pppd: directory $tmp/open is writable by others (mode 0777; chmod go-w $tmp/open)"
+# shellcheck disable=SC2059
+printf "identity $tmp/open/id\nknown-hosts $tmp/known_hosts\npppd $tmp/pppd\n$link" \
+    >"$tmp/run/identity-open-dir.conf"
+want identity-open-dir "identity-open-dir.conf:1: identity: $tmp/open/id: directory $tmp/open is writable by others (mode 0777; chmod go-w $tmp/open)"
+if [ "$(id -u)" -eq 0 ]; then
+	cp "$tmp/pppd" "$tmp/theirs-pppd"
+	: >"$tmp/theirs-id"
+	chown 65534 "$tmp/theirs-pppd" "$tmp/theirs-id"
+	# shellcheck disable=SC2059
+	printf "identity $tmp/theirs-id\nknown-hosts $tmp/known_hosts\npppd $tmp/theirs-pppd\n$link" \
+	    >"$tmp/run/theirs.conf"
+	want theirs "theirs.conf:1: identity: $tmp/theirs-id: file $tmp/theirs-id is owned by uid 65534, not root (chown root $tmp/theirs-id)" \
+	    "theirs.conf:3: pppd: $tmp/theirs-pppd: file $tmp/theirs-pppd is owned by uid 65534, not root (chown root $tmp/theirs-pppd)"
+fi
+
 # ------------------------------------------------------------------ run
 cd "$tmp/run"
 failed=0

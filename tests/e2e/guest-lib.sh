@@ -312,8 +312,9 @@ _site_root_unlock()
 	esac
 }
 
-# site_sshd_start: real sshd in gwb on 192.0.2.2:22, root login by key only,
-# everything in $E2E_DIR/ssh.  Sets
+# site_sshd_start: real sshd in gwb on 192.0.2.2:22 (and on
+# $SITE_SSHD_LISTEN_MORE, an address in brackets, if set), root login by key
+# only, everything in $E2E_DIR/ssh.  Sets
 #	SITE_SSH_KEY		gwa's client key (ed25519, OpenSSH format)
 #	SITE_KNOWN_HOSTS	a known_hosts holding gwb's host key
 #	SITE_SSH		an ssh command line (no spaces in its words)
@@ -336,6 +337,7 @@ site_sshd_start()
 	_site_root_unlock
 	cat >"$_gl_d/sshd_config" <<EOF || fail "sshd_config"
 ListenAddress $SITE_GWB_WAN_IP
+${SITE_SSHD_LISTEN_MORE:+ListenAddress $SITE_SSHD_LISTEN_MORE}
 HostKey $_gl_d/host_ed25519
 PidFile $_gl_d/sshd.pid
 AuthorizedKeysFile $_gl_d/authorized_keys

@@ -191,8 +191,10 @@ lk_procs()
 
 # lk_clean_state NPPP: true if each end has exactly NPPP ppp interfaces and
 # pppds (a pppd and its children count as one), gwa holds nothing but vpnd
-# and its pppds, and gwb nothing but the listening sshd, NPPP sessions and
-# their pppds.  On false, LK_WHY says what is wrong.
+# and its pppds, and gwb nothing but the listening sshd, NPPP sessions,
+# their pppds and (NPPP > 0) their shells (channel 1's shell reads pppd's
+# messages to put the routes in: it and its pipeline stay with pppd).  On
+# false, LK_WHY says what is wrong.
 lk_clean_state()
 {
 	LK_WHY=
@@ -226,6 +228,10 @@ lk_clean_state()
 	for _lk_p in $(ip netns pids gwb); do
 		case $(cat "/proc/$_lk_p/comm" 2>/dev/null) in
 		sshd|pppd|'') ;;
+		sh|bash|dash) [ "$1" = 0 ] || continue
+			LK_WHY="stray shell in gwb: $(lk_procs gwb)"
+			return 1
+			;;
 		*)	LK_WHY="stray process in gwb: $(lk_procs gwb)"
 			return 1
 			;;

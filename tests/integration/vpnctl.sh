@@ -28,7 +28,10 @@
 # - malformed requests (garbage, wrong version, unknown command, missing
 #   argument, NUL byte, a 1 MB line, a bad flag) each get an error reply
 #   of the right kind and vpnd keeps serving; a connection that never
-#   sends does not block others; past 64 connections vpnd says busy;
+#   sends does not block others; past 64 connections vpnd says busy; a
+#   member of the group gets 8 at once and root is still served while it
+#   floods (issue 12); a socket in a directory others may write is
+#   refused;
 # - reload of a broken config prints the errors, exits 2, the old config
 #   stays; a good one is taken;
 # - a second vpnd on the same socket refuses to start;
@@ -231,11 +234,11 @@ itest_step "status --json parses and holds both links"
     itest_fail "links: $(cat "$IT_DIR/status.json")"
 [ "$(json 'd["version"]')" = 1 ] || itest_fail "no version 1"
 [ "$(json 'sorted(L["lab"].keys())')" = "['bytes_in', 'bytes_out', \
-'ddns', 'ddns_at', 'down_since', 'fail_class', 'host', 'hosts', 'ifname', \
-'lcp_rtt_ms', 'local_ip', 'local_nets', 'name', 'needs_attention', \
+'ddns', 'ddns_at', 'down_since', 'fail_class', 'failures', 'host', \
+'hosts', 'ifname', 'local_ip', 'local_nets', 'name', 'needs_attention', \
 'next_dial', 'notify_dropped', 'notify_queued', 'port', 'probe', \
-'probe_at', 'reason', 'redials', 'remote_ip', 'remote_nets', 'since', \
-'state', 'wanted']" ] ||
+'probe_at', 'reason', 'redials', 'remote_ip', 'remote_nets', 'rtt_us', \
+'since', 'state', 'wanted']" ] ||
     itest_fail "fields: $(cat "$IT_DIR/status.json")"
 [ "$(json 'L["office"]["hosts"], L["office"]["local_ip"], \
 L["office"]["remote_ip"], L["office"]["remote_nets"], \
@@ -245,8 +248,10 @@ L["office"]["local_nets"], L["lab"]["remote_nets"]')" = \
     itest_fail "addresses and nets: $(cat "$IT_DIR/status.json")"
 [ "$(json 'type(L["lab"]["bytes_in"]).__name__, type(L["lab"]["since"]).__name__')" = \
     "('int', 'int')" ] || itest_fail "machine units: $(cat "$IT_DIR/status.json")"
-[ "$(json 'L["lab"]["state"], L["lab"]["wanted"], L["lab"]["lcp_rtt_ms"]')" = \
-    "('down', False, None)" ] || itest_fail "lab: $(cat "$IT_DIR/status.json")"
+[ "$(json 'L["lab"]["state"], L["lab"]["wanted"], L["lab"]["rtt_us"], \
+L["lab"]["failures"]')" = \
+    "('down', False, None, {'network': 0, 'remote': 0, 'hard': 0})" ] ||
+    itest_fail "lab: $(cat "$IT_DIR/status.json")"
 [ "$(json 'L["office"]["wanted"], L["office"]["ifname"]')" = \
     "(True, 'vpn-office')" ] ||
     itest_fail "office: $(cat "$IT_DIR/status.json")"
@@ -548,6 +553,76 @@ if r.returncode != 0:
     sys.exit("status after the limit: %r" % r.stderr)
 EOF
 
+itest_step "a member flooding the socket holds 8, root is still served"
+# Issue 12: one member of the control group could hold all 64 slots.
+python3 - "$SOCK" "$VPNCTL" "$(id -u daemon)" "$(id -g daemon)" <<'EOF' ||
+import os, socket, subprocess, sys, time
+path, vpnctl = sys.argv[1], sys.argv[2]
+uid, gid = int(sys.argv[3]), int(sys.argv[4])
+
+def connect():
+    end = time.monotonic() + 10
+    while True:
+        s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        s.settimeout(10)
+        try:
+            s.connect(path)
+            return s
+        except BlockingIOError:
+            s.close()
+            if time.monotonic() > end:
+                raise
+            time.sleep(0.05)
+
+ready_r, ready_w = os.pipe()
+done_r, done_w = os.pipe()
+pid = os.fork()
+if pid == 0:
+    # The member: uid daemon with its group, as the group database says.
+    os.close(ready_r)
+    os.close(done_w)
+    os.setgroups([gid])
+    os.setgid(gid)
+    os.setuid(uid)
+    want = (b"pppssh/1 error busy too many control connections of uid "
+            b"%d (8 at once)" % uid)
+    held, busy = [], 0
+    for i in range(64):
+        s = connect()
+        s.settimeout(0.5)
+        try:
+            reply = s.makefile("rb").readline()
+        except socket.timeout:
+            held.append(s)          # a slot: vpnd waits for a request
+            continue
+        if not reply.startswith(want):
+            os.write(ready_w, b"connection %d: %r\n" % (i + 1, reply))
+            os._exit(1)
+        busy += 1
+        s.close()
+    os.write(ready_w, b"held %d busy %d\n" % (len(held), busy))
+    os.read(done_r, 1)              # hold them until root is done
+    os._exit(0)
+os.close(ready_w)
+os.close(done_r)
+said = os.read(ready_r, 200).decode().strip()
+print("member:", said, file=sys.stderr)
+rc = 1
+if said != "held 8 busy 56":
+    print("want 8 held, 56 busy", file=sys.stderr)
+else:
+    r = subprocess.run([vpnctl, "-s", path, "status"], capture_output=True)
+    if r.returncode != 0:
+        print("root's status while the member holds its slots: %r" %
+              r.stderr, file=sys.stderr)
+    else:
+        rc = 0
+os.close(done_w)
+os.waitpid(pid, 0)
+sys.exit(rc)
+EOF
+    itest_fail "a member took root's slots"
+
 itest_step "reload of a broken config: errors, exit 2, running config stays"
 cp "$CONF" "$IT_DIR/good.conf"
 sed -i '/^link lab$/,$d' "$CONF"	# lab removed, the rest broken
@@ -660,6 +735,34 @@ while itest__alive "$OTHER_PID"; do
 done
 [ -S "$SOCK" ] || itest_fail "the second vpnd removed the first one's socket"
 [ "$(json 'len(d["links"])')" = 3 ] || itest_fail "the first vpnd is gone"
+
+itest_step "a socket in a directory others may write is refused"
+mkdir -m 0777 "$IT_DIR/open"
+chmod 0777 "$IT_DIR/open"
+sed "s|^control-socket .*|control-socket $IT_DIR/open/vpnd.sock|" \
+    "$IT_DIR/other.conf" >"$IT_DIR/open.conf"
+chmod 0600 "$IT_DIR/open.conf"
+itest_spawn "$IT_CLI" "$IT_DIR/open.log" "$VPND" -d -f "$IT_DIR/open.conf" \
+    -p "$RUN/open.pid"
+OPEN_PID=$IT_PID
+t=0
+why="control socket $IT_DIR/open/vpnd.sock: directory $IT_DIR/open is"
+why="$why writable by others (mode 0777; chmod go-w $IT_DIR/open); running"
+until grep -qF "$why" "$IT_DIR/open.log" 2>/dev/null; do
+	itest__alive "$OPEN_PID" || itest_fail "the vpnd of open.conf exited"
+	t=$((t + 1))
+	[ "$t" -le "$(itest_bound 100)" ] ||
+	    itest_fail "no refusal: $(cat "$IT_DIR/open.log")"
+	sleep 0.1
+done
+[ ! -e "$IT_DIR/open/vpnd.sock" ] || itest_fail "the socket was made"
+kill -TERM "$OPEN_PID"
+t=0
+while itest__alive "$OPEN_PID"; do
+	t=$((t + 1))
+	[ "$t" -le "$(itest_bound 100)" ] || itest_fail "that vpnd did not exit"
+	sleep 0.1
+done
 
 itest_step "watchdog: all well is silent, exit 0"
 ctl watchdog -f "$CONF" -p "$PIDFILE" --down-after 3600

@@ -152,7 +152,9 @@ check()
 	sed "s|$tmp/run.conf|$1|g; s/^/  > /" "$tmp/out"
 }
 
-GLOBAL_ONLY="control-socket control-group ca-file ca-path max-dials"
+GLOBAL_ONLY="control-socket control-group ca-file ca-path"
+GLOBAL_ONLY="$GLOBAL_ONLY metrics-file metrics-interval"
+GLOBAL_ONLY="$GLOBAL_ONLY max-dials"
 # around FRAGMENT OUT: the smallest file around the lines of FRAGMENT.
 around()
 {

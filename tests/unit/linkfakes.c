@@ -98,6 +98,13 @@ ssh_poll_events(struct ssh *s)
 	return POLLIN;
 }
 
+void
+ssh_socket_ready(struct ssh *s, short revents)
+{
+	(void)s;
+	(void)revents;
+}
+
 enum ssh_fail
 ssh_fail_class(struct ssh *s)
 {
@@ -179,6 +186,23 @@ ssh_chan_new(struct ssh *s, const char *command)
 	c->cmd = xstrdup(command);
 	snprintf(F.ch1_cmd, sizeof(F.ch1_cmd), "%s", command);
 	return c;
+}
+
+/* The fake server refuses every pty: the command runs on pipes. */
+void
+ssh_chan_pty(struct ssh_chan *c, const char *command, int text_end)
+{
+	(void)c;
+	(void)command;
+	(void)text_end;
+}
+
+/* The fake channels never get a pty: the far routes go in inline. */
+bool
+ssh_chan_tty(struct ssh_chan *c)
+{
+	(void)c;
+	return false;
 }
 
 int
@@ -451,6 +475,51 @@ routejob_free(struct routejob *rj)
 	if (F.rj == rj)
 		F.rj = NULL;
 	free(rj);
+}
+
+struct rtt *
+rtt_start(struct loop *l, const char *name, const char *ifname,
+    const uint8_t local[4], const uint8_t peer[4], int interval, int misses,
+    rtt_lost_cb lost, void *arg, char **cause)
+{
+	struct rtt	*r;
+
+	(void)l;
+	(void)name;
+	assert_null(F.rtt);
+	if (F.rtt_fail) {
+		*cause = xstrdup("icmp socket: Operation not permitted");
+		return NULL;
+	}
+	F.rtt_starts++;
+	r = xcalloc(1, sizeof(*r));
+	r->lost = lost;
+	r->arg = arg;
+	r->interval = interval;
+	r->misses = misses;
+	memcpy(r->local, local, 4);
+	memcpy(r->peer, peer, 4);
+	snprintf(r->ifname, sizeof(r->ifname), "%s", ifname);
+	r->last_us = -1;
+	F.rtt = r;
+	return r;
+}
+
+int
+rtt_last_us(const struct rtt *r)
+{
+	return r->last_us;
+}
+
+void
+rtt_free(struct rtt *r)
+{
+	if (r == NULL)
+		return;
+	F.rtt_frees++;
+	if (F.rtt == r)
+		F.rtt = NULL;
+	free(r);
 }
 
 int

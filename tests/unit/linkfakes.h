@@ -4,7 +4,7 @@
  *
  * Fakes of what link.c drives, for test_link: the SSH session and its
  * channels, the dial, the local pppd child, the remote route job,
- * rtnetlink's routes and queries, arc4random() and the loop's clock.
+ * the in-tunnel echo, rtnetlink's routes and queries, arc4random() and the loop's clock.
  * They answer what struct fakes F says and count what they were asked;
  * the objects they hand out are the structs below, which the test may
  * reach into to play the other side (a dial answering, pppd exiting).
@@ -21,6 +21,7 @@
 #include "link.h"
 #include "pppchild.h"
 #include "routejob.h"
+#include "rtt.h"
 #include "ssh.h"
 
 #define FAKE_MAX_TRACE	64
@@ -56,6 +57,15 @@ struct routejob {
 	bool		 finish;	/* call done at the next pump */
 	int		 status;
 	char		 err[128];
+};
+
+struct rtt {
+	rtt_lost_cb	 lost;
+	void		*arg;
+	int		 interval, misses;
+	uint8_t		 local[4], peer[4];
+	char		 ifname[32];
+	int		 last_us;	/* what rtt_last_us() says */
 };
 
 /* What the fakes answer, and what they were asked. */
@@ -106,6 +116,11 @@ struct fakes {
 	int		 route_adds, route_dels, route_add_r;
 	int		 route_get_r;	/* 0 or -errno */
 	bool		 prefsrc_other;	/* the path leaves from elsewhere */
+
+	/* in-tunnel echo */
+	struct rtt	*rtt;
+	bool		 rtt_fail;	/* rtt_start() has no socket */
+	int		 rtt_starts, rtt_frees;
 
 	/* arc4random */
 	uint32_t	 rnd;

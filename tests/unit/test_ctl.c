@@ -331,7 +331,10 @@ static const struct ctlmsg_link link_full = {
 	.local_nets = "172.16.1.0/24",
 	.bytes_in = UINT64_MAX,
 	.bytes_out = 12345,
-	.lcp_rtt_ms = -1,
+	.rtt_us = 1500,
+	.fails_network = 3,
+	.fails_remote = 2,
+	.fails_hard = 1,
 };
 
 static void
@@ -370,14 +373,17 @@ test_link_roundtrip(void **state)
 	assert_string_equal(l.local_nets, "172.16.1.0/24");
 	assert_true(l.bytes_in == UINT64_MAX);
 	assert_true(l.bytes_out == 12345);
-	assert_int_equal(l.lcp_rtt_ms, -1);
+	assert_int_equal(l.rtt_us, 1500);
+	assert_int_equal(l.fails_network, 3);
+	assert_int_equal(l.fails_remote, 2);
+	assert_int_equal(l.fails_hard, 1);
 	buf_free(&b);
 
 	/* Unknown things stay unknown. */
 	memset(&empty, 0, sizeof(empty));
 	empty.name = "lab";
 	empty.state = "down";
-	empty.next_dial = empty.port = empty.lcp_rtt_ms = -1;
+	empty.next_dial = empty.port = empty.rtt_us = -1;
 	ctlmsg_put_link(&b, CTLMSG_LINK, &empty);
 	b.s[--b.len] = '\0';
 	assert_int_equal(ctlmsg_reply_parse(b.s, &r, &cause), 0);
@@ -386,6 +392,8 @@ test_link_roundtrip(void **state)
 	assert_null(l.host);
 	assert_int_equal(l.next_dial, -1);
 	assert_int_equal(l.port, -1);
+	assert_int_equal(l.rtt_us, -1);
+	assert_int_equal(l.fails_network + l.fails_remote + l.fails_hard, 0);
 	assert_int_equal(l.down_since, 0);
 	assert_null(l.hosts);
 	assert_null(l.local_ip);
@@ -407,7 +415,7 @@ test_link_http_fields(void **state)
 	memset(&m, 0, sizeof(m));
 	m.name = "office";
 	m.state = "up";
-	m.next_dial = m.port = m.lcp_rtt_ms = -1;
+	m.next_dial = m.port = m.rtt_us = -1;
 	m.probe = "failed: HTTP 503";
 	m.probe_at = 1700000100;
 	m.ddns = "badauth (updates stopped until reload)";
@@ -507,7 +515,9 @@ test_link_json(void **state)
 	    "\"remote_nets\":[\"10.0.0.0/24\",\"2001:db8::/64\"],"
 	    "\"local_nets\":[\"172.16.1.0/24\"],"
 	    "\"bytes_in\":18446744073709551615,"
-	    "\"bytes_out\":12345,\"lcp_rtt_ms\":null,\"probe\":null,"
+	    "\"bytes_out\":12345,\"rtt_us\":1500,"
+	    "\"failures\":{\"network\":3,\"remote\":2,\"hard\":1},"
+	    "\"probe\":null,"
 	    "\"probe_at\":null,\"ddns\":null,\"ddns_at\":null,"
 	    "\"notify_queued\":0,\"notify_dropped\":0}");
 	buf_free(&b);

@@ -51,7 +51,7 @@
 
 static struct conffiles	cf;
 static char		stubdir[] = "/tmp/test_farend.XXXXXX";
-static char		*stub_log, *stub_err, *stale_pidfile;
+static char		*stub_log, *stub_err, *stub_out, *stale_pidfile;
 
 /* -------------------------------------------------------------- setup */
 
@@ -75,7 +75,9 @@ stub_path(const char *name)
 /*
  * The stand-ins, in the stub directory: bin/pppd and bin/ip record
  * their argv ($0 first, each word NUL-terminated, then a newline) in
- * $STUB_LOG and fail when a word is $STUB_FAIL; bin/sudo records its
+ * $STUB_LOG and fail when a word is $STUB_FAIL; bin/pppd also says on
+ * stderr what pppd says once its interface is up, writes PPP-DATA on
+ * stdout and exits $STUB_EXIT (0); bin/sudo records its
  * own, drops its options and execs the rest; stale/pppd is a pppd left
  * running, which writes its pid file ($1) as pppd does and, on SIGTERM
  * only, removes it and exits 15.
@@ -101,9 +103,6 @@ setup(void **state)
 	xasprintf(&text, "%s"
 	    "for w; do [ \"$w\" != \"${STUB_FAIL:-}\" ] || exit 1; done\n",
 	    record);
-	p = stub_path("bin/pppd");
-	write_file(p, text, 0755);
-	free(p);
 	p = stub_path("bin/ip");
 	write_file(p, text, 0755);
 	free(p);
@@ -122,6 +121,15 @@ setup(void **state)
 	write_file(p, text, 0755);
 	free(p);
 	free(text);
+	xasprintf(&text, "%s"
+	    "printf 'Using interface ppp0\\nremote IP address 10.9.0.1\\n' >&2\n"
+	    "echo PPP-DATA\n"
+	    "for w; do [ \"$w\" != \"${STUB_FAIL:-}\" ] || exit 1; done\n"
+	    "exit \"${STUB_EXIT:-0}\"\n", record);
+	p = stub_path("bin/pppd");
+	write_file(p, text, 0755);
+	free(p);
+	free(text);
 	p = stub_path("stale/pppd");
 	write_file(p,
 	    "#!/bin/sh\n"
@@ -132,6 +140,7 @@ setup(void **state)
 	free(p);
 	stub_log = stub_path("log");
 	stub_err = stub_path("err");
+	stub_out = stub_path("out");
 	stale_pidfile = stub_path("ppp-vpn-office.pid");
 	return 0;
 }
@@ -141,6 +150,7 @@ teardown(void **state)
 {
 	static const char *const names[] = {
 		"bin/pppd", "bin/ip", "bin/sudo", "stale/pppd", "log", "err",
+		"out",
 		"ppp-vpn-office.pid", "bin", "stale",
 	};
 	char	*p;
@@ -154,6 +164,7 @@ teardown(void **state)
 	}
 	free(stub_log);
 	free(stub_err);
+	free(stub_out);
 	free(stale_pidfile);
 	conffiles_remove(&cf);
 	return rmdir(stubdir);
@@ -296,6 +307,8 @@ test_authorized_keys(void **state)
 	} t[] = {
 		{ "", "restrict KEY" },
 		{ "    user vpn\n", "restrict KEY" },
+		{ "    user root\n    remote-command /usr/sbin/pppd\n",
+		    "restrict,pty KEY" },
 		{ "    user vpn\n    remote-command vpn-peer\n"
 		    "    local-net " NET1 "\n"
 		    "    local-net " NET2 "\n",
@@ -338,7 +351,8 @@ test_sudoers(void **state)
 		    "vpn ALL=(root) NOPASSWD: /usr/sbin/pppd " PPPD_OPTS
 		    " ifname vpn-office 10.9.0.2\\:10.9.0.1"
 		    " lcp-echo-interval 10 lcp-echo-failure 3 lcp-restart 1"
-		    " lcp-max-terminate 1 noccp linkname vpn-office, \\\n"
+		    " lcp-max-terminate 1 noccp +ipv6"
+		    " linkname vpn-office, \\\n"
 		    "    /sbin/ip route replace " NET1 " dev vpn-office, \\\n"
 		    "    /sbin/ip route del " NET1 " dev vpn-office, \\\n"
 		    "    /sbin/ip -6 route replace 2001\\:db8\\:5\\:\\:/48 dev "
@@ -498,7 +512,7 @@ test_peer_requests(void **state)
 		const char	*pppd, *add, *del;
 	} t[] = {
 		{ "    local-net " NET1 "\n    local-net " NET2 "\n",
-		    "pppd lcp-echo-interval 10 lcp-echo-failure 3",
+		    "pppd lcp-echo-interval 10 lcp-echo-failure 3 ipv6 yes",
 		    "route replace " NET1 " " NET2,
 		    "route del " NET1 " " NET2 },
 		{ "    keepalive 2 7\n    mtu 1400\n    compression yes\n",
@@ -603,7 +617,7 @@ test_peer_requests(void **state)
 
 /*
  * Run cmd with /bin/sh -c, the stubs' log and fail word in its
- * environment, stderr to stub_err; its exit status.
+ * environment, stdout to stub_out, stderr to stub_err; its exit status.
  */
 static int
 run_sh(const char *cmd, const char *fail)
@@ -620,8 +634,10 @@ run_sh(const char *cmd, const char *fail)
 		if ((fd = open(stub_err, O_WRONLY | O_CREAT | O_APPEND,
 		    0644)) == -1 || dup2(fd, 2) == -1)
 			_exit(98);
-		if ((fd = open("/dev/null", O_RDWR)) == -1 ||
-		    dup2(fd, 0) == -1 || dup2(fd, 1) == -1)
+		if ((fd = open(stub_out, O_WRONLY | O_CREAT | O_APPEND,
+		    0644)) == -1 || dup2(fd, 1) == -1)
+			_exit(98);
+		if ((fd = open("/dev/null", O_RDWR)) == -1 || dup2(fd, 0) == -1)
 			_exit(98);
 		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
 		_exit(99);
@@ -675,6 +691,7 @@ stub_reset(void)
 {
 	(void)unlink(stub_log);
 	(void)unlink(stub_err);
+	(void)unlink(stub_out);
 	(void)unlink(stale_pidfile);
 }
 
@@ -733,6 +750,55 @@ err_has(const char *s)
 	return r;
 }
 
+/* What channel 1's shell runs to add net's route. */
+static char **
+farend_route_argv_test(const struct farend *fe, const char *net)
+{
+	return ppp_remote_route_argv(&fe->pp, "replace", net, "vpn-office");
+}
+
+/* What stub_out holds ("" if nothing). */
+static char *
+out_text(void)
+{
+	char	*buf = NULL, *cause = NULL;
+	size_t	 len;
+
+	if (file_read(stub_out, 65536, NULL, &buf, &len, &cause) == -1) {
+		free(cause);
+		return xstrdup("");
+	}
+	return buf;
+}
+
+/*
+ * The routes' report among stub_err's lines, read as vpnd reads it:
+ * its status (-1: none), the first word of what it says in err.
+ */
+static int
+err_report(char *err, size_t errlen)
+{
+	char		*buf = NULL, *cause = NULL, *line, *save = NULL;
+	const char	*e;
+	size_t		 len;
+	int		 st = -1, n = 0;
+
+	if (file_read(stub_err, 65536, NULL, &buf, &len, &cause) == -1) {
+		free(cause);
+		return -1;
+	}
+	for (line = strtok_r(buf, "\n", &save); line != NULL;
+	    line = strtok_r(NULL, "\n", &save)) {
+		if (farend_routes_line(line, &st, &e) == 1) {
+			snprintf(err, errlen, "%s", e);
+			n++;
+		}
+	}
+	free(buf);
+	assert_true(n <= 1);
+	return st;
+}
+
 /*
  * Run the route command (del: removing) with ip failing for the word
  * fail: its exit status must be status, and ip must have run for the
@@ -774,8 +840,8 @@ test_shell_direct(void **state)
 	struct farend	 fe;
 	struct conf	*c;
 	struct argv	*rec;
-	char		*text, *cmd, **argv, *note;
-	size_t		 n;
+	char		*text, *cmd, **argv, *note, *out, *tty, buf[256];
+	size_t		 n, i;
 	pid_t		 stale;
 
 	(void)state;
@@ -789,17 +855,66 @@ test_shell_direct(void **state)
 	fe.pp.remote_rundir = stubdir;	/* not the host's /run */
 	xasprintf(&note, "ended a stale pppd (%s)", stale_pidfile);
 
-	/* Nothing stale: pppd runs with exactly the argv built. */
+	/*
+	 * Nothing stale: pppd runs with exactly the argv built, its stdout
+	 * the shell's and nothing else there; once it says its interface
+	 * is up the routes go in, each net, and the shell says so.
+	 */
 	stub_reset();
 	cmd = farend_ppp_command(&fe);
 	assert_int_equal(run_sh(cmd, NULL), 0);
 	rec = stub_records(&n);
-	assert_int_equal(n, 1);
+	assert_int_equal(n, 3);
 	argv = ppp_remote_argv(&fe.pp);
 	assert_argv_equal(rec[0].v, argv);
 	argv_free(argv);
+	argv = farend_route_argv_test(&fe, NET1);
+	assert_argv_equal(rec[1].v, argv);
+	argv_free(argv);
+	argv = farend_route_argv_test(&fe, NET2);
+	assert_argv_equal(rec[2].v, argv);
+	argv_free(argv);
 	stub_records_free(rec, n);
 	assert_false(err_has("stale"));
+	assert_true(err_has("Using interface ppp0\nremote IP address "
+	    "10.9.0.1\n"));
+	assert_int_equal(err_report(buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "");
+	out = out_text();
+	assert_string_equal(out, "PPP-DATA\n");
+	free(out);
+
+	/* pppd's exit status is the shell's. */
+	stub_reset();
+	assert_int_equal(setenv("STUB_EXIT", "16", 1), 0);
+	assert_int_equal(run_sh(cmd, NULL), 16);
+	assert_int_equal(unsetenv("STUB_EXIT"), 0);
+	assert_int_equal(err_report(buf, sizeof(buf)), 0);
+
+	/* A route that fails: the report says how; pppd goes on. */
+	stub_reset();
+	assert_int_equal(run_sh(cmd, NET2), 0);
+	rec = stub_records(&n);
+	assert_int_equal(n, 3);
+	stub_records_free(rec, n);
+	assert_int_equal(err_report(buf, sizeof(buf)), 1);
+
+	/* On sshd's pty: the same pppd, without notty. */
+	stub_reset();
+	tty = farend_ppp_command_tty(&fe);
+	assert_non_null(tty);
+	assert_int_equal(run_sh(tty, NULL), 0);
+	free(tty);
+	rec = stub_records(&n);
+	assert_int_equal(n, 1);
+	fe.pp.remote_tty = true;
+	argv = ppp_remote_argv(&fe.pp);
+	fe.pp.remote_tty = false;
+	assert_argv_equal(rec[0].v, argv);
+	for (i = 0; argv[i] != NULL; i++)
+		assert_string_not_equal(argv[i], "notty");
+	argv_free(argv);
+	stub_records_free(rec, n);
 
 	/* A stale pppd: ended by its pid file, then pppd runs. */
 	stub_reset();
@@ -809,7 +924,7 @@ test_shell_direct(void **state)
 	assert_true(err_has(note));
 	assert_int_equal(access(stale_pidfile, F_OK), -1);
 	rec = stub_records(&n);
-	assert_int_equal(n, 1);
+	assert_int_equal(n, 3);
 	assert_string_equal(rec[0].v[0], fe.pp.remote_prefix[0]);
 	stub_records_free(rec, n);
 
@@ -824,7 +939,7 @@ test_shell_direct(void **state)
 	assert_int_equal(run_sh(cmd, NULL), 0);
 	assert_false(err_has("stale"));
 	rec = stub_records(&n);
-	assert_int_equal(n, 1);
+	assert_int_equal(n, 3);
 	stub_records_free(rec, n);
 	free(cmd);
 
@@ -835,6 +950,27 @@ test_shell_direct(void **state)
 	routes_run(&fe, true, NET1, 0, both);
 
 	free(note);
+	conf_free(c);
+
+	/* No local-net: the shell execs pppd, nothing else. */
+	xasprintf(&text, "    user root\n    remote-command %s/bin/pppd\n",
+	    stubdir);
+	c = load(text);
+	free(text);
+	farend_init(&fe, c->links[0]);
+	fe.pp.remote_rundir = stubdir;
+	cmd = farend_ppp_command(&fe);
+	assert_non_null(strstr(cmd, "; exec "));
+	assert_null(strstr(cmd, "remote IP address"));
+	stub_reset();
+	assert_int_equal(setenv("STUB_EXIT", "16", 1), 0);
+	assert_int_equal(run_sh(cmd, NULL), 16);
+	assert_int_equal(unsetenv("STUB_EXIT"), 0);
+	rec = stub_records(&n);
+	assert_int_equal(n, 1);
+	stub_records_free(rec, n);
+	assert_int_equal(err_report(buf, sizeof(buf)), -1);
+	free(cmd);
 	conf_free(c);
 }
 
@@ -866,19 +1002,19 @@ test_shell_sudo(void **state)
 	free(text);
 	farend_init(&fe, c->links[0]);
 	fe.pp.remote_rundir = stubdir;
+	/* sudo's rules name the notty command: no pty. */
+	assert_null(farend_ppp_command_tty(&fe));
 	farend_sudo_cmds(&fe, &cmds);
 	assert_int_equal(cmds.n, 6);	/* pppd, 2 x 2 routes, pkill */
 	seen = xcalloc(cmds.n, sizeof(*seen));
 
 	stub_reset();
 	stale = stale_start();
+	/* Channel 1 ends the stale pppd, runs pppd and adds the routes. */
 	cmd = farend_ppp_command(&fe);
 	assert_int_equal(run_sh(cmd, NULL), 0);
 	free(cmd);
 	stale_ended(stale);
-	cmd = farend_route_command(&fe, false);
-	assert_int_equal(run_sh(cmd, NULL), 0);
-	free(cmd);
 	cmd = farend_route_command(&fe, true);
 	assert_int_equal(run_sh(cmd, NULL), 0);
 	free(cmd);

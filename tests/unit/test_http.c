@@ -84,6 +84,45 @@ test_url_split(void **state)
 	}
 }
 
+/* Issue 12: tokens in a URL's userinfo, path or query are never shown. */
+static void
+test_url_shown(void **state)
+{
+	static const struct {
+		const char	*url;
+		const char	*shown;
+		bool		 userinfo;
+	} cases[] = {
+		{ "https://hooks.example.org/services/T0/B1/SECRET",
+		    "https://hooks.example.org/", false },
+		{ "https://u:p@dyn.example.org/nic/update?hostname=h",
+		    "https://dyn.example.org/", true },
+		{ "https://a@b@host:8443?token=x#frag",
+		    "https://host:8443/", true },
+		{ "http://10.0.0.1/health", "http://10.0.0.1/", false },
+		{ "http://[2001:db8::1]:80/x?y", "http://[2001:db8::1]:80/",
+		    false },
+		{ "https://host", "https://host/", false },
+		{ "https://host/p@th", "https://host/", false },
+		{ "https://ho\x1bst/", "https://ho\\x1bst/", false },
+		{ "not a url", "(not a URL)", false },
+	};
+	char	*s;
+	size_t	 i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		s = http_url_shown(cases[i].url);
+		if (strcmp(s, cases[i].shown) != 0)
+			fail_msg("%s: shown as %s, want %s", cases[i].url, s,
+			    cases[i].shown);
+		free(s);
+		if (http_url_userinfo(cases[i].url) != cases[i].userinfo)
+			fail_msg("%s: userinfo %d", cases[i].url,
+			    !cases[i].userinfo);
+	}
+}
+
 /* ------------------------------------------------- requests, live */
 
 struct done {
@@ -425,6 +464,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_url_split),
+		cmocka_unit_test(test_url_shown),
 		cmocka_unit_test(test_get_post_auth),
 		cmocka_unit_test(test_refused),
 		cmocka_unit_test(test_timeout_blocks_nothing),

@@ -48,6 +48,7 @@
 
 #include "admit.h"
 #include "conf.h"
+#include "farend.h"
 #include "link.h"
 #include "linkfakes.h"
 #include "loop.h"
@@ -306,6 +307,22 @@ routes_finish(int status, const char *err)
 	poke();
 }
 
+/*
+ * Channel 1's shell reports the far end's routes (farend.h): put in, or
+ * what the commands said and their exit status.
+ */
+static void
+far_routes(int status, const char *err)
+{
+	if (status == 0)
+		snprintf(F.ch1_stderr, sizeof(F.ch1_stderr), "%sok\n",
+		    FAREND_ROUTES_TAG);
+	else
+		snprintf(F.ch1_stderr, sizeof(F.ch1_stderr), "%s\n%sexit %d\n",
+		    err, FAREND_ROUTES_TAG, status);
+	poke();
+}
+
 /* The local pppd exits with code, or (code < 0) is killed by -code. */
 static void
 pppd_exits(int code, const char *err)
@@ -348,7 +365,7 @@ bring_up(void)
 	assert_int_equal(link_state(lk), LINK_PPP);
 	iface_up();
 	assert_int_equal(link_state(lk), LINK_ROUTES);
-	routes_finish(0, "");
+	far_routes(0, "");
 	assert_int_equal(link_state(lk), LINK_UP);
 }
 
@@ -495,13 +512,16 @@ test_up_and_stop(void **state)
 	assert_non_null(strstr(F.ch1_cmd, "/run/ppp-vpn-remote.pid"));
 	assert_non_null(strstr(F.ch1_cmd, "sudo -n /usr/bin/pkill -TERM -F "
 	    "/run/ppp-vpn-remote.pid -x pppd"));
-	assert_non_null(strstr(F.ch1_cmd, "exec sudo -n /usr/sbin/pppd"));
-	/* remote-net here, local-net at the far end: 10 tries 300 ms apart */
+	/*
+	 * remote-net here; the local-net at the far end by channel 1's
+	 * shell itself, once its pppd is up: no channel 2.
+	 */
+	assert_non_null(strstr(F.ch1_cmd, "{ { sudo -n /usr/sbin/pppd"));
+	assert_non_null(strstr(F.ch1_cmd, "'remote IP address '*) "
+	    "if { sudo -n /sbin/ip route replace 10.1.0.0/24 dev "
+	    "vpn-remote; }"));
 	assert_int_equal(F.route_adds, 1);
-	assert_int_equal(F.rj_tries, 10);
-	assert_int_equal(F.rj_retry_ms, 300);
-	assert_non_null(strstr(F.rj_cmd, "route replace 10.1.0.0/24 dev "
-	    "vpn-remote"));
+	assert_int_equal(F.rj_news, 0);
 	assert_int_equal(link_local_addr(lk, &ss), 0);
 	assert_int_equal(ss.ss_family, AF_INET);
 	link_info(lk, &li);
@@ -567,7 +587,7 @@ test_gateway_pinned(void **state)
 	assert_int_equal(F.route_adds, 1);	/* 127.0.0.1/32 as it was */
 	iface_up();
 	assert_int_equal(F.route_adds, 2);	/* 127.0.0.0/8 into the link */
-	routes_finish(0, "");
+	far_routes(0, "");
 	link_stop(lk, "test");
 	finish_stop();
 	assert_int_equal(link_state(lk), LINK_DOWN);
@@ -592,21 +612,100 @@ test_routes_fail(void **state)
 	assert_int_equal(link_state(lk), LINK_BACKOFF);
 	assert_released();
 
-	/* The session breaks under channel 2: it is not used again. */
+	/* The session breaks before the far end reports: not used again. */
 	F.route_add_r = 0;
 	link_start(lk);
 	dial_ok();
 	iface_up();
-	F.rj_pump_r = SSH_ERR;
+	F.ch1_broken = true;
 	poke();
 	assert_int_equal(link_fail_class(lk), LINK_FAIL_NETWORK);
-	assert_string_equal(link_reason(lk),
-	    "remote route command: channel 2: fake failure");
+	F.ch1_broken = false;
 	assert_null(F.rj);
 	finish_stop();
 	assert_int_equal(link_state(lk), LINK_BACKOFF);
-	assert_int_equal(F.rj_news, 1);		/* no removal tried */
+	assert_int_equal(F.rj_news, 0);		/* no removal tried */
 	assert_int_equal(F.disconnects, 1);	/* the first session's */
+	assert_released();
+}
+
+/*
+ * The far end's interface may come up before ours: its report waits for
+ * ours, a failure too; a report once up (IPCP again) changes nothing.
+ */
+static void
+test_routes_early(void **state)
+{
+	(void)state;
+	link_start(lk);
+	dial_ok();
+	far_routes(0, "");
+	assert_int_equal(link_state(lk), LINK_PPP);
+	iface_up();
+	assert_int_equal(link_state(lk), LINK_UP);
+	assert_int_equal(F.rj_news, 0);
+	far_routes(0, "");
+	assert_int_equal(link_state(lk), LINK_UP);
+	assert_quiet(LINK_UP, 30000);
+	link_stop(lk, "test");
+	finish_stop();
+	assert_int_equal(F.rj_news, 1);		/* the removal */
+	assert_released();
+
+	link_start(lk);
+	dial_ok();
+	far_routes(2, "Cannot find device \"vpn-remote\"");
+	assert_int_equal(link_state(lk), LINK_PPP);
+	iface_up();
+	assert_int_equal(link_fail_class(lk), LINK_FAIL_REMOTE);
+	assert_string_equal(link_reason(lk), "remote route command: exit "
+	    "status 2: Cannot find device \"vpn-remote\"");
+	finish_stop();
+	assert_int_equal(F.rj_news, 1);		/* nothing to remove */
+	assert_released();
+}
+
+/*
+ * vpn-peer: channel 2 asks for the routes once the link is up, 10
+ * tries 300 ms apart; a deadline says what its last try said.
+ */
+static void
+test_routes_vpn_peer(void **state)
+{
+	(void)state;
+	lc0.vpn_peer = true;
+	link_start(lk);
+	dial_ok();
+	assert_non_null(strstr(F.ch1_cmd, "pppd "));
+	iface_up();
+	assert_int_equal(link_state(lk), LINK_ROUTES);
+	assert_int_equal(F.rj_news, 1);
+	assert_int_equal(F.rj_tries, 10);
+	assert_int_equal(F.rj_retry_ms, 300);
+	assert_non_null(strstr(F.rj_cmd, "route "));
+	/* A line like the shell's report is vpn-peer's pppd's text. */
+	far_routes(0, "");
+	assert_int_equal(link_state(lk), LINK_ROUTES);
+	routes_finish(0, "");
+	assert_int_equal(link_state(lk), LINK_UP);
+	link_stop(lk, "test");
+	finish_stop();
+	assert_int_equal(F.rj_news, 2);
+	assert_released();
+
+	link_start(lk);
+	dial_ok();
+	iface_up();
+	snprintf(F.rj->err, sizeof(F.rj->err), "%s",
+	    "Cannot find device \"vpn-remote\"");
+	assert_int_equal(time_in(LINK_ROUTES, ROUTES_TIMEOUT + 10),
+	    ROUTES_TIMEOUT);
+	assert_int_equal(link_fail_class(lk), LINK_FAIL_REMOTE);
+	assert_string_equal(link_reason(lk), "remote routes not installed "
+	    "after 15 s: Cannot find device \"vpn-remote\"");
+	/* The install was in flight: undo whatever it did. */
+	assert_int_equal(F.rj_news, 4);
+	finish_stop();
 	assert_released();
 }
 
@@ -815,17 +914,15 @@ test_deadline_routes(void **state)
 	link_start(lk);
 	dial_ok();
 	iface_up();
-	snprintf(F.rj->err, sizeof(F.rj->err), "%s",
-	    "Cannot find device \"vpn-remote\"");
 	assert_int_equal(time_in(LINK_ROUTES, ROUTES_TIMEOUT + 10),
 	    ROUTES_TIMEOUT);
 	assert_int_equal(link_state(lk), LINK_STOPPING);
 	assert_int_equal(link_fail_class(lk), LINK_FAIL_REMOTE);
 	assert_string_equal(link_reason(lk), "remote routes not installed "
-	    "after 15 s: Cannot find device \"vpn-remote\"");
-	/* The install was in flight: undo whatever it did. */
-	assert_int_equal(F.rj_news, 2);
-	assert_non_null(strstr(F.rj_cmd, "route del 10.1.0.0/24"));
+	    "after 15 s: the far end did not report them (no \"remote IP "
+	    "address\" from its pppd?)");
+	/* Nothing said they went in: nothing to remove. */
+	assert_int_equal(F.rj_news, 0);
 	finish_stop();
 	assert_int_equal(link_state(lk), LINK_BACKOFF);
 	assert_released();
@@ -952,6 +1049,73 @@ test_keepalive_when_quiet(void **state)
 	assert_int_equal(link_state(lk), LINK_UP);
 }
 
+/*
+ * The in-tunnel echo runs while the link is up, at the keepalive's
+ * rate, from the tunnel's address to the peer's through the interface;
+ * its RTT is the link's, and its giving up fails the link (network).
+ * Without an ICMP socket the link runs on, without RTT.
+ */
+static void
+test_rtt(void **state)
+{
+	struct link_info	li;
+	uint8_t			local[4] = { 10, 9, 0, 1 };
+	uint8_t			peer[4] = { 10, 9, 0, 2 };
+
+	(void)state;
+	link_start(lk);
+	link_info(lk, &li);
+	assert_int_equal(li.rtt_us, -1);
+	assert_null(F.rtt);
+	bring_up();
+	assert_int_equal(F.rtt_starts, 1);
+	assert_non_null(F.rtt);
+	assert_int_equal(F.rtt->interval, 10);
+	assert_int_equal(F.rtt->misses, 3);
+	assert_memory_equal(F.rtt->local, local, 4);
+	assert_memory_equal(F.rtt->peer, peer, 4);
+	assert_string_equal(F.rtt->ifname, "vpn-test");
+	link_info(lk, &li);
+	assert_int_equal(li.rtt_us, -1);
+	F.rtt->last_us = 1234;
+	link_info(lk, &li);
+	assert_int_equal(li.rtt_us, 1234);
+
+	F.rtt->lost("no echo reply from 10.9.0.2 through vpn-test for 30 s "
+	    "(3 echoes)", F.rtt->arg);
+	assert_int_equal(link_state(lk), LINK_STOPPING);
+	assert_int_equal(link_fail_class(lk), LINK_FAIL_NETWORK);
+	assert_string_equal(link_reason(lk), "no echo reply from 10.9.0.2 "
+	    "through vpn-test for 30 s (3 echoes)");
+	assert_null(F.rtt);
+	assert_int_equal(F.rtt_frees, 1);
+	link_info(lk, &li);
+	assert_int_equal(li.rtt_us, -1);
+	assert_int_equal(li.failures[LINK_FAIL_NETWORK], 1);
+	/*
+	 * The session answers: the far end's routes go first; then pppd is
+	 * hung up at once, not left to wait for an answer to its LCP
+	 * Terminate that cannot come, and the link dials again.
+	 */
+	assert_non_null(F.rj);
+	assert_int_equal(F.terms, 0);
+	routes_finish(0, "");
+	assert_int_equal(F.terms, 1);
+	assert_true(pty_closed());
+	assert_int_not_equal(link_state(lk), LINK_STOPPING);
+	pppd_exits(-15, "");
+	assert_int_equal(link_state(lk), LINK_BACKOFF);
+
+	/* No socket: up all the same. */
+	link_stop(lk, "test");
+	finish_stop();
+	F.rtt_fail = true;
+	bring_up();
+	assert_int_equal(link_state(lk), LINK_UP);
+	assert_null(F.rtt);
+	link_stop(lk, "test");
+}
+
 static void
 test_fail_remote(void **state)
 {
@@ -973,7 +1137,7 @@ test_fail_remote(void **state)
 	link_start(lk);
 	dial_ok();
 	iface_up();
-	routes_finish(0, "");
+	far_routes(0, "");
 	pppd_exits(16, "");
 	assert_int_equal(link_fail_class(lk), LINK_FAIL_REMOTE);
 	assert_string_equal(link_reason(lk),
@@ -986,7 +1150,7 @@ test_fail_remote(void **state)
 	link_start(lk);
 	dial_ok();
 	iface_up();
-	routes_finish(0, "");
+	far_routes(0, "");
 	F.ch1_read = 0;
 	snprintf(F.ch1_stderr, sizeof(F.ch1_stderr),
 	    "LCP terminated by peer\nModem hangup\n");
@@ -1002,14 +1166,14 @@ test_fail_remote(void **state)
 	link_start(lk);
 	dial_ok();
 	iface_up();
-	routes_finish(2, "RTNETLINK answers: Operation not permitted");
+	far_routes(2, "RTNETLINK answers: Operation not permitted");
 	assert_int_equal(link_fail_class(lk), LINK_FAIL_REMOTE);
 	assert_string_equal(link_reason(lk), "remote route command: exit "
 	    "status 2: RTNETLINK answers: Operation not permitted");
 	/* It installed nothing: nothing to remove at the far end. */
-	assert_int_equal(F.rj_news, 5);
+	assert_int_equal(F.rj_news, 2);
 	finish_stop();
-	assert_int_equal(F.rj_news, 5);
+	assert_int_equal(F.rj_news, 2);
 	assert_released();
 }
 
@@ -1041,7 +1205,7 @@ test_fail_remote_up(void **state)
 	assert_int_equal(link_state(lk), LINK_CONNECTING);
 	dial_ok();
 	iface_up();
-	routes_finish(0, "");
+	far_routes(0, "");
 	link_probe_failed(lk, "probe http://10.2.0.1/: 3 failures");
 	assert_int_equal(link_fail_class(lk), LINK_FAIL_REMOTE);
 	assert_string_equal(link_reason(lk),
@@ -1186,7 +1350,7 @@ up_then_drop(uint64_t up_ms)
 {
 	dial_ok();
 	iface_up();
-	routes_finish(0, "");
+	far_routes(0, "");
 	assert_int_equal(link_state(lk), LINK_UP);
 	advance_coarse(up_ms);
 	pppd_exits(16, "");
@@ -1237,7 +1401,7 @@ test_incident(void **state)
 	assert_int_equal(backoff_wait(), JITTER);
 	dial_ok();
 	iface_up();
-	routes_finish(0, "");
+	far_routes(0, "");
 	advance_coarse(FLAP);
 	keepalive_gives_up();
 	assert_int_equal(link_fail_class(lk), LINK_FAIL_NETWORK);
@@ -1316,7 +1480,7 @@ test_flapping(void **state)
 	/* Stopped and started again: nothing is remembered. */
 	dial_ok();
 	iface_up();
-	routes_finish(0, "");
+	far_routes(0, "");
 	link_stop(lk, "test");
 	finish_stop();
 	assert_int_equal(link_state(lk), LINK_DOWN);
@@ -1390,7 +1554,7 @@ test_next_host(void **state)
 	assert_int_equal(F.dial_frees, 1);
 	assert_int_equal(F.dial_starts, 1);
 	iface_up();
-	routes_finish(0, "");
+	far_routes(0, "");
 	assert_int_equal(link_state(lk), LINK_UP);
 	link_stop(lk, "test");
 	finish_stop();
@@ -1458,7 +1622,7 @@ test_probe(void **state)
 	link_info(lk, &li);
 	assert_int_equal(li.redials, 3);
 	iface_up();
-	routes_finish(0, "");
+	far_routes(0, "");
 	assert_quiet(LINK_UP, 4 * BACKOFF_MIN);
 	assert_int_equal(F.dial_starts, starts + 1);
 }
@@ -1557,7 +1721,7 @@ test_teardown_dead(void **state)
 	(void)time_in(LINK_BACKOFF, 1000);
 	dial_ok();
 	iface_up();
-	routes_finish(0, "");
+	far_routes(0, "");
 	F.silent = true;
 	F.last_rx = fake_now;
 	advance_coarse(2 * 10000 + 1);
@@ -1573,7 +1737,7 @@ test_teardown_dead(void **state)
 	(void)time_in(LINK_BACKOFF, 1000);
 	dial_ok();
 	iface_up();
-	routes_finish(0, "");
+	far_routes(0, "");
 	F.silent = true;
 	F.last_rx = fake_now;
 	advance_coarse(2 * 10000);
@@ -1590,7 +1754,7 @@ test_teardown_dead(void **state)
 	(void)time_in(LINK_BACKOFF, 1000);
 	dial_ok();
 	iface_up();
-	routes_finish(0, "");
+	far_routes(0, "");
 	F.ch1_read = 0;
 	poke();
 	assert_int_equal(link_state(lk), LINK_STOPPING);
@@ -1629,7 +1793,7 @@ test_session_gone(void **state)
 	dial_ok();
 	assert_int_equal(F.spawns, 2);
 	iface_up();
-	routes_finish(0, "");
+	far_routes(0, "");
 	assert_int_equal(link_state(lk), LINK_UP);
 }
 
@@ -1662,7 +1826,7 @@ test_teardown_overlap(void **state)
 	assert_int_equal(F.spawns, 2);
 	assert_int_equal(link_state(lk), LINK_PPP);
 	iface_up();
-	routes_finish(0, "");
+	far_routes(0, "");
 	assert_int_equal(link_state(lk), LINK_UP);
 
 	/* Stopped while the last one ends: DOWN once it is gone. */
@@ -1681,7 +1845,7 @@ test_teardown_overlap(void **state)
 	link_start(lk);
 	dial_ok();
 	iface_up();
-	routes_finish(0, "");
+	far_routes(0, "");
 	advance_coarse(FLAP);
 	keepalive_gives_up();
 	F.silent = false;
@@ -1819,7 +1983,7 @@ test_reload(void **state)
 	dial_ok();
 	assert_non_null(strstr(F.ch1_cmd, "/run/ppp-vpn-remote.pid"));
 	iface_up();
-	routes_finish(0, "");
+	far_routes(0, "");
 	assert_int_equal(link_state(lk), LINK_UP);
 	link_stop(lk, "test");
 	finish_stop();
@@ -2007,7 +2171,7 @@ test_admit_queued(void **state)
 	turn();
 	assert_int_equal(others_in, 1);
 	assert_int_equal(other.state, ADMIT_IN);
-	routes_finish(0, "");
+	far_routes(0, "");
 	assert_int_equal(link_state(lk), LINK_UP);
 }
 
@@ -2116,7 +2280,7 @@ test_restart(void **state)
 	/* From UP: down cleanly, then straight up again. */
 	dial_ok();
 	iface_up();
-	routes_finish(0, "");
+	far_routes(0, "");
 	link_restart(lk, "restarted by test");
 	assert_int_equal(link_state(lk), LINK_STOPPING);
 	finish_stop();
@@ -2131,7 +2295,7 @@ test_restart(void **state)
 	/* Restart of a link stopping after a failure: no backoff then. */
 	dial_ok();
 	iface_up();
-	routes_finish(0, "");
+	far_routes(0, "");
 	link_probe_failed(lk, "probe failed");
 	assert_int_equal(link_state(lk), LINK_STOPPING);
 	link_restart(lk, "not the reason: already stopping");
@@ -2206,7 +2370,7 @@ test_network_up(void **state)
 	F.prefsrc_other = false;
 	dial_ok();
 	iface_up();
-	routes_finish(0, "");
+	far_routes(0, "");
 	F.route_get_r = -ENETUNREACH;
 	link_network_changed(lk);
 	assert_int_equal(link_fail_class(lk), LINK_FAIL_NETWORK);
@@ -2239,7 +2403,7 @@ test_network_stopping(void **state)
 	/* Not after a remote failure: that one waits its turn. */
 	dial_ok();
 	iface_up();
-	routes_finish(0, "");
+	far_routes(0, "");
 	pppd_exits(16, "");
 	link_network_changed(lk);
 	finish_stop();
@@ -2257,6 +2421,10 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_up_without_local_nets,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_gateway_pinned, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_routes_early, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_routes_vpn_peer, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_routes_fail, setup,
 		    teardown),
@@ -2290,6 +2458,7 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_keepalive_when_quiet, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_rtt, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fail_remote, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_fail_remote_up, setup,

@@ -750,7 +750,8 @@ ev_of(enum rtnl_event_type type, const char *ifname, bool is_default,
 /*
  * Every event reaches every current link; a network change (default
  * route not ours, an address not on our interfaces, a resync) reaches
- * them once, LINKS_NETCHANGE_MS after the last of a burst.
+ * the links that are up once, LINKS_NETCHANGE_MS after the last of a
+ * burst, and those that are not LINKS_NETDOWN_MS after each event.
  */
 static void
 test_rtnl_and_netchange(void **state)
@@ -784,6 +785,8 @@ test_rtnl_and_netchange(void **state)
 	ls = links_new(loop, NULL, conf_of(LINK_A LINK_D), &hooks);
 	a = made(0);
 	d = made(1);
+	fake_set_state(a, LINK_UP);
+	fake_set_state(d, LINK_UP);
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		ev = ev_of(cases[i].type, cases[i].ifname,
 		    cases[i].is_default, cases[i].protocol);
@@ -812,6 +815,28 @@ test_rtnl_and_netchange(void **state)
 	turns(loop);
 	assert_int_equal(heard.network, want + 1);
 	assert_int_equal(a->net_changes, want + 1);
+
+	/*
+	 * A link that is not up (waiting to dial) is told of each event of
+	 * a burst LINKS_NETDOWN_MS after it; the one up, after the burst.
+	 */
+	fake_set_state(d, LINK_BACKOFF);
+	want = d->net_changes;
+	for (i = 0; i < 3; i++) {
+		links_rtnl_event(ls, &ev);
+		fake_now += LINKS_NETDOWN_MS - 1;
+		turns(loop);
+		assert_int_equal(d->net_changes, want + i);
+		fake_now += 1;
+		turns(loop);
+		assert_int_equal(d->net_changes, want + i + 1);
+		assert_int_equal(a->net_changes, heard.network);
+	}
+	fake_now += LINKS_NETCHANGE_MS;
+	turns(loop);
+	assert_int_equal(d->net_changes, want + 3);
+	assert_int_equal(a->net_changes, heard.network);
+	want = heard.network - 1;
 
 	/* Once stopping, no network change is acted on. */
 	links_stop_all(ls);

@@ -167,6 +167,9 @@ static const struct refused refused[] = {
 	    "576-9000" },
 	{ "pppd mtu 2147483648", "pppd: mtu: \"2147483648\" is not a number "
 	    "in 576-9000" },
+	{ "pppd ipv6 maybe", "pppd: ipv6: \"maybe\" is not yes or no" },
+	{ "pppd ipv6 yes ipv6 yes", "pppd: ipv6 given twice" },
+	{ "pppd ipv6", "pppd: ipv6 needs a value" },
 	{ "pppd compression maybe", "pppd: compression: \"maybe\" is not yes "
 	    "or no" },
 	{ "pppd compression YES", "pppd: compression: \"YES\" is not yes or "
@@ -308,6 +311,10 @@ static const struct allowed allowed[] = {
 	    { "/usr/sbin/pppd " PPPD_BASE " lcp-echo-interval 3600 "
 	    "lcp-echo-failure 100 " LCP_TAIL " mtu 1400 mru 1400 "
 	    "linkname vpn-peer" } },
+	{ "pppd ipv6 yes", false,
+	    { "/usr/sbin/pppd " PPPD_BASE " lcp-echo-interval 10 "
+	    "lcp-echo-failure 3 " LCP_TAIL " noccp +ipv6 "
+	    "linkname vpn-peer" } },
 	{ "pppd compression no mtu 9000", false,
 	    { "/usr/sbin/pppd " PPPD_BASE " lcp-echo-interval 10 "
 	    "lcp-echo-failure 3 " LCP_TAIL " noccp mtu 9000 mru 9000 "
@@ -391,6 +398,10 @@ test_format(void **state)
 		    "lcp-echo-interval 2", "pppd lcp-echo-interval 2 "
 		    "lcp-echo-failure 7 mtu 1400 compression yes" },
 		{ "pppd compression no", "pppd lcp-echo-interval 10 "
+		    "lcp-echo-failure 3" },
+		{ "pppd ipv6 yes compression yes", "pppd lcp-echo-interval "
+		    "10 lcp-echo-failure 3 compression yes ipv6 yes" },
+		{ "pppd ipv6 no", "pppd lcp-echo-interval 10 "
 		    "lcp-echo-failure 3" },
 		{ "route replace 2001:DB8:1:0::/48 172.16.1.0/24",
 		    "route replace 2001:db8:1::/48 172.16.1.0/24" },
@@ -607,26 +618,6 @@ test_run(void **state)
 	assert_int_equal(peer_run(argv, &cause), 128 + SIGKILL);
 }
 
-static void
-test_escape(void **state)
-{
-	char	*s;
-
-	(void)state;
-	s = peer_escape("pppd; rm -rf /\n\"x\"\\", 100);
-	assert_string_equal(s, "pppd; rm -rf /\\x0a\\x22x\\x22\\x5c");
-	free(s);
-	s = peer_escape("abcdef", 3);
-	assert_string_equal(s, "abc...");
-	free(s);
-	s = peer_escape("\xff\x01", 10);
-	assert_string_equal(s, "\\xff\\x01");
-	free(s);
-	s = peer_escape(NULL, 10);
-	assert_string_equal(s, "(none)");
-	free(s);
-}
-
 static char	tmpdir[] = "/tmp/test_peer.XXXXXX";
 
 static void
@@ -820,7 +811,6 @@ main(void)
 		cmocka_unit_test(test_conf_options),
 		cmocka_unit_test(test_conf_check),
 		cmocka_unit_test(test_run),
-		cmocka_unit_test(test_escape),
 		cmocka_unit_test_setup_teardown(test_stale, setup_tmp,
 		    teardown_tmp),
 	};

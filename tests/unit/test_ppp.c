@@ -79,6 +79,7 @@ static char *const vpn_peer[] = { "vpn-peer", NULL };
 static const struct {
 	const char	*name;
 	bool		 compression;
+	bool		 ipv6;
 	int		 mtu;
 	const char	*linkname;
 	char *const	*local_extra;
@@ -87,7 +88,7 @@ static const struct {
 	const char	*local;		/* sh_join() of the local argv */
 	const char	*remote;
 } cmd_cases[] = {
-	{ "defaults", false, 0, "office", NULL, sudo_pppd, NULL,
+	{ "defaults", false, false, 0, "office", NULL, sudo_pppd, NULL,
 	  "/usr/sbin/pppd nodetach noauth local nolock nocrtscts "
 	  "nodefaultroute logfd 2 ifname vpn-office 10.9.0.1:10.9.0.2 "
 	  "lcp-echo-interval 10 lcp-echo-failure 3 lcp-restart 1 "
@@ -96,7 +97,7 @@ static const struct {
 	  "nocrtscts nodefaultroute logfd 2 ifname vpn-branch "
 	  "10.9.0.2:10.9.0.1 lcp-echo-interval 10 lcp-echo-failure 3 "
 	  "lcp-restart 1 lcp-max-terminate 1 noccp linkname office" },
-	{ "compression, mtu, extras", true, 1400, NULL, local_extra_debug,
+	{ "compression, mtu, extras", true, false, 1400, NULL, local_extra_debug,
 	  vpn_peer, remote_extra_mix,
 	  "/usr/sbin/pppd nodetach noauth local nolock nocrtscts "
 	  "nodefaultroute logfd 2 ifname vpn-office 10.9.0.1:10.9.0.2 "
@@ -106,7 +107,17 @@ static const struct {
 	  "nodefaultroute logfd 2 ifname vpn-branch 10.9.0.2:10.9.0.1 "
 	  "lcp-echo-interval 10 lcp-echo-failure 3 lcp-restart 1 "
 	  "lcp-max-terminate 1 mtu 1400 mru 1400 debug ipparam 'a b'" },
-	{ "hostile extras", false, 0, "office", NULL, sudo_pppd,
+	{ "ipv6", false, true, 0, "office", NULL, sudo_pppd, NULL,
+	  "/usr/sbin/pppd nodetach noauth local nolock nocrtscts "
+	  "nodefaultroute logfd 2 ifname vpn-office 10.9.0.1:10.9.0.2 "
+	  "lcp-echo-interval 10 lcp-echo-failure 3 lcp-restart 1 "
+	  "lcp-max-terminate 1 noccp +ipv6",
+	  "sudo -n /usr/sbin/pppd nodetach notty noauth local nolock "
+	  "nocrtscts nodefaultroute logfd 2 ifname vpn-branch "
+	  "10.9.0.2:10.9.0.1 lcp-echo-interval 10 lcp-echo-failure 3 "
+	  "lcp-restart 1 lcp-max-terminate 1 noccp +ipv6 "
+	  "linkname office" },
+	{ "hostile extras", false, false, 0, "office", NULL, sudo_pppd,
 	  remote_extra_hostile,
 	  "/usr/sbin/pppd nodetach noauth local nolock nocrtscts "
 	  "nodefaultroute logfd 2 ifname vpn-office 10.9.0.1:10.9.0.2 "
@@ -129,6 +140,7 @@ test_command_lines(void **state)
 	for (i = 0; i < sizeof(cmd_cases) / sizeof(cmd_cases[0]); i++) {
 		p = base_params();
 		p.compression = cmd_cases[i].compression;
+		p.ipv6 = cmd_cases[i].ipv6;
 		p.mtu = cmd_cases[i].mtu;
 		p.linkname = cmd_cases[i].linkname;
 		p.local_extra = cmd_cases[i].local_extra;

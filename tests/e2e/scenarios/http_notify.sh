@@ -187,7 +187,7 @@ pace_within "$t_second" $((t_office * 2 + 300)) ||
     fail "second took $(cs_to_s "$t_second") s to restart with the server hung"
 ns_ping hosta "$SITE_HOSTB_IP" 3 || fail "office carries nothing"
 [ "$(http_count hook)" -gt "$n0" ] || fail "no connection to the hung server"
-wait_for "grep -qF 'notify $HOOK: timed out after 10 s' '$LOG'" 20 \
+wait_for "grep -qF 'notify ${HOOK%/hook}/: timed out after 10 s' '$LOG'" 20 \
     "a post to time out"
 step "server hung: second restarted in $(cs_to_s "$t_second") s, status in $(cs_to_s "$t_ctl") s, office pings, posts time out"
 

@@ -135,12 +135,14 @@ done
 step "vpnctl doctor: sudo at the far end lets vpn run exactly vpnd's commands"
 
 # A stale pppd of the link, as a session that died would leave it: root's,
-# with vpnd's options, named by the pid file, holding the interface name.
+# with vpnd's options, named by the pid file, holding the interface name;
+# it keeps asking for LCP (lcp-max-configure) until vpnd's channel 1 comes,
+# however slow the guest (its default gives up after 10 s).
 rm -f "$PIDFILE"
 sleep 60 | ip netns exec gwb /usr/sbin/pppd nodetach notty noauth local \
     nolock nocrtscts nodefaultroute logfd 2 ifname "$IF" "$PPP_B:$PPP_A" \
     lcp-echo-interval 1 lcp-echo-failure 30 lcp-restart 1 \
-    lcp-max-terminate 1 noccp linkname "$IF" \
+    lcp-max-configure 60 lcp-max-terminate 1 noccp linkname "$IF" \
     >/dev/null 2>"$E2E_DIR/stale.err" &
 collect_log "$E2E_DIR/stale.err"
 wait_for "[ -s $PIDFILE ]" 10 "the stale pppd's pid file"

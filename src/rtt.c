@@ -1,0 +1,302 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * Copyright (c) 2026 The pppssh developers
+ *
+ * ICMP echo through a link's interface: its round-trip time and the
+ * liveness it tells (see rtt.h).  The round trip is timed with
+ * CLOCK_MONOTONIC in microseconds, not the loop's millisecond clock: a
+ * tunnel on a LAN answers well under a millisecond.
+ */
+#include "config.h"
+
+#include <sys/socket.h>
+
+#include <netinet/in.h>
+#include <netinet/ip.h>
+#include <netinet/ip_icmp.h>
+#include <arpa/inet.h>
+
+#include <errno.h>
+#include <poll.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "loop.h"
+#include "rtt.h"
+#include "xmalloc.h"
+
+#define RTT_PACKET_MAX	512	/* what we read of a packet */
+
+/* Our payload: who sent it, and when. */
+struct rtt_payload {
+	uint64_t	cookie;
+	uint64_t	sent_us;
+};
+
+struct rtt {
+	struct loop		*loop;
+	char			*name;
+	char			*ifname;
+	struct sockaddr_in	 peer;
+	int			 fd;
+	bool			 registered;	/* fd is in the loop */
+	bool			 raw;		/* else a ping socket */
+	uint16_t		 id;		/* raw: ours; ping: the kernel's */
+	uint16_t		 seq;
+	uint64_t		 cookie;
+	int			 interval;	/* s */
+	int			 misses;
+	int			 unanswered;	/* echoes in a row */
+	bool			 answered;	/* ever */
+	bool			 told_silent;	/* "does not answer" logged */
+	int			 last_us;
+	rtt_lost_cb		 lost;
+	void			*arg;
+	struct loop_timer	 timer;
+};
+
+static void	rtt_fired(void *);
+static void	rtt_readable(int, short, void *);
+
+static uint64_t
+rtt_now_us(void)
+{
+	struct timespec	ts;
+
+	if (clock_gettime(CLOCK_MONOTONIC, &ts) == -1)
+		fatal("clock_gettime");
+	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+}
+
+/* The Internet checksum (RFC 1071). */
+static uint16_t
+rtt_cksum(const void *buf, size_t len)
+{
+	const uint8_t	*p = buf;
+	uint32_t	 sum = 0;
+
+	for (; len > 1; p += 2, len -= 2)
+		sum += (uint32_t)(p[0] << 8 | p[1]);
+	if (len == 1)
+		sum += (uint32_t)(p[0] << 8);
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return htons((uint16_t)~sum);
+}
+
+/* A ping socket if we may, else a raw one; bound to the tunnel. */
+static int
+rtt_socket(struct rtt *r, const uint8_t local[4], char **cause)
+{
+	struct sockaddr_in	sin;
+	socklen_t		len = sizeof(sin);
+	int			fd;
+
+	fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
+	    IPPROTO_ICMP);
+	if (fd == -1) {
+		fd = socket(AF_INET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC,
+		    IPPROTO_ICMP);
+		if (fd == -1) {
+			xasprintf(cause, "icmp socket (neither a ping socket, "
+			    "see net.ipv4.ping_group_range, nor a raw one): %s",
+			    strerror(errno));
+			return -1;
+		}
+		r->raw = true;
+	}
+	r->fd = fd;
+	/* The /32 route to the peer is on the interface anyway. */
+	if (setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, r->ifname,
+	    (socklen_t)strlen(r->ifname) + 1) == -1)
+		log_debug("link %s: rtt: bind to device %s: %s", r->name,
+		    r->ifname, strerror(errno));
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	memcpy(&sin.sin_addr, local, 4);
+	if (bind(fd, (struct sockaddr *)&sin, sizeof(sin)) == -1) {
+		xasprintf(cause, "icmp socket: bind to %s: %s",
+		    inet_ntoa(sin.sin_addr), strerror(errno));
+		return -1;
+	}
+	if (r->raw)
+		r->id = (uint16_t)arc4random();
+	else if (getsockname(fd, (struct sockaddr *)&sin, &len) == 0)
+		r->id = ntohs(sin.sin_port);
+	return 0;
+}
+
+struct rtt *
+rtt_start(struct loop *loop, const char *name, const char *ifname,
+    const uint8_t local[4], const uint8_t peer[4], int interval, int misses,
+    rtt_lost_cb lost, void *arg, char **cause)
+{
+	struct rtt	*r;
+
+	r = xcalloc(1, sizeof(*r));
+	r->loop = loop;
+	r->name = xstrdup(name);
+	r->ifname = xstrdup(ifname);
+	r->fd = -1;
+	r->peer.sin_family = AF_INET;
+	memcpy(&r->peer.sin_addr, peer, 4);
+	r->interval = interval > 0 ? interval : 1;
+	r->misses = misses > 0 ? misses : 1;
+	r->cookie = (uint64_t)arc4random() << 32 | arc4random();
+	r->last_us = -1;
+	r->lost = lost;
+	r->arg = arg;
+	loop_timer_init(&r->timer, rtt_fired, r);
+	if (rtt_socket(r, local, cause) == -1) {
+		rtt_free(r);
+		return NULL;
+	}
+	loop_fd_add(loop, r->fd, POLLIN, rtt_readable, r);
+	r->registered = true;
+	loop_timer_set(loop, &r->timer, 0);
+	log_debug("link %s: rtt: icmp echo to %s through %s (%s socket)",
+	    name, inet_ntoa(r->peer.sin_addr), ifname, r->raw ? "raw" :
+	    "ping");
+	return r;
+}
+
+static void
+rtt_send(struct rtt *r)
+{
+	uint8_t			 pkt[sizeof(struct icmphdr) +
+				    sizeof(struct rtt_payload)];
+	struct icmphdr		 ic;
+	struct rtt_payload	 pl;
+
+	memset(&ic, 0, sizeof(ic));
+	ic.type = ICMP_ECHO;
+	ic.un.echo.id = htons(r->id);
+	ic.un.echo.sequence = htons(++r->seq);
+	pl.cookie = r->cookie;
+	pl.sent_us = rtt_now_us();
+	memcpy(pkt, &ic, sizeof(ic));
+	memcpy(pkt + sizeof(ic), &pl, sizeof(pl));
+	ic.checksum = rtt_cksum(pkt, sizeof(pkt));
+	memcpy(pkt, &ic, sizeof(ic));
+	if (sendto(r->fd, pkt, sizeof(pkt), 0, (struct sockaddr *)&r->peer,
+	    sizeof(r->peer)) == -1)
+		log_debug("link %s: rtt: echo to %s: %s", r->name,
+		    inet_ntoa(r->peer.sin_addr), strerror(errno));
+}
+
+static void
+rtt_fired(void *arg)
+{
+	struct rtt	*r = arg;
+	char		*why;
+
+	if (r->answered && r->unanswered >= r->misses) {
+		xasprintf(&why, "no echo reply from %s through %s for %d s "
+		    "(%d echoes)", inet_ntoa(r->peer.sin_addr), r->ifname,
+		    r->unanswered * r->interval, r->unanswered);
+		r->lost(why, r->arg);	/* last: it may free r */
+		free(why);
+		return;
+	}
+	if (!r->answered && !r->told_silent && r->unanswered >= r->misses) {
+		log_info("link %s: %s does not answer icmp echo through %s; "
+		    "no rtt", r->name, inet_ntoa(r->peer.sin_addr), r->ifname);
+		r->told_silent = true;
+	}
+	rtt_send(r);
+	r->unanswered++;
+	loop_timer_set(r->loop, &r->timer, (uint64_t)r->interval * 1000);
+}
+
+/* One packet: ours? then the round trip. */
+static void
+rtt_packet(struct rtt *r, const uint8_t *buf, size_t len,
+    const struct sockaddr_in *from)
+{
+	struct icmphdr		ic;
+	struct rtt_payload	pl;
+	size_t			hl;
+	uint64_t		now = rtt_now_us();
+
+	if (from->sin_addr.s_addr != r->peer.sin_addr.s_addr)
+		return;
+	if (r->raw) {
+		if (len < sizeof(struct ip))
+			return;
+		hl = (size_t)(buf[0] & 0x0f) * 4;
+		if (hl < sizeof(struct ip) || hl > len)
+			return;
+		buf += hl;
+		len -= hl;
+	}
+	if (len < sizeof(ic) + sizeof(pl))
+		return;
+	memcpy(&ic, buf, sizeof(ic));
+	memcpy(&pl, buf + sizeof(ic), sizeof(pl));
+	if (ic.type != ICMP_ECHOREPLY || pl.cookie != r->cookie ||
+	    (r->raw && ntohs(ic.un.echo.id) != r->id) || pl.sent_us > now)
+		return;
+	r->last_us = now - pl.sent_us > INT32_MAX ? INT32_MAX :
+	    (int)(now - pl.sent_us);
+	r->unanswered = 0;
+	if (!r->answered)
+		log_info("link %s: rtt %d.%03d ms through %s", r->name,
+		    r->last_us / 1000, r->last_us % 1000, r->ifname);
+	r->answered = true;
+}
+
+static void
+rtt_readable(int fd, short revents, void *arg)
+{
+	struct rtt		*r = arg;
+	uint8_t			 buf[RTT_PACKET_MAX];
+	struct sockaddr_in	 from;
+	socklen_t		 fromlen;
+	ssize_t			 n;
+	int			 i;
+
+	(void)revents;
+	/* A bounded drain: a raw socket sees every ICMP packet. */
+	for (i = 0; i < 64; i++) {
+		fromlen = sizeof(from);
+		n = recvfrom(fd, buf, sizeof(buf), 0, (struct sockaddr *)&from,
+		    &fromlen);
+		if (n == -1) {
+			if (errno != EAGAIN && errno != EWOULDBLOCK &&
+			    errno != EINTR)
+				log_debug("link %s: rtt: recv: %s", r->name,
+				    strerror(errno));
+			return;
+		}
+		if (fromlen >= sizeof(from) && from.sin_family == AF_INET)
+			rtt_packet(r, buf, (size_t)n, &from);
+	}
+}
+
+int
+rtt_last_us(const struct rtt *r)
+{
+	return r->last_us;
+}
+
+void
+rtt_free(struct rtt *r)
+{
+	if (r == NULL)
+		return;
+	loop_timer_cancel(r->loop, &r->timer);
+	if (r->fd != -1) {
+		if (r->registered)
+			loop_fd_del(r->loop, r->fd);
+		(void)close(r->fd);	/* nothing to flush */
+	}
+	free(r->ifname);
+	free(r->name);
+	free(r);
+}
