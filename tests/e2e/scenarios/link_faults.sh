@@ -48,14 +48,12 @@ lk_wait_up 30 "the office link up"
 step "office link up"
 lk_check "bring-up"
 
-# Signs that vpnd lost track of its pppd (not reaped in time).
-STUCK='did not exit after SIGTERM|did not die after SIGKILL'
-
 # fault_begin: remember the log's counts and the time of the fault.
 fault_begin()
 {
 	cpu0=$(lk_vpnd_cpu_cs)
-	n_stuck=$(lk_count "$STUCK")
+	n_lost=$(lk_count "$LK_LOST")
+	n_slow=$(lk_count "$LK_SLOW_TERM")
 	n_stop=$(lk_count 'link office: [a-z]+ -> stopping')
 	n_up=$(lk_count 'link office: routes -> up')
 	n_wait=$(lk_count 'link office: re-dial in ')
@@ -100,9 +98,7 @@ fault_clean()
 	cpu=$(($(lk_vpnd_cpu_cs) - cpu0))
 	e2e_report "${1}_vpnd_cpu_s" "$(cs_to_s "$cpu")"
 	step "$1: vpnd used $(cs_to_s "$cpu") s of CPU"
-	[ "$(lk_count "$STUCK")" = "$n_stuck" ] ||
-	    fail "$1: vpnd lost track of its pppd: $(grep -E "$STUCK" \
-	    "$LK_LOG" | tail -n 2 | sed 's/^[^ ]* //')"
+	lk_check_reaped "$1" "$n_lost" "$n_slow"
 	pace_within "$cpu" 99 || fail "$1: vpnd used $(cs_to_s "$cpu") s" \
 	    "of CPU (busy loop?), want under $(pace_desc 100)"
 }

@@ -134,9 +134,7 @@ long=$(grep -E 'link office: re-dial in ' "$LK_LOG" |
     grep -vE 're-dial in (0\.[0-9]|1\.0) s' || true)
 [ -z "$long" ] || fail "a re-dial waited over the 1 s of backoff 1 1:" \
     "$(printf '%s\n' "$long" | head -n 2 | sed 's/^[^ ]* //')"
-stuck='did not exit after SIGTERM|did not die after SIGKILL'
-[ "$(lk_count "$stuck")" = 0 ] || fail "vpnd lost track of its pppd:" \
-    "$(grep -E "$stuck" "$LK_LOG" | head -n 2 | sed 's/^[^ ]* //')"
+lk_check_reaped soak 0 0
 pace_within "$cpu" $((SOAK_FLAPS * 50)) ||
     fail "vpnd used $(cs_to_s "$cpu") s of CPU for $SOAK_FLAPS flaps," \
     "want $(pace_desc $((SOAK_FLAPS * 50)))"
