@@ -229,6 +229,9 @@ conf_validate_link(struct parse *p, struct scope *s)
 		    "(a file holding USER:PASSWORD)");
 	if (lc->probe_url != NULL)
 		conf_validate_probe(p, s);
+	if (lc->dns_domains.n > 0 && !lc->dns)
+		perr(p, s->lines[K_DNS_DOMAINS], "dns-domains: not used "
+		    "without dns yes (link %s)", lc->name);
 
 	/* vpn-peer builds the far end's commands from its own arguments. */
 	if (lc->vpn_peer) {

@@ -29,6 +29,8 @@ const struct kw_type_info kw_types[] = {
 	[T_NETS] =	{ V_NETS,	0, false, true },
 	[T_PROBE] =	{ V_STR,	2, false, false },
 	[T_URL] =	{ V_STR,	0, true,  false },
+	[T_DOMAINS] =	{ V_WORDS,	0, false, true },
+	[T_DNS] =	{ V_WORDS,	0, false, true },
 };
 
 
@@ -105,6 +107,12 @@ const struct kw kw_table[K__COUNT] = {
 	    .def = "no", .restart = true },
 	[K_AUTOSTART] = { "autostart", S_BOTH, T_BOOL, LC(autostart),
 	    .def = "yes", .restart = true },
+	[K_DNS] = { "dns", S_BOTH, T_BOOL, LC(dns), .def = "no",
+	    .restart = true },
+	[K_DNS_DOMAINS] = { "dns-domains", S_LINK, T_DOMAINS,
+	    LC(dns_domains), .restart = true },
+	[K_REMOTE_DNS] = { "remote-dns", S_LINK, T_DNS, LC(remote_dns),
+	    .restart = true, .flags = K_NOT_PEER },
 	[K_PROBE] = { "probe", S_LINK, T_PROBE, LC(probe_url), {
 		LI("interval", probe_interval, 1, 3600, 30),
 		LI("failures", probe_failures, 1, 100, 3) },

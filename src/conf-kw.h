@@ -30,6 +30,7 @@
 #define CONF_MAX_URL		2048	/* bytes in a URL */
 #define CONF_MAX_WORDS_LEN	2048	/* bytes in one option list */
 #define CONF_MAX_NAME		32	/* user and group names */
+#define CONF_MAX_DOMAINS	16	/* dns-domains per link */
 
 #define nitems(a)		(sizeof(a) / sizeof((a)[0]))
 #define SUN_LEN_MAX		sizeof(((struct sockaddr_un *)0)->sun_path)
@@ -70,7 +71,9 @@ enum kw_type {
 	T_ADDR4,	/* one unicast IPv4 address */
 	T_NETS,		/* PREFIX..., accumulates */
 	T_PROBE,	/* URL [INTERVAL [FAILURES]] */
-	T_URL		/* one URL, see U_* */
+	T_URL,		/* one URL, see U_* */
+	T_DOMAINS,	/* DOMAIN..., accumulates */
+	T_DNS		/* IPv4 ADDR..., accumulates, PPP_DNS_MAX in all */
 };
 
 /* How a value is kept at kw->off; the integers are kw->ints. */
@@ -125,6 +128,9 @@ enum kw_id {
 	K_MTU,
 	K_COMPRESSION,
 	K_AUTOSTART,
+	K_DNS,
+	K_DNS_DOMAINS,
+	K_REMOTE_DNS,
 	K_PROBE,
 	K_DDNS,
 	K_DDNS_CREDENTIALS,

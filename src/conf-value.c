@@ -25,6 +25,7 @@
 #include "conf.h"
 #include "conf-kw.h"
 #include "http.h"
+#include "ppp.h"
 #include "xmalloc.h"
 
 static int	parse_int(struct parse *, const struct kw *, const char *,
@@ -817,6 +818,70 @@ out:
 }
 
 /*
+ * A domain name as resolvectl and resolv.conf take it: dot-separated
+ * labels of letters, digits and '-' (not first or last), 1 to 63 bytes
+ * each, 253 in all, an optional final dot; no "~" (every domain of
+ * dns-domains is routed to the link's servers anyway).
+ */
+static bool
+domain_ok(const char *d)
+{
+	const char	*s;
+	size_t		 label = 0;
+
+	if (*d == '\0' || strlen(d) > 253 || *d == '.')
+		return false;
+	for (s = d; *s != '\0'; s++) {
+		if (*s == '.') {
+			if (label == 0 || s[-1] == '-')
+				return false;
+			label = 0;
+			continue;
+		}
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+		    (*s >= '0' && *s <= '9') || (*s == '-' && label > 0)))
+			return false;
+		if (++label > 63)
+			return false;
+	}
+	return s[-1] != '-';
+}
+
+/* dns-domains DOMAIN..., remote-dns ADDR...: accumulate, bounded. */
+static void
+kw_parse_dns(struct parse *p, const struct kw *kw, struct argv *w,
+    int argc, char **argv)
+{
+	struct prefix	pfx;
+	size_t		max = kw->type == T_DNS ? PPP_DNS_MAX :
+			    CONF_MAX_DOMAINS;
+	int		i;
+
+	for (i = 1; i < argc; i++) {
+		if (kw->type == T_DOMAINS && !domain_ok(argv[i])) {
+			perr(p, p->line, "%s: %s is not a domain name",
+			    kw->name, argv[i]);
+			return;
+		}
+		if (kw->type == T_DNS && (addr_parse(argv[i], AF_INET,
+		    &pfx) == -1 || pfx.addr[0] == 0 || pfx.addr[0] == 127 ||
+		    pfx.addr[0] >= 224)) {
+			perr(p, p->line, "%s: %s is not a unicast IPv4 "
+			    "address", kw->name, argv[i]);
+			return;
+		}
+	}
+	if (w->n + (size_t)argc - 1 > max) {
+		perr(p, p->line, "%s: more than %zu %s", kw->name, max,
+		    kw->type == T_DNS ? "servers (IPCP carries a primary and "
+		    "a secondary)" : "domains");
+		return;
+	}
+	for (i = 1; i < argc; i++)
+		argv_add(w, argv[i]);
+}
+
+/*
  * Parse the argc words of one line of kw (argv[0] is its name) into its
  * value in base: a struct conf for S_GLOBAL keywords, else a link_conf.
  */
@@ -986,6 +1051,10 @@ kw_parse(struct parse *p, const struct kw *kw, void *base, int argc,
 		break;
 	case T_URL:
 		kw_parse_url(p, kw, field, argv[1]);
+		break;
+	case T_DOMAINS:
+	case T_DNS:
+		kw_parse_dns(p, kw, w, argc, argv);
 		break;
 	}
 }

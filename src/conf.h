@@ -82,6 +82,9 @@ struct link_conf {
 	int		 mtu;		/* 576..9000, or -1: pppd's default */
 	bool		 compression;	/* false: pppd noccp etc. */
 	bool		 autostart;	/* dial when vpnd starts */
+	bool		 dns;		/* apply the far end's name servers */
+	struct argv	 dns_domains;	/* routed to them (split DNS); n >= 0 */
+	struct argv	 remote_dns;	/* the far pppd offers (ms-dns) */
 
 	struct prefix	 local_ip;	/* IPv4, len 32 */
 	struct prefix	 remote_ip;	/* IPv4, len 32 */

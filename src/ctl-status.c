@@ -171,6 +171,10 @@ st_link(struct status *st, const struct ctlmsg_link *l)
 		st_key(st, "rtt");
 		printf("%.3f ms (in the tunnel)\n", l->rtt_us / 1000.0);
 	}
+	if (l->dns != NULL) {
+		st_key(st, "dns");
+		printf("%s\n", l->dns);
+	}
 	if (l->redials > 0) {
 		st_key(st, "re-dials");
 		printf("%u\n", l->redials);

@@ -327,6 +327,7 @@ ctlmsg_put_link(struct buf *b, enum ctlmsg_type type,
 	    l->bytes_in, l->bytes_out);
 	if (l->rtt_us >= 0)
 		buf_printf(b, " rtt-us=%d", l->rtt_us);
+	ctlmsg_put_kv(b, "dns", l->dns);
 	if (l->fails_network > 0 || l->fails_remote > 0 || l->fails_hard > 0)
 		buf_printf(b, " fails-network=%u fails-remote=%u "
 		    "fails-hard=%u", l->fails_network, l->fails_remote,
@@ -414,6 +415,8 @@ ctlmsg_put_link_json(struct buf *b, const struct ctlmsg_link *l)
 	buf_printf(b, ",\"bytes_in\":%" PRIu64 ",\"bytes_out\":%"
 	    PRIu64, l->bytes_in, l->bytes_out);
 	ctlmsg_json_int(b, "rtt_us", l->rtt_us, l->rtt_us >= 0);
+	buf_add(b, ",\"dns\":", 7);
+	buf_add_json_string(b, l->dns);
 	buf_printf(b, ",\"failures\":{\"network\":%u,\"remote\":%u,"
 	    "\"hard\":%u}", l->fails_network, l->fails_remote, l->fails_hard);
 	buf_add(b, ",\"probe\":", 9);
@@ -511,6 +514,8 @@ ctlmsg_link_parse(char *text, struct ctlmsg_link *l, char **cause)
 			l->remote_nets = val;
 		else if (strcmp(word, "local-nets") == 0)
 			l->local_nets = val;
+		else if (strcmp(word, "dns") == 0)
+			l->dns = val;
 		else if (strcmp(word, "since") == 0) {
 			bad = ctlmsg_num(val, 0, LLONG_MAX, &v);
 			l->since = (time_t)v;

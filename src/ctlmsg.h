@@ -108,6 +108,7 @@ struct ctlmsg_link {
 	uint64_t	 bytes_in;
 	uint64_t	 bytes_out;
 	int		 rtt_us;	/* in-tunnel round trip, last one */
+	const char	*dns;		/* dns yes: servers applied, or why not */
 	unsigned	 fails_network;	/* failures by class, since start */
 	unsigned	 fails_remote;
 	unsigned	 fails_hard;

@@ -826,6 +826,7 @@ ctlserver_describe(struct ctlserver *ctl, struct link *l,
 	m->bytes_in = li.bytes_in;
 	m->bytes_out = li.bytes_out;
 	m->rtt_us = li.rtt_us;
+	m->dns = li.dns;
 	m->fails_network = li.failures[LINK_FAIL_NETWORK];
 	m->fails_remote = li.failures[LINK_FAIL_REMOTE];
 	m->fails_hard = li.failures[LINK_FAIL_HARD];

@@ -190,6 +190,9 @@ farend_init(struct farend *fe, const struct link_conf *lc)
 	pp->mtu = lc->mtu > 0 ? lc->mtu : 0;
 	pp->compression = lc->compression;
 	pp->ipv6 = farend_ipv6(lc);
+	pp->peer_dns = lc->dns;
+	/* Through vpn-peer, its own pppd options decide (K_NOT_PEER). */
+	pp->remote_dns = lc->remote_dns.n == 0 ? NULL : lc->remote_dns.v;
 	pp->linkname = lc->remote_ifname;
 	pp->local_extra = lc->pppd_options.v;
 	pp->remote_prefix = lc->remote_command.v;

@@ -53,6 +53,7 @@
 #include "backoff.h"
 #include "conf.h"
 #include "dial.h"
+#include "dnsapply.h"
 #include "farend.h"
 #include "lines.h"
 #include "link.h"
@@ -152,6 +153,9 @@ struct link {
 	struct localroutes	 here;		/* remote-nets, gateway pin */
 
 	struct rtt		*rtt;		/* in-tunnel echo, while up */
+	/* dns yes: the far end's servers, applied while up; else NULL. */
+	struct dnsapply		*dns;
+	struct in_addr		 dns_srv[PPP_DNS_MAX]; /* 0: not told */
 	struct routejob		*routes;	/* channel 2, the far end's */
 	bool			 remote_routes;	/* installed at the far end */
 	/* Channel 1's report on the far end's routes: -1 none yet. */
@@ -162,6 +166,8 @@ struct link {
 };
 
 static void	link_set_state(struct link *, enum link_state);
+static void	link_dns_apply(struct link *);
+static bool	link_pppd_line(const char *, void *);
 static void	link_fail(struct link *, enum link_fail_class, const char *, ...)
 		    __attribute__((format(printf, 3, 4)));
 static void	link_pump(struct link *);
@@ -241,6 +247,38 @@ link_rtt_lost(const char *why, void *arg)
 	link_fail(l, LINK_FAIL_NETWORK, "%s", why);
 }
 
+/* The servers pppd reported, primary first, to the backend. */
+static void
+link_dns_apply(struct link *l)
+{
+	struct in_addr	srv[PPP_DNS_MAX];
+	size_t		i, n = 0;
+
+	for (i = 0; i < PPP_DNS_MAX; i++)
+		if (l->dns_srv[i].s_addr != 0)
+			srv[n++] = l->dns_srv[i];
+	dnsapply_set(l->dns, srv, n);
+}
+
+/*
+ * The local pppd's "primary DNS address" lines (usepeerdns): kept, and
+ * applied at once if the link is already up.  Logged as any line.
+ */
+static bool
+link_pppd_line(const char *line, void *arg)
+{
+	struct link	*l = arg;
+	struct in_addr	 a;
+	int		 which;
+
+	if ((which = ppp_dns_line(line, &a)) == 0)
+		return false;
+	l->dns_srv[which - 1] = a;
+	if (l->state == LINK_UP)
+		link_dns_apply(l);
+	return false;
+}
+
 static void
 link_set_state(struct link *l, enum link_state s)
 {
@@ -270,7 +308,12 @@ link_set_state(struct link *l, enum link_state s)
 			free(cause);
 		}
 	}
+	if (s == LINK_UP && l->dns != NULL)
+		link_dns_apply(l);
 	if (old == LINK_UP) {
+		/* Names of the far site go nowhere now: stop sending them. */
+		if (l->dns != NULL)
+			dnsapply_clear(l->dns);
 		backoff_down(&l->inc, loop_now(l->loop));
 		rtt_free(l->rtt);
 		l->rtt = NULL;
@@ -716,6 +759,8 @@ link_ppp_local(struct link *l)
 		free(cause);
 		return -1;
 	}
+	if (l->dns != NULL)
+		pppchild_take_lines(l->pppd, link_pppd_line, l);
 	loop_fd_add(l->loop, l->pty, POLLIN, link_pty_ready, l);
 	l->pty_end.fd = l->pty;
 	l->pty_end.error = 0;
@@ -1522,6 +1567,7 @@ link_info(const struct link *l, struct link_info *info)
 	info->bytes_in = l->bytes_in;
 	memcpy(info->failures, l->failures, sizeof(info->failures));
 	info->rtt_us = l->rtt != NULL ? rtt_last_us(l->rtt) : -1;
+	info->dns = l->dns != NULL ? dnsapply_status(l->dns) : NULL;
 	if (l->relay != NULL) {
 		uint64_t	out, in;
 
@@ -1692,6 +1738,9 @@ link_teardown(struct link *l)
 	pathprobe_stop(&l->probe);
 	rtt_free(l->rtt);
 	l->rtt = NULL;
+	if (l->dns != NULL)
+		dnsapply_clear(l->dns);
+	memset(l->dns_srv, 0, sizeof(l->dns_srv));
 	dial_free(l->dial);
 	l->dial = NULL;
 	admit_leave(&l->ticket);
@@ -1802,6 +1851,9 @@ link_new(struct loop *loop, struct rtnl *rtnl, const struct link_conf *lc,
 	localroutes_init(&l->here, rtnl, "link %s", lc->name);
 	xasprintf(&tag, "link %s", lc->name);
 	pathprobe_init(&l->probe, loop, tag, link_dialed, l);
+	if (lc->dns)
+		l->dns = dnsapply_new(loop, tag, lc->ifname,
+		    lc->dns_domains.v);
 	free(tag);
 	l->since = time(NULL);
 	return l;
@@ -1833,6 +1885,7 @@ link_free(struct link *l)
 	pppchild_free(l->old_pppd);
 	loop_timer_cancel(l->loop, &l->redial);
 	pathprobe_free(&l->probe);
+	dnsapply_free(l->dns);
 	free(l->reason);
 	free(l);
 }

@@ -7,14 +7,14 @@
  * or the path probe, the SSH session and channel 1, the local pppd child
  * and its pty master, the relay between them, the route job on channel
  * 2, the routes it installed here, the in-tunnel echo while it is up,
- * its timers) and releases all of it in
- * link_teardown(), whatever the state; but the local pppd of a session
- * that died is left to end (its ip-down scripts) while the link dials
- * again, and freed when it is gone, or killed by link_free().  The next
- * pppd waits for it: it holds the interface's name.  The objects it
- * holds do one job each (dial.h, ssh.h, pppchild.h, relay.h,
- * routejob.h, localroutes.h, rtt.h) and know nothing of links; link.c decides
- * what each outcome means.
+ * the far end's name servers applied here, its timers) and releases all
+ * of it in link_teardown(), whatever the state; but the local pppd of a
+ * session that died is left to end (its ip-down scripts) while the link
+ * dials again, and freed when it is gone, or killed by link_free().  The
+ * next pppd waits for it: it holds the interface's name.  The objects it
+ * holds do one job each (dial.h, ssh.h, pppchild.h, relay.h, routejob.h,
+ * localroutes.h, rtt.h, dnsapply.h) and know nothing of links; link.c
+ * decides what each outcome means.
  */
 #ifndef PPPSSH_LINK_H
 #define PPPSSH_LINK_H
@@ -72,6 +72,7 @@ struct link_info {
 	uint64_t		 bytes_in;
 	unsigned		 failures[LINK_FAIL_HARD + 1]; /* by class */
 	int			 rtt_us;	/* in-tunnel RTT; -1 none */
+	const char		*dns;		/* dns yes: applied how; NULL */
 };
 
 /* Told whenever the link changes state. */

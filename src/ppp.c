@@ -94,8 +94,9 @@ static const char *ppp_stage_name(int);
  * Left out on purpose: persist, maxfail, holdoff (vpnd re-dials with its
  * own backoff; without persist pppd exits after one attempt); asyncmap
  * (its default is 0 in pppd 2.4.9: the path is 8-bit clean, nothing
- * needs escaping); defaultroute, usepeerdns, proxyarp (not ours to
- * change); noipdefault (the addresses are given); silent, passive (both
+ * needs escaping); defaultroute, proxyarp (not ours to change);
+ * usepeerdns unless the link takes the far end's servers, and then
+ * with "unset USEPEERDNS" (ppp_local_argv()); noipdefault (the addresses are given); silent, passive (both
  * ends start at once; early bytes wait in the pty and the channel).
  */
 static void
@@ -143,6 +144,19 @@ ppp_local_argv(const struct ppp_params *p)
 	ppp_add_link_options(&w, p, p->local_ifname, p->local_ip,
 	    p->remote_ip);
 	/*
+	 * The servers are vpnd's to apply (dnsapply.h): pppd logs them and
+	 * still writes its own /etc/ppp/resolv.conf, but its ip-up scripts
+	 * do not see USEPEERDNS, which is what Debian's
+	 * ip-up.d/0000usepeerdns (and resolvconf's 000resolvconf) test
+	 * before rewriting /etc/resolv.conf.  pppd unsets it right before
+	 * it execs a script.
+	 */
+	if (p->peer_dns) {
+		argv_add(&w, "usepeerdns");
+		argv_add(&w, "unset");
+		argv_add(&w, "USEPEERDNS");
+	}
+	/*
 	 * No linkname here: vpnd knows its child's pid, and with both ends
 	 * on one host (the tests) they would share /run/ppp-NAME.pid.
 	 */
@@ -154,6 +168,7 @@ char **
 ppp_remote_argv(const struct ppp_params *p)
 {
 	struct argv	 w = { NULL, 0 };
+	size_t		 i;
 
 	argv_addv(&w, p->remote_prefix);
 	argv_add(&w, "nodetach");
@@ -167,6 +182,10 @@ ppp_remote_argv(const struct ppp_params *p)
 		argv_add(&w, "notty");
 	ppp_add_link_options(&w, p, p->remote_ifname, p->remote_ip,
 	    p->local_ip);
+	for (i = 0; p->remote_dns != NULL && p->remote_dns[i] != NULL; i++) {
+		argv_add(&w, "ms-dns");
+		argv_add(&w, p->remote_dns[i]);
+	}
 	/* /run/ppp-NAME.pid on the gateway: how a stale pppd is found. */
 	if (p->linkname != NULL) {
 		argv_add(&w, "linkname");
@@ -319,6 +338,8 @@ ppp_check_words(const char *what, char *const *words, bool required,
 int
 ppp_params_check(const struct ppp_params *p, char **cause)
 {
+	size_t	i;
+
 	if (p->local_pppd == NULL || p->local_pppd[0] != '/') {
 		xasprintf(cause, "local pppd: \"%s\" is not an absolute path",
 		    p->local_pppd == NULL ? "" : p->local_pppd);
@@ -365,7 +386,49 @@ ppp_params_check(const struct ppp_params *p, char **cause)
 	if (ppp_check_words("remote ip command", p->remote_ip_prefix, true,
 	    cause) == -1)
 		return -1;
+	for (i = 0; p->remote_dns != NULL && p->remote_dns[i] != NULL; i++) {
+		if (i == PPP_DNS_MAX) {
+			xasprintf(cause, "remote dns: more than %d servers "
+			    "(IPCP carries a primary and a secondary)",
+			    PPP_DNS_MAX);
+			return -1;
+		}
+		if (ppp_check_ip("remote dns", p->remote_dns[i], cause) == -1)
+			return -1;
+	}
 	return 0;
+}
+
+int
+ppp_dns_line(const char *line, struct in_addr *out)
+{
+	static const char *const which[] = { "primary", "secondary" };
+	const char	*s;
+	char		 addr[INET_ADDRSTRLEN];
+	size_t		 i, len;
+
+	for (i = 0; i < PPP_DNS_MAX; i++) {
+		len = strlen(which[i]);
+		if (strncmp(line, which[i], len) == 0)
+			break;
+	}
+	if (i == PPP_DNS_MAX || line[len] != ' ')
+		return 0;
+	for (s = line + len; *s == ' '; s++)
+		;
+	if (strncmp(s, "DNS address ", 12) != 0)
+		return 0;
+	for (s += 12; *s == ' '; s++)
+		;
+	len = strcspn(s, " ");
+	if (len == 0 || len >= sizeof(addr) || s[len + strspn(s + len, " ")]
+	    != '\0')
+		return 0;
+	memcpy(addr, s, len);
+	addr[len] = '\0';
+	if (inet_pton(AF_INET, addr, out) != 1)
+		return 0;
+	return (int)i + 1;
 }
 
 static int

@@ -14,6 +14,7 @@
 
 #include <sys/types.h>
 
+#include <netinet/in.h>
 #include <stdbool.h>
 
 /*
@@ -30,6 +31,8 @@
 #define PPP_MTU_MAX		9000
 #define PPP_ECHO_INTERVAL_MAX	3600
 #define PPP_ECHO_FAILURE_MAX	100
+/* Name servers IPCP carries (RFC 1877): a primary and a secondary. */
+#define PPP_DNS_MAX		2
 
 /* Where pppd writes the pid file of its linkname: Debian's /run. */
 #define PPP_RUNDIR		"/run"
@@ -54,6 +57,15 @@ struct ppp_params {
 	bool		  compression;	/* false: noccp */
 	/* IPV6CP too (+ipv6): link-local addresses pppd picks. */
 	bool		  ipv6;
+	/*
+	 * Local only: ask the peer for its name servers (usepeerdns), for
+	 * vpnd to apply itself (dnsapply.h): pppd's scripts are not told
+	 * (unset USEPEERDNS), so Debian's ip-up.d/0000usepeerdns leaves
+	 * /etc/resolv.conf alone.
+	 */
+	bool		  peer_dns;
+	/* Remote only: the name servers it offers (ms-dns), up to 2. */
+	char *const	 *remote_dns;
 	/* Remote only: /run/ppp-NAME.pid on the gateway; NULL: none. */
 	const char	 *linkname;
 	/* Where the remote pppd writes ppp-NAME.pid; NULL: PPP_RUNDIR. */
@@ -158,6 +170,14 @@ char	**ppp_remote_end_argv(const struct ppp_params *, const char *sig);
  */
 int	 ppp_spawn(const struct ppp_params *, struct ppp_child *out,
 	    char **cause);
+
+/*
+ * Where pppd's ipcp_up() reports a name server the peer gave
+ * ("primary   DNS address 10.0.0.53", "secondary DNS address ..."):
+ * 1 for the primary, 2 for the secondary, with the address in *out;
+ * 0 for any other line.
+ */
+int	 ppp_dns_line(const char *line, struct in_addr *out);
 
 /* What pppd's exit status code means ("PPP negotiation failed"). */
 const char	*ppp_exit_reason(int code);

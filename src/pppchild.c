@@ -66,6 +66,13 @@ pppchild_spawn(struct loop *loop, const struct ppp_params *pp,
 	return c;
 }
 
+void
+pppchild_take_lines(struct pppchild *c, bool (*take)(const char *, void *),
+    void *arg)
+{
+	lines_take(&c->err, take, arg);
+}
+
 bool
 pppchild_running(const struct pppchild *c)
 {

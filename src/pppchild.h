@@ -44,6 +44,12 @@ typedef void	(*pppchild_cb)(int status, bool abandoned, const char *err,
 struct pppchild	*pppchild_spawn(struct loop *, const struct ppp_params *pp,
 		    const char *tag, pppchild_cb, void *arg, int *master,
 		    char **cause);
+/*
+ * Have take(line, arg) see each line pppd writes on stderr before it is
+ * logged (lines.h: true takes it, unlogged).
+ */
+void		 pppchild_take_lines(struct pppchild *,
+		    bool (*take)(const char *, void *), void *arg);
 /* Whether the process is still ours: neither reaped nor abandoned. */
 bool		 pppchild_running(const struct pppchild *);
 /* Whether its end was asked for: pppchild_term() or pppchild_kill(). */

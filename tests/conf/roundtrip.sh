@@ -111,7 +111,7 @@ for kw in control-socket control-group max-dials link host port user identity \
     known-hosts local-ip remote-ip remote-net local-net ifname \
     remote-ifname remote-command remote-ip-command pppd pppd-options \
     remote-pppd-options keepalive backoff connect-timeout mtu \
-    compression autostart probe; do
+    compression autostart dns dns-domains remote-dns probe; do
 	if ! grep -Eq "^[[:space:]]*${kw}[[:space:]]" "$good/every-keyword.conf"
 	then
 		printf 'FAIL: every-keyword.conf does not use %s\n' "$kw"

@@ -364,6 +364,67 @@ pppchild_spawn(struct loop *l, const struct ppp_params *pp, const char *tag,
 	return c;
 }
 
+void
+pppchild_take_lines(struct pppchild *c, bool (*take)(const char *, void *),
+    void *arg)
+{
+	c->take = take;
+	c->take_arg = arg;
+}
+
+struct dnsapply {
+	char	status[64];
+};
+
+struct dnsapply *
+dnsapply_new(struct loop *l, const char *tag, const char *ifname,
+    char *const *domains)
+{
+	(void)l;
+	(void)tag;
+	(void)ifname;
+	(void)domains;
+	F.dns_news++;
+	return xcalloc(1, sizeof(struct dnsapply));
+}
+
+void
+dnsapply_set(struct dnsapply *d, const struct in_addr *srv, size_t n)
+{
+	size_t	i;
+
+	F.dns_sets++;
+	F.dns_n = n;
+	for (i = 0; i < n && i < 2; i++)
+		(void)inet_ntop(AF_INET, &srv[i], F.dns_srv[i],
+		    sizeof(F.dns_srv[i]));
+	F.dns_applied = n > 0;
+	snprintf(d->status, sizeof(d->status), "%zu applied", n);
+}
+
+void
+dnsapply_clear(struct dnsapply *d)
+{
+	F.dns_clears++;
+	F.dns_applied = false;
+	snprintf(d->status, sizeof(d->status), "cleared");
+}
+
+const char *
+dnsapply_status(const struct dnsapply *d)
+{
+	return d->status;
+}
+
+void
+dnsapply_free(struct dnsapply *d)
+{
+	if (d == NULL)
+		return;
+	F.dns_frees++;
+	free(d);
+}
+
 bool
 pppchild_running(const struct pppchild *c)
 {

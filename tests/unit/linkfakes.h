@@ -4,7 +4,7 @@
  *
  * Fakes of what link.c drives, for test_link: the SSH session and its
  * channels, the dial, the local pppd child, the remote route job,
- * the in-tunnel echo, rtnetlink's routes and queries, arc4random() and the loop's clock.
+ * the in-tunnel echo, the name servers applied, rtnetlink's routes and queries, arc4random() and the loop's clock.
  * They answer what struct fakes F says and count what they were asked;
  * the objects they hand out are the structs below, which the test may
  * reach into to play the other side (a dial answering, pppd exiting).
@@ -18,6 +18,7 @@
 #include <stdint.h>
 
 #include "dial.h"
+#include "dnsapply.h"
 #include "link.h"
 #include "pppchild.h"
 #include "routejob.h"
@@ -46,6 +47,8 @@ struct dial {
 struct pppchild {
 	pppchild_cb	 cb;
 	void		*arg;
+	bool		(*take)(const char *, void *);	/* its stderr */
+	void		*take_arg;
 	bool		 running;
 	bool		 ending;
 };
@@ -121,6 +124,12 @@ struct fakes {
 	struct rtt	*rtt;
 	bool		 rtt_fail;	/* rtt_start() has no socket */
 	int		 rtt_starts, rtt_frees;
+
+	/* name servers applied (dnsapply.h) */
+	int		 dns_news, dns_sets, dns_clears, dns_frees;
+	size_t		 dns_n;		/* servers of the last set */
+	char		 dns_srv[2][16];
+	bool		 dns_applied;	/* set with servers, not cleared */
 
 	/* arc4random */
 	uint32_t	 rnd;

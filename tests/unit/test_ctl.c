@@ -332,6 +332,7 @@ static const struct ctlmsg_link link_full = {
 	.bytes_in = UINT64_MAX,
 	.bytes_out = 12345,
 	.rtt_us = 1500,
+	.dns = "10.2.0.53 through resolvconf on vpn-office, search corp.example",
 	.fails_network = 3,
 	.fails_remote = 2,
 	.fails_hard = 1,
@@ -374,6 +375,7 @@ test_link_roundtrip(void **state)
 	assert_true(l.bytes_in == UINT64_MAX);
 	assert_true(l.bytes_out == 12345);
 	assert_int_equal(l.rtt_us, 1500);
+	assert_string_equal(l.dns, link_full.dns);
 	assert_int_equal(l.fails_network, 3);
 	assert_int_equal(l.fails_remote, 2);
 	assert_int_equal(l.fails_hard, 1);
@@ -393,6 +395,7 @@ test_link_roundtrip(void **state)
 	assert_int_equal(l.next_dial, -1);
 	assert_int_equal(l.port, -1);
 	assert_int_equal(l.rtt_us, -1);
+	assert_null(l.dns);
 	assert_int_equal(l.fails_network + l.fails_remote + l.fails_hard, 0);
 	assert_int_equal(l.down_since, 0);
 	assert_null(l.hosts);
@@ -516,6 +519,8 @@ test_link_json(void **state)
 	    "\"local_nets\":[\"172.16.1.0/24\"],"
 	    "\"bytes_in\":18446744073709551615,"
 	    "\"bytes_out\":12345,\"rtt_us\":1500,"
+	    "\"dns\":\"10.2.0.53 through resolvconf on vpn-office, search "
+	    "corp.example\","
 	    "\"failures\":{\"network\":3,\"remote\":2,\"hard\":1},"
 	    "\"probe\":null,"
 	    "\"probe_at\":null,\"ddns\":null,\"ddns_at\":null,"

@@ -503,6 +503,8 @@ test_up_and_stop(void **state)
 	(void)state;
 	assert_int_equal(link_local_addr(lk, &ss), -1);
 	bring_up();
+	assert_int_equal(F.dns_news, 0);	/* dns no */
+	assert_null(F.pppd->take);
 	assert_int_equal(F.dial_timeout, 10000);
 	assert_int_equal(F.dial_ntargets, 1);
 	assert_int_equal(F.dial_frees, 1);	/* done with once connected */
@@ -555,6 +557,88 @@ test_up_and_stop(void **state)
 	for (i = 0; i < F.ntrace; i++)
 		assert_int_equal(F.trace[i], way[i]);
 	assert_quiet(LINK_DOWN, 600000);
+}
+
+/* A line the local pppd writes on stderr, seen by the link. */
+static void
+pppd_logs(const char *line)
+{
+	assert_non_null(F.pppd);
+	assert_non_null(F.pppd->take);
+	/* Still logged: the link only reads it. */
+	assert_false(F.pppd->take(line, F.pppd->take_arg));
+}
+
+/*
+ * dns yes: the servers the local pppd reports are applied once the link
+ * is up (not before: its routes first), a late one at once, all taken
+ * back at teardown, and applied again after a re-dial.
+ */
+static void
+test_dns(void **state)
+{
+	static char		*domains[] = { "corp.example", NULL };
+	struct link_info	 li;
+
+	(void)state;
+	link_free(lk);
+	lc0.dns = true;
+	lc0.dns_domains.v = domains;
+	lc0.dns_domains.n = 1;
+	lk = link_new(loop, NULL, &lc0, on_state, NULL);
+	assert_int_equal(F.dns_news, 1);
+	link_start(lk);
+	dial_ok();
+	pppd_logs("local  IP address 10.9.0.1");
+	pppd_logs("primary   DNS address 10.2.0.53");
+	assert_int_equal(F.dns_sets, 0);
+	iface_up();
+	assert_int_equal(F.dns_sets, 0);	/* routes first */
+	far_routes(0, "");
+	assert_int_equal(link_state(lk), LINK_UP);
+	assert_int_equal(F.dns_sets, 1);
+	assert_int_equal(F.dns_n, 1);
+	assert_string_equal(F.dns_srv[0], "10.2.0.53");
+	pppd_logs("secondary DNS address 10.2.0.54");
+	assert_int_equal(F.dns_sets, 2);
+	assert_int_equal(F.dns_n, 2);
+	assert_string_equal(F.dns_srv[0], "10.2.0.53");
+	assert_string_equal(F.dns_srv[1], "10.2.0.54");
+	link_info(lk, &li);
+	assert_string_equal(li.dns, "2 applied");
+
+	/* Re-dial: taken back, then the new session's servers only. */
+	link_restart(lk, "test");
+	assert_int_equal(F.dns_clears, 1);
+	assert_false(F.dns_applied);
+	finish_stop();
+	assert_int_equal(link_state(lk), LINK_CONNECTING);
+	dial_ok();
+	pppd_logs("primary   DNS address 10.2.0.99");
+	iface_up();
+	far_routes(0, "");
+	assert_int_equal(link_state(lk), LINK_UP);
+	assert_int_equal(F.dns_sets, 3);
+	assert_int_equal(F.dns_n, 1);
+	assert_string_equal(F.dns_srv[0], "10.2.0.99");
+
+	/* Up without a server from the far end: told so (n 0). */
+	link_restart(lk, "test");
+	finish_stop();
+	dial_ok();
+	iface_up();
+	far_routes(0, "");
+	assert_int_equal(F.dns_sets, 4);
+	assert_int_equal(F.dns_n, 0);
+
+	link_stop(lk, "test");
+	finish_stop();
+	assert_int_equal(link_state(lk), LINK_DOWN);
+	assert_false(F.dns_applied);
+	assert_released();
+	link_free(lk);
+	lk = NULL;
+	assert_int_equal(F.dns_frees, 1);
 }
 
 /* No local-nets: nothing to run at the far end, up once PPP is. */
@@ -2420,6 +2504,7 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_up_without_local_nets,
 		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_dns, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_gateway_pinned, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_routes_early, setup,

@@ -16,6 +16,7 @@
 #include <sys/types.h>
 #include <sys/wait.h>
 
+#include <arpa/inet.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -44,6 +45,11 @@
 static char *const sudo_pppd[] = { "sudo", "-n", "/usr/sbin/pppd", NULL };
 static char *const sudo_ip[] = { "sudo", "-n", "/sbin/ip", NULL };
 static char *const printf_nul[] = { "printf", "%s\\0", NULL };
+
+static char *const dns_two[] = { "10.2.0.53", "10.2.0.54", NULL };
+static char *const dns_three[] = { "10.2.0.53", "10.2.0.54", "10.2.0.55",
+    NULL };
+static char *const dns_bad[] = { "ns.example", NULL };
 
 static char	self[4096];	/* this program, to exec as "pppd" */
 
@@ -187,6 +193,88 @@ test_local_argv_words(void **state)
 	argv_free(argv);
 }
 
+/*
+ * dns yes: the local pppd asks (usepeerdns) and keeps its scripts out of
+ * it (unset USEPEERDNS); remote-dns: the remote one offers, in order.
+ */
+static void
+test_dns_argv(void **state)
+{
+	struct ppp_params	  p = base_params();
+	char			**argv, *cmd;
+	size_t			  n;
+
+	(void)state;
+	argv = ppp_local_argv(&p);
+	for (n = 0; argv[n] != NULL; n++)
+		assert_string_not_equal(argv[n], "usepeerdns");
+	argv_free(argv);
+	cmd = ppp_remote_command(&p);
+	assert_null(strstr(cmd, "ms-dns"));
+	free(cmd);
+
+	p.peer_dns = true;
+	p.remote_dns = dns_two;
+	argv = ppp_local_argv(&p);
+	for (n = 0; argv[n] != NULL; n++)
+		if (strcmp(argv[n], "usepeerdns") == 0)
+			break;
+	assert_non_null(argv[n]);
+	assert_string_equal(argv[n + 1], "unset");
+	assert_string_equal(argv[n + 2], "USEPEERDNS");
+	for (n = 0; argv[n] != NULL; n++)
+		assert_string_not_equal(argv[n], "ms-dns");
+	argv_free(argv);
+	cmd = ppp_remote_command(&p);
+	assert_non_null(strstr(cmd, " ms-dns 10.2.0.53 ms-dns 10.2.0.54 "));
+	assert_null(strstr(cmd, "usepeerdns"));
+	free(cmd);
+}
+
+/* What pppd's ipcp_up() logs of the peer's servers, and look-alikes. */
+static const struct {
+	const char	*line;
+	int		 which;
+	const char	*addr;
+} dns_lines[] = {
+	{ "primary   DNS address 10.2.0.53", 1, "10.2.0.53" },
+	{ "secondary DNS address 10.2.0.54", 2, "10.2.0.54" },
+	{ "primary DNS address 192.0.2.1", 1, "192.0.2.1" },
+	{ "secondary DNS address 10.2.0.54  ", 2, "10.2.0.54" },
+	{ "local  IP address 10.9.0.1", 0, NULL },
+	{ "remote IP address 10.9.0.2", 0, NULL },
+	{ "primary   DNS address", 0, NULL },
+	{ "primary   DNS address ", 0, NULL },
+	{ "primary   DNS address 10.2.0.256", 0, NULL },
+	{ "primary   DNS address 10.2.0.53 extra", 0, NULL },
+	{ "primary   DNS address fd00::53", 0, NULL },
+	{ "primaryDNS address 10.2.0.53", 0, NULL },
+	{ "tertiary DNS address 10.2.0.53", 0, NULL },
+	{ " primary   DNS address 10.2.0.53", 0, NULL },
+	{ "primary   NBNS address 10.2.0.53", 0, NULL },
+	{ "", 0, NULL },
+};
+
+static void
+test_dns_line(void **state)
+{
+	struct in_addr	a;
+	char		buf[INET_ADDRSTRLEN];
+	size_t		i;
+
+	(void)state;
+	for (i = 0; i < sizeof(dns_lines) / sizeof(dns_lines[0]); i++) {
+		memset(&a, 0, sizeof(a));
+		print_message("%s\n", dns_lines[i].line);
+		assert_int_equal(ppp_dns_line(dns_lines[i].line, &a),
+		    dns_lines[i].which);
+		if (dns_lines[i].addr == NULL)
+			continue;
+		assert_non_null(inet_ntop(AF_INET, &a, buf, sizeof(buf)));
+		assert_string_equal(buf, dns_lines[i].addr);
+	}
+}
+
 static const struct {
 	const char	*verb;
 	const char	*net;
@@ -286,7 +374,8 @@ enum mutation {
 	M_LIP_BAD, M_RIP_V6, M_RIP_SAME, M_RIP_NULL, M_INTERVAL_0,
 	M_INTERVAL_BIG, M_FAILURE_0, M_FAILURE_BIG, M_FAILURE_MAX, M_MTU_LOW,
 	M_MTU_HIGH, M_MTU_MIN, M_MTU_MAX, M_LINK_DOTDOT, M_LINK_NULL,
-	M_PREFIX_NULL, M_PREFIX_EMPTY, M_PREFIX_EMPTYWORD, M_IPPREFIX_NULL
+	M_PREFIX_NULL, M_PREFIX_EMPTY, M_PREFIX_EMPTYWORD, M_IPPREFIX_NULL,
+	M_DNS_TWO, M_DNS_THREE, M_DNS_BAD
 };
 
 static char *const empty_words[] = { NULL };
@@ -331,6 +420,10 @@ static const struct {
 	{ M_PREFIX_EMPTY, "remote pppd command: missing" },
 	{ M_PREFIX_EMPTYWORD, "remote pppd command: empty command name" },
 	{ M_IPPREFIX_NULL, "remote ip command: missing" },
+	{ M_DNS_TWO, NULL },
+	{ M_DNS_THREE, "remote dns: more than 2 servers (IPCP carries a "
+	  "primary and a secondary)" },
+	{ M_DNS_BAD, "remote dns: \"ns.example\" is not an IPv4 address" },
 };
 
 static void
@@ -422,6 +515,15 @@ mutate(struct ppp_params *p, enum mutation m)
 		break;
 	case M_IPPREFIX_NULL:
 		p->remote_ip_prefix = NULL;
+		break;
+	case M_DNS_TWO:
+		p->remote_dns = dns_two;
+		break;
+	case M_DNS_THREE:
+		p->remote_dns = dns_three;
+		break;
+	case M_DNS_BAD:
+		p->remote_dns = dns_bad;
 		break;
 	}
 }
@@ -838,6 +940,8 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_command_lines),
 		cmocka_unit_test(test_local_argv_words),
 		cmocka_unit_test(test_route_commands),
+		cmocka_unit_test(test_dns_argv),
+		cmocka_unit_test(test_dns_line),
 		cmocka_unit_test_setup_teardown(test_remote_through_shell,
 		    shwords_setup, shwords_teardown),
 		cmocka_unit_test(test_params_check),

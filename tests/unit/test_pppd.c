@@ -65,19 +65,25 @@ static const struct {
 	int		 mtu;
 	bool		 compression;
 	const char	*linkname;
+	bool		 dns;		/* peer_dns, remote_dns */
 	const char	*local[8];	/* also in effect locally */
 	const char	*remote[8];	/* also in effect remotely */
 } cases[] = {
-	{ "defaults", 0, false, "vpn-branch",
+	{ "defaults", 0, false, "vpn-branch", false,
 	    { "ifname vpn-office", "10.9.0.1:10.9.0.2",
 	      "lcp-echo-interval 10", "lcp-echo-failure 3", "noccp", NULL },
 	    { "ifname vpn-branch", "10.9.0.2:10.9.0.1", "notty",
 	      "linkname vpn-branch", "lcp-echo-interval 10",
 	      "lcp-echo-failure 3", "noccp", NULL } },
-	{ "mtu 1400, compression, no linkname", 1400, true, NULL,
+	{ "mtu 1400, compression, no linkname", 1400, true, NULL, false,
 	    { "ifname vpn-office", "mtu 1400", "mru 1400", NULL },
 	    { "ifname vpn-branch", "notty", "mtu 1400", "mru 1400", NULL } },
+	{ "dns: usepeerdns here, ms-dns there", 0, false, "vpn-branch", true,
+	    { "usepeerdns", "unset USEPEERDNS", NULL },
+	    { "ms-dns 10.2.0.53", "ms-dns 10.2.0.54", NULL } },
 };
+
+static char *const dns[] = { "10.2.0.53", "10.2.0.54", NULL };
 
 static struct ppp_params
 params(size_t i)
@@ -100,6 +106,8 @@ params(size_t i)
 	p.mtu = cases[i].mtu;
 	p.compression = cases[i].compression;
 	p.linkname = cases[i].linkname;
+	p.peer_dns = cases[i].dns;
+	p.remote_dns = cases[i].dns ? dns : NULL;
 	if (ppp_params_check(&p, &cause) != 0)
 		fail_msg("case %zu: %s", i, cause);
 	return p;
