@@ -96,7 +96,7 @@ static const char *ppp_stage_name(int);
  * (its default is 0 in pppd 2.4.9: the path is 8-bit clean, nothing
  * needs escaping); defaultroute, proxyarp (not ours to change);
  * usepeerdns unless the link takes the far end's servers, and then
- * with "unset USEPEERDNS" (ppp_local_argv()); noipdefault (the addresses are given); silent, passive (both
+ * with its variables unset for the scripts (ppp_local_argv()); noipdefault (the addresses are given); silent, passive (both
  * ends start at once; early bytes wait in the pty and the channel).
  */
 static void
@@ -133,10 +133,14 @@ ppp_add_link_options(struct argv *w, const struct ppp_params *p,
 	}
 }
 
+/* What pppd tells its scripts of the peer's name servers. */
+static const char *const ppp_dns_env[] = { "USEPEERDNS", "DNS1", "DNS2" };
+
 char **
 ppp_local_argv(const struct ppp_params *p)
 {
 	struct argv	w = { NULL, 0 };
+	size_t		i;
 
 	argv_add(&w, p->local_pppd);
 	/* No device named: pppd uses the tty on its stdin. */
@@ -145,16 +149,20 @@ ppp_local_argv(const struct ppp_params *p)
 	    p->remote_ip);
 	/*
 	 * The servers are vpnd's to apply (dnsapply.h): pppd logs them and
-	 * still writes its own /etc/ppp/resolv.conf, but its ip-up scripts
-	 * do not see USEPEERDNS, which is what Debian's
-	 * ip-up.d/0000usepeerdns (and resolvconf's 000resolvconf) test
-	 * before rewriting /etc/resolv.conf.  pppd unsets it right before
-	 * it execs a script.
+	 * still writes its own /etc/ppp/resolv.conf, but its ip-up and
+	 * ip-down scripts see neither USEPEERDNS, which Debian's
+	 * ip-up.d/0000usepeerdns tests before it rewrites /etc/resolv.conf,
+	 * nor DNS1 and DNS2, which openresolv's ip-up.d/000resolvconf
+	 * hands to "resolvconf -a" under the interface's name, vpnd's own
+	 * record.  pppd unsets them right before it execs a script.
 	 */
 	if (p->peer_dns) {
 		argv_add(&w, "usepeerdns");
-		argv_add(&w, "unset");
-		argv_add(&w, "USEPEERDNS");
+		for (i = 0; i < sizeof(ppp_dns_env) / sizeof(ppp_dns_env[0]);
+		    i++) {
+			argv_add(&w, "unset");
+			argv_add(&w, ppp_dns_env[i]);
+		}
 	}
 	/*
 	 * No linkname here: vpnd knows its child's pid, and with both ends

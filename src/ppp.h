@@ -60,8 +60,9 @@ struct ppp_params {
 	/*
 	 * Local only: ask the peer for its name servers (usepeerdns), for
 	 * vpnd to apply itself (dnsapply.h): pppd's scripts are not told
-	 * (unset USEPEERDNS), so Debian's ip-up.d/0000usepeerdns leaves
-	 * /etc/resolv.conf alone.
+	 * (unset USEPEERDNS DNS1 DNS2), so Debian's ip-up.d/0000usepeerdns
+	 * leaves /etc/resolv.conf alone and openresolv's 000resolvconf
+	 * does not replace vpnd's record.
 	 */
 	bool		  peer_dns;
 	/* Remote only: the name servers it offers (ms-dns), up to 2. */

@@ -10,7 +10,8 @@ libssh2-1-dev libcurl4-openssl-dev libmnl-dev libcmocka-dev
 mandoc shellcheck clang libclang-rt-14-dev
 openssh-server openssh-client ppp sudo user-mode-linux kmod
 iproute2 iputils-ping procps python3 openssl util-linux systemd nftables
-iperf3 sudo debhelper lintian python3-prometheus-client"
+iperf3 sudo debhelper lintian python3-prometheus-client
+dnsmasq-base openresolv"
 
 if [ "$(id -u)" -ne 0 ]; then
 	echo "deps.sh: run as root (apt-get install)" >&2

@@ -195,7 +195,7 @@ test_local_argv_words(void **state)
 
 /*
  * dns yes: the local pppd asks (usepeerdns) and keeps its scripts out of
- * it (unset USEPEERDNS); remote-dns: the remote one offers, in order.
+ * it (unset USEPEERDNS DNS1 DNS2); remote-dns: the remote one offers, in order.
  */
 static void
 test_dns_argv(void **state)
@@ -222,6 +222,10 @@ test_dns_argv(void **state)
 	assert_non_null(argv[n]);
 	assert_string_equal(argv[n + 1], "unset");
 	assert_string_equal(argv[n + 2], "USEPEERDNS");
+	assert_string_equal(argv[n + 3], "unset");
+	assert_string_equal(argv[n + 4], "DNS1");
+	assert_string_equal(argv[n + 5], "unset");
+	assert_string_equal(argv[n + 6], "DNS2");
 	for (n = 0; argv[n] != NULL; n++)
 		assert_string_not_equal(argv[n], "ms-dns");
 	argv_free(argv);

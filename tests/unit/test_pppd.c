@@ -79,7 +79,8 @@ static const struct {
 	    { "ifname vpn-office", "mtu 1400", "mru 1400", NULL },
 	    { "ifname vpn-branch", "notty", "mtu 1400", "mru 1400", NULL } },
 	{ "dns: usepeerdns here, ms-dns there", 0, false, "vpn-branch", true,
-	    { "usepeerdns", "unset USEPEERDNS", NULL },
+	    { "usepeerdns", "unset USEPEERDNS", "unset DNS1", "unset DNS2",
+	      NULL },
 	    { "ms-dns 10.2.0.53", "ms-dns 10.2.0.54", NULL } },
 };
 
