@@ -297,13 +297,15 @@ void
 dnsapply_set(struct dnsapply *d, const struct in_addr *srv, size_t n)
 {
 	char	 want[PPP_DNS_MAX][INET_ADDRSTRLEN];
-	size_t	 i;
+	size_t	 i, k = 0;
 	bool	 same;
 
-	if (n > PPP_DNS_MAX)
-		n = PPP_DNS_MAX;
-	for (i = 0; i < n; i++)
-		(void)inet_ntop(AF_INET, &srv[i], want[i], sizeof(want[i]));
+	/* A peer with one server gives it as the secondary too. */
+	for (i = 0; i < n && k < PPP_DNS_MAX; i++)
+		if (k == 0 || srv[i].s_addr != srv[0].s_addr)
+			(void)inet_ntop(AF_INET, &srv[i], want[k++],
+			    sizeof(want[0]));
+	n = k;
 	same = d->applied && n == d->nsrv;
 	for (i = 0; same && i < n; i++)
 		same = strcmp(want[i], d->srv[i]) == 0;

@@ -87,9 +87,10 @@ void		 dnsapply_cmds_free(struct dnsapply_cmd *, size_t);
 struct dnsapply	*dnsapply_new(struct loop *, const char *tag,
 		    const char *ifname, char *const *domains);
 /*
- * Apply these servers (n of them, 0 to PPP_DNS_MAX) now: the backend is
- * chosen anew, the commands run in the loop, one after the other.  The
- * same servers again do nothing; n 0 only says so in the status.
+ * Apply these servers (n of them, 0 to PPP_DNS_MAX; a repeat of the
+ * first is dropped) now: the backend is chosen anew, the commands run
+ * in the loop, one after the other.  The same servers again do nothing;
+ * n 0 only says so in the status.
  */
 void		 dnsapply_set(struct dnsapply *, const struct in_addr *srv,
 		    size_t n);

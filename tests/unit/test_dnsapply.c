@@ -307,8 +307,11 @@ test_resolvconf(void **state)
 	assert_string_equal(read_log(), "resolvconf -a vpn-office\n"
 	    "nameserver 10.2.0.53\nsearch corp.example\n");
 
-	/* The same again: nothing runs. */
+	/* The same again, or as primary and secondary: nothing runs. */
 	dnsapply_set(d, srv, 1);
+	srv[1] = srv[0];
+	dnsapply_set(d, srv, 2);
+	srv[1] = ip("10.2.0.54");
 	assert_string_equal(dnsapply_status(d), "10.2.0.53 through "
 	    "resolvconf on vpn-office, search corp.example");
 
