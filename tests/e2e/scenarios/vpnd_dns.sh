@@ -143,9 +143,9 @@ step "split DNS: $FAR_NAME via the tunnel, $NEAR_NAME here"
 
 "$VPNCTL" -s "$SOCK" restart office >/dev/null || fail "vpnctl restart"
 wait_for "grep -q 'dns: taken back from resolvconf on $IF' \
-    \"\$E2E_DIR/vpnd.log\"" 10 "the record taken back at re-dial"
+    \"\$E2E_DIR/vpnd.log\"" 30 "the record taken back at re-dial"
 wait_for "[ \"\$(grep -c 'link office: dns: $SITE_HOSTB_IP through' \
-    \"\$E2E_DIR/vpnd.log\")\" -ge 2 ]" 40 "applied again after the re-dial"
+    \"\$E2E_DIR/vpnd.log\")\" -ge 2 ]" 60 "applied again after the re-dial"
 wait_for "[ \"\$(resolves $FAR_NAME)\" = $FAR_ADDR ]" 10 \
     "$FAR_NAME after the re-dial"
 step "re-dial: taken back, applied again"
