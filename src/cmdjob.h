@@ -22,7 +22,7 @@ struct loop;
  * The program ended: status is its exit status (0-255), or -1 if a
  * signal killed it; err is the first line it wrote on stderr, or ""
  * (an exec failure reads "exec PATH: REASON", status 127).  err lives
- * until the callback returns; the callback may free the job.
+ * in the job: until the callback returns or frees the job, which it may.
  */
 typedef void	(*cmdjob_cb)(int status, const char *err, void *arg);
 

@@ -389,10 +389,10 @@ static void
 dnsapply_done(int status, const char *err, void *arg)
 {
 	struct dnsapply	*d = arg;
+	struct cmdjob	*j = d->job;	/* err lives in it: freed last */
 	const char	*what;
 
 	what = d->backend == DNSAPPLY_RESOLVED ? "resolvectl" : "resolvconf";
-	cmdjob_free(d->job);
 	d->job = NULL;
 	if (status != 0) {
 		log_warnx("%s: dns: %s %s %s failed (%s%d)%s%s", d->tag, what,
@@ -412,6 +412,7 @@ dnsapply_done(int status, const char *err, void *arg)
 	} else if (d->undoing)
 		log_info("%s: dns: taken back from %s on %s", d->tag,
 		    dnsapply_backend_name(d->backend), d->ifname);
+	cmdjob_free(j);
 	dnsapply_next(d);
 }
 
