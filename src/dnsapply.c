@@ -422,53 +422,42 @@ dnsapply_status(const struct dnsapply *d)
 	return d->status;
 }
 
-/* A command left to run after its dnsapply is gone. */
-struct dnsapply_orphan {
-	struct cmdjob	*job;
-	char		*tag;
-};
-
+/* Never called: an undo started by dnsapply_free() is let go at once. */
 static void
-dnsapply_orphan_done(int status, const char *err, void *arg)
+dnsapply_unwatched(int status, const char *err, void *arg)
 {
-	struct dnsapply_orphan	*o = arg;
-
-	if (status != 0)
-		log_warnx("%s: dns: taking back failed (exit %d)%s%s", o->tag,
-		    status, *err != '\0' ? ": " : "", err);
-	cmdjob_free(o->job);
-	free(o->tag);
-	free(o);
+	(void)status;
+	(void)err;
+	(void)arg;
 }
 
 void
 dnsapply_free(struct dnsapply *d)
 {
-	struct dnsapply_orphan	*o;
-	char			*cause = NULL;
-	size_t			 i;
+	struct cmdjob	*j;
+	char		*cause = NULL;
+	size_t		 i;
 
 	if (d == NULL)
 		return;
 	if (d->applied)
 		dnsapply_clear(d);
-	/* The running one goes on unwatched; undos start now, unwatched. */
+	/*
+	 * The running command goes on unwatched; a queued undo starts now,
+	 * unwatched too (vpnd may be exiting: nobody would hear of it).
+	 */
 	cmdjob_free(d->job);
 	for (i = 0; i < d->nqueue; i++) {
 		if (!d->queue_undo[i])
 			continue;
-		o = xcalloc(1, sizeof(*o));
-		o->tag = xstrdup(d->tag);
-		o->job = cmdjob_start(d->loop, d->queue[i].argv,
-		    d->queue[i].input, d->tag, dnsapply_orphan_done, o,
-		    &cause);
-		if (o->job == NULL) {
+		j = cmdjob_start(d->loop, d->queue[i].argv, d->queue[i].input,
+		    d->tag, dnsapply_unwatched, NULL, &cause);
+		if (j == NULL) {
 			log_warnx("%s: dns: %s", d->tag, cause);
 			free(cause);
 			cause = NULL;
-			free(o->tag);
-			free(o);
 		}
+		cmdjob_free(j);
 	}
 	dnsapply_cmds_free(d->queue, d->nqueue);
 	argv_clear(&d->domains);

@@ -102,7 +102,9 @@ void		 dnsapply_clear(struct dnsapply *);
 /* What `vpnctl status` shows: servers and how, or why not. */
 const char	*dnsapply_status(const struct dnsapply *);
 /*
- * Free: an undo due (or under way) still runs to its end, unwatched.
+ * Free: an undo due (or under way) still runs to its end, unwatched;
+ * one queued behind a running apply starts at once, beside it (vpnd
+ * stops its links before it frees them, which gives an apply its time).
  * NULL is a no-op.
  */
 void		 dnsapply_free(struct dnsapply *);
