@@ -138,25 +138,13 @@ static void
 cmdjob_stderr(int fd, short revents, void *arg)
 {
 	struct cmdjob	*j = arg;
-	char		 buf[1024];
-	ssize_t		 n;
 
 	(void)revents;
-	for (;;) {
-		n = read(fd, buf, sizeof(buf));
-		if (n > 0) {
-			lines_feed(&j->err, buf, (size_t)n);
-			continue;
-		}
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == -1 && errno == EAGAIN)
-			return;
-		loop_fd_del(j->loop, fd);
-		close(fd);
-		j->errfd = -1;
+	if (lines_read(&j->err, fd) == 0)
 		return;
-	}
+	loop_fd_del(j->loop, fd);
+	close(fd);
+	j->errfd = -1;
 }
 
 static void

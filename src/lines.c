@@ -9,9 +9,11 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "lines.h"
 #include "log.h"
@@ -70,4 +72,21 @@ lines_reset(struct lines *ll)
 {
 	ll->len = 0;
 	ll->buf[0] = ll->first[0] = ll->last[0] = '\0';
+}
+
+int
+lines_read(struct lines *ll, int fd)
+{
+	char	buf[2048];
+	ssize_t	n;
+
+	for (;;) {
+		n = read(fd, buf, sizeof(buf));
+		if (n > 0)
+			lines_feed(ll, buf, (size_t)n);
+		else if (n == -1 && errno == EINTR)
+			continue;
+		else
+			return n == -1 && errno == EAGAIN ? 0 : -1;
+	}
 }

@@ -2,12 +2,12 @@
 /*
  * Copyright (c) 2026 The pppssh developers
  *
- * Text a program writes on stderr (the local pppd, a command run at the
- * far end), split into lines: each complete line is logged with its
- * owner's tag, and the first and the latest are kept for the failure
- * message that may follow.  A struct lines is embedded in its owner's
- * struct and holds no resource: nothing to free; lines_reset() empties
- * it for the next program.
+ * Text a program writes on stderr (the local pppd, resolvectl, a command
+ * run at the far end), split into lines: each complete line is logged
+ * with its owner's tag, and the first and the latest are kept for the
+ * failure message that may follow.  A struct lines is embedded in its
+ * owner's struct and holds no resource (lines_read() reads the owner's
+ * fd): nothing to free; lines_reset() empties it for the next program.
  */
 #ifndef PPPSSH_LINES_H
 #define PPPSSH_LINES_H
@@ -47,6 +47,12 @@ void	lines_take(struct lines *ll, bool (*take)(const char *, void *),
  * past LINES_MAX - 1 bytes is dropped too.
  */
 void	lines_feed(struct lines *ll, const char *data, size_t len);
+/*
+ * Feed ll what the non-blocking fd holds, until a read would block:
+ * returns 0 then, or -1 at end of file or on an error (the writer is
+ * gone or going: the caller closes fd).
+ */
+int	lines_read(struct lines *ll, int fd);
 /* Forget the partial, first and latest lines; the tag stays. */
 void	lines_reset(struct lines *ll);
 

@@ -154,26 +154,14 @@ static void
 pppchild_stderr(int fd, short revents, void *arg)
 {
 	struct pppchild	*c = arg;
-	char		 buf[2048];
-	ssize_t		 n;
 
 	(void)revents;
-	for (;;) {
-		n = read(fd, buf, sizeof(buf));
-		if (n > 0) {
-			lines_feed(&c->err, buf, (size_t)n);
-			continue;
-		}
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == -1 && errno == EAGAIN)
-			return;
-		/* EOF or error: pppd is gone or going; its exit says why. */
-		loop_fd_del(c->loop, fd);
-		close(fd);
-		c->errfd = -1;
+	if (lines_read(&c->err, fd) == 0)
 		return;
-	}
+	/* EOF or error: pppd is gone or going; its exit says why. */
+	loop_fd_del(c->loop, fd);
+	close(fd);
+	c->errfd = -1;
 }
 
 void
