@@ -17,7 +17,8 @@ if [ -z "${E2E_TOKEN:-}" ] || [ "${E2E_DIR:-}" != /run/e2e ]; then
 	exit 99
 fi
 
-LK_VPND=$top_builddir/src/vpnd
+# LK_VPND: the vpnd under test (bench/soak.sh may name a sanitizer build).
+LK_VPND=${LK_VPND:-$top_builddir/src/vpnd}
 LK_LOG=$E2E_DIR/vpnd.log
 LK_PIDFILE=$E2E_DIR/vpnd.pid
 LK_CONF=$E2E_DIR/vpn.conf
