@@ -234,7 +234,7 @@ itest_step "status --json parses and holds both links"
     itest_fail "links: $(cat "$IT_DIR/status.json")"
 [ "$(json 'd["version"]')" = 1 ] || itest_fail "no version 1"
 [ "$(json 'sorted(L["lab"].keys())')" = "['bytes_in', 'bytes_out', \
-'ddns', 'ddns_at', 'down_since', 'fail_class', 'failures', 'host', \
+'ddns', 'ddns_at', 'dns', 'down_since', 'fail_class', 'failures', 'host', \
 'hosts', 'ifname', 'local_ip', 'local_nets', 'name', 'needs_attention', \
 'next_dial', 'notify_dropped', 'notify_queued', 'port', 'probe', \
 'probe_at', 'reason', 'redials', 'remote_ip', 'remote_nets', 'rtt_us', \
