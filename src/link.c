@@ -261,6 +261,9 @@ link_set_state(struct link *l, enum link_state s)
 		    l->timed_out);
 	if (s == LINK_UP) {
 		backoff_up(&l->inc, loop_now(l->loop));
+		if (l->ssh != NULL)
+			log_debug("link %s: libssh2 holds %zu bytes for the "
+			    "session", l->lc->name, ssh_heap(l->ssh));
 		l->rtt = rtt_start(l->loop, l->lc->name, l->lc->ifname,
 		    l->lc->local_ip.addr, l->lc->remote_ip.addr,
 		    l->lc->keepalive.interval, l->lc->keepalive.misses,
