@@ -42,6 +42,12 @@
 #include "xmalloc.h"
 
 #define RTT_PACKET_MAX	512	/* what we read of a packet */
+#define RTT_DRAIN_MAX	1024	/* packets read a turn, at most */
+
+/* linux/icmp.h's, which cannot be included with netinet/ip_icmp.h. */
+#ifndef ICMP_FILTER
+#define ICMP_FILTER	1	/* SOL_RAW: a mask of the types refused */
+#endif
 
 /* Our payload: who sent it, and when. */
 struct rtt_payload {
@@ -131,6 +137,14 @@ rtt_socket(struct rtt *r, const uint8_t local[4], char **cause)
 		r->raw = true;
 	}
 	r->fd = fd;
+	/*
+	 * A raw socket sees every ICMP packet of the interface: keep only
+	 * echo replies, so that what waits for the next tick stays small.
+	 */
+	if (r->raw && setsockopt(fd, SOL_RAW, ICMP_FILTER,
+	    &(uint32_t){ ~(1U << ICMP_ECHOREPLY) }, sizeof(uint32_t)) == -1)
+		log_debug("link %s: rtt: icmp filter: %s", r->name,
+		    strerror(errno));
 	if (setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &(int){ 1 },
 	    sizeof(int)) == -1)
 		log_debug("link %s: rtt: receive stamps: %s", r->name,
@@ -287,8 +301,8 @@ rtt_packet(struct rtt *r, const uint8_t *buf, size_t len,
 }
 
 /*
- * What is waiting in the socket (a bounded drain: a raw socket sees
- * every ICMP packet of the interface).
+ * What is waiting in the socket: a tick's worth (a bounded drain, in
+ * case echo replies to others flood a raw socket).
  */
 static void
 rtt_drain(struct rtt *r)
@@ -307,7 +321,7 @@ rtt_drain(struct rtt *r)
 	ssize_t			 n;
 	int			 i;
 
-	for (i = 0; i < 64; i++) {
+	for (i = 0; i < RTT_DRAIN_MAX; i++) {
 		memset(&msg, 0, sizeof(msg));
 		iov.iov_base = buf;
 		iov.iov_len = sizeof(buf);
