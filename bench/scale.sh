@@ -11,9 +11,12 @@
 #	  (`vpnctl up --wait` each), then the fleet: launch -> all N up at
 #	  once, as a ratio to the serial baseline, with the failures on the
 #	  way;
-#	- idle with all N up: CPU %, wake-ups per second (vpnd's context
-#	  switches) against the goal links / keepalive + 1, open fds,
-#	  `vpnctl status --json` wall time;
+#	- idle with all N up: CPU %, wake-ups per second (vpnd's voluntary
+#	  context switches; the involuntary ones apart, as preempted/s)
+#	  against the goal links / keepalive + 1, open fds, `vpnctl status
+#	  --json` wall time and `vpnctl --version`'s (the client's start);
+#	  RSS also with one link up (what the first link costs once is not
+#	  a link's) and the bytes libssh2 holds for a session;
 #	- a 30 s blackhole of the gateway: the time from the path's return
 #	  until all N are up again (ratio to the serial baseline) and the
 #	  TCP connections the gateway saw meanwhile.
@@ -59,14 +62,18 @@ echo "scale: $N links (keepalive 5 3, backoff 1 10, one sshd)"
 printf '  %-44s %s\n' \
     "vpnd RSS, no link" "$base KiB" \
     "vpnd RSS, $N up" "$rss KiB: $(((rss - base) / N)) KiB a link (goal 64)" \
+    "vpnd RSS, 1 up (serial)" "$(v rss1) KiB: $(((rss - $(v rss1)) / \
+	(N > 1 ? N - 1 : 1))) KiB a link more" \
     "serial baseline: $N up one after the other" "$serial s" \
     "fleet: launch -> all $N up" \
     "$(v fleet_s) s, $(v fleet_failures) failures on the way" \
     "idle CPU, all up" "$(v idle_cpu_pct) %" \
-    "idle wake-ups/s" "$(v idle_wakeups) (goal <= $(awk -v n="$N" \
-	'BEGIN { printf "%.1f", n / 5 + 1 }'))" \
+    "idle wake-ups/s (voluntary switches)" "$(v idle_wakeups) (goal <= $(awk \
+	-v n="$N" 'BEGIN { printf "%.1f", n / 5 + 1 }'); $(v idle_preempted) preempted/s)" \
+    "libssh2's heap for one session (median)" "$(v ssh_heap) bytes" \
     "fds" "$(v fds)" \
     "vpnctl status --json" "$(v status_s) s (goal 0.10 for 200)" \
+    "vpnctl --version (its start alone)" "$(v vpnctl_start_s) s" \
     "30 s blackhole: path back -> all $N up" \
     "$(v outage_s) s, $(v outage_dials) connections at the gateway," \
     "" "$(v outage_failures) failures"

@@ -184,6 +184,7 @@ static void	link_check_silent(struct link *);
 static int	link_ppp_local(struct link *);
 static bool	link_pppd_running(const struct link *);
 static void	link_dial_admitted(struct link *);
+static void	link_step_arm(struct link *, uint64_t);
 static void	link_step_begin(struct link *, enum link_state, uint64_t);
 static void	link_step_progress(struct link *, uint64_t);
 static bool	link_routes_inline(const struct link *);
@@ -299,6 +300,9 @@ link_set_state(struct link *l, enum link_state s)
 		    l->timed_out);
 	if (s == LINK_UP) {
 		backoff_up(&l->inc, loop_now(l->loop));
+		if (l->ssh != NULL)
+			log_debug("link %s: libssh2 holds %zu bytes for the "
+			    "session", l->lc->name, ssh_heap(l->ssh));
 		l->rtt = rtt_start(l->loop, l->lc->name, l->lc->ifname,
 		    l->lc->local_ip.addr, l->lc->remote_ip.addr,
 		    l->lc->keepalive.interval, l->lc->keepalive.misses,
@@ -802,8 +806,7 @@ link_ppp_begin(struct link *l)
 		ssh_chan_pty(l->chan, tty, PPP_FLAG);
 		free(tty);
 	}
-	link_set_state(l, LINK_PPP);
-	loop_timer_set(l->loop, &l->deadline, LINK_PPP_TIMEOUT);
+	link_step_begin(l, LINK_PPP, LINK_PPP_TIMEOUT);
 }
 
 /* The interface has both addresses: routes here, then at the far end. */
@@ -829,7 +832,7 @@ link_ppp_up(struct link *l, int ifindex)
 		link_set_state(l, LINK_UP);
 		return;
 	}
-	loop_timer_set(l->loop, &l->deadline, LINK_ROUTES_TIMEOUT);
+	link_step_arm(l, LINK_ROUTES_TIMEOUT);
 	if (link_routes_inline(l)) {
 		/* Channel 1's shell puts them in: its report, or wait. */
 		link_far_routes(l);
@@ -1048,17 +1051,24 @@ link_session_ready(int fd, short revents, void *arg)
 	link_pump(l);
 }
 
+/* The current step is bounded by timeout_ms of its own progress. */
+static void
+link_step_arm(struct link *l, uint64_t timeout_ms)
+{
+	l->step_at = loop_now(l->loop);
+	ssh_counters(l->ssh, &l->step_rx, NULL, NULL);
+	loop_timer_set(l->loop, &l->deadline, timeout_ms);
+}
+
 /*
- * Enter s, an SSH step (handshake, auth) bounded by timeout_ms of its own
- * progress: see link_step_progress().
+ * Enter s, a step that waits on the gateway (handshake, auth, ppp)
+ * bounded by timeout_ms of its own progress: see link_step_progress().
  */
 static void
 link_step_begin(struct link *l, enum link_state s, uint64_t timeout_ms)
 {
 	link_set_state(l, s);
-	l->step_at = loop_now(l->loop);
-	ssh_counters(l->ssh, &l->step_rx, NULL, NULL);
-	loop_timer_set(l->loop, &l->deadline, timeout_ms);
+	link_step_arm(l, timeout_ms);
 }
 
 /*
@@ -1122,6 +1132,15 @@ link_pump(struct link *l)
 	case LINK_ROUTES:
 	case LINK_UP:
 	case LINK_STOPPING:
+		/*
+		 * PPP's negotiation and the far end's routes are bounded by
+		 * the gateway's silence too: under the load of other
+		 * links' bring-ups it answers late, not never (issue 14).
+		 */
+		if (l->state == LINK_PPP && !l->relay_done)
+			link_step_progress(l, LINK_PPP_TIMEOUT);
+		else if (l->state == LINK_ROUTES)
+			link_step_progress(l, LINK_ROUTES_TIMEOUT);
 		link_channel_pump(l);
 		link_route_pump(l);
 		if (l->state == LINK_STOPPING)

@@ -82,6 +82,11 @@ static const char *ppp_stage_name(int);
  * lcp-echo-interval/-failure  pppd detects a dead peer by itself; the
  *		remote pppd needs this too or it lingers after the session
  *		dies.  pppd 2.4.9 then exits with status 16.
+ * lcp-echo-adaptive  no LCP echo in an interval that brought a packet in:
+ *		vpnd's in-tunnel ICMP echo (rtt.c) crosses both units every
+ *		keepalive interval, so an idle link costs one round trip an
+ *		interval, not three; when it stops (vpnd gone, tunnel dead)
+ *		the LCP echoes resume and pppd still finds a dead peer.
  * lcp-restart 1	resend an unanswered Configure- or Terminate-Request
  *		after 1 s instead of 3.
  * lcp-max-terminate 1	one Terminate-Request, then exit: a dead link is
@@ -117,6 +122,7 @@ ppp_add_link_options(struct argv *w, const struct ppp_params *p,
 	argv_addf(w, "%d", p->lcp_echo_interval);
 	argv_add(w, "lcp-echo-failure");
 	argv_addf(w, "%d", p->lcp_echo_failure);
+	argv_add(w, "lcp-echo-adaptive");
 	argv_add(w, "lcp-restart");
 	argv_add(w, "1");
 	argv_add(w, "lcp-max-terminate");

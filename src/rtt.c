@@ -3,13 +3,23 @@
  * Copyright (c) 2026 The pppssh developers
  *
  * ICMP echo through a link's interface: its round-trip time and the
- * liveness it tells (see rtt.h).  The round trip is timed with
- * CLOCK_MONOTONIC in microseconds, not the loop's millisecond clock: a
- * tunnel on a LAN answers well under a millisecond.
+ * liveness it tells (see rtt.h).  The round trip is timed in
+ * microseconds, not the loop's millisecond clock: a tunnel on a LAN
+ * answers well under a millisecond.
+ *
+ * An idle daemon sleeps (issue 14): every link's echo goes at the same
+ * tick of the loop's clock (a multiple of the interval), and once the
+ * far end has answered, the socket is no longer polled: the answers
+ * wait in it and are read at the next tick, before the loss count is
+ * looked at.  The time is then the kernel's receive stamp
+ * (SO_TIMESTAMPNS, CLOCK_REALTIME) against the send time in the payload
+ * (CLOCK_REALTIME too); a round trip the clock stepped across is not
+ * taken as a time, only as an answer.
  */
 #include "config.h"
 
 #include <sys/socket.h>
+#include <sys/uio.h>
 
 #include <netinet/in.h>
 #include <netinet/ip.h>
@@ -32,6 +42,12 @@
 #include "xmalloc.h"
 
 #define RTT_PACKET_MAX	512	/* what we read of a packet */
+#define RTT_DRAIN_MAX	1024	/* packets read a turn, at most */
+
+/* linux/icmp.h's, which cannot be included with netinet/ip_icmp.h. */
+#ifndef ICMP_FILTER
+#define ICMP_FILTER	1	/* SOL_RAW: a mask of the types refused */
+#endif
 
 /* Our payload: who sent it, and when. */
 struct rtt_payload {
@@ -45,7 +61,8 @@ struct rtt {
 	char			*ifname;
 	struct sockaddr_in	 peer;
 	int			 fd;
-	bool			 registered;	/* fd is in the loop */
+	bool			 registered;	/* fd is in the loop (until the
+						   first answer) */
 	bool			 raw;		/* else a ping socket */
 	uint16_t		 id;		/* raw: ours; ping: the kernel's */
 	uint16_t		 seq;
@@ -64,14 +81,22 @@ struct rtt {
 static void	rtt_fired(void *);
 static void	rtt_readable(int, short, void *);
 
+static void	rtt_drain(struct rtt *);
+
+static uint64_t
+rtt_ts_us(const struct timespec *ts)
+{
+	return (uint64_t)ts->tv_sec * 1000000 + (uint64_t)ts->tv_nsec / 1000;
+}
+
 static uint64_t
 rtt_now_us(void)
 {
 	struct timespec	ts;
 
-	if (clock_gettime(CLOCK_MONOTONIC, &ts) == -1)
+	if (clock_gettime(CLOCK_REALTIME, &ts) == -1)
 		fatal("clock_gettime");
-	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+	return rtt_ts_us(&ts);
 }
 
 /* The Internet checksum (RFC 1071). */
@@ -112,6 +137,18 @@ rtt_socket(struct rtt *r, const uint8_t local[4], char **cause)
 		r->raw = true;
 	}
 	r->fd = fd;
+	/*
+	 * A raw socket sees every ICMP packet of the interface: keep only
+	 * echo replies, so that what waits for the next tick stays small.
+	 */
+	if (r->raw && setsockopt(fd, SOL_RAW, ICMP_FILTER,
+	    &(uint32_t){ ~(1U << ICMP_ECHOREPLY) }, sizeof(uint32_t)) == -1)
+		log_debug("link %s: rtt: icmp filter: %s", r->name,
+		    strerror(errno));
+	if (setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &(int){ 1 },
+	    sizeof(int)) == -1)
+		log_debug("link %s: rtt: receive stamps: %s", r->name,
+		    strerror(errno));
 	/* The /32 route to the peer is on the interface anyway. */
 	if (setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, r->ifname,
 	    (socklen_t)strlen(r->ifname) + 1) == -1)
@@ -195,7 +232,10 @@ rtt_fired(void *arg)
 {
 	struct rtt	*r = arg;
 	char		*why;
+	uint64_t	 period = (uint64_t)r->interval * 1000;
 
+	if (!r->registered)
+		rtt_drain(r);
 	if (r->answered && r->unanswered >= r->misses) {
 		xasprintf(&why, "no echo reply from %s through %s for %d s "
 		    "(%d echoes)", inet_ntoa(r->peer.sin_addr), r->ifname,
@@ -211,18 +251,24 @@ rtt_fired(void *arg)
 	}
 	rtt_send(r);
 	r->unanswered++;
-	loop_timer_set(r->loop, &r->timer, (uint64_t)r->interval * 1000);
+	/*
+	 * The next tick of the shared grid: all links of this interval wake
+	 * the loop once together.  Never later than an interval, so each
+	 * pppd sees a packet in each of its echo intervals (ppp.c).
+	 */
+	loop_timer_set(r->loop, &r->timer,
+	    period - loop_now(r->loop) % period);
 }
 
 /* One packet: ours? then the round trip. */
 static void
 rtt_packet(struct rtt *r, const uint8_t *buf, size_t len,
-    const struct sockaddr_in *from)
+    const struct sockaddr_in *from, uint64_t now)
 {
 	struct icmphdr		ic;
 	struct rtt_payload	pl;
 	size_t			hl;
-	uint64_t		now = rtt_now_us();
+	int			before;
 
 	if (from->sin_addr.s_addr != r->peer.sin_addr.s_addr)
 		return;
@@ -240,33 +286,52 @@ rtt_packet(struct rtt *r, const uint8_t *buf, size_t len,
 	memcpy(&ic, buf, sizeof(ic));
 	memcpy(&pl, buf + sizeof(ic), sizeof(pl));
 	if (ic.type != ICMP_ECHOREPLY || pl.cookie != r->cookie ||
-	    (r->raw && ntohs(ic.un.echo.id) != r->id) || pl.sent_us > now)
+	    (r->raw && ntohs(ic.un.echo.id) != r->id))
 		return;
-	r->last_us = now - pl.sent_us > INT32_MAX ? INT32_MAX :
-	    (int)(now - pl.sent_us);
+	/* Only an answer to the last echo tells the current delay. */
+	before = r->last_us;
+	if (ntohs(ic.un.echo.sequence) == r->seq && pl.sent_us <= now)
+		r->last_us = now - pl.sent_us > INT32_MAX ? INT32_MAX :
+		    (int)(now - pl.sent_us);
 	r->unanswered = 0;
-	if (!r->answered)
+	if (before < 0 && r->last_us >= 0)
 		log_info("link %s: rtt %d.%03d ms through %s", r->name,
 		    r->last_us / 1000, r->last_us % 1000, r->ifname);
 	r->answered = true;
 }
 
+/*
+ * What is waiting in the socket: a tick's worth (a bounded drain, in
+ * case echo replies to others flood a raw socket).
+ */
 static void
-rtt_readable(int fd, short revents, void *arg)
+rtt_drain(struct rtt *r)
 {
-	struct rtt		*r = arg;
 	uint8_t			 buf[RTT_PACKET_MAX];
+	union {
+		struct cmsghdr	 hdr;
+		uint8_t		 buf[CMSG_SPACE(sizeof(struct timespec))];
+	}			 ctl;
 	struct sockaddr_in	 from;
-	socklen_t		 fromlen;
+	struct iovec		 iov;
+	struct msghdr		 msg;
+	struct cmsghdr		*cm;
+	struct timespec		 ts;
+	uint64_t		 at;
 	ssize_t			 n;
 	int			 i;
 
-	(void)revents;
-	/* A bounded drain: a raw socket sees every ICMP packet. */
-	for (i = 0; i < 64; i++) {
-		fromlen = sizeof(from);
-		n = recvfrom(fd, buf, sizeof(buf), 0, (struct sockaddr *)&from,
-		    &fromlen);
+	for (i = 0; i < RTT_DRAIN_MAX; i++) {
+		memset(&msg, 0, sizeof(msg));
+		iov.iov_base = buf;
+		iov.iov_len = sizeof(buf);
+		msg.msg_name = &from;
+		msg.msg_namelen = sizeof(from);
+		msg.msg_iov = &iov;
+		msg.msg_iovlen = 1;
+		msg.msg_control = ctl.buf;
+		msg.msg_controllen = sizeof(ctl.buf);
+		n = recvmsg(r->fd, &msg, 0);
 		if (n == -1) {
 			if (errno != EAGAIN && errno != EWOULDBLOCK &&
 			    errno != EINTR)
@@ -274,8 +339,35 @@ rtt_readable(int fd, short revents, void *arg)
 				    strerror(errno));
 			return;
 		}
-		if (fromlen >= sizeof(from) && from.sin_family == AF_INET)
-			rtt_packet(r, buf, (size_t)n, &from);
+		at = 0;
+		for (cm = CMSG_FIRSTHDR(&msg); cm != NULL;
+		    cm = CMSG_NXTHDR(&msg, cm)) {
+			if (cm->cmsg_level == SOL_SOCKET &&
+			    cm->cmsg_type == SO_TIMESTAMPNS &&
+			    cm->cmsg_len >= CMSG_LEN(sizeof(ts))) {
+				memcpy(&ts, CMSG_DATA(cm), sizeof(ts));
+				at = rtt_ts_us(&ts);
+			}
+		}
+		if (at == 0)
+			at = rtt_now_us();
+		if (msg.msg_namelen >= sizeof(from) &&
+		    from.sin_family == AF_INET)
+			rtt_packet(r, buf, (size_t)n, &from, at);
+	}
+}
+
+/* Polled until the first answer (logged as it comes), then read at ticks. */
+static void
+rtt_readable(int fd, short revents, void *arg)
+{
+	struct rtt	*r = arg;
+
+	(void)revents;
+	rtt_drain(r);
+	if (r->last_us >= 0 && r->registered) {
+		loop_fd_del(r->loop, fd);
+		r->registered = false;
 	}
 }
 

@@ -12,7 +12,12 @@
  * (the SSH transport and sshd only) and pppd's LCP echo (timed by
  * nobody) do not show.  An unprivileged ping socket (SOCK_DGRAM,
  * IPPROTO_ICMP) is used where net.ipv4.ping_group_range allows it, else
- * a raw socket (CAP_NET_RAW, which vpnd as root has).
+ * a raw socket (CAP_NET_RAW, which vpnd as root has).  The echoes of
+ * all links go at shared ticks of the loop's clock, and after the first
+ * answer the replies are read at the next tick rather than woken for
+ * (stamped by the kernel as they came): an idle vpnd wakes once an
+ * interval for all its links' echoes, then for each answer the relay
+ * carries.
  *
  * Liveness: once the far end has answered at least once, `misses`
  * echoes in a row without an answer mean the tunnel carries nothing,
@@ -41,7 +46,10 @@ typedef void	(*rtt_lost_cb)(const char *why, void *arg);
 struct rtt	*rtt_start(struct loop *, const char *name, const char *ifname,
 		    const uint8_t local[4], const uint8_t peer[4], int interval,
 		    int misses, rtt_lost_cb lost, void *arg, char **cause);
-/* The last round trip in microseconds, or -1 when none was measured. */
+/*
+ * The last round trip in microseconds, or -1 when none was measured;
+ * after the first, as read at the last tick (up to an interval old).
+ */
 int		 rtt_last_us(const struct rtt *);
 /* Stop, close the socket; NULL is a no-op. */
 void		 rtt_free(struct rtt *);

@@ -83,6 +83,7 @@ struct ssh {
 	int			 sock_errno;	/* last recv/send errno */
 	bool			 peer_closed;	/* recv() returned 0 */
 	uint64_t		 rx, tx, last_rx;
+	size_t			 heap;		/* bytes libssh2 holds */
 	/*
 	 * Poll hints (ssh_socket_ready()): once the owner passes them on,
 	 * rx_empty says recv() found the socket empty since poll() last

@@ -15,6 +15,9 @@
  * refused with LIBSSH2_ERROR_BAD_USE.  So the step that got EAGAIN with
  * libssh2 blocked on sending becomes the owner of the send path and any
  * other sending step answers SSH_AGAIN until the owner completes.
+ *
+ * libssh2 allocates through ssh_alloc() and its kin, which count what a
+ * session holds (ssh_heap()) in a header before each block.
  */
 #include "config.h"
 
@@ -30,6 +33,7 @@
 #include <netinet/tcp.h>
 #include <poll.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -160,6 +164,57 @@ LIBSSH2_SEND_FUNC(ssh_send_cb)
 	return n;
 }
 
+/* Before each block libssh2 gets: its size; 16 bytes keep malloc's alignment. */
+#define SSH_HEAP_HDR	16
+
+static LIBSSH2_ALLOC_FUNC(ssh_alloc)
+{
+	struct ssh	*s = *abstract;
+	size_t		*p;
+
+	if (count > SIZE_MAX - SSH_HEAP_HDR ||
+	    (p = malloc(count + SSH_HEAP_HDR)) == NULL)
+		return NULL;
+	*p = count;
+	s->heap += count;
+	return (char *)p + SSH_HEAP_HDR;
+}
+
+static LIBSSH2_FREE_FUNC(ssh_dealloc)
+{
+	struct ssh	*s = *abstract;
+	size_t		*p;
+
+	if (ptr == NULL)
+		return;
+	p = (size_t *)(void *)((char *)ptr - SSH_HEAP_HDR);
+	s->heap -= *p;
+	free(p);
+}
+
+static LIBSSH2_REALLOC_FUNC(ssh_realloc)
+{
+	struct ssh	*s = *abstract;
+	size_t		*p, old;
+
+	if (ptr == NULL)
+		return ssh_alloc(count, abstract);
+	p = (size_t *)(void *)((char *)ptr - SSH_HEAP_HDR);
+	old = *p;
+	if (count > SIZE_MAX - SSH_HEAP_HDR ||
+	    (p = realloc(p, count + SSH_HEAP_HDR)) == NULL)
+		return NULL;
+	*p = count;
+	s->heap = s->heap - old + count;
+	return (char *)p + SSH_HEAP_HDR;
+}
+
+size_t
+ssh_heap(const struct ssh *s)
+{
+	return s->heap;
+}
+
 struct ssh *
 ssh_new(int fd, char **cause)
 {
@@ -187,8 +242,8 @@ ssh_new(int fd, char **cause)
 		    strerror(errno));
 		goto fail;
 	}
-	if ((s->session = libssh2_session_init_ex(NULL, NULL, NULL,
-	    s)) == NULL) {
+	if ((s->session = libssh2_session_init_ex(ssh_alloc, ssh_dealloc,
+	    ssh_realloc, s)) == NULL) {
 		xasprintf(cause, "ssh: cannot create a libssh2 session");
 		goto fail;
 	}

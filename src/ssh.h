@@ -98,6 +98,12 @@ const char	*ssh_errmsg(struct ssh *);
  */
 void		 ssh_counters(struct ssh *, uint64_t *rx, uint64_t *tx,
 		    uint64_t *last_rx);
+/*
+ * The bytes libssh2 holds for the session now (its own allocations,
+ * counted: its session structure, channels, packets, keys), the larger
+ * part of what an idle link costs in memory.
+ */
+size_t		 ssh_heap(const struct ssh *);
 
 /*
  * Key exchange (step).  Failures are SSH_FAIL_NETWORK, or

@@ -9,22 +9,29 @@
 #
 #	base	vpnd with no link at all: its RSS (VmRSS, KiB)
 #	serial	vpnd with the N links "autostart no", brought up one after
-#		the other with `vpnctl up sI --wait`: the serial baseline
+#		the other with `vpnctl up sI --wait`: the serial baseline;
+#		its RSS with the first link up (rss1)
 #	fleet	vpnd with the N links autostart: launch -> all N up, and
 #		the failures ("-> backoff"/"-> hold") on the way
 #	idle	with the fleet up, over IDLE_S s (30): vpnd's CPU (utime +
-#		stime) and its context switches per second (each one a
-#		wake-up of the one-threaded daemon), RSS, open fds, and
-#		`vpnctl status --json` wall time (median of 3)
+#		stime) and its voluntary context switches per second (each
+#		one a wake-up of the one-threaded daemon; the involuntary
+#		ones apart), RSS, open fds, `vpnctl status --json` and
+#		`vpnctl --version` wall times (median of 3), the bytes
+#		libssh2 holds for a session (vpnd logs them as a link comes
+#		up; the median); then what wakes vpnd, by strace (WAKE_S s,
+#		10), and where its RSS is, by mapping
 #	outage	the gateway blackholed BH_S s (30: netem loss 100 % on
 #		gwa's wan0), then the time from the path's return until all
 #		N are up again, and how many TCP connections sshd saw in
 #		that time (its "Connection from" lines: the dials the
-#		gateway paid for)
+#		gateway paid for); then where the RSS is again, and the
+#		heap by glibc's malloc_stats() and malloc_trim(0) (gdb)
 #
 # Reports (e2e_report): n, base_rss, serial_s, fleet_s, fleet_failures,
-# rss, fds, idle_cpu_pct, idle_wakeups, status_s, outage_s, outage_dials,
-# outage_failures, and rounds=1.  A phase that does not complete within
+# rss1, rss, fds, idle_cpu_pct, idle_wakeups, idle_preempted, status_s,
+# vpnctl_start_s, ssh_heap, outage_s, outage_dials, outage_failures, and
+# rounds=1.  A phase that does not complete within
 # LIMIT_S s (900) fails the scenario with what it reached.
 
 # shellcheck disable=SC2154 source=bench/scenarios/lib.sh
@@ -144,11 +151,32 @@ cpu_ticks()
 	sed 's/.*) //' "/proc/$1/stat" | awk '{ print $12 + $13 }'
 }
 
-# ctxsw PID: voluntary + involuntary context switches of PID.
+# ctxsw PID: voluntary context switches of PID: each is a sleep, so a
+# wake-up of the one-threaded daemon.  (An involuntary one is the CPU
+# taken from it while it ran: preempted/s.)
 ctxsw()
 {
-	echo $(($(proc_field "$1" voluntary_ctxt_switches) +
-	    $(proc_field "$1" nonvoluntary_ctxt_switches)))
+	proc_field "$1" voluntary_ctxt_switches
+}
+preempt()
+{
+	proc_field "$1" nonvoluntary_ctxt_switches
+}
+
+# median3_cs CMD...: the median wall time of 3 runs of CMD (output
+# discarded), in centiseconds; CMD failing fails the scenario.
+median3_cs()
+{
+	_m3=
+	for _ in 1 2 3; do
+		now_cs
+		_m3s=$now
+		"$@" >/dev/null || fail "$* failed"
+		now_cs
+		_m3="$_m3 $((now - _m3s))"
+	done
+	# shellcheck disable=SC2086 # a word list
+	printf '%s\n' $_m3 | sort -n | sed -n 2p
 }
 
 # stop_clean: SIGTERM vpnd, no pppd and no vpn- interface left at
@@ -167,6 +195,95 @@ stop_clean()
 	    "every pppd and ppp interface to be gone at both ends"
 }
 
+# What wakes the idle daemon: strace(1) on vpnd for WAKE_S s (10, after
+# the figures above, which it would disturb), each return from ppoll()
+# counted by what was ready: a timer (timeout) or the kinds of the ready
+# fds (the SSH sockets, the ptys, the ICMP sockets, ...).
+wake_sources()
+{
+	command -v strace >/dev/null 2>&1 || {
+		step "wake-up sources: no strace here"
+		return 0
+	}
+	_ws=$E2E_DIR/idle.strace
+	strace -qq -e trace=ppoll -p "$vpnd" -o "$_ws" 2>/dev/null &
+	_ws_pid=$!
+	sleep "${WAKE_S:-10}"
+	kill "$_ws_pid" 2>/dev/null || :
+	wait "$_ws_pid" 2>/dev/null || :
+	# fd -> kind, from /proc: a socket's protocol by its inode.
+	_ws_kinds=$E2E_DIR/idle.kinds
+	for _fd in "/proc/$vpnd/fd/"*; do
+		_t=$(readlink "$_fd") || continue
+		case $_t in
+		socket:*)
+			_ino=${_t#socket:[}
+			_ino=${_ino%]}
+			_k=socket
+			for _p in tcp tcp6 icmp raw unix netlink udp; do
+				if grep -q " $_ino " "/proc/$vpnd/net/$_p" \
+				    2>/dev/null; then
+					_k=$_p
+					break
+				fi
+			done
+			;;
+		/dev/ptmx | /dev/pts/*) _k=pty ;;
+		*) _k=$(basename "$_t") ;;
+		esac
+		echo "${_fd##*/} $_k"
+	done >"$_ws_kinds"
+	awk -v s="${WAKE_S:-10}" 'NR == FNR { k[$1] = $2; next }
+	    / = 0 \(Timeout\)/ { n["timer"]++; w++; next }
+	    / = [0-9]+ \(\[/ { w++; m = $0; sub(/.* = [0-9]+ \(\[/, "", m);
+		split("", seen); key = "";
+		while (match(m, /fd=[0-9]+/)) {
+			f = substr(m, RSTART + 3, RLENGTH - 3);
+			kk = (f in k) ? k[f] : "fd";
+			if (!(kk in seen)) { seen[kk] = 1;
+			    key = key (key == "" ? "" : "+") kk }
+			m = substr(m, RSTART + RLENGTH) }
+		n[key]++ }
+	    END { printf "wake-ups/s by source over %d s (%.2f/s in all):\n",
+		s, w / s;
+		for (x in n) printf "  %-24s %.2f/s\n", x, n[x] / s }' \
+	    "$_ws_kinds" "$_ws"
+}
+
+# mem_where LABEL: where vpnd's resident memory is, by mapping (the
+# heap, other anonymous memory, each library), from /proc/PID/smaps.
+mem_where()
+{
+	awk -v l="$1" '/^[0-9a-f]+-[0-9a-f]+ / { m = $6; if (m == "") m = "anon";
+		sub(/.*\//, "", m); sub(/\.so.*/, "", m); next }
+	    /^Rss:/ { r[m] += $2; t += $2 }
+	    END { printf "%s: RSS %d KiB:", l, t;
+		for (k in r) if (r[k] >= 64) printf " %s %d", k, r[k];
+		printf " (KiB; < 64 left out)\n" }' "/proc/$vpnd/smaps"
+}
+
+# malloc_where: glibc's own account of vpnd's heap (malloc_stats() into
+# vpnd's log, through gdb), then what malloc_trim(0) gives back: how
+# much of the RSS is freed memory the heap keeps.  gdb stops vpnd for a
+# while: run it last.
+malloc_where()
+{
+	command -v gdb >/dev/null 2>&1 || {
+		step "malloc: no gdb here"
+		return 0
+	}
+	_mw0=$(proc_field "$vpnd" VmRSS)
+	_mwl=$(wc -l <"$LOG")
+	gdb -p "$vpnd" -batch -nx -ex 'call (void)malloc_stats()' \
+	    -ex 'call (int)malloc_trim(0)' >/dev/null 2>&1 ||
+	    step "gdb on vpnd failed"
+	sleep 1
+	_mw1=$(proc_field "$vpnd" VmRSS)
+	step "malloc_stats (all arenas): $(awk -v from="$_mwl" 'NR > from &&
+	    /system bytes|in use bytes/' "$LOG" | tail -n 2 | tr -s ' ' |
+	    tr '\n' ';') RSS $_mw0 KiB, $_mw1 KiB after malloc_trim(0)"
+}
+
 e2e_report n "$N"
 
 # base: no link.
@@ -177,6 +294,7 @@ sleep 2
 base_rss=$(proc_field "$vpnd" VmRSS)
 e2e_report base_rss "$base_rss"
 step "base: vpnd with no link, RSS $base_rss KiB"
+mem_where base
 stop_clean
 
 # serial: one link after the other.
@@ -189,6 +307,12 @@ i=1
 while [ "$i" -le "$N" ]; do
 	"$top_builddir/src/vpnctl" -s "$SOCK" up "s$i" --wait --timeout 120 \
 	    >/dev/null || fail "vpnctl up s$i --wait failed: $LOG"
+	# One link up: what the first link costs once (the code of
+	# libcrypto and libssh2 it faults in) is not a link's.
+	if [ "$i" = 1 ]; then
+		rss1=$(proc_field "$vpnd" VmRSS)
+		e2e_report rss1 "$rss1"
+	fi
 	i=$((i + 1))
 done
 now_cs
@@ -215,11 +339,13 @@ reasons_since 0
 sleep 5
 c0=$(cpu_ticks "$vpnd")
 w0=$(ctxsw "$vpnd")
+p0=$(preempt "$vpnd")
 now_cs
 i0=$now
 sleep "$IDLE_S"
 c1=$(cpu_ticks "$vpnd")
 w1=$(ctxsw "$vpnd")
+p1=$(preempt "$vpnd")
 now_cs
 i1=$now
 [ "$(links_up)" = "$N" ] || fail "a link went down while idle: $LOG"
@@ -227,27 +353,31 @@ idle_cpu=$(awk -v c=$((c1 - c0)) -v t=$((i1 - i0)) \
     'BEGIN { printf "%.2f", 100 * c / t }')
 idle_wk=$(awk -v w=$((w1 - w0)) -v t=$((i1 - i0)) \
     'BEGIN { printf "%.2f", 100 * w / t }')
+idle_pre=$(awk -v w=$((p1 - p0)) -v t=$((i1 - i0)) \
+    'BEGIN { printf "%.2f", 100 * w / t }')
+e2e_report idle_preempted "$idle_pre"
+ssh_heap=$(sed -n 's/.*libssh2 holds \([0-9]*\) bytes.*/\1/p' "$LOG" |
+    sort -n | awk '{ v[NR] = $1 } END { print NR ? v[int((NR + 1) / 2)] : -1 }')
+e2e_report ssh_heap "$ssh_heap"
 rss=$(proc_field "$vpnd" VmRSS)
 fds=$(find "/proc/$vpnd/fd" -mindepth 1 | wc -l)
 e2e_report idle_cpu_pct "$idle_cpu"
 e2e_report idle_wakeups "$idle_wk"
 e2e_report rss "$rss"
 e2e_report fds "$fds"
-st=
-for _ in 1 2 3; do
-	now_cs
-	s0=$now
-	"$top_builddir/src/vpnctl" -s "$SOCK" status --json >/dev/null ||
-	    fail "vpnctl status --json"
-	now_cs
-	st="$st $((now - s0))"
-done
-# shellcheck disable=SC2086 # a word list
-status_cs=$(printf '%s\n' $st | sort -n | sed -n 2p)
+status_cs=$(median3_cs "$top_builddir/src/vpnctl" -s "$SOCK" status --json)
 e2e_report status_s "$(cs_to_s "$status_cs")"
-step "idle $N up: CPU $idle_cpu %, $idle_wk wake-ups/s, RSS $rss KiB" \
-    "($(((rss - base_rss) / N)) KiB a link above the base), $fds fds," \
-    "status --json $(cs_to_s "$status_cs") s"
+# What of it is vpnctl's own start (its shared libraries), no request.
+start_cs=$(median3_cs "$top_builddir/src/vpnctl" --version)
+e2e_report vpnctl_start_s "$(cs_to_s "$start_cs")"
+step "idle $N up: CPU $idle_cpu %, $idle_wk wake-ups/s ($idle_pre" \
+    "preempted/s), RSS $rss KiB" \
+    "($(((rss - base_rss) / N)) KiB a link above the base;" \
+    "$(((rss - rss1) / (N > 1 ? N - 1 : 1))) above one link's), $fds fds," \
+    "status --json $(cs_to_s "$status_cs") s (vpnctl --version alone" \
+    "$(cs_to_s "$start_cs") s)"
+wake_sources
+mem_where "idle, $N up"
 
 # outage: the gateway blackholed.
 bh_lines=$(wc -l <"$LOG")
@@ -277,5 +407,7 @@ step "outage: all $N up again $(cs_to_s "$outage") s after the path" \
     "returned; the gateway saw $((dials1 - dials0)) connections;" \
     "the failures' reasons:"
 reasons_since "$bh_lines"
+mem_where "after the outage, $N up"
+malloc_where
 stop_clean
 e2e_report rounds 1

@@ -55,7 +55,7 @@ HOSTKEY_FP=$(ssh-keygen -lf "$IT_HOSTKEY.pub" | awk '{ print $2 }')
 HOSTKEY_LINE="[$IT_GW_IP]:$IT_SSH_PORT $(awk '{ print $1, $2 }' "$IT_HOSTKEY.pub")"
 CLIENT_PUB=$(cat "$IT_KEY.pub")
 PKILL_ARGS="/usr/bin/pkill -TERM -F /run/ppp-vpn-office.pid -x pppd"
-PPPD_ARGS="nodetach notty noauth local nolock nocrtscts nodefaultroute logfd 2 ifname vpn-office 10.9.0.2:10.9.0.1 lcp-echo-interval 10 lcp-echo-failure 3 lcp-restart 1 lcp-max-terminate 1 noccp linkname vpn-office"
+PPPD_ARGS="nodetach notty noauth local nolock nocrtscts nodefaultroute logfd 2 ifname vpn-office 10.9.0.2:10.9.0.1 lcp-echo-interval 10 lcp-echo-failure 3 lcp-echo-adaptive lcp-restart 1 lcp-max-terminate 1 noccp linkname vpn-office"
 
 mkdir -m 0755 "$IT_DIR/bin"
 cat >"$IT_DIR/bin/sudo" <<'EOF'
@@ -176,7 +176,7 @@ restrict $CLIENT_PUB
 
 sudoers lines for user vpn (on the gateway: visudo -f /etc/sudoers.d/pppssh-branch):
 Defaults:vpn !requiretty
-vpn ALL=(root) NOPASSWD: /usr/sbin/pppd nodetach notty noauth local nolock nocrtscts nodefaultroute logfd 2 ifname vpn-branch 10.9.1.2\\:10.9.1.1 lcp-echo-interval 10 lcp-echo-failure 3 lcp-restart 1 lcp-max-terminate 1 noccp linkname vpn-branch, \\
+vpn ALL=(root) NOPASSWD: /usr/sbin/pppd nodetach notty noauth local nolock nocrtscts nodefaultroute logfd 2 ifname vpn-branch 10.9.1.2\\:10.9.1.1 lcp-echo-interval 10 lcp-echo-failure 3 lcp-echo-adaptive lcp-restart 1 lcp-max-terminate 1 noccp linkname vpn-branch, \\
     /sbin/ip route replace 192.168.51.0/24 dev vpn-branch, \\
     /sbin/ip route del 192.168.51.0/24 dev vpn-branch, \\
     /usr/bin/pkill -TERM -F /run/ppp-vpn-branch.pid -x pppd
@@ -206,7 +206,7 @@ restrict,command="$PEER_PATH --ip 10.9.2.2 --peer 10.9.2.1 --net 192.168.52.0/24
 
 sudoers lines for user vpn (on the gateway: visudo -f /etc/sudoers.d/pppssh-peer):
 Defaults:vpn !requiretty
-vpn ALL=(root) NOPASSWD: /usr/sbin/pppd nodetach notty noauth local nolock nocrtscts nodefaultroute logfd 2 ifname vpn-peer 10.9.2.2\\:10.9.2.1 lcp-echo-interval 10 lcp-echo-failure 3 lcp-restart 1 lcp-max-terminate 1 noccp linkname vpn-peer, \\
+vpn ALL=(root) NOPASSWD: /usr/sbin/pppd nodetach notty noauth local nolock nocrtscts nodefaultroute logfd 2 ifname vpn-peer 10.9.2.2\\:10.9.2.1 lcp-echo-interval 10 lcp-echo-failure 3 lcp-echo-adaptive lcp-restart 1 lcp-max-terminate 1 noccp linkname vpn-peer, \\
     /sbin/ip route replace 192.168.52.0/24 dev vpn-peer, \\
     /sbin/ip route del 192.168.52.0/24 dev vpn-peer, \\
     /sbin/ip route replace 192.168.53.0/24 dev vpn-peer, \\

@@ -117,6 +117,12 @@ ssh_errmsg(struct ssh *s)
 	return "fake session error";
 }
 
+size_t
+ssh_heap(const struct ssh *s)
+{
+	return 0;
+}
+
 void
 ssh_counters(struct ssh *s, uint64_t *rx, uint64_t *tx, uint64_t *last_rx)
 {

@@ -350,7 +350,7 @@ test_sudoers(void **state)
 		    "Defaults:vpn !requiretty\n"
 		    "vpn ALL=(root) NOPASSWD: /usr/sbin/pppd " PPPD_OPTS
 		    " ifname vpn-office 10.9.0.2\\:10.9.0.1"
-		    " lcp-echo-interval 10 lcp-echo-failure 3 lcp-restart 1"
+		    " lcp-echo-interval 10 lcp-echo-failure 3 lcp-echo-adaptive lcp-restart 1"
 		    " lcp-max-terminate 1 noccp +ipv6"
 		    " linkname vpn-office, \\\n"
 		    "    /sbin/ip route replace " NET1 " dev vpn-office, \\\n"
@@ -368,7 +368,7 @@ test_sudoers(void **state)
 		    "Defaults:vpn !requiretty\n"
 		    "vpn ALL=(root) NOPASSWD: /usr/sbin/pppd " PPPD_OPTS
 		    " ifname gw0 10.9.0.2\\:10.9.0.1 lcp-echo-interval 5"
-		    " lcp-echo-failure 4 lcp-restart 1 lcp-max-terminate 1 "
+		    " lcp-echo-failure 4 lcp-echo-adaptive lcp-restart 1 lcp-max-terminate 1 "
 		    "mtu 1400 mru 1400 linkname gw0 debug, \\\n"
 		    "    /usr/bin/pkill -TERM -F /run/ppp-gw0.pid -x pppd\n",
 		    0 },
@@ -378,7 +378,7 @@ test_sudoers(void **state)
 		    "Defaults:vpn !requiretty\n"
 		    "vpn ALL=(root) NOPASSWD: /usr/sbin/pppd " PPPD_OPTS
 		    " ifname vpn-office 10.9.0.2\\:10.9.0.1"
-		    " lcp-echo-interval 10 lcp-echo-failure 3 lcp-restart 1"
+		    " lcp-echo-interval 10 lcp-echo-failure 3 lcp-echo-adaptive lcp-restart 1"
 		    " lcp-max-terminate 1 noccp linkname vpn-office, \\\n"
 		    "    /usr/bin/pkill -TERM -F /run/ppp-vpn-office.pid "
 		    "-x pppd\n", 0 },
@@ -388,7 +388,7 @@ test_sudoers(void **state)
 		    "Defaults:vpn !requiretty\n"
 		    "vpn ALL=(root) NOPASSWD: /usr/sbin/pppd " PPPD_OPTS
 		    " ifname vpn-office 10.9.0.2\\:10.9.0.1"
-		    " lcp-echo-interval 10 lcp-echo-failure 3 lcp-restart 1"
+		    " lcp-echo-interval 10 lcp-echo-failure 3 lcp-echo-adaptive lcp-restart 1"
 		    " lcp-max-terminate 1 noccp linkname vpn-office, \\\n"
 		    "    (netadm) /sbin/ip route replace " NET1 " dev "
 		    "vpn-office, \\\n"
@@ -412,7 +412,7 @@ test_sudoers(void **state)
 		    "Defaults:vpn !requiretty\n"
 		    "vpn ALL=(root) NOPASSWD: /usr/sbin/pppd " PPPD_OPTS
 		    " ifname vpn-office 10.9.0.2\\:10.9.0.1"
-		    " lcp-echo-interval 10 lcp-echo-failure 3 lcp-restart 1"
+		    " lcp-echo-interval 10 lcp-echo-failure 3 lcp-echo-adaptive lcp-restart 1"
 		    " lcp-max-terminate 1 noccp linkname vpn-office, \\\n"
 		    "    /sbin/ip route replace " NET1 " dev vpn-office, \\\n"
 		    "    /sbin/ip route del " NET1 " dev vpn-office, \\\n"

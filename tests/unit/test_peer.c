@@ -35,7 +35,7 @@
 #define PPPD_BASE \
 	"nodetach notty noauth local nolock nocrtscts nodefaultroute " \
 	"logfd 2 ifname vpn-peer 10.9.0.2:10.9.0.1"
-#define LCP_TAIL	"lcp-restart 1 lcp-max-terminate 1"
+#define LCP_TAIL	"lcp-echo-adaptive lcp-restart 1 lcp-max-terminate 1"
 
 /* The key of the tables: --ip 10.9.0.2 --peer 10.9.0.1 and two nets. */
 static void

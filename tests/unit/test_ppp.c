@@ -97,43 +97,44 @@ static const struct {
 	{ "defaults", false, false, 0, "office", NULL, sudo_pppd, NULL,
 	  "/usr/sbin/pppd nodetach noauth local nolock nocrtscts "
 	  "nodefaultroute logfd 2 ifname vpn-office 10.9.0.1:10.9.0.2 "
-	  "lcp-echo-interval 10 lcp-echo-failure 3 lcp-restart 1 "
-	  "lcp-max-terminate 1 noccp",
+	  "lcp-echo-interval 10 lcp-echo-failure 3 lcp-echo-adaptive "
+	  "lcp-restart 1 lcp-max-terminate 1 noccp",
 	  "sudo -n /usr/sbin/pppd nodetach notty noauth local nolock "
 	  "nocrtscts nodefaultroute logfd 2 ifname vpn-branch "
 	  "10.9.0.2:10.9.0.1 lcp-echo-interval 10 lcp-echo-failure 3 "
-	  "lcp-restart 1 lcp-max-terminate 1 noccp linkname office" },
+	  "lcp-echo-adaptive lcp-restart 1 lcp-max-terminate 1 noccp "
+	  "linkname office" },
 	{ "compression, mtu, extras", true, false, 1400, NULL, local_extra_debug,
 	  vpn_peer, remote_extra_mix,
 	  "/usr/sbin/pppd nodetach noauth local nolock nocrtscts "
 	  "nodefaultroute logfd 2 ifname vpn-office 10.9.0.1:10.9.0.2 "
-	  "lcp-echo-interval 10 lcp-echo-failure 3 lcp-restart 1 "
-	  "lcp-max-terminate 1 mtu 1400 mru 1400 debug kdebug 1",
+	  "lcp-echo-interval 10 lcp-echo-failure 3 lcp-echo-adaptive "
+	  "lcp-restart 1 lcp-max-terminate 1 mtu 1400 mru 1400 debug kdebug 1",
 	  "vpn-peer nodetach notty noauth local nolock nocrtscts "
 	  "nodefaultroute logfd 2 ifname vpn-branch 10.9.0.2:10.9.0.1 "
-	  "lcp-echo-interval 10 lcp-echo-failure 3 lcp-restart 1 "
-	  "lcp-max-terminate 1 mtu 1400 mru 1400 debug ipparam 'a b'" },
+	  "lcp-echo-interval 10 lcp-echo-failure 3 lcp-echo-adaptive "
+	  "lcp-restart 1 lcp-max-terminate 1 mtu 1400 mru 1400 debug ipparam 'a b'" },
 	{ "ipv6", false, true, 0, "office", NULL, sudo_pppd, NULL,
 	  "/usr/sbin/pppd nodetach noauth local nolock nocrtscts "
 	  "nodefaultroute logfd 2 ifname vpn-office 10.9.0.1:10.9.0.2 "
-	  "lcp-echo-interval 10 lcp-echo-failure 3 lcp-restart 1 "
-	  "lcp-max-terminate 1 noccp +ipv6",
+	  "lcp-echo-interval 10 lcp-echo-failure 3 lcp-echo-adaptive "
+	  "lcp-restart 1 lcp-max-terminate 1 noccp +ipv6",
 	  "sudo -n /usr/sbin/pppd nodetach notty noauth local nolock "
 	  "nocrtscts nodefaultroute logfd 2 ifname vpn-branch "
 	  "10.9.0.2:10.9.0.1 lcp-echo-interval 10 lcp-echo-failure 3 "
-	  "lcp-restart 1 lcp-max-terminate 1 noccp +ipv6 "
+	  "lcp-echo-adaptive lcp-restart 1 lcp-max-terminate 1 noccp +ipv6 "
 	  "linkname office" },
 	{ "hostile extras", false, false, 0, "office", NULL, sudo_pppd,
 	  remote_extra_hostile,
 	  "/usr/sbin/pppd nodetach noauth local nolock nocrtscts "
 	  "nodefaultroute logfd 2 ifname vpn-office 10.9.0.1:10.9.0.2 "
-	  "lcp-echo-interval 10 lcp-echo-failure 3 lcp-restart 1 "
-	  "lcp-max-terminate 1 noccp",
+	  "lcp-echo-interval 10 lcp-echo-failure 3 lcp-echo-adaptive "
+	  "lcp-restart 1 lcp-max-terminate 1 noccp",
 	  "sudo -n /usr/sbin/pppd nodetach notty noauth local nolock "
 	  "nocrtscts nodefaultroute logfd 2 ifname vpn-branch "
 	  "10.9.0.2:10.9.0.1 lcp-echo-interval 10 lcp-echo-failure 3 "
-	  "lcp-restart 1 lcp-max-terminate 1 noccp linkname office "
-	  "ipparam 'x'\\''; rm -rf / #' '$(reboot)'" },
+	  "lcp-echo-adaptive lcp-restart 1 lcp-max-terminate 1 noccp "
+	  "linkname office ipparam 'x'\\''; rm -rf / #' '$(reboot)'" },
 };
 
 static void
@@ -182,14 +183,14 @@ test_local_argv_words(void **state)
 	argv = ppp_local_argv(&p);
 	for (n = 0; argv[n] != NULL; n++)
 		continue;
-	assert_int_equal(n, 24);
+	assert_int_equal(n, 25);
 	assert_string_equal(argv[9], "ifname");
 	assert_string_equal(argv[10], "vpn-office");
 	assert_string_equal(argv[11], "10.9.0.1:10.9.0.2");
-	assert_string_equal(argv[20], "noccp");
-	assert_string_equal(argv[21], "ipparam");
-	assert_string_equal(argv[22], "a b; c");
-	assert_string_equal(argv[23], "");
+	assert_string_equal(argv[21], "noccp");
+	assert_string_equal(argv[22], "ipparam");
+	assert_string_equal(argv[23], "a b; c");
+	assert_string_equal(argv[24], "");
 	argv_free(argv);
 }
 
@@ -325,7 +326,7 @@ test_remote_through_shell(void **state)
 	    "local", "nolock", "nocrtscts", "nodefaultroute", "logfd", "2",
 	    "ifname", "vpn-branch", "10.9.0.2:10.9.0.1",
 	    "lcp-echo-interval", "10", "lcp-echo-failure", "3",
-	    "lcp-restart", "1", "lcp-max-terminate", "1", "noccp",
+	    "lcp-echo-adaptive", "lcp-restart", "1", "lcp-max-terminate", "1", "noccp",
 	    "linkname", "office" };
 	size_t			  nwant = sizeof(want_tail) /
 				      sizeof(want_tail[0]);

@@ -56,8 +56,8 @@ static char *const ip[] = { "/sbin/ip", NULL };	/* checked, not run */
 /* The options both ends get, then what differs per case. */
 static const char *const common[] = {
 	"noauth", "local", "nolock", "nocrtscts", "nodefaultroute",
-	"logfd 2", "lcp-restart 1", "lcp-max-terminate 1", "nodetach",
-	"dryrun", NULL
+	"logfd 2", "lcp-echo-adaptive", "lcp-restart 1", "lcp-max-terminate 1",
+	"nodetach", "dryrun", NULL
 };
 
 static const struct {
