@@ -152,6 +152,7 @@ teardown(void **state)
 		"bin/pppd", "bin/ip", "bin/sudo", "stale/pppd", "log", "err",
 		"out",
 		"ppp-vpn-office.pid", "bin", "stale",
+		"net/vpn-office/flags", "net/vpn-office", "net",
 	};
 	char	*p;
 	size_t	 i;
@@ -974,6 +975,128 @@ test_shell_direct(void **state)
 	conf_free(c);
 }
 
+/* The far interface's flags, as /sys/class/net shows them; NULL: none. */
+static void
+flags_set(const char *flags)
+{
+	char	*p, *tmp;
+
+	p = stub_path("net/vpn-office/flags");
+	if (flags == NULL) {
+		(void)unlink(p);
+		free(p);
+		return;
+	}
+	xasprintf(&tmp, "%s.new", p);
+	write_file(tmp, flags, 0644);
+	assert_int_equal(rename(tmp, p), 0);
+	free(tmp);
+	free(p);
+}
+
+/*
+ * A pty link's channel 2: it waits for the far interface to be up, then
+ * runs the very route commands channel 1's shell runs on pipes.
+ */
+static void
+test_shell_wait(void **state)
+{
+	static const char *const both[] = { NET1, NET2, NULL };
+	struct timespec	 ts = { 0, 200000000 };
+	struct farend	 fe;
+	struct conf	*c;
+	struct argv	*rec;
+	char		*text, *cmd, *add, *p, **argv;
+	size_t		 n, i;
+	pid_t		 pid;
+	int		 st;
+
+	(void)state;
+	xasprintf(&text, "    user root\n    remote-command %s/bin/pppd\n"
+	    "    remote-ip-command %s/bin/ip\n"
+	    "    local-net " NET1 "\n    local-net " NET2 "\n", stubdir,
+	    stubdir);
+	c = load(text);
+	free(text);
+	farend_init(&fe, c->links[0]);
+	/* On the gateway: the real /sys/class/net, 45 s. */
+	assert_string_equal(fe.sysnet, "/sys/class/net");
+	assert_int_equal(fe.if_wait_ticks, 900);
+	p = stub_path("net");
+	(void)mkdir(p, 0755);
+	fe.sysnet = p;
+	text = stub_path("net/vpn-office");
+	(void)mkdir(text, 0755);
+	free(text);
+	fe.if_wait_ticks = 2;
+	cmd = farend_route_command_wait(&fe);
+	assert_non_null(cmd);
+	add = farend_route_command(&fe, false);
+	assert_non_null(strstr(cmd, add));	/* the same commands */
+	free(add);
+
+	/* No interface, or one that is down: a clear reason, no route. */
+	for (i = 0; i < 2; i++) {
+		flags_set(i == 0 ? NULL : "0x1090\n");
+		stub_reset();
+		assert_int_equal(run_sh(cmd, NULL), 1);
+		assert_true(err_has("interface vpn-office not up after 1 s\n"));
+		rec = stub_records(&n);
+		assert_int_equal(n, 0);
+	}
+
+	/* Up: every net's route, in order; a failure is the status. */
+	flags_set("0x1091\n");
+	stub_reset();
+	assert_int_equal(run_sh(cmd, NULL), 0);
+	assert_false(err_has("not up"));
+	rec = stub_records(&n);
+	assert_int_equal(n, 2);
+	for (i = 0; i < n; i++) {
+		argv = farend_route_argv_test(&fe, both[i]);
+		assert_argv_equal(rec[i].v, argv);
+		argv_free(argv);
+	}
+	stub_records_free(rec, n);
+	stub_reset();
+	assert_int_equal(run_sh(cmd, NET2), 1);
+	rec = stub_records(&n);
+	assert_int_equal(n, 2);
+	stub_records_free(rec, n);
+	free(cmd);
+
+	/* It comes up while the command waits. */
+	fe.if_wait_ticks = 100;
+	cmd = farend_route_command_wait(&fe);
+	flags_set("0x1090\n");
+	stub_reset();
+	pid = fork();
+	assert_true(pid != -1);
+	if (pid == 0) {
+		(void)nanosleep(&ts, NULL);
+		flags_set("0x10d1\n");
+		_exit(0);
+	}
+	assert_int_equal(run_sh(cmd, NULL), 0);
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	rec = stub_records(&n);
+	assert_int_equal(n, 2);
+	stub_records_free(rec, n);
+	free(cmd);
+	flags_set(NULL);
+	free(p);
+	conf_free(c);
+
+	/* No local-net: nothing to wait for. */
+	xasprintf(&text, "    user root\n    remote-command %s/bin/pppd\n",
+	    stubdir);
+	c = load(text);
+	free(text);
+	farend_init(&fe, c->links[0]);
+	assert_null(farend_route_command_wait(&fe));
+	conf_free(c);
+}
+
 /*
  * A sudo link: what sudo is asked to run, by channel 1 (a stale pppd
  * there) and the route commands, is exactly the list its sudoers lines
@@ -1062,6 +1185,7 @@ main(void)
 		cmocka_unit_test(test_cmds_argv),
 		cmocka_unit_test(test_peer_requests),
 		cmocka_unit_test(test_shell_direct),
+		cmocka_unit_test(test_shell_wait),
 		cmocka_unit_test(test_shell_sudo),
 	};
 
