@@ -307,8 +307,9 @@ farend_pppd_command(const struct farend *fe, bool tty)
  * Not on a pty (tty): there sshd sends stderr with stdout, and the
  * report would land in the PPP stream, past the text vpnd reads as
  * stderr (ssh_chan_pty()); such a link puts its far routes in over
- * channel 2, opened while PPP negotiates, whose command waits for the
- * far interface (farend_route_command_wait(); link.c, routejob.c).
+ * channel 2, opened while PPP negotiates, whose command waits for a
+ * word from vpnd and the far interface (farend_route_command_wait();
+ * link.c, routejob.c).
  */
 static char *
 farend_pppd_run(const struct farend *fe, const char *ppp, bool tty)
@@ -441,19 +442,20 @@ farend_route_command_wait(const struct farend *fe)
 	xasprintf(&path, "%s/%s/flags", fe->sysnet, fe->pp.remote_ifname);
 	flags = sh_quote(path);
 	free(path);
-	xasprintf(&text, "interface %s not up after %d s",
+	xasprintf(&text, "interface %s not up %d s after vpnd's",
 	    fe->pp.remote_ifname, (fe->if_wait_ticks + 19) / 20);
 	note = sh_quote(text);
 	free(text);
 	/*
 	 * IFF_UP is bit 0 of the hex flags: an odd last digit.  read and
-	 * case are builtins: nothing forks but sleep while it waits.
+	 * case are builtins: nothing forks while it waits for the word,
+	 * and sleep only if the interface is not up by then.
 	 */
 	xasprintf(&cmd,
+	    "read -r w && [ \"$w\" = " FAREND_GO " ] || exit 1; "
 	    "n=0; until { read -r f <%s; } 2>/dev/null && "
 	    "case $f in *[13579bdfBDF]) true;; *) false;; esac; do "
 	    "if [ $n -ge %d ]; then echo %s >&2; exit 1; fi; "
-	    "if [ -d /proc/$$ ] && [ ! -d /proc/$PPID ]; then exit 1; fi; "
 	    "sleep 0.05; n=$((n+1)); done; %s",
 	    flags, fe->if_wait_ticks, note, routes);
 	free(flags);

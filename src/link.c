@@ -10,8 +10,8 @@
  * addresses) -> ROUTES (remote-nets here by rtnetlink; local-nets at the
  * far end as soon as the far interface is up: by channel 1's own shell,
  * which reports it on channel 1's stderr, or for a far pppd on sshd's
- * pty by channel 2, opened once the far pppd speaks and waiting there
- * for the interface; for vpn-peer by channel 2 once up here) -> UP.  Any failure records a reason and goes
+ * pty by channel 2, opened once the far pppd speaks and told to go on
+ * once up here; for vpn-peer by channel 2 once up here) -> UP.  Any failure records a reason and goes
  * STOPPING, which undoes everything at both ends (not waiting on a
  * session that cannot answer), then BACKOFF until the next dial, as long
  * as the incident rule says (backoff.c); while the path is down a probe
@@ -538,7 +538,9 @@ link_far_job_done(int st, const char *err, void *arg)
 
 /*
  * A pty link: open channel 2 now, in parallel with PPP, running the far
- * end's wait for its interface and then the routes.  Once per session.
+ * end's wait (farend_route_command_wait()): for the word from
+ * link_ppp_up(), then for its interface, then the routes.  Once per
+ * session.
  */
 static void
 link_far_job_start(struct link *l)
@@ -860,8 +862,13 @@ link_ppp_up(struct link *l, int ifindex)
 		return;
 	}
 	if (link_routes_early(l)) {
-		/* Channel 2 waits for them (started when the far pppd spoke). */
+		/*
+		 * Channel 2, open since the far pppd spoke, waits for the
+		 * word: the far interface is up too, or about to be.
+		 */
 		link_far_job_start(l);
+		if (l->routes != NULL && l->far_status == -1)
+			routejob_input(l->routes, FAREND_GO "\n");
 		link_far_routes(l);
 		if (l->state == LINK_ROUTES)
 			link_pump(l);

@@ -112,6 +112,7 @@ struct fakes {
 	int		 rj_pump_r;
 	int		 rj_news, rj_frees, rj_tries, rj_retry_ms;
 	char		 rj_cmd[4096];
+	char		 rj_input[64];	/* routejob_input()'s text */
 
 	/* netlink */
 	int		 route_adds, route_dels, route_add_r;

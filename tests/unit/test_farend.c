@@ -52,6 +52,7 @@
 static struct conffiles	cf;
 static char		stubdir[] = "/tmp/test_farend.XXXXXX";
 static char		*stub_log, *stub_err, *stub_out, *stale_pidfile;
+static const char	*stub_in;	/* run_sh()'s stdin; NULL: /dev/null */
 
 /* -------------------------------------------------------------- setup */
 
@@ -152,7 +153,7 @@ teardown(void **state)
 		"bin/pppd", "bin/ip", "bin/sudo", "stale/pppd", "log", "err",
 		"out",
 		"ppp-vpn-office.pid", "bin", "stale",
-		"net/vpn-office/flags", "net/vpn-office", "net",
+		"net/vpn-office/flags", "net/vpn-office", "net", "in",
 	};
 	char	*p;
 	size_t	 i;
@@ -638,7 +639,8 @@ run_sh(const char *cmd, const char *fail)
 		if ((fd = open(stub_out, O_WRONLY | O_CREAT | O_APPEND,
 		    0644)) == -1 || dup2(fd, 1) == -1)
 			_exit(98);
-		if ((fd = open("/dev/null", O_RDWR)) == -1 || dup2(fd, 0) == -1)
+		if ((fd = open(stub_in != NULL ? stub_in : "/dev/null",
+		    O_RDONLY)) == -1 || dup2(fd, 0) == -1)
 			_exit(98);
 		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
 		_exit(99);
@@ -1006,12 +1008,13 @@ test_shell_wait(void **state)
 	struct farend	 fe;
 	struct conf	*c;
 	struct argv	*rec;
-	char		*text, *cmd, *add, *p, **argv;
+	char		*text, *cmd, *add, *p, *in, **argv;
 	size_t		 n, i;
 	pid_t		 pid;
 	int		 st;
 
 	(void)state;
+	in = stub_path("in");
 	xasprintf(&text, "    user root\n    remote-command %s/bin/pppd\n"
 	    "    remote-ip-command %s/bin/ip\n"
 	    "    local-net " NET1 "\n    local-net " NET2 "\n", stubdir,
@@ -1019,9 +1022,9 @@ test_shell_wait(void **state)
 	c = load(text);
 	free(text);
 	farend_init(&fe, c->links[0]);
-	/* On the gateway: the real /sys/class/net, 45 s. */
+	/* On the gateway: the real /sys/class/net, 10 s. */
 	assert_string_equal(fe.sysnet, "/sys/class/net");
-	assert_int_equal(fe.if_wait_ticks, 900);
+	assert_int_equal(fe.if_wait_ticks, 200);
 	p = stub_path("net");
 	(void)mkdir(p, 0755);
 	fe.sysnet = p;
@@ -1035,12 +1038,28 @@ test_shell_wait(void **state)
 	assert_non_null(strstr(cmd, add));	/* the same commands */
 	free(add);
 
+	/* No word from vpnd (the channel closed), or another: nothing. */
+	flags_set("0x1091\n");
+	for (i = 0; i < 2; i++) {
+		stub_reset();
+		if (i == 1) {
+			stub_in = in;
+			write_file(in, "down\n", 0644);
+		}
+		assert_int_equal(run_sh(cmd, NULL), 1);
+		assert_false(err_has("not up"));
+		rec = stub_records(&n);
+		assert_int_equal(n, 0);
+	}
+	write_file(in, FAREND_GO "\n", 0644);
+
 	/* No interface, or one that is down: a clear reason, no route. */
 	for (i = 0; i < 2; i++) {
 		flags_set(i == 0 ? NULL : "0x1090\n");
 		stub_reset();
 		assert_int_equal(run_sh(cmd, NULL), 1);
-		assert_true(err_has("interface vpn-office not up after 1 s\n"));
+		assert_true(err_has("interface vpn-office not up 1 s after "
+		    "vpnd's\n"));
 		rec = stub_records(&n);
 		assert_int_equal(n, 0);
 	}
@@ -1084,6 +1103,8 @@ test_shell_wait(void **state)
 	stub_records_free(rec, n);
 	free(cmd);
 	flags_set(NULL);
+	stub_in = NULL;
+	free(in);
 	free(p);
 	conf_free(c);
 

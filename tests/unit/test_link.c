@@ -739,24 +739,27 @@ test_routes_pty(void **state)
 	assert_non_null(strstr(F.rj_cmd, "/vpn-remote/flags"));
 	assert_non_null(strstr(F.rj_cmd, " route replace 10.1.0.0/24 dev "
 	    "vpn-remote"));
-	/* Its report before our interface is up: kept for then. */
+	/* A report before our interface is up is kept for then. */
 	routes_finish(0, "");
 	assert_int_equal(link_state(lk), LINK_PPP);
 	iface_up();
 	assert_int_equal(link_state(lk), LINK_UP);
+	assert_string_equal(F.rj_input, "");	/* over: no word sent */
 	assert_int_equal(F.rj_news, 1);
 	link_stop(lk, "test");
 	finish_stop();
 	assert_int_equal(F.rj_news, 2);		/* the removal */
 	assert_released();
 
-	/* Our interface first: ROUTES waits for it. */
+	/* Our interface up: the word goes, ROUTES waits for the report. */
 	link_start(lk);
 	dial_ok();
 	far_pppd_speaks();
+	assert_string_equal(F.rj_input, "");
 	iface_up();
 	assert_int_equal(link_state(lk), LINK_ROUTES);
 	assert_int_equal(F.rj_news, 3);
+	assert_string_equal(F.rj_input, FAREND_GO "\n");
 	routes_finish(0, "");
 	assert_int_equal(link_state(lk), LINK_UP);
 	link_stop(lk, "test");
@@ -767,12 +770,11 @@ test_routes_pty(void **state)
 	link_start(lk);
 	dial_ok();
 	far_pppd_speaks();
-	routes_finish(1, "interface vpn-remote not up after 45 s");
-	assert_int_equal(link_state(lk), LINK_PPP);
 	iface_up();
+	routes_finish(1, "interface vpn-remote not up 10 s after vpnd's");
 	assert_int_equal(link_fail_class(lk), LINK_FAIL_REMOTE);
 	assert_string_equal(link_reason(lk), "remote route command: exit "
-	    "status 1: interface vpn-remote not up after 45 s");
+	    "status 1: interface vpn-remote not up 10 s after vpnd's");
 	finish_stop();
 	assert_int_equal(F.rj_news, 5);		/* nothing to remove */
 	assert_released();
