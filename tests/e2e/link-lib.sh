@@ -17,7 +17,8 @@ if [ -z "${E2E_TOKEN:-}" ] || [ "${E2E_DIR:-}" != /run/e2e ]; then
 	exit 99
 fi
 
-LK_VPND=$top_builddir/src/vpnd
+# LK_VPND: the vpnd under test (bench/soak.sh may name a sanitizer build).
+LK_VPND=${LK_VPND:-$top_builddir/src/vpnd}
 LK_LOG=$E2E_DIR/vpnd.log
 LK_PIDFILE=$E2E_DIR/vpnd.pid
 LK_CONF=$E2E_DIR/vpn.conf
@@ -89,6 +90,18 @@ lk_alive()
 	if pid_exited "$VPND_PID"; then
 		fail "vpnd (pid $VPND_PID) exited"
 	fi
+}
+
+# lk_misses N: N keepalive misses stretched to the guest's pace (at least
+# N), for a scenario whose link must not be declared dead by pppd's or
+# vpnd's echo only because a loaded guest answered late.  A scenario that
+# tests the keepalive itself keeps its own figures.
+lk_misses()
+{
+	_lk_m=$(($1 * ${E2E_PACE:-100} / 100))
+	[ "$_lk_m" -ge "$1" ] || _lk_m=$1
+	[ "$_lk_m" -le 100 ] || _lk_m=100	# vpn.conf(5): misses 1 to 100
+	echo "$_lk_m"
 }
 
 # lk_count PATTERN: how many lines of vpnd's log match PATTERN (grep -E).

@@ -53,9 +53,19 @@ step "first bring-up took $(cs_to_s "$bringup") s: each flap may take" \
 lk_check "bring-up"
 u=$(lk_vpnd_usage)
 fd0=${u% *} rss0=${u#* }
-step "start: vpnd has $fd0 fds open, RSS $rss0 kB"
+# Processes in each site's gateway (vpnd, pppd, ssh's session and its
+# children): the same count whenever the link is up.
+procs()
+{
+	ip netns pids "$1" | grep -c . || true
+}
+pa0=$(procs gwa) pb0=$(procs gwb)
+step "start: vpnd has $fd0 fds open, RSS $rss0 kB; $pa0 processes in" \
+    "gwa, $pb0 in gwb"
 e2e_report soak_fds_start "$fd0"
 e2e_report soak_rss_kb_start "$rss0"
+e2e_report soak_procs_gwa_start "$pa0"
+e2e_report soak_procs_gwb_start "$pb0"
 fds()
 {
 	for f in "/proc/$VPND_PID/fd/"*; do
@@ -123,6 +133,17 @@ e2e_report soak_s "$total"
 e2e_report soak_fds_end "$fd1"
 e2e_report soak_rss_kb_end "$rss1"
 e2e_report soak_rss_kb_warm "$rssw"
+# A child that ends as the link comes up (the far route job's shell) may
+# still be counted for a moment: growth is what a leak would show.
+t_p=$(($(uptime_cs) + 1000 * E2E_SLACK))
+while [ "$(procs gwa)" -gt "$pa0" ] || [ "$(procs gwb)" -gt "$pb0" ]; do
+	[ "$(uptime_cs)" -lt "$t_p" ] || break
+	sleep 0.1
+done
+pa1=$(procs gwa) pb1=$(procs gwb)
+e2e_report soak_procs_gwa_end "$pa1"
+e2e_report soak_procs_gwb_end "$pb1"
+step "end: $pa1 processes in gwa, $pb1 in gwb"
 step "$SOAK_FLAPS flaps in $total s; vpnd fds: $fd0 at the start, $fdw" \
     "after $SOAK_WARM flaps, $fd1 at the end; RSS: $rss0 kB, $rssw kB," \
     "$rss1 kB"
@@ -139,6 +160,10 @@ pace_within "$cpu" $((SOAK_FLAPS * 50)) ||
     fail "vpnd used $(cs_to_s "$cpu") s of CPU for $SOAK_FLAPS flaps," \
     "want $(pace_desc $((SOAK_FLAPS * 50)))"
 [ "$fd1" = "$fd0" ] || fail "vpnd's fds went from $fd0 to $fd1"
+[ "$pa1" -le "$pa0" ] || fail "processes in gwa went from $pa0 to $pa1:" \
+    "$(lk_procs gwa)"
+[ "$pb1" -le "$pb0" ] || fail "processes in gwb went from $pb0 to $pb1:" \
+    "$(lk_procs gwb)"
 [ "$rss1" -le $((rssw + SOAK_RSS_KB)) ] ||
     fail "vpnd's RSS grew from $rssw kB to $rss1 kB after the warm-up"
 
