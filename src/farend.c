@@ -168,6 +168,8 @@ farend_init(struct farend *fe, const struct link_conf *lc)
 
 	memset(fe, 0, sizeof(*fe));
 	fe->lc = lc;
+	fe->sysnet = "/sys/class/net";
+	fe->if_wait_ticks = FAREND_IF_WAIT_TICKS;
 	if (!lc->vpn_peer &&
 	    (farend_prefix(lc->remote_command.v, &fe->ppp_via, &cause) == -1 ||
 	    farend_prefix(lc->remote_ip_command.v, &fe->ip_via,
@@ -308,7 +310,9 @@ farend_pppd_command(const struct farend *fe, bool tty)
  * Not on a pty (tty): there sshd sends stderr with stdout, and the
  * report would land in the PPP stream, past the text vpnd reads as
  * stderr (ssh_chan_pty()); such a link puts its far routes in over
- * channel 2 once it is up (link.c, routejob.c).
+ * channel 2, opened while PPP negotiates, whose command waits for a
+ * word from vpnd and the far interface (farend_route_command_wait();
+ * link.c, routejob.c).
  */
 static char *
 farend_pppd_run(const struct farend *fe, const char *ppp, bool tty)
@@ -428,6 +432,39 @@ farend_route_command(const struct farend *fe, bool del)
 		all = tmp;
 	}
 	return all;
+}
+
+char *
+farend_route_command_wait(const struct farend *fe)
+{
+	char	*routes, *path, *flags, *text, *note, *cmd;
+
+	if (!farend_routes_inline(fe) ||
+	    (routes = farend_route_command(fe, false)) == NULL)
+		return NULL;
+	xasprintf(&path, "%s/%s/flags", fe->sysnet, fe->pp.remote_ifname);
+	flags = sh_quote(path);
+	free(path);
+	xasprintf(&text, "interface %s not up %d s after vpnd's",
+	    fe->pp.remote_ifname, (fe->if_wait_ticks + 19) / 20);
+	note = sh_quote(text);
+	free(text);
+	/*
+	 * IFF_UP is bit 0 of the hex flags: an odd last digit.  read and
+	 * case are builtins: nothing forks while it waits for the word,
+	 * and sleep only if the interface is not up by then.
+	 */
+	xasprintf(&cmd,
+	    "read -r w && [ \"$w\" = " FAREND_GO " ] || exit 1; "
+	    "n=0; until { read -r f <%s; } 2>/dev/null && "
+	    "case $f in *[13579bdfBDF]) true;; *) false;; esac; do "
+	    "if [ $n -ge %d ]; then echo %s >&2; exit 1; fi; "
+	    "sleep 0.05; n=$((n+1)); done; %s",
+	    flags, fe->if_wait_ticks, note, routes);
+	free(flags);
+	free(note);
+	free(routes);
+	return cmd;
 }
 
 char *

@@ -74,6 +74,12 @@ struct farend {
 	char			 remote_ip[INET_ADDRSTRLEN];
 	/* remote-command's prefix, then FAREND_PKILL. */
 	char			*pkill[CONF_MAX_WORDS + 2];
+	/*
+	 * The gateway's /sys/class/net and the wait for the interface
+	 * (farend_route_command_wait()): others for the tests.
+	 */
+	const char		*sysnet;
+	int			 if_wait_ticks;
 };
 
 void	 farend_init(struct farend *, const struct link_conf *);
@@ -127,6 +133,26 @@ bool	 farend_routes_inline(const struct farend *);
  * Caller frees.
  */
 char	*farend_route_command(const struct farend *, bool del);
+
+/*
+ * Channel 2's command for a far pppd on sshd's pty (its stderr is the
+ * PPP stream: no report can come back on channel 1), opened while PPP
+ * negotiates: it waits, forking nothing, for the line FAREND_GO on its
+ * stdin (vpnd sends it once its own interface is up; end of file or
+ * another line: exit 1, nothing done); then, 0.05 s at a time and at
+ * most fe->if_wait_ticks of them, until the far interface is up too
+ * (IFF_UP in /sys/class/net/IF/flags, the directory being fe->sysnet:
+ * pppd sets it once IPCP is up and the addresses are set, just before
+ * it logs "remote IP address"); then it runs farend_route_command()'s
+ * add, whose exit status is its own.  Not up in time: "interface IF not
+ * up N s after vpnd's" on stderr, exit 1.  It runs the same route
+ * commands as channel 1's shell: no sudoers rule of its own.  NULL when
+ * farend_routes_inline() is false.  Caller frees.
+ */
+char	*farend_route_command_wait(const struct farend *);
+/* The word, and 10 s at 0.05 s a tick (ROUTES' deadline is 15 s). */
+#define FAREND_GO		"up"
+#define FAREND_IF_WAIT_TICKS	200
 
 /*
  * The gateway's authorized_keys line for the link, given its public key

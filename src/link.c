@@ -8,9 +8,10 @@
  * (channel 1 execs the remote pppd, the local pppd runs on a fresh pty,
  * the relay joins them; rtnetlink tells when the interface has its
  * addresses) -> ROUTES (remote-nets here by rtnetlink; local-nets at the
- * far end by channel 1's own shell as soon as the far interface is up,
- * which reports it on channel 1's stderr, or for vpn-peer by channel 2)
- * -> UP.  Any failure records a reason and goes
+ * far end as soon as the far interface is up: by channel 1's own shell,
+ * which reports it on channel 1's stderr, or for a far pppd on sshd's
+ * pty by channel 2, opened once the far pppd speaks and told to go on
+ * once up here; for vpn-peer by channel 2 once up here) -> UP.  Any failure records a reason and goes
  * STOPPING, which undoes everything at both ends (not waiting on a
  * session that cannot answer), then BACKOFF until the next dial, as long
  * as the incident rule says (backoff.c); while the path is down a probe
@@ -158,7 +159,9 @@ struct link {
 	struct in_addr		 dns_srv[PPP_DNS_MAX]; /* 0: not told */
 	struct routejob		*routes;	/* channel 2, the far end's */
 	bool			 remote_routes;	/* installed at the far end */
-	/* Channel 1's report on the far end's routes: -1 none yet. */
+	/* Channel 2 waits for the far interface (a pty link), or ran. */
+	bool			 far_job;
+	/* The far end's report on its routes (channel 1 or 2): -1 none yet. */
 	int			 far_status;
 	char			 far_err[LINES_MAX];
 
@@ -188,6 +191,9 @@ static void	link_step_arm(struct link *, uint64_t);
 static void	link_step_begin(struct link *, enum link_state, uint64_t);
 static void	link_step_progress(struct link *, uint64_t);
 static bool	link_routes_inline(const struct link *);
+static bool	link_routes_early(const struct link *);
+static void	link_far_job_start(struct link *);
+static void	link_routes_wake(void *);
 
 static const char *const link_state_names[] = {
 	[LINK_DOWN] = "down",
@@ -372,6 +378,15 @@ link_deadline_fired(void *arg)
 			break;
 		}
 		err = l->routes != NULL ? routejob_error(l->routes) : "";
+		if (link_routes_early(l) && l->far_status == -1 &&
+		    err[0] == '\0') {
+			link_fail(l, LINK_FAIL_REMOTE, "remote routes not "
+			    "installed after %d s: the far end still waits "
+			    "for its interface %s to come up",
+			    LINK_ROUTES_TIMEOUT / 1000,
+			    l->lc->remote_ifname);
+			break;
+		}
 		link_fail(l, LINK_FAIL_REMOTE,
 		    "remote routes not installed after %d s%s%s",
 		    LINK_ROUTES_TIMEOUT / 1000, err[0] ? ": " : "", err);
@@ -503,9 +518,9 @@ link_routes_added(int st, const char *err, void *arg)
 }
 
 /*
- * Channel 1's shell reported the far end's routes (farend.h): act on it
- * in ROUTES, keep it for then in PPP (the far interface may come up
- * first).
+ * The far end reported its routes (channel 1's shell or channel 2's
+ * wait, farend.h): act on it in ROUTES, keep it for then in PPP (the
+ * far interface may come up first).
  */
 static void
 link_far_routes(struct link *l)
@@ -532,6 +547,62 @@ link_routes_inline(const struct link *l)
 {
 	return farend_routes_inline(&l->fe) &&
 	    (l->chan == NULL || !ssh_chan_tty(l->chan));
+}
+
+/*
+ * Whether channel 2 puts the far routes in while PPP negotiates: a far
+ * pppd on sshd's pty (farend_route_command_wait()).
+ */
+static bool
+link_routes_early(const struct link *l)
+{
+	return farend_routes_inline(&l->fe) && l->chan != NULL &&
+	    ssh_chan_tty(l->chan);
+}
+
+/* Channel 2's wait for the far interface, then its routes, is over. */
+static void
+link_far_job_done(int st, const char *err, void *arg)
+{
+	struct link	*l = arg;
+	struct routejob	*rj = l->routes;
+
+	l->routes = NULL;
+	if (l->state == LINK_PPP || l->state == LINK_ROUTES) {
+		if (st == 0)
+			log_info("link %s: remote routes in", l->lc->name);
+		/* -1: killed by a signal, or no status came. */
+		l->far_status = st >= 0 ? st : 255;
+		(void)snprintf(l->far_err, sizeof(l->far_err), "%s",
+		    st >= 0 || err[0] != '\0' ? err :
+		    "killed by a signal, or no exit status");
+		link_far_routes(l);
+	} else
+		log_debug("link %s: remote routes reported late (status %d)",
+		    l->lc->name, st);
+	routejob_free(rj);
+}
+
+/*
+ * A pty link: open channel 2 now, in parallel with PPP, running the far
+ * end's wait (farend_route_command_wait()): for the word from
+ * link_ppp_up(), then for its interface, then the routes.  Once per
+ * session.
+ */
+static void
+link_far_job_start(struct link *l)
+{
+	char	*cmd, *tag;
+
+	if (l->far_job || l->routes != NULL || !link_routes_early(l) ||
+	    (cmd = farend_route_command_wait(&l->fe)) == NULL)
+		return;
+	l->far_job = true;
+	xasprintf(&tag, "link %s", l->lc->name);
+	l->routes = routejob_new(l->loop, l->ssh, cmd, tag, 1, 0,
+	    link_far_job_done, link_routes_wake, l);
+	free(tag);
+	free(cmd);
 }
 
 /* A line of channel 1's stderr: the routes' report is taken here. */
@@ -838,6 +909,19 @@ link_ppp_up(struct link *l, int ifindex)
 		link_far_routes(l);
 		return;
 	}
+	if (link_routes_early(l)) {
+		/*
+		 * Channel 2, open since the far pppd spoke, waits for the
+		 * word: the far interface is up too, or about to be.
+		 */
+		link_far_job_start(l);
+		if (l->routes != NULL && l->far_status == -1)
+			routejob_input(l->routes, FAREND_GO "\n");
+		link_far_routes(l);
+		if (l->state == LINK_ROUTES)
+			link_pump(l);
+		return;
+	}
 	link_route_start(l, false);
 	link_pump(l);
 }
@@ -1033,6 +1117,13 @@ link_channel_pump(struct link *l)
 	if (l->chan != NULL && !l->ssh_dead)
 		(void)link_chan_drain(l, l->chan, &l->rerr,
 		    "remote pppd stderr");
+	/*
+	 * The far pppd has spoken (a stale one is gone by then): channel 2
+	 * can wait there for its interface while PPP negotiates.
+	 */
+	if (l->state == LINK_PPP && l->relay != NULL &&
+	    relay_gate_heard(&l->gate, 1))
+		link_far_job_start(l);
 }
 
 static void
@@ -1620,9 +1711,13 @@ link_stop_progress(struct link *l)
 		l->dial = NULL;
 		link_check_silent(l);
 		localroutes_del(&l->here);
-		/* An install in flight: let it go, then remove. */
+		/*
+		 * An install in flight: let it go, then remove; but not
+		 * a pty link's (far_job): the routes it may have put in
+		 * go with the far interface, as channel 1's do.
+		 */
 		if (l->routes != NULL && routejob_running(l->routes) &&
-		    !l->ssh_dead)
+		    !l->ssh_dead && !l->far_job)
 			l->remote_routes = true;
 		routejob_free(l->routes);
 		l->routes = NULL;
@@ -1793,6 +1888,7 @@ link_teardown(struct link *l)
 	l->ifindex = 0;
 	l->if_addr = l->if_up = false;
 	l->remote_routes = false;
+	l->far_job = false;
 	l->far_status = -1;
 	l->far_err[0] = '\0';
 	lines_reset(&l->rerr);

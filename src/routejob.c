@@ -3,8 +3,8 @@
  * Copyright (c) 2026 The pppssh developers
  *
  * One route job owns: the command, the channel of the try under way,
- * the stderr lines of that try, the count of tries and the timer
- * between them.  A try goes RUN (open, exec, read until the far end's
+ * the stderr lines of that try, the text for its stdin, the count of
+ * tries and the timer between them.  A try goes RUN (open, exec, read until the far end's
  * EOF) -> CLOSING (close, for the exit status) -> done, or WAIT until
  * the timer opens the next try's channel.
  */
@@ -15,6 +15,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "lines.h"
 #include "log.h"
@@ -46,11 +47,14 @@ struct routejob {
 	struct ssh_chan		*chan;
 	struct lines		 err;
 	struct loop_timer	 retry;
+	char			*input;		/* for each try's stdin */
+	size_t			 input_off;	/* written in this try */
 };
 
 static void	routejob_try(struct routejob *);
 static void	routejob_retry(void *);
 static int	routejob_drain(struct routejob *, char **);
+static int	routejob_write(struct routejob *, char **);
 
 struct routejob *
 routejob_new(struct loop *loop, struct ssh *ssh, const char *cmd,
@@ -84,6 +88,7 @@ routejob_free(struct routejob *rj)
 	ssh_chan_free(rj->chan);
 	free(rj->cmd);
 	free(rj->tag);
+	free(rj->input);
 	free(rj);
 }
 
@@ -94,7 +99,36 @@ routejob_try(struct routejob *rj)
 	log_debug("%s: remote: %s", rj->tag, rj->cmd);
 	rj->chan = ssh_chan_new(rj->ssh, rj->cmd);
 	rj->state = ROUTEJOB_RUN;
+	rj->input_off = 0;
 	lines_reset(&rj->err);
+}
+
+void
+routejob_input(struct routejob *rj, const char *text)
+{
+	if (rj->input != NULL)
+		fatalx("%s: %s: input given twice", __func__, rj->tag);
+	rj->input = xstrdup(text);
+}
+
+/* Write what is left of the input to the running try's stdin. */
+static int
+routejob_write(struct routejob *rj, char **cause)
+{
+	size_t	len;
+	ssize_t	n;
+
+	if (rj->input == NULL)
+		return SSH_OK;
+	len = strlen(rj->input);
+	while (rj->input_off < len) {
+		n = ssh_chan_write(rj->chan, rj->input + rj->input_off,
+		    len - rj->input_off, cause);
+		if (n == SSH_AGAIN || n == SSH_ERR)
+			return (int)n;
+		rj->input_off += (size_t)n;
+	}
+	return SSH_OK;
 }
 
 static void
@@ -132,10 +166,12 @@ routejob_pump(struct routejob *rj, char **cause)
 	if (rj->state == ROUTEJOB_RUN) {
 		if ((r = ssh_chan_start(rj->chan, cause)) != SSH_OK)
 			return r;
+		if ((r = routejob_write(rj, cause)) == SSH_ERR)
+			return r;
 		if (routejob_drain(rj, cause) == -1)
 			return SSH_ERR;
 		if (!ssh_chan_eof(rj->chan))
-			return SSH_OK;
+			return r;	/* SSH_AGAIN: the input waits */
 		rj->state = ROUTEJOB_CLOSING;
 	}
 	if (rj->state != ROUTEJOB_CLOSING)

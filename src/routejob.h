@@ -4,7 +4,8 @@
  *
  * A route job: one shell command run at the far end on a second channel
  * of a live SSH session (the remote route command), its stderr logged
- * line by line and its stdout thrown away, tried again after a delay
+ * line by line and its stdout thrown away, its stdin given a text when
+ * the caller says, tried again after a delay
  * while it exits non-zero, up to a number of tries.  A struct routejob
  * owns its channel, its retry timer and its copy of the command; the
  * session is the caller's and must outlive the job.  The job knows
@@ -43,6 +44,13 @@ typedef void	(*routejob_wake_cb)(void *arg);
 struct routejob	*routejob_new(struct loop *, struct ssh *, const char *cmd,
 		    const char *tag, int tries, int retry_ms,
 		    routejob_done_cb, routejob_wake_cb, void *arg);
+/*
+ * Text for the command's stdin (copied), written as soon as the channel
+ * of the try under way is open, and to every later try's.  Once a job;
+ * the command decides what to do with it (nothing is written unless
+ * this is called).
+ */
+void		 routejob_input(struct routejob *, const char *text);
 /*
  * Advance the job as far as it goes without waiting: open the channel,
  * read what it wrote, close it once the command ended and collect its

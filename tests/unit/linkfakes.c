@@ -203,12 +203,12 @@ ssh_chan_pty(struct ssh_chan *c, const char *command, int text_end)
 	(void)text_end;
 }
 
-/* The fake channels never get a pty: the far routes go in inline. */
+/* A pty if the test says so: else the far routes go in inline. */
 bool
 ssh_chan_tty(struct ssh_chan *c)
 {
 	(void)c;
-	return false;
+	return F.ch1_tty;
 }
 
 int
@@ -493,6 +493,7 @@ routejob_new(struct loop *l, struct ssh *s, const char *cmd, const char *tag,
 	F.rj_tries = tries;
 	F.rj_retry_ms = retry_ms;
 	snprintf(F.rj_cmd, sizeof(F.rj_cmd), "%s", cmd);
+	F.rj_input[0] = '\0';
 	rj = xcalloc(1, sizeof(*rj));
 	rj->done = done;
 	rj->arg = arg;
@@ -513,6 +514,14 @@ routejob_pump(struct routejob *rj, char **cause)
 		rj->done(rj->status, rj->err, rj->arg);
 	}
 	return SSH_OK;
+}
+
+void
+routejob_input(struct routejob *rj, const char *text)
+{
+	assert_ptr_equal(rj, F.rj);
+	assert_string_equal(F.rj_input, "");	/* once a job */
+	snprintf(F.rj_input, sizeof(F.rj_input), "%s", text);
 }
 
 bool

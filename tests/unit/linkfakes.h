@@ -80,6 +80,7 @@ struct fakes {
 	char		 ch1_data[128];	/* or these bytes first, once */
 	size_t		 ch1_written;	/* bytes written to channel 1 */
 	bool		 ch1_broken;	/* reads fail: the session is gone */
+	bool		 ch1_tty;	/* the far pppd runs on sshd's pty */
 	char		 ch1_stderr[128]; /* given once, then AGAIN */
 	int		 ch1_status;
 	bool		 silent;	/* nothing received since last_rx */
@@ -114,6 +115,7 @@ struct fakes {
 	int		 rj_pump_r;
 	int		 rj_news, rj_frees, rj_tries, rj_retry_ms;
 	char		 rj_cmd[4096];
+	char		 rj_input[64];	/* routejob_input()'s text */
 
 	/* netlink */
 	int		 route_adds, route_dels, route_add_r;

@@ -52,6 +52,7 @@
 static struct conffiles	cf;
 static char		stubdir[] = "/tmp/test_farend.XXXXXX";
 static char		*stub_log, *stub_err, *stub_out, *stale_pidfile;
+static const char	*stub_in;	/* run_sh()'s stdin; NULL: /dev/null */
 
 /* -------------------------------------------------------------- setup */
 
@@ -152,6 +153,7 @@ teardown(void **state)
 		"bin/pppd", "bin/ip", "bin/sudo", "stale/pppd", "log", "err",
 		"out",
 		"ppp-vpn-office.pid", "bin", "stale",
+		"net/vpn-office/flags", "net/vpn-office", "net", "in",
 	};
 	char	*p;
 	size_t	 i;
@@ -637,7 +639,8 @@ run_sh(const char *cmd, const char *fail)
 		if ((fd = open(stub_out, O_WRONLY | O_CREAT | O_APPEND,
 		    0644)) == -1 || dup2(fd, 1) == -1)
 			_exit(98);
-		if ((fd = open("/dev/null", O_RDWR)) == -1 || dup2(fd, 0) == -1)
+		if ((fd = open(stub_in != NULL ? stub_in : "/dev/null",
+		    O_RDONLY)) == -1 || dup2(fd, 0) == -1)
 			_exit(98);
 		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
 		_exit(99);
@@ -974,6 +977,147 @@ test_shell_direct(void **state)
 	conf_free(c);
 }
 
+/* The far interface's flags, as /sys/class/net shows them; NULL: none. */
+static void
+flags_set(const char *flags)
+{
+	char	*p, *tmp;
+
+	p = stub_path("net/vpn-office/flags");
+	if (flags == NULL) {
+		(void)unlink(p);
+		free(p);
+		return;
+	}
+	xasprintf(&tmp, "%s.new", p);
+	write_file(tmp, flags, 0644);
+	assert_int_equal(rename(tmp, p), 0);
+	free(tmp);
+	free(p);
+}
+
+/*
+ * A pty link's channel 2: it waits for the far interface to be up, then
+ * runs the very route commands channel 1's shell runs on pipes.
+ */
+static void
+test_shell_wait(void **state)
+{
+	static const char *const both[] = { NET1, NET2, NULL };
+	struct timespec	 ts = { 0, 200000000 };
+	struct farend	 fe;
+	struct conf	*c;
+	struct argv	*rec;
+	char		*text, *cmd, *add, *p, *in, **argv;
+	size_t		 n, i;
+	pid_t		 pid;
+	int		 st;
+
+	(void)state;
+	in = stub_path("in");
+	xasprintf(&text, "    user root\n    remote-command %s/bin/pppd\n"
+	    "    remote-ip-command %s/bin/ip\n"
+	    "    local-net " NET1 "\n    local-net " NET2 "\n", stubdir,
+	    stubdir);
+	c = load(text);
+	free(text);
+	farend_init(&fe, c->links[0]);
+	/* On the gateway: the real /sys/class/net, 10 s. */
+	assert_string_equal(fe.sysnet, "/sys/class/net");
+	assert_int_equal(fe.if_wait_ticks, 200);
+	p = stub_path("net");
+	(void)mkdir(p, 0755);
+	fe.sysnet = p;
+	text = stub_path("net/vpn-office");
+	(void)mkdir(text, 0755);
+	free(text);
+	fe.if_wait_ticks = 2;
+	cmd = farend_route_command_wait(&fe);
+	assert_non_null(cmd);
+	add = farend_route_command(&fe, false);
+	assert_non_null(strstr(cmd, add));	/* the same commands */
+	free(add);
+
+	/* No word from vpnd (the channel closed), or another: nothing. */
+	flags_set("0x1091\n");
+	for (i = 0; i < 2; i++) {
+		stub_reset();
+		if (i == 1) {
+			stub_in = in;
+			write_file(in, "down\n", 0644);
+		}
+		assert_int_equal(run_sh(cmd, NULL), 1);
+		assert_false(err_has("not up"));
+		rec = stub_records(&n);
+		assert_int_equal(n, 0);
+	}
+	write_file(in, FAREND_GO "\n", 0644);
+
+	/* No interface, or one that is down: a clear reason, no route. */
+	for (i = 0; i < 2; i++) {
+		flags_set(i == 0 ? NULL : "0x1090\n");
+		stub_reset();
+		assert_int_equal(run_sh(cmd, NULL), 1);
+		assert_true(err_has("interface vpn-office not up 1 s after "
+		    "vpnd's\n"));
+		rec = stub_records(&n);
+		assert_int_equal(n, 0);
+	}
+
+	/* Up: every net's route, in order; a failure is the status. */
+	flags_set("0x1091\n");
+	stub_reset();
+	assert_int_equal(run_sh(cmd, NULL), 0);
+	assert_false(err_has("not up"));
+	rec = stub_records(&n);
+	assert_int_equal(n, 2);
+	for (i = 0; i < n; i++) {
+		argv = farend_route_argv_test(&fe, both[i]);
+		assert_argv_equal(rec[i].v, argv);
+		argv_free(argv);
+	}
+	stub_records_free(rec, n);
+	stub_reset();
+	assert_int_equal(run_sh(cmd, NET2), 1);
+	rec = stub_records(&n);
+	assert_int_equal(n, 2);
+	stub_records_free(rec, n);
+	free(cmd);
+
+	/* It comes up while the command waits. */
+	fe.if_wait_ticks = 100;
+	cmd = farend_route_command_wait(&fe);
+	flags_set("0x1090\n");
+	stub_reset();
+	pid = fork();
+	assert_true(pid != -1);
+	if (pid == 0) {
+		(void)nanosleep(&ts, NULL);
+		flags_set("0x10d1\n");
+		_exit(0);
+	}
+	assert_int_equal(run_sh(cmd, NULL), 0);
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	rec = stub_records(&n);
+	assert_int_equal(n, 2);
+	stub_records_free(rec, n);
+	free(cmd);
+	flags_set(NULL);
+	stub_in = NULL;
+	free(in);
+	free(p);
+	conf_free(c);
+
+	/* No local-net: nothing to wait for. */
+	xasprintf(&text, "    user root\n    remote-command %s/bin/pppd\n",
+	    stubdir);
+	c = load(text);
+	free(text);
+	farend_init(&fe, c->links[0]);
+	assert_null(farend_route_command_wait(&fe));
+	conf_free(c);
+}
+
 /*
  * A sudo link: what sudo is asked to run, by channel 1 (a stale pppd
  * there) and the route commands, is exactly the list its sudoers lines
@@ -1062,6 +1206,7 @@ main(void)
 		cmocka_unit_test(test_cmds_argv),
 		cmocka_unit_test(test_peer_requests),
 		cmocka_unit_test(test_shell_direct),
+		cmocka_unit_test(test_shell_wait),
 		cmocka_unit_test(test_shell_sudo),
 	};
 

@@ -793,6 +793,95 @@ test_routes_vpn_peer(void **state)
 	assert_released();
 }
 
+/* The far pppd on sshd's pty says its first words on channel 1. */
+static void
+far_pppd_speaks(void)
+{
+	snprintf(F.ch1_data, sizeof(F.ch1_data), "%s", "\x7e\xff\x7d");
+	poke();
+}
+
+/*
+ * A far pppd on sshd's pty: channel 2 opens once it has spoken, while
+ * PPP negotiates, and waits there for its interface; its outcome is
+ * acted on as channel 1's report is.
+ */
+static void
+test_routes_pty(void **state)
+{
+	char	buf[64];
+
+	(void)state;
+	F.ch1_tty = true;
+	link_start(lk);
+	dial_ok();
+	assert_int_equal(link_state(lk), LINK_PPP);
+	assert_int_equal(F.rj_news, 0);		/* not before pppd speaks */
+	far_pppd_speaks();
+	assert_int_equal(F.rj_news, 1);
+	assert_int_equal(F.rj_tries, 1);
+	assert_non_null(strstr(F.rj_cmd, "/vpn-remote/flags"));
+	assert_non_null(strstr(F.rj_cmd, " route replace 10.1.0.0/24 dev "
+	    "vpn-remote"));
+	/* A report before our interface is up is kept for then. */
+	routes_finish(0, "");
+	assert_int_equal(link_state(lk), LINK_PPP);
+	iface_up();
+	assert_int_equal(link_state(lk), LINK_UP);
+	assert_string_equal(F.rj_input, "");	/* over: no word sent */
+	assert_int_equal(F.rj_news, 1);
+	link_stop(lk, "test");
+	finish_stop();
+	assert_int_equal(F.rj_news, 2);		/* the removal */
+	assert_released();
+
+	/* Our interface up: the word goes, ROUTES waits for the report. */
+	link_start(lk);
+	dial_ok();
+	far_pppd_speaks();
+	assert_string_equal(F.rj_input, "");
+	iface_up();
+	assert_int_equal(link_state(lk), LINK_ROUTES);
+	assert_int_equal(F.rj_news, 3);
+	assert_string_equal(F.rj_input, FAREND_GO "\n");
+	routes_finish(0, "");
+	assert_int_equal(link_state(lk), LINK_UP);
+	link_stop(lk, "test");
+	finish_stop();
+	assert_released();
+
+	/* A failure there fails the link once it gets to ROUTES. */
+	link_start(lk);
+	dial_ok();
+	far_pppd_speaks();
+	iface_up();
+	routes_finish(1, "interface vpn-remote not up 10 s after vpnd's");
+	assert_int_equal(link_fail_class(lk), LINK_FAIL_REMOTE);
+	assert_string_equal(link_reason(lk), "remote route command: exit "
+	    "status 1: interface vpn-remote not up 10 s after vpnd's");
+	finish_stop();
+	assert_int_equal(F.rj_news, 5);		/* nothing to remove */
+	assert_released();
+
+	/* Still waiting at ROUTES' deadline: says what for. */
+	link_start(lk);
+	dial_ok();
+	far_pppd_speaks();
+	iface_up();
+	assert_int_equal(time_in(LINK_ROUTES, ROUTES_TIMEOUT + 10),
+	    ROUTES_TIMEOUT);
+	assert_string_equal(link_reason(lk), "remote routes not installed "
+	    "after 15 s: the far end still waits for its interface "
+	    "vpn-remote to come up");
+	finish_stop();
+	assert_int_equal(F.rj_news, 6);		/* the wait is no install */
+	/* The gate let the far pppd's bytes go to the pty meanwhile. */
+	while (F.pty_peer != -1 &&
+	    recv(F.pty_peer, buf, sizeof(buf), MSG_DONTWAIT) > 0)
+		continue;
+	assert_released();
+}
+
 /* Events were lost while in PPP: the link asks rtnetlink itself. */
 static void
 test_resync_in_ppp(void **state)
@@ -2508,6 +2597,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_gateway_pinned, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_routes_early, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_routes_pty, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_routes_vpn_peer, setup,
 		    teardown),

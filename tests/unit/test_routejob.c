@@ -50,6 +50,9 @@ static struct {
 	bool		 pending;
 	int		 chan_news, chan_frees, out_reads;
 	char		 cmd[256];
+	char		 in[64];	/* written to the stdin of all tries */
+	size_t		 in_len;
+	int		 write_r;	/* SSH_OK: up to 3 bytes a write */
 
 	/* the callbacks */
 	int		 dones, wakes;
@@ -121,6 +124,22 @@ ssh_chan_read(struct ssh_chan *c, void *buf, size_t len, char **cause)
 	F.out_reads++;
 	memset(buf, 'o', len < 10 ? len : 10);	/* thrown away */
 	return len < 10 ? (ssize_t)len : 10;
+}
+
+ssize_t
+ssh_chan_write(struct ssh_chan *c, const void *buf, size_t len,
+    char **cause)
+{
+	(void)c;
+	if (F.write_r == SSH_ERR)
+		*cause = xstrdup("write: connection reset");
+	if (F.write_r != SSH_OK)
+		return F.write_r;
+	len = len < 3 ? len : 3;
+	assert_true(F.in_len + len < sizeof(F.in));
+	memcpy(F.in + F.in_len, buf, len);
+	F.in_len += len;
+	return (ssize_t)len;
 }
 
 bool
@@ -376,6 +395,47 @@ test_free_waiting(void **state)
 }
 
 /* The callback may free the job (run under ASan to mean much). */
+/*
+ * The input goes to the running try's stdin once, in as many writes as
+ * the channel takes, waiting when it has no room; each retry gets it
+ * again; a write that fails is the job's failure.
+ */
+static void
+test_input(void **state)
+{
+	F.tries[0].status = 1;
+	job(2);
+	assert_int_equal(pump(), SSH_OK);
+	assert_int_equal(F.in_len, 0);		/* nothing unless given */
+	F.write_r = SSH_AGAIN;
+	routejob_input(F.rj, "up\nmore\n");
+	assert_int_equal(pump(), SSH_AGAIN);
+	assert_int_equal(F.in_len, 0);
+	F.write_r = SSH_OK;
+	assert_int_equal(pump(), SSH_OK);
+	assert_int_equal(F.in_len, 8);
+	assert_memory_equal(F.in, "up\nmore\n", 8);
+	assert_int_equal(pump(), SSH_OK);
+	assert_int_equal(F.in_len, 8);		/* once a try */
+	try_ends();
+	advance(300);
+	assert_int_equal(F.chan_news, 2);
+	F.eof = false;
+	assert_int_equal(pump(), SSH_OK);
+	assert_int_equal(F.in_len, 16);		/* and again for the retry */
+	try_ends();
+	assert_int_equal(F.dones, 1);
+
+	F.write_r = SSH_ERR;
+	F.in_len = 0;
+	F.eof = false;
+	job(1);
+	routejob_input(F.rj, "up\n");
+	assert_int_equal(pump(), SSH_ERR);
+	routejob_free(F.rj);
+	F.rj = NULL;
+}
+
 static void
 test_free_in_done(void **state)
 {
@@ -400,6 +460,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_steps, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_free_waiting, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_input, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_free_in_done, setup,
 		    teardown),
 	};
