@@ -50,6 +50,16 @@ done
 printf '%s' "$times"
 printf 'wall time: %ss (nproc %s)\n' "$(($(date +%s) - t0))" "$jobs"
 if [ "$status" -ne 0 ]; then
+	# Last, so that a CI report that keeps only the tail of the output
+	# still says why: each failed test's steps and failure, in short.
+	for trs in tests/*/*.trs; do
+		grep -q '^:test-result: \(FAIL\|ERROR\)' "$trs" || continue
+		log=${trs%.trs}.log
+		printf '\n---- %s (last steps; whole log in build/%s)\n' \
+		    "${trs%.trs}" "$log"
+		grep -E '^\[ *[0-9.]+\]|FAIL|^ +\^|error|Error' "$log" |
+		    tail -n 25 || true
+	done
 	exit "$status"
 fi
 skipped=

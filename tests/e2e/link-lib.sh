@@ -91,6 +91,18 @@ lk_alive()
 	fi
 }
 
+# lk_misses N: N keepalive misses stretched to the guest's pace (at least
+# N), for a scenario whose link must not be declared dead by pppd's or
+# vpnd's echo only because a loaded guest answered late.  A scenario that
+# tests the keepalive itself keeps its own figures.
+lk_misses()
+{
+	_lk_m=$(($1 * ${E2E_PACE:-100} / 100))
+	[ "$_lk_m" -ge "$1" ] || _lk_m=$1
+	[ "$_lk_m" -le 100 ] || _lk_m=100	# vpn.conf(5): misses 1 to 100
+	echo "$_lk_m"
+}
+
 # lk_count PATTERN: how many lines of vpnd's log match PATTERN (grep -E).
 lk_count()
 {

@@ -2,7 +2,8 @@
 # shellcheck shell=sh
 #
 # Scenario (runs in the guest): re-dial backoff (issues 4 and 9).  vpnd in
-# gwa keeps the office link up (keepalive 1 3, backoff 1 8).  gwb's sshd is
+# gwa keeps the office link up (keepalive 1 s, 3 misses at the reference
+# pace, backoff 1 8).  gwb's sshd is
 # stopped and the link dropped (remote pppd killed): for REFUSE_S s (60)
 # every dial is refused.  The dials in vpnd's log must follow the rule of
 # vpn.conf(5): the drop begins an incident, whose first re-dial is announced
@@ -33,7 +34,7 @@ step "sites up, sshd in gwb"
 	umask 077
 	lk_link office 0 "	remote-net	$SITE_LAN_B
 	local-net	$SITE_LAN_A
-	keepalive	1 3
+	keepalive	1 $(lk_misses 3)
 	backoff		$MIN $CAP
 	connect-timeout	5" >"$LK_CONF"
 ) || fail "write $LK_CONF"
@@ -120,9 +121,12 @@ spaced()
 	if ($2 < lo - 0.05 || $2 > ceil + 0.05) {
 		print "  ^ wait out of range"; bad = 1
 	}
-	# A refused dial takes a moment: the next one is the wait later (the
-	# wait is logged to 0.1 s, and the log stamped as it is read).
-	if (NR > 1 && ($1 - prev < $2 - 0.1 || $1 - prev > $2 + slow)) {
+	# A refused dial takes a moment: the next one is the wait later.  The
+	# wait is logged to 0.1 s (so it may be 0.05 s longer than the real
+	# one), and each line is stamped as the test reads it, so a stamp may
+	# be late by a scheduling delay: 0.1 s at the reference pace.
+	if (NR > 1 && ($1 - prev < $2 - 0.05 - slow / 10 ||
+	    $1 - prev > $2 + slow)) {
 		print "  ^ not the announced wait after the last dial"; bad = 1
 	}
 	prev = $1
@@ -140,66 +144,75 @@ grep -q 'link office: re-dial in .*failure 1 in a row), probing the path' \
     "$LK_LOG" || fail "the refused dials did not start probing the path"
 step "$n dials in $REFUSE_S s, spaced as configured"
 
+# back_check WHAT N_UP N_DIAL T_BACK DIAL_BOUND_CS: after the gateway came
+# back at T_BACK (when the log had N_UP ups and N_DIAL dials), the link
+# dials within DIAL_BOUND_CS (at the reference pace) and that dial brings
+# it up: no failed dial in between.  The bring-up itself (dial to up) is
+# the machine's speed and is only reported.
+back_check()
+{
+	lk_wait_log 'link office: routes -> up' $(($2 + 1)) 15 \
+	    "the link up after $1"
+	_dials=$(($(lk_count 'link office: [a-z]+ -> connecting') - $3))
+	t_u=$(lk_time 'link office: routes -> up' $(($2 + 1)))
+	up_s=$(lk_sub "$4" "$t_u")
+	if [ "$_dials" -eq 0 ]; then
+		# A dial on its way when the gateway came back got through.
+		dial_s=0
+	else
+		t_d=$(lk_time 'link office: [a-z]+ -> connecting' $(($3 + 1)))
+		dial_s=$(lk_sub "$4" "$t_d")
+	fi
+	step "$1: dialed $dial_s s after, up $up_s s after" \
+	    "($_dials dials; bring-up at the start: $bringup s)"
+	[ "$_dials" -le 1 ] || fail "$_dials dials after $1 before the" \
+	    "link was up: the first one failed"
+	_cs=$(awk -v d="$dial_s" 'BEGIN { printf "%d\n", d < 0 ? 0 : d * 100 }')
+	pace_within "$_cs" "$5" || fail "dialed $dial_s s after $1," \
+	    "want at most $(pace_desc "$5")"
+}
+
 # 1. The gateway is back and the network changes: at once.
+lk_sshd_start
 n_up=$(lk_count 'link office: routes -> up')
 n_dial=$(lk_count 'link office: [a-z]+ -> connecting')
-lk_sshd_start
 ip -n gwa addr add 10.1.0.2/24 dev lan0 || fail "add an address in gwa"
 t_ev=$(uptime_s)
 step "sshd back, network change in gwa (address 10.1.0.2 on lan0)"
-lk_wait_log 'link office: routes -> up' $((n_up + 1)) 15 \
-    "the link up after the network change"
-t_d=$(lk_time 'link office: [a-z]+ -> connecting' $((n_dial + 1)))
-t_u=$(lk_time 'link office: routes -> up' $((n_up + 1)))
-dial_s=$(lk_sub "$t_ev" "$t_d")
-up_s=$(lk_sub "$t_ev" "$t_u")
 # The dial is the event's, or a probe's that found sshd first, or the
 # backoff's own if it came within vpnd's 200 ms debounce of the event.
-dial_cs=$(awk -v d="$dial_s" 'BEGIN { printf "%d\n", d * 100 }')
-up_cs=$(awk -v u="$up_s" 'BEGIN { printf "%d\n", u * 100 }')
-bringup_cs=$(awk -v b="$bringup" 'BEGIN { printf "%d\n", b * 100 }')
+back_check "the network change" "$n_up" "$n_dial" "$t_ev" 100
 if ! grep -qE 'network changed, dialing now|answers, dialing now' \
-    "$LK_LOG" && ! pace_within "$dial_cs" 30; then
-	fail "vpnd did not dial on the network change (dial $dial_s s after)"
+    "$LK_LOG"; then
+	_cs=$(awk -v d="$dial_s" 'BEGIN { printf "%d\n", d * 100 }')
+	pace_within "$_cs" 30 || fail "vpnd did not dial on the network" \
+	    "change (dial $dial_s s after)"
 fi
 e2e_report netchange_dial_s "$dial_s"
 e2e_report netchange_up_s "$up_s"
-step "dialed $dial_s s and up $up_s s after the network change" \
-    "(bring-up alone: $bringup s)"
-pace_within "$dial_cs" 100 || fail "dialed $dial_s s after the network" \
-    "change, want at most $(pace_desc 100)"
-pace_within "$up_cs" $((200 + bringup_cs)) || fail "up $up_s s after the" \
-    "network change, want at most a bring-up ($bringup s) plus" \
-    "$(pace_desc 200)"
 lk_check "the network change"
 
 # 2. Refused again, then back with no network change: a probe finds it.
 refuse "$REFUSE2_S"
-n_up=$(lk_count 'link office: routes -> up')
 n_found=$(lk_count 'link office: .* answers, dialing now')
 lk_sshd_start
 t_back=$(uptime_s)
+n_up=$(lk_count 'link office: routes -> up')
+n_dial=$(lk_count 'link office: [a-z]+ -> connecting')
 # The dial the backoff then in force has planned.
 last=$(grep -E 're-dial in ' "$LK_LOG" | tail -n 1)
 t_plan=$(printf '%s\n' "$last" | awk '{ for (i = 1; i < NF; i++)
     if ($i == "re-dial") print $1 + $(i + 2) }')
 step "sshd back without a network change; last wait: $(printf '%s\n' \
     "$last" | sed 's/^[^ ]* //'), dial planned at $t_plan"
-lk_wait_log 'link office: routes -> up' $((n_up + 1)) 15 \
-    "the link up, found by a probe"
-t_u=$(lk_time 'link office: routes -> up' $((n_up + 1)))
-up_s=$(lk_sub "$t_back" "$t_u")
-up_cs=$(awk -v u="$up_s" 'BEGIN { printf "%d\n", u * 100 }')
+back_check "sshd came back" "$n_up" "$n_dial" "$t_back" 150
 e2e_report probe_up_s "$up_s"
-step "up $up_s s after sshd came back, $(lk_sub "$t_plan" "$t_u") s after" \
-    "the planned dial"
+step "up $(lk_sub "$t_plan" "$t_u") s after the planned dial"
 # Unless the planned dial came within the probes' second, a probe it was.
 if awk -v p="$t_plan" -v b="$t_back" 'BEGIN { exit !(p > b + 1) }'; then
 	[ "$(lk_count 'link office: .* answers, dialing now')" -gt "$n_found" ] ||
 	    fail "no probe found sshd back before the planned dial"
 fi
-pace_within "$up_cs" $((150 + bringup_cs)) || fail "up $up_s s after sshd" \
-    "came back, want at most a bring-up ($bringup s) plus $(pace_desc 150)"
 lk_check "the probe"
 
 lk_vpnd_stop
