@@ -348,10 +348,19 @@ static int
 rtnl_parse_attrs(const struct nlmsghdr *nlh, size_t hdrlen,
     struct rtnl_attrs *at)
 {
+	size_t	off = MNL_ALIGN(hdrlen);
+
 	memset(at, 0, sizeof(*at));
-	if (nlh->nlmsg_len < mnl_nlmsg_size(hdrlen))
+	if (nlh->nlmsg_len < mnl_nlmsg_size(off))
 		return -1;
-	if (mnl_attr_parse(nlh, hdrlen, rtnl_attr_cb, at) == MNL_CB_ERROR)
+	/*
+	 * The attributes end where nlmsg_len says, not (as mnl_attr_parse()
+	 * has it) at nlmsg_len rounded up to 4: an attribute may not reach
+	 * into the padding, past what the datagram holds.
+	 */
+	if (mnl_attr_parse_payload((const char *)mnl_nlmsg_get_payload(nlh) +
+	    off, nlh->nlmsg_len - mnl_nlmsg_size(off), rtnl_attr_cb, at) ==
+	    MNL_CB_ERROR)
 		return -1;
 	return 0;
 }

@@ -845,7 +845,9 @@ test_close_in_cb(void **state)
  * Issue 12 (fuzz_netlink): a message whose nlmsg_len is 2^31 or more is
  * not whole, whatever libmnl's mnl_nlmsg_ok() says (it compares the
  * length as an int: negative, so it passed, and the walk went past the
- * datagram); and a parsed event holds what its message held.
+ * datagram); an attribute that reaches past nlmsg_len, into the
+ * padding to 4 bytes, is not read (mnl_attr_parse() took it); and a
+ * parsed event holds what its message held.
  */
 static void
 test_msg_ok(void **state)
@@ -886,6 +888,18 @@ test_msg_ok(void **state)
 	assert_int_equal(ev.ifindex, 7);
 	assert_string_equal(ev.ifname, "ppp0");
 	assert_true(ev.up);
+	/*
+	 * nlmsg_len 2 bytes short of the attribute (the datagram ends
+	 * there): the name is not read from past the message.
+	 */
+	nlh->nlmsg_len = sizeof(*nlh) + sizeof(*ifi) + 7;
+	a->nla_len = sizeof(*a) + 4;
+	memcpy(a + 1, "ppp", 4);
+	assert_int_equal(rtnl_event_parse(nlh, &ev), 0);
+	assert_string_equal(ev.ifname, "");
+	nlh->nlmsg_len = sizeof(*nlh) + sizeof(*ifi) + 8;
+	assert_int_equal(rtnl_event_parse(nlh, &ev), 0);
+	assert_string_equal(ev.ifname, "ppp");
 	/* Too short for its ifinfomsg: no event. */
 	nlh->nlmsg_len = sizeof(*nlh) + 4;
 	assert_int_equal(rtnl_event_parse(nlh, &ev), -1);
