@@ -456,6 +456,12 @@ ppp_arg_name(int arg)
 	return "nothing";
 }
 
+const char *
+ppp_option_allowed(size_t i)
+{
+	return i < nitems(ppp_allowed) ? ppp_allowed[i].name : NULL;
+}
+
 int
 ppp_options_check(char *const *words, size_t n, char **cause)
 {

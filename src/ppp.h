@@ -95,6 +95,8 @@ int	 ppp_params_check(const struct ppp_params *, char **cause);
  * or -1 with *cause naming the word refused and why (caller frees).
  */
 int	 ppp_options_check(char *const *words, size_t n, char **cause);
+/* The i-th option ppp_options_check() allows, or NULL past the last. */
+const char	*ppp_option_allowed(size_t i);
 
 /*
  * The local pppd's argv, NULL-terminated, for execv() without a shell;

@@ -513,6 +513,69 @@ test_options_check(void **state)
 	}
 }
 
+/*
+ * vpn.conf(5) lists exactly the options ppp_options_check() allows: the
+ * ".Cm NAME" words of the list under pppd-options, each passing with a
+ * value of the kind its ".Ar" names, and every allowed one listed.
+ */
+static void
+test_options_documented(void **state)
+{
+	static const struct {
+		const char	*ar, *value;
+	} vals[] = {
+		{ "Ar n", "1" }, { "Ar map", "0" }, { "Ar address", "10.0.0.1" },
+		{ "Ar nr", "15,12" }, { "Ar local", "::1,::2" },
+	};
+	const char	*top = getenv("top_srcdir"), *name;
+	char		*path, line[256], *words[2], *cause, *p, *end;
+	char		 listed[64][32];
+	size_t		 nlisted = 0, i, k, n;
+	bool		 in = false, found;
+	FILE		*f;
+
+	(void)state;
+	if (top == NULL)
+		fail_msg("top_srcdir is not set (run from make check)");
+	xasprintf(&path, "%s/man/vpn.conf.5.in", top);
+	if ((f = fopen(path, "r")) == NULL)
+		fail_msg("%s: cannot open", path);
+	while (fgets(line, sizeof(line), f) != NULL) {
+		if (strncmp(line, ".It Cm pppd-options ", 20) == 0)
+			in = true;
+		else if (in && strncmp(line, ".El", 3) == 0)
+			break;
+		if (!in || strncmp(line, ".Cm ", 4) != 0)
+			continue;
+		p = line + 4;
+		end = p + strcspn(p, " \n");
+		*end = '\0';
+		assert_true(nlisted < 64 && strlen(p) < 32);
+		memcpy(listed[nlisted++], p, strlen(p) + 1);
+		words[0] = p;
+		n = 1;
+		for (k = 0; k < sizeof(vals) / sizeof(vals[0]); k++)
+			if (strstr(end + 1, vals[k].ar) != NULL) {
+				words[1] = (char *)vals[k].value;
+				n = 2;
+			}
+		cause = NULL;
+		if (ppp_options_check(words, n, &cause) != 0)
+			fail_msg("vpn.conf(5) lists %s: %s", p, cause);
+	}
+	(void)fclose(f);
+	free(path);
+	assert_true(nlisted > 0);
+	for (i = 0; (name = ppp_option_allowed(i)) != NULL; i++) {
+		found = false;
+		for (k = 0; k < nlisted; k++)
+			found = found || strcmp(listed[k], name) == 0;
+		if (!found)
+			fail_msg("%s is allowed but not in vpn.conf(5)", name);
+	}
+	assert_int_equal(i, nlisted);
+}
+
 static void
 test_params_check(void **state)
 {
@@ -929,6 +992,7 @@ main(int argc, char **argv)
 		    shwords_setup, shwords_teardown),
 		cmocka_unit_test(test_params_check),
 		cmocka_unit_test(test_options_check),
+		cmocka_unit_test(test_options_documented),
 		cmocka_unit_test(test_spawn_child_environment),
 		cmocka_unit_test(test_spawn_hangup),
 		cmocka_unit_test(test_spawn_exec_failure),
