@@ -29,9 +29,7 @@
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
-static void	unlink_path(void);
-
-static char	path[] = "/tmp/fuzz_knownhosts.XXXXXX";
+static char	path[64];
 
 /* string "ssh-ed25519", string of 32 bytes: the seeds' key. */
 static const char key_blob[] =
@@ -39,12 +37,6 @@ static const char key_blob[] =
     "\x5a\x1c\x33\x8e\x02\x9f\x41\x6b\xd0\x17\x8c\x25\x90\xee\x3b\x74"
     "\x11\xa8\x6d\x52\xc9\x0f\x84\x3e\x27\xb6\x99\x40\x1d\xf3\x68\x05";
 static const unsigned char key_sha256[32] = { 1, 2, 3, 4, 5, 6, 7, 8 };
-
-static void
-unlink_path(void)
-{
-	(void)unlink(path);
-}
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -60,8 +52,15 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		    (s.session = libssh2_session_init()) == NULL)
 			abort();
 		s.fd = -1;
-		if ((fd = mkstemp(path)) == -1 || atexit(unlink_path) != 0)
+		/*
+		 * A file without a name (libFuzzer ends with _Exit(), no
+		 * atexit()): fopen() reaches it through /proc/self/fd.
+		 */
+		(void)snprintf(path, sizeof(path), "/tmp/fuzz_knownhosts."
+		    "XXXXXX");
+		if ((fd = mkstemp(path)) == -1 || unlink(path) == -1)
 			abort();
+		(void)snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
 	}
 	port = size > 0 && (data[0] & 1) ? 2222 : 22;
 	if (ftruncate(fd, 0) == -1 ||
