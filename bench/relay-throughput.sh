@@ -12,7 +12,8 @@
 #		command.
 #	down	remote -> pty: the other way round.
 #
-# vpnd:    vpnd -d -f CONF with `pppd bench-io`, `pppd-options mode=...`
+# vpnd:    vpnd -d -f CONF with `pppd IO`, IO a script running
+#          `bench-io "$@" mode=...` (pppd-options takes only pppd options),
 #          and `remote-command bench-io mode=...`.
 # OpenSSH: ptyrun bench-io mode=... -- ssh -c aes128-ctr -m hmac-sha2-256
 #          GW 'bench-io mode=...': ssh sits on the pty master as vpnd does.
@@ -186,6 +187,8 @@ start_vpnd()
 	# shellcheck disable=SC2086
 	(
 		umask 077
+		printf '#!/bin/sh\nexec %s "$@" %s\n' "$BENCH_IO" "$LOCAL" \
+		    >"$IT_DIR/io-$1" && chmod 0700 "$IT_DIR/io-$1"
 		cat >"$conf" <<EOF
 link bench
 	host		$IT_GW_IP
@@ -195,8 +198,7 @@ link bench
 	known-hosts	$KH
 	local-ip	10.9.0.1
 	remote-ip	10.9.0.2
-	pppd		$BENCH_IO
-	pppd-options	$LOCAL
+	pppd		$IT_DIR/io-$1
 	remote-command	$BENCH_IO $REMOTE
 	backoff		3600 3600
 EOF

@@ -44,64 +44,11 @@ static void	kw_parse_hosts(struct parse *, const struct kw *,
 		    struct conf_hosts *, int, char **);
 static int	kw_parse_ints(struct parse *, const struct kw *, void *,
 		    int, char **);
-static bool	pppd_device(const char *);
 static bool	url_userinfo(struct parse *, const struct kw *, const char *,
 		    const char *);
 static void	kw_parse_url(struct parse *, const struct kw *, void *,
 		    const char *);
 
-
-/*
- * pppd options refused in both option lists, so that a config can never
- * turn into a command line, a file root writes or another device.
- */
-static const struct {
-	const char	*word;
-	const char	*why;
-} pppd_refused[] = {
-#define PPPD_RUNS	"it runs a program or loads code"
-#define PPPD_WRITES	"root's pppd would write a file it names"
-#define PPPD_VPND	"vpnd sets it"
-	{ "pty", PPPD_RUNS }, { "connect", PPPD_RUNS },
-	{ "disconnect", PPPD_RUNS }, { "init", PPPD_RUNS },
-	{ "welcome", PPPD_RUNS }, { "plugin", PPPD_RUNS },
-	{ "file", PPPD_RUNS }, { "call", PPPD_RUNS },
-	{ "ip-up-script", PPPD_RUNS }, { "ip-down-script", PPPD_RUNS },
-	{ "ipv6-up-script", PPPD_RUNS }, { "ipv6-down-script", PPPD_RUNS },
-	{ "ip-pre-up-script", PPPD_RUNS }, { "auth-up-script", PPPD_RUNS },
-	{ "auth-down-script", PPPD_RUNS }, { "net-init-script", PPPD_RUNS },
-	{ "net-pre-up-script", PPPD_RUNS }, { "net-down-script", PPPD_RUNS },
-	{ "privgroup", PPPD_RUNS },
-	{ "record", PPPD_WRITES }, { "logfile", PPPD_WRITES },
-	{ "linkname", PPPD_VPND ", and it names the pid file" },
-	{ "logfd", PPPD_VPND }, { "ifname", PPPD_VPND },
-	{ "socket", "pppd would talk to a TCP socket, not vpnd's tty" },
-#undef PPPD_RUNS
-#undef PPPD_WRITES
-#undef PPPD_VPND
-};
-
-/*
- * Would pppd take word for its device, as its setdevname() does: a
- * path, or the name of a character device under /dev.
- */
-static bool
-pppd_device(const char *word)
-{
-	struct stat	 st;
-	char		*path;
-	bool		 dev;
-
-	if (word[0] == '/')
-		return true;
-	if (strchr(word, '/') != NULL || strcmp(word, ".") == 0 ||
-	    strcmp(word, "..") == 0)
-		return false;
-	xasprintf(&path, "/dev/%s", word);
-	dev = stat(path, &st) == 0 && S_ISCHR(st.st_mode);
-	free(path);
-	return dev;
-}
 
 /* ---------------------------------------------------- lexical checks */
 
@@ -894,7 +841,6 @@ kw_parse(struct parse *p, const struct kw *kw, void *base, int argc,
 	struct conf_nets	*nets = field;
 	struct prefix		 pfx;
 	char			*why;
-	size_t			 k;
 	int			 i;
 
 	if (kw_types[kw->type].one && argc > 2) {
@@ -974,23 +920,13 @@ kw_parse(struct parse *p, const struct kw *kw, void *base, int argc,
 				    argv[i]);
 				return;
 			}
-			if (kw->type == T_CMD)
-				continue;
-			for (k = 0; k < nitems(pppd_refused); k++) {
-				if (strcmp(argv[i], pppd_refused[k].word) ==
-				    0) {
-					perr(p, p->line, "%s: %s is refused "
-					    "(%s)", kw->name, argv[i],
-					    pppd_refused[k].why);
-					return;
-				}
-			}
-			if (pppd_device(argv[i])) {
-				perr(p, p->line, "%s: %s is refused (pppd "
-				    "would take it for a device: vpnd gives "
-				    "pppd its tty)", kw->name, argv[i]);
-				return;
-			}
+		}
+		/* An option and its value on one line: checked line by line. */
+		if (kw->type == T_OPTS &&
+		    ppp_options_check(argv + 1, (size_t)argc - 1, &why) == -1) {
+			perr(p, p->line, "%s: %s", kw->name, why);
+			free(why);
+			return;
 		}
 		if (w->n + (size_t)argc - 1 > CONF_MAX_WORDS) {
 			perr(p, p->line, "%s: more than %d words", kw->name,

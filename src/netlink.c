@@ -281,37 +281,49 @@ rtnl_dispatch(struct rtnl *r, const char *buf, size_t len)
 {
 	const struct nlmsghdr	*nlh = (const struct nlmsghdr *)buf;
 	struct rtnl_event	 ev;
-	int			 n = (int)len, ok;
+	int			 n = (int)len;
 
-	for (; mnl_nlmsg_ok(nlh, n) && !r->closed;
+	for (; rtnl_msg_ok(nlh, n) && !r->closed;
 	    nlh = mnl_nlmsg_next(nlh, &n)) {
-		memset(&ev, 0, sizeof(ev));
-		switch (nlh->nlmsg_type) {
-		case RTM_NEWLINK:
-		case RTM_DELLINK:
-			ok = rtnl_parse_link(nlh, &ev);
-			break;
-		case RTM_NEWADDR:
-		case RTM_DELADDR:
-			ok = rtnl_parse_addr(nlh, &ev);
-			if (ok == 0 &&
-			    rtnl_ifname(r, ev.ifindex, ev.ifname) != 0)
-				ev.ifname[0] = '\0';
-			break;
-		case RTM_NEWROUTE:
-		case RTM_DELROUTE:
-			ok = rtnl_parse_route(nlh, &ev);
-			if (ok == 0 && ev.ifindex > 0 &&
-			    rtnl_ifname(r, ev.ifindex, ev.ifname) != 0)
-				ev.ifname[0] = '\0';
-			break;
-		default:
-			ok = -1;
-			break;
-		}
-		if (ok == 0)
-			rtnl_emit(r, &ev);
+		if (rtnl_event_parse(nlh, &ev) == -1)
+			continue;
+		/* Address and route events name the interface too. */
+		if ((ev.type == RTNL_ADDR_NEW || ev.type == RTNL_ADDR_DEL ||
+		    ((ev.type == RTNL_ROUTE_NEW || ev.type == RTNL_ROUTE_DEL) &&
+		    ev.ifindex > 0)) &&
+		    rtnl_ifname(r, ev.ifindex, ev.ifname) != 0)
+			ev.ifname[0] = '\0';
+		rtnl_emit(r, &ev);
 	}
+}
+
+bool
+rtnl_msg_ok(const struct nlmsghdr *nlh, int len)
+{
+	/*
+	 * As mnl_nlmsg_ok(), but that one compares (int)nlmsg_len: a
+	 * length of 2^31 or more is negative there and passes.
+	 */
+	return len >= (int)sizeof(*nlh) && nlh->nlmsg_len >= sizeof(*nlh) &&
+	    nlh->nlmsg_len <= (unsigned)len;
+}
+
+int
+rtnl_event_parse(const struct nlmsghdr *nlh, struct rtnl_event *ev)
+{
+	memset(ev, 0, sizeof(*ev));
+	switch (nlh->nlmsg_type) {
+	case RTM_NEWLINK:
+	case RTM_DELLINK:
+		return rtnl_parse_link(nlh, ev);
+	case RTM_NEWADDR:
+	case RTM_DELADDR:
+		return rtnl_parse_addr(nlh, ev);
+	case RTM_NEWROUTE:
+	case RTM_DELROUTE:
+		return rtnl_parse_route(nlh, ev);
+	}
+	return -1;
 }
 
 static void
@@ -336,10 +348,19 @@ static int
 rtnl_parse_attrs(const struct nlmsghdr *nlh, size_t hdrlen,
     struct rtnl_attrs *at)
 {
+	size_t	off = MNL_ALIGN(hdrlen);
+
 	memset(at, 0, sizeof(*at));
-	if (nlh->nlmsg_len < mnl_nlmsg_size(hdrlen))
+	if (nlh->nlmsg_len < mnl_nlmsg_size(off))
 		return -1;
-	if (mnl_attr_parse(nlh, hdrlen, rtnl_attr_cb, at) == MNL_CB_ERROR)
+	/*
+	 * The attributes end where nlmsg_len says, not (as mnl_attr_parse()
+	 * has it) at nlmsg_len rounded up to 4: an attribute may not reach
+	 * into the padding, past what the datagram holds.
+	 */
+	if (mnl_attr_parse_payload((const char *)mnl_nlmsg_get_payload(nlh) +
+	    off, nlh->nlmsg_len - mnl_nlmsg_size(off), rtnl_attr_cb, at) ==
+	    MNL_CB_ERROR)
 		return -1;
 	return 0;
 }
@@ -607,7 +628,7 @@ rtnl_request(struct rtnl *r, struct nlmsghdr *nlh, rtnl_reply_cb cb,
 
 		m = (const struct nlmsghdr *)r->rbuf;
 		len = (int)n;
-		for (; mnl_nlmsg_ok(m, len); m = mnl_nlmsg_next(m, &len)) {
+		for (; rtnl_msg_ok(m, len); m = mnl_nlmsg_next(m, &len)) {
 			if (m->nlmsg_seq != nlh->nlmsg_seq ||
 			    m->nlmsg_pid != r->reqpid)
 				continue;	/* an earlier request's */

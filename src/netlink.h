@@ -13,6 +13,7 @@
 
 #include <sys/types.h>
 
+#include <linux/netlink.h>
 #include <net/if.h>
 #include <netinet/in.h>
 
@@ -99,6 +100,22 @@ struct rtnl_route {
  * call.  cb may make requests on r and may rtnl_close() it.
  */
 typedef void	(*rtnl_event_cb)(const struct rtnl_event *ev, void *arg);
+
+/*
+ * One rtnetlink message, whole (rtnl_msg_ok()), as an event: 0, or -1 for a
+ * message that is none (another type, malformed, a cloned route).  An
+ * address or route event's ifname is left empty (the event socket's
+ * dispatch looks it up by ifindex).
+ */
+int		 rtnl_event_parse(const struct nlmsghdr *nlh,
+		    struct rtnl_event *ev);
+
+/*
+ * Is there a whole message at nlh, within len bytes?  What walks a
+ * datagram's messages with mnl_nlmsg_next() asks this, not libmnl's
+ * mnl_nlmsg_ok(), which lets a length of 2^31 or more through.
+ */
+bool		 rtnl_msg_ok(const struct nlmsghdr *nlh, int len);
 
 /*
  * Open the event socket (subscribed to link, IPv4/IPv6 address and

@@ -190,6 +190,12 @@ peer_conf_check(const struct peer_conf *c, char **cause)
 	    peer_check_path("--sudo-command", c->sudo_command, cause) == -1 ||
 	    peer_check_path("--run-dir", c->rundir, cause) == -1)
 		return -1;
+	if (ppp_options_check((char *const *)c->pppd_options,
+	    c->npppd_options, &why) == -1) {
+		xasprintf(cause, "--pppd-option: %s", why);
+		free(why);
+		return -1;
+	}
 	peer_params(c, NULL, &pp, prefix, ipprefix, pkprefix);
 	if (ppp_params_check(&pp, &why) == -1) {
 		/* Say it with our option names. */
@@ -201,6 +207,7 @@ peer_conf_check(const struct peer_conf *c, char **cause)
 			xasprintf(cause, "--peer%s", why + 8);
 		else if (strncmp(why, "local interface", 15) == 0)
 			xasprintf(cause, "--ifname%s", why + 15);
+
 		else
 			*cause = xstrdup(why);
 		free(why);

@@ -6,7 +6,9 @@
  * is exec'd directly (no shell) on the slave of a pty we allocate; the
  * remote one is a shell command line run over SSH, each word quoted by
  * sh_quote(), so no value from the config can become shell syntax.
- * Options are checked against pppd(8) of ppp 2.4.9 (Debian 12).
+ * Options are checked against pppd(8) of ppp 2.4.9 (Debian 12), and the
+ * extra ones a config or vpn-peer adds against an allowlist
+ * (ppp_options_check()).
  */
 #include "config.h"
 
@@ -35,6 +37,10 @@
 #define PPP_IFNAME_MAX		15
 #define PPP_LINKNAME_MAX	64
 
+#ifndef nitems
+#define nitems(a)		(sizeof(a) / sizeof((a)[0]))
+#endif
+
 /* What the child reports over the status pipe when it cannot exec. */
 enum ppp_stage {
 	PPP_STAGE_FDS,
@@ -55,6 +61,8 @@ static void	ppp_add_link_options(struct argv *,
 static int	ppp_check_name(const char *, const char *, size_t, char **);
 static int	ppp_check_ip(const char *, const char *, char **);
 static int	ppp_check_words(const char *, char *const *, bool, char **);
+static bool	ppp_arg_ok(int, const char *);
+static const char *ppp_arg_name(int);
 static int	ppp_fd_flags(int, bool, char **, const char *);
 static void	ppp_child(char **, int, int, int) __attribute__((noreturn));
 static void	ppp_child_fail(int, int, int) __attribute__((noreturn));
@@ -345,6 +353,175 @@ ppp_check_words(const char *what, char *const *words, bool required,
 	if (words[0][0] == '\0') {
 		xasprintf(cause, "%s: empty command name", what);
 		return -1;
+	}
+	return 0;
+}
+
+
+/* ------------------------------------------------- extra pppd options */
+
+/* What an allowed option takes after it. */
+enum ppp_arg {
+	PPP_ARG_NONE,
+	PPP_ARG_INT,		/* decimal, 0-999999999 */
+	PPP_ARG_HEX,		/* asyncmap: [0x]1-8 hex digits */
+	PPP_ARG_IP4,		/* an IPv4 address */
+	PPP_ARG_COMP,		/* bsdcomp, deflate: N or N,N */
+	PPP_ARG_IFID		/* ipv6: [LOCAL],[REMOTE] identifiers */
+};
+
+/*
+ * The pppd options a pppd-options line, remote-pppd-options or
+ * vpn-peer's --pppd-option may carry (vpn.conf(5) and vpn-peer(8) list
+ * them): what tunes LCP, IPCP, IPV6CP, compression, sizes and logging
+ * of a link over a pty.  Nothing else reaches pppd, and so nothing that
+ * runs a program, loads code, writes a file, names a device or a
+ * socket, or undoes what ppp_add_link_options() states: those are
+ * refused by not being here.
+ */
+static const struct {
+	const char	*name;
+	enum ppp_arg	 arg;
+} ppp_allowed[] = {
+	{ "+ipv6", PPP_ARG_NONE },
+	{ "asyncmap", PPP_ARG_HEX },
+	{ "bsdcomp", PPP_ARG_COMP },
+	{ "debug", PPP_ARG_NONE },
+	{ "default-asyncmap", PPP_ARG_NONE },
+	{ "default-mru", PPP_ARG_NONE },
+	{ "deflate", PPP_ARG_COMP },
+	{ "ipcp-accept-local", PPP_ARG_NONE },
+	{ "ipcp-accept-remote", PPP_ARG_NONE },
+	{ "ipcp-max-configure", PPP_ARG_INT },
+	{ "ipcp-max-failure", PPP_ARG_INT },
+	{ "ipcp-max-terminate", PPP_ARG_INT },
+	{ "ipcp-restart", PPP_ARG_INT },
+	{ "ipv6", PPP_ARG_IFID },
+	{ "ipv6cp-accept-local", PPP_ARG_NONE },
+	{ "ipv6cp-accept-remote", PPP_ARG_NONE },
+	{ "ipv6cp-max-configure", PPP_ARG_INT },
+	{ "ipv6cp-max-failure", PPP_ARG_INT },
+	{ "ipv6cp-max-terminate", PPP_ARG_INT },
+	{ "ipv6cp-restart", PPP_ARG_INT },
+	{ "kdebug", PPP_ARG_INT },
+	{ "lcp-echo-adaptive", PPP_ARG_NONE },
+	{ "lcp-echo-failure", PPP_ARG_INT },
+	{ "lcp-echo-interval", PPP_ARG_INT },
+	{ "lcp-max-configure", PPP_ARG_INT },
+	{ "lcp-max-failure", PPP_ARG_INT },
+	{ "lcp-max-terminate", PPP_ARG_INT },
+	{ "lcp-restart", PPP_ARG_INT },
+	{ "ms-dns", PPP_ARG_IP4 },
+	{ "ms-wins", PPP_ARG_IP4 },
+	{ "mru", PPP_ARG_INT },
+	{ "mtu", PPP_ARG_INT },
+	{ "noaccomp", PPP_ARG_NONE },
+	{ "nobsdcomp", PPP_ARG_NONE },
+	{ "noccp", PPP_ARG_NONE },
+	{ "nodeflate", PPP_ARG_NONE },
+	{ "nopcomp", PPP_ARG_NONE },
+	{ "nopredictor1", PPP_ARG_NONE },
+	{ "novj", PPP_ARG_NONE },
+	{ "novjccomp", PPP_ARG_NONE },
+	{ "vj-max-slots", PPP_ARG_INT },
+};
+
+/* Is v a value of type arg, as pppd would read it? */
+static bool
+ppp_arg_ok(int arg, const char *v)
+{
+	struct in_addr	 in;
+	const char	*c;
+	size_t		 n, commas = 0;
+
+	n = strlen(v);
+	switch (arg) {
+	case PPP_ARG_NONE:
+		break;
+	case PPP_ARG_INT:
+		return n >= 1 && n <= 9 && strspn(v, "0123456789") == n;
+	case PPP_ARG_HEX:
+		if (v[0] == '0' && (v[1] == 'x' || v[1] == 'X'))
+			v += 2;
+		n = strlen(v);
+		return n >= 1 && n <= 8 &&
+		    strspn(v, "0123456789abcdefABCDEF") == n;
+	case PPP_ARG_IP4:
+		return inet_pton(AF_INET, v, &in) == 1;
+	case PPP_ARG_COMP:
+		c = v + strspn(v, "0123456789");
+		if (c == v || c - v > 2)
+			return false;
+		if (*c == '\0')
+			return true;
+		if (*c++ != ',')
+			return false;
+		n = strspn(c, "0123456789");
+		return n >= 1 && n <= 2 && c[n] == '\0';
+	case PPP_ARG_IFID:
+		/* Two identifiers of up to 39 characters, one comma. */
+		for (c = v; *c != '\0'; c++)
+			if (*c == ',')
+				commas++;
+		return commas == 1 && n >= 2 && n <= 79 &&
+		    strspn(v, "0123456789abcdefABCDEF:,") == n;
+	}
+	return false;
+}
+
+static const char *
+ppp_arg_name(int arg)
+{
+	switch (arg) {
+	case PPP_ARG_NONE:
+		break;
+	case PPP_ARG_INT:
+		return "a number";
+	case PPP_ARG_HEX:
+		return "a hexadecimal map of up to 8 digits";
+	case PPP_ARG_IP4:
+		return "an IPv4 address";
+	case PPP_ARG_COMP:
+		return "a code size, or two as N,N";
+	case PPP_ARG_IFID:
+		return "LOCAL,REMOTE interface identifiers";
+	}
+	return "nothing";
+}
+
+const char *
+ppp_option_allowed(size_t i)
+{
+	return i < nitems(ppp_allowed) ? ppp_allowed[i].name : NULL;
+}
+
+int
+ppp_options_check(char *const *words, size_t n, char **cause)
+{
+	size_t	i, k;
+
+	for (i = 0; i < n; i++) {
+		for (k = 0; k < nitems(ppp_allowed); k++)
+			if (strcmp(words[i], ppp_allowed[k].name) == 0)
+				break;
+		if (k == nitems(ppp_allowed)) {
+			xasprintf(cause, "%s is refused: not one of the pppd "
+			    "options pppssh allows (see vpn.conf(5))", words[i]);
+			return -1;
+		}
+		if (ppp_allowed[k].arg == PPP_ARG_NONE)
+			continue;
+		if (++i == n) {
+			xasprintf(cause, "%s: its value is missing (%s)",
+			    words[i - 1], ppp_arg_name(ppp_allowed[k].arg));
+			return -1;
+		}
+		if (!ppp_arg_ok(ppp_allowed[k].arg, words[i])) {
+			xasprintf(cause, "%s %s: the value is not %s",
+			    words[i - 1], words[i],
+			    ppp_arg_name(ppp_allowed[k].arg));
+			return -1;
+		}
 	}
 	return 0;
 }

@@ -102,6 +102,16 @@ struct ppp_child {
 int	 ppp_params_check(const struct ppp_params *, char **cause);
 
 /*
+ * Check n extra pppd option words (pppd-options, remote-pppd-options,
+ * vpn-peer's --pppd-option) against the options pppssh allows, each
+ * followed by the value it takes, of the form pppd reads.  Returns 0,
+ * or -1 with *cause naming the word refused and why (caller frees).
+ */
+int	 ppp_options_check(char *const *words, size_t n, char **cause);
+/* The i-th option ppp_options_check() allows, or NULL past the last. */
+const char	*ppp_option_allowed(size_t i);
+
+/*
  * The local pppd's argv, NULL-terminated, for execv() without a shell;
  * argv[0] is local_pppd.  Free it with argv_free().  The params must
  * have passed ppp_params_check().

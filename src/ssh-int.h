@@ -2,9 +2,10 @@
 /*
  * Copyright (c) 2026 The pppssh developers
  *
- * What ssh.c and ssh-hostkey.c share, and nothing else includes: the
- * session and channel structs, what owns the send path, and the error
- * recorder.
+ * What ssh.c and ssh-hostkey.c share, and nothing else includes (but
+ * tests/fuzz/fuzz_knownhosts.c): the session and channel structs, what
+ * owns the send path, the error recorder, and the known_hosts check of
+ * a given key.
  */
 #ifndef PPPSSH_SSH_INT_H
 #define PPPSSH_SSH_INT_H
@@ -103,5 +104,14 @@ struct ssh {
  */
 int	ssh_error(struct ssh *, enum ssh_fail, char **, const char *, ...)
 	    __attribute__((format(printf, 4, 5)));
+
+/*
+ * ssh_check_hostkey() for a key given as its blob, LIBSSH2_HOSTKEY_TYPE_*
+ * and SHA256 hash (32 bytes) instead of the session's: the known_hosts
+ * check alone (ssh-hostkey.c; for fuzz_knownhosts).
+ */
+int	ssh_check_hostkey_blob(struct ssh *, const char *known_hosts,
+	    const char *host, int port, const char *blob, size_t len,
+	    int type, const unsigned char *sha256, char **cause);
 
 #endif

@@ -19,10 +19,11 @@
 # so every run's log is dumped if the test fails).  It is killed by PID
 # (itest_track) if the test ends while it runs.  There is no PPP on the
 # host: tests point `pppd` and `remote-command` at small test programs.
-# Their own words go in pppd-options and remote-pppd-options, after the
-# pppd options vpnd adds, so remote-command stays a lone path as vpnd
-# expects of a pppd (the words before its last one are taken as the
-# privilege prefix for killing a stale remote pppd).
+# Their own words cannot go in pppd-options or remote-pppd-options (only
+# pppd options pppssh allows pass there), so vt_streamer_wrap writes a
+# script that adds them after the pppd options vpnd gives, and the
+# script is the pppd and the remote-command: a lone path, as vpnd
+# expects of a pppd.
 
 VPND=
 STREAMER=
@@ -161,11 +162,29 @@ link $2
 	known-hosts	$4
 	local-ip	10.9.0.1
 	remote-ip	10.9.0.2
-	pppd		$STREAMER
-	pppd-options	stream-out=1 stream-in=2 bytes=$5 result=$IT_DIR/$2.local.result
-	remote-command	$STREAMER
-	remote-pppd-options stream-out=2 stream-in=1 bytes=$5 result=$IT_DIR/$2.remote.result
+	pppd		$IT_DIR/$2.local.streamer-$5
+	remote-command	$IT_DIR/$2.remote.streamer-$5
 VT_EOF
+	# BYTES is in the scripts' names: a new count is a changed config.
+	vt_streamer_wrap "$IT_DIR/$2.local.streamer-$5" stream-out=1 \
+	    stream-in=2 "bytes=$5" "result=$IT_DIR/$2.local.result"
+	vt_streamer_wrap "$IT_DIR/$2.remote.streamer-$5" stream-out=2 \
+	    stream-in=1 "bytes=$5" "result=$IT_DIR/$2.remote.result"
+}
+
+# vt_streamer_wrap PATH WORD...: write PATH, a script that runs the
+# streamer with the arguments it is given (the pppd options vpnd adds)
+# and then WORD... (the streamer's own KEY=VALUE words, no spaces).
+vt_streamer_wrap()
+{
+	vt_wrap=$1
+	shift
+	{
+		printf '#!/bin/sh\nexec %s "$@"' "$STREAMER"
+		printf ' %s' "$@"
+		printf '\n'
+	} >"$vt_wrap" || itest_error "cannot write $vt_wrap"
+	chmod 0700 "$vt_wrap" || itest_error "cannot chmod $vt_wrap"
 }
 
 # vt_wait_results LINK SECS: wait up to SECS for both streamers of LINK

@@ -6,7 +6,7 @@
 # pppds replaced by tests/integration/streamer: locally as `pppd` (on
 # vpnd's raw pty, with vpnd's pppd options in its argv), remotely as the
 # `remote-command` (run by sshd through the user's shell); each gets its
-# own words through pppd-options and remote-pppd-options.  Each writes
+# own words through a wrapper script (vt_streamer_wrap).  Each writes
 # 64 MiB of a deterministic pseudo-random stream and checks, byte by byte,
 # the 64 MiB it receives from the other, both directions at once; both
 # must report OK with the full count and the cksum(1) of the stream.
@@ -72,11 +72,13 @@ link $LINK
 	known-hosts	$KH
 	local-ip	10.9.0.1
 	remote-ip	10.9.0.2
-	pppd		$STREAMER
-	pppd-options	stream-out=1 stream-in=2 bytes=$BYTES result=$LRES
-	remote-command	$STREAMER
-	remote-pppd-options stream-out=2 stream-in=1 bytes=$BYTES result=$RRES
+	pppd		$IT_DIR/local.streamer
+	remote-command	$IT_DIR/remote.streamer
 EOF
+vt_streamer_wrap "$IT_DIR/local.streamer" stream-out=1 stream-in=2 \
+    "bytes=$BYTES" "result=$LRES"
+vt_streamer_wrap "$IT_DIR/remote.streamer" stream-out=2 stream-in=1 \
+    "bytes=$BYTES" "result=$RRES"
 itest_step "vpnd -t accepts the config"
 "$VPND" -t -f "$CONF" 2>"$IT_DIR/check.out" ||
     itest_fail "vpnd -t: $(cat "$IT_DIR/check.out")"

@@ -333,7 +333,7 @@ test_global_inherited(void **state)
 	    "  host b.example.org\n"
 	    "  user other\n"
 	    "  keepalive 1 1\n"
-	    "  pppd-options nodebug\n"
+	    "  pppd-options novj\n"
 	    "  remote-command sudo /usr/sbin/pppd\n"
 	    "  local-ip 10.9.1.1\n"
 	    "  remote-ip 10.9.1.2\n");
@@ -368,7 +368,7 @@ test_global_inherited(void **state)
 	assert_int_equal(b->keepalive.interval, 1);
 	assert_int_equal(b->keepalive.misses, 1);
 	assert_int_equal(b->pppd_options.n, 1);
-	assert_string_equal(b->pppd_options.v[0], "nodebug");
+	assert_string_equal(b->pppd_options.v[0], "novj");
 	assert_false(b->vpn_peer);
 	assert_int_equal(b->backoff.min, 5);
 	assert_string_equal(b->ifname, "vpn-b");
@@ -692,8 +692,8 @@ static const struct {
 	  "link a\nhost gw\nlocal-ip 10.9.0.1\nremote-ip 10.9.0.1\n",
 	  "t.conf:7: remote-ip: 10.9.0.1 is also the local-ip" },
 	{ "remote-pppd-options plugin rp-pppoe.so\n",
-	  "t.conf:1: remote-pppd-options: plugin is refused (it runs a "
-	  "program or loads code)" },
+	  "t.conf:1: remote-pppd-options: plugin is refused: not one of "
+	  "the pppd options pppssh allows (see vpn.conf(5))" },
 	{ "remote-command sudo;reboot\n",
 	  "t.conf:1: remote-command: sudo;reboot has a character outside "
 	  "[A-Za-z0-9_./=:@,+-]" },

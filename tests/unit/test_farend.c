@@ -485,6 +485,70 @@ test_cmds_argv(void **state)
 	conf_free(c);
 }
 
+/*
+ * Issue 12: a privilege prefix with options before pppd.  The stale
+ * pppd's cleanup runs behind the same prefix words (not "sudo -u kill"),
+ * and the far command line says so.
+ */
+static void
+test_cmds_prefix_options(void **state)
+{
+	static const struct {
+		const char	*cmd;
+		const char	*sudo[5];
+		const char	*clean;
+	} t[] = {
+		{ "sudo -u root /usr/sbin/pppd", { "sudo", "-u", "root" },
+		  "sudo -u root " FAREND_PKILL " -TERM -F " },
+		{ "sudo -n -u root /usr/sbin/pppd",
+		  { "sudo", "-n", "-u", "root" },
+		  "sudo -n -u root " FAREND_PKILL " -TERM -F " },
+		/* No sudoers rules for doas: the command line only. */
+		{ "doas -u root /usr/sbin/pppd", { NULL },
+		  "doas -u root " FAREND_PKILL " -TERM -F " },
+		{ "/usr/bin/sudo -nuroot /usr/sbin/pppd",
+		  { "/usr/bin/sudo", "-nuroot" },
+		  "/usr/bin/sudo -nuroot " FAREND_PKILL " -TERM -F " },
+	};
+	struct farend		 fe;
+	struct farend_cmds	 cmds;
+	struct conf		*c;
+	char			*extra, *cmd;
+	size_t			 i, k, clean;
+
+	(void)state;
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		xasprintf(&extra, "    user vpn\n    remote-command %s\n",
+		    t[i].cmd);
+		c = load(extra);
+		free(extra);
+		farend_init(&fe, c->links[0]);
+		farend_sudo_cmds(&fe, &cmds);
+		clean = cmds.n;
+		for (k = 0; k < cmds.n; k++) {
+			assert_string_equal(cmds.v[k].argv[0],
+			    strcmp(cmds.v[k].what, "clean") == 0 ?
+			    FAREND_PKILL : "/usr/sbin/pppd");
+			if (strcmp(cmds.v[k].what, "clean") == 0)
+				clean = k;
+		}
+		assert_true(t[i].sudo[0] == NULL ? cmds.n == 0 :
+		    clean < cmds.n);
+		for (k = 0; t[i].sudo[k] != NULL; k++)
+			assert_string_equal(cmds.v[clean].sudo[k],
+			    t[i].sudo[k]);
+		if (t[i].sudo[0] != NULL)
+			assert_null(cmds.v[clean].sudo[k]);
+		cmd = farend_ppp_command(&fe);
+		if (strstr(cmd, t[i].clean) == NULL)
+			fail_msg("case %zu: no \"%s\" in %s", i, t[i].clean,
+			    cmd);
+		free(cmd);
+		farend_cmds_free(&cmds);
+		conf_free(c);
+	}
+}
+
 /* ---------------------------------------------------- vpn-peer requests */
 
 /* sudo + argv of cmd as one vector, for comparing. */
@@ -1204,6 +1268,7 @@ main(void)
 		cmocka_unit_test(test_authorized_keys),
 		cmocka_unit_test(test_sudoers),
 		cmocka_unit_test(test_cmds_argv),
+		cmocka_unit_test(test_cmds_prefix_options),
 		cmocka_unit_test(test_peer_requests),
 		cmocka_unit_test(test_shell_direct),
 		cmocka_unit_test(test_shell_wait),

@@ -841,11 +841,78 @@ test_close_in_cb(void **state)
 	assert_int_equal(fx->ncalls, 1);
 }
 
+/*
+ * Issue 12 (fuzz_netlink): a message whose nlmsg_len is 2^31 or more is
+ * not whole, whatever libmnl's mnl_nlmsg_ok() says (it compares the
+ * length as an int: negative, so it passed, and the walk went past the
+ * datagram); an attribute that reaches past nlmsg_len, into the
+ * padding to 4 bytes, is not read (mnl_attr_parse() took it); and a
+ * parsed event holds what its message held.
+ */
+static void
+test_msg_ok(void **state)
+{
+	_Alignas(struct nlmsghdr) char	 buf[64];
+	struct nlmsghdr			*nlh = (struct nlmsghdr *)buf;
+	struct rtnl_event		 ev;
+	struct ifinfomsg		*ifi;
+	struct nlattr			*a;
+
+	(void)state;
+	memset(buf, 0, sizeof(buf));
+	nlh->nlmsg_len = 0x80000000U;
+	assert_false(rtnl_msg_ok(nlh, sizeof(buf)));
+	nlh->nlmsg_len = 0xffffffffU;
+	assert_false(rtnl_msg_ok(nlh, sizeof(buf)));
+	nlh->nlmsg_len = sizeof(buf) + 1;
+	assert_false(rtnl_msg_ok(nlh, sizeof(buf)));
+	nlh->nlmsg_len = sizeof(*nlh) - 1;
+	assert_false(rtnl_msg_ok(nlh, sizeof(buf)));
+	nlh->nlmsg_len = sizeof(*nlh);
+	assert_false(rtnl_msg_ok(nlh, sizeof(*nlh) - 1));
+	assert_true(rtnl_msg_ok(nlh, sizeof(*nlh)));
+
+	/* RTM_NEWLINK of index 7, "ppp0", up. */
+	nlh->nlmsg_type = RTM_NEWLINK;
+	ifi = (struct ifinfomsg *)(buf + sizeof(*nlh));
+	ifi->ifi_index = 7;
+	ifi->ifi_flags = IFF_UP;
+	a = (struct nlattr *)(buf + sizeof(*nlh) + sizeof(*ifi));
+	a->nla_type = IFLA_IFNAME;
+	a->nla_len = sizeof(*a) + 5;
+	memcpy(a + 1, "ppp0", 5);
+	nlh->nlmsg_len = sizeof(*nlh) + sizeof(*ifi) + 12;
+	assert_true(rtnl_msg_ok(nlh, sizeof(buf)));
+	assert_int_equal(rtnl_event_parse(nlh, &ev), 0);
+	assert_int_equal(ev.type, RTNL_LINK_NEW);
+	assert_int_equal(ev.ifindex, 7);
+	assert_string_equal(ev.ifname, "ppp0");
+	assert_true(ev.up);
+	/*
+	 * nlmsg_len 2 bytes short of the attribute (the datagram ends
+	 * there): the name is not read from past the message.
+	 */
+	nlh->nlmsg_len = sizeof(*nlh) + sizeof(*ifi) + 7;
+	a->nla_len = sizeof(*a) + 4;
+	memcpy(a + 1, "ppp", 4);
+	assert_int_equal(rtnl_event_parse(nlh, &ev), 0);
+	assert_string_equal(ev.ifname, "");
+	nlh->nlmsg_len = sizeof(*nlh) + sizeof(*ifi) + 8;
+	assert_int_equal(rtnl_event_parse(nlh, &ev), 0);
+	assert_string_equal(ev.ifname, "ppp");
+	/* Too short for its ifinfomsg: no event. */
+	nlh->nlmsg_len = sizeof(*nlh) + 4;
+	assert_int_equal(rtnl_event_parse(nlh, &ev), -1);
+	nlh->nlmsg_type = NLMSG_DONE;
+	assert_int_equal(rtnl_event_parse(nlh, &ev), -1);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_open_close),
+		cmocka_unit_test(test_msg_ok),
 		cmocka_unit_test_setup_teardown(test_ifindex, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_link_events, setup,
 		    teardown),

@@ -595,6 +595,53 @@ test_conf_check(void **state)
 	free(cause);
 }
 
+/*
+ * Issue 12: --pppd-option words pass the allowlist that vpn.conf's
+ * pppd-options do (ppp_options_check()), option and value in turn.
+ */
+static void
+test_conf_pppd_allowlist(void **state)
+{
+	static const struct {
+		const char	*words[4];
+		const char	*want;
+	} t[] = {
+		{ { "plugin", "/tmp/x.so" }, "--pppd-option: plugin is "
+		  "refused: not one of the pppd options pppssh allows (see "
+		  "vpn.conf(5))" },
+		{ { "debug", "logfile", "/etc/shadow" }, "--pppd-option: "
+		  "logfile is refused: not one of the pppd options pppssh "
+		  "allows (see vpn.conf(5))" },
+		{ { "mtu", "1400", "mru" }, "--pppd-option: mru: its value is "
+		  "missing (a number)" },
+		{ { "ms-dns", "/dev/ttyS0" }, "--pppd-option: ms-dns "
+		  "/dev/ttyS0: the value is not an IPv4 address" },
+		{ { "mtu", "1400", "novj", "debug" }, NULL },
+	};
+	struct peer_conf	 c;
+	char			*cause;
+	size_t			 i, k;
+
+	(void)state;
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		base_conf(&c);
+		cause = NULL;
+		for (k = 0; k < 4 && t[i].words[k] != NULL; k++)
+			assert_int_equal(peer_conf_add_pppd_option(&c,
+			    t[i].words[k], &cause), 0);
+		if (t[i].want == NULL) {
+			if (peer_conf_check(&c, &cause) != 0)
+				fail_msg("case %zu refused: %s", i, cause);
+			continue;
+		}
+		if (peer_conf_check(&c, &cause) != -1)
+			fail_msg("case %zu passed", i);
+		assert_non_null(cause);
+		assert_string_equal(cause, t[i].want);
+		free(cause);
+	}
+}
+
 static void
 test_run(void **state)
 {
@@ -810,6 +857,7 @@ main(void)
 		cmocka_unit_test(test_format),
 		cmocka_unit_test(test_conf_options),
 		cmocka_unit_test(test_conf_check),
+		cmocka_unit_test(test_conf_pppd_allowlist),
 		cmocka_unit_test(test_run),
 		cmocka_unit_test_setup_teardown(test_stale, setup_tmp,
 		    teardown_tmp),

@@ -533,6 +533,156 @@ mutate(struct ppp_params *p, enum mutation m)
 	}
 }
 
+/*
+ * Issue 12: extra pppd options by allowlist.  The words of each case
+ * split at spaces; want is NULL when they pass, else the cause.
+ */
+static void
+test_options_check(void **state)
+{
+	static const struct {
+		const char	*words;
+		const char	*want;
+	} t[] = {
+		{ "", NULL },
+		{ "debug kdebug 1 mtu 1400 mru 1400 novj noccp nobsdcomp "
+		  "nodeflate", NULL },
+		{ "lcp-echo-interval 5 lcp-echo-failure 4 lcp-echo-adaptive "
+		  "lcp-max-configure 20 lcp-restart 1", NULL },
+		{ "asyncmap 0 asyncmap 0xa0000 asyncmap FFFFFFFF", NULL },
+		{ "ipcp-accept-local ipcp-accept-remote ms-dns 10.0.0.53 "
+		  "ms-wins 10.0.0.54", NULL },
+		{ "+ipv6 ipv6 ::1,::2 ipv6 ,::2 ipv6cp-accept-local "
+		  "ipv6cp-max-configure 10", NULL },
+		{ "bsdcomp 15 deflate 15,12 vj-max-slots 16", NULL },
+		/* What the old blocklist missed, and what it named. */
+		{ "ktune", "ktune is refused: not one of the pppd options "
+		  "pppssh allows (see vpn.conf(5))" },
+		{ "debug updetach", "updetach is refused: not one of the pppd "
+		  "options pppssh allows (see vpn.conf(5))" },
+		{ "defaultroute", "defaultroute is refused: not one of the "
+		  "pppd options pppssh allows (see vpn.conf(5))" },
+		{ "record /tmp/x", "record is refused: not one of the pppd "
+		  "options pppssh allows (see vpn.conf(5))" },
+		{ "plugin rp-pppoe.so", "plugin is refused: not one of the "
+		  "pppd options pppssh allows (see vpn.conf(5))" },
+		{ "/dev/ttyS0", "/dev/ttyS0 is refused: not one of the pppd "
+		  "options pppssh allows (see vpn.conf(5))" },
+		{ "+ipv6 noipv6", "noipv6 is refused: not one of the pppd "
+		  "options pppssh allows (see vpn.conf(5))" },
+		/* A value is checked as what pppd reads it as. */
+		{ "mtu", "mtu: its value is missing (a number)" },
+		{ "mtu 1400 mru", "mru: its value is missing (a number)" },
+		{ "mtu logfile", "mtu logfile: the value is not a number" },
+		{ "mtu 1234567890", "mtu 1234567890: the value is not a "
+		  "number" },
+		{ "mtu -1", "mtu -1: the value is not a number" },
+		{ "asyncmap 0x", "asyncmap 0x: the value is not a hexadecimal "
+		  "map of up to 8 digits" },
+		{ "asyncmap 123456789", "asyncmap 123456789: the value is not a "
+		  "hexadecimal map of up to 8 digits" },
+		{ "ms-dns 10.0.0", "ms-dns 10.0.0: the value is not an IPv4 "
+		  "address" },
+		{ "ms-dns dns.example.org", "ms-dns dns.example.org: the value "
+		  "is not an IPv4 address" },
+		{ "deflate 15,", "deflate 15,: the value is not a code size, "
+		  "or two as N,N" },
+		{ "bsdcomp 100", "bsdcomp 100: the value is not a code size, "
+		  "or two as N,N" },
+		{ "ipv6 ::1", "ipv6 ::1: the value is not LOCAL,REMOTE "
+		  "interface identifiers" },
+		{ "ipv6 ::1,::2,::3", "ipv6 ::1,::2,::3: the value is not "
+		  "LOCAL,REMOTE interface identifiers" },
+	};
+	char	*copy, *words[32], *cause, *s;
+	size_t	 i, n;
+
+	(void)state;
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		copy = xstrdup(t[i].words);
+		n = 0;
+		for (s = strtok(copy, " "); s != NULL; s = strtok(NULL, " "))
+			words[n++] = s;
+		cause = NULL;
+		if (t[i].want == NULL) {
+			if (ppp_options_check(words, n, &cause) != 0)
+				fail_msg("case %zu refused: %s", i, cause);
+		} else {
+			if (ppp_options_check(words, n, &cause) != -1)
+				fail_msg("case %zu passed: %s", i, t[i].words);
+			assert_non_null(cause);
+			if (strcmp(cause, t[i].want) != 0)
+				fail_msg("case %zu:\nwant: %s\ngot:  %s", i,
+				    t[i].want, cause);
+		}
+		free(cause);
+		free(copy);
+	}
+}
+
+/*
+ * vpn.conf(5) lists exactly the options ppp_options_check() allows: the
+ * ".Cm NAME" words of the list under pppd-options, each passing with a
+ * value of the kind its ".Ar" names, and every allowed one listed.
+ */
+static void
+test_options_documented(void **state)
+{
+	static const struct {
+		const char	*ar, *value;
+	} vals[] = {
+		{ "Ar n", "1" }, { "Ar map", "0" }, { "Ar address", "10.0.0.1" },
+		{ "Ar nr", "15,12" }, { "Ar local", "::1,::2" },
+	};
+	const char	*top = getenv("top_srcdir"), *name;
+	char		*path, line[256], *words[2], *cause, *p, *end;
+	char		 listed[64][32];
+	size_t		 nlisted = 0, i, k, n;
+	bool		 in = false, found;
+	FILE		*f;
+
+	(void)state;
+	if (top == NULL)
+		fail_msg("top_srcdir is not set (run from make check)");
+	xasprintf(&path, "%s/man/vpn.conf.5.in", top);
+	if ((f = fopen(path, "r")) == NULL)
+		fail_msg("%s: cannot open", path);
+	while (fgets(line, sizeof(line), f) != NULL) {
+		if (strncmp(line, ".It Cm pppd-options ", 20) == 0)
+			in = true;
+		else if (in && strncmp(line, ".El", 3) == 0)
+			break;
+		if (!in || strncmp(line, ".Cm ", 4) != 0)
+			continue;
+		p = line + 4;
+		end = p + strcspn(p, " \n");
+		*end = '\0';
+		assert_true(nlisted < 64 && strlen(p) < 32);
+		memcpy(listed[nlisted++], p, strlen(p) + 1);
+		words[0] = p;
+		n = 1;
+		for (k = 0; k < sizeof(vals) / sizeof(vals[0]); k++)
+			if (strstr(end + 1, vals[k].ar) != NULL) {
+				words[1] = (char *)vals[k].value;
+				n = 2;
+			}
+		cause = NULL;
+		if (ppp_options_check(words, n, &cause) != 0)
+			fail_msg("vpn.conf(5) lists %s: %s", p, cause);
+	}
+	(void)fclose(f);
+	free(path);
+	assert_true(nlisted > 0);
+	for (i = 0; (name = ppp_option_allowed(i)) != NULL; i++) {
+		found = false;
+		for (k = 0; k < nlisted; k++)
+			found = found || strcmp(listed[k], name) == 0;
+		if (!found)
+			fail_msg("%s is allowed but not in vpn.conf(5)", name);
+	}
+	assert_int_equal(i, nlisted);
+}
+
 static void
 test_params_check(void **state)
 {
@@ -950,6 +1100,8 @@ main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_remote_through_shell,
 		    shwords_setup, shwords_teardown),
 		cmocka_unit_test(test_params_check),
+		cmocka_unit_test(test_options_check),
+		cmocka_unit_test(test_options_documented),
 		cmocka_unit_test(test_spawn_child_environment),
 		cmocka_unit_test(test_spawn_hangup),
 		cmocka_unit_test(test_spawn_exec_failure),
