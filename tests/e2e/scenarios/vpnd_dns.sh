@@ -140,6 +140,16 @@ if grep -q "$SITE_HOSTB_IP" /etc/resolv.conf; then
 	fail "the far server reached /etc/resolv.conf: $(cat /etc/resolv.conf)"
 fi
 step "split DNS: $FAR_NAME via the tunnel, $NEAR_NAME here"
+# What an admin sees of it (quoted in issue 13's closing note).
+echo "----- vpnctl status office -----"
+"$VPNCTL" -s "$SOCK" status office || fail "vpnctl status office"
+echo "----- vpnctl metrics, the office link's samples -----"
+"$VPNCTL" -s "$SOCK" metrics >"$E2E_DIR/metrics.txt" || fail "vpnctl metrics"
+grep 'link="office"' "$E2E_DIR/metrics.txt" ||
+    fail "no sample of the office link in vpnctl metrics"
+echo "----- getent ahostsv4 $FAR_NAME in gwa; the far dnsmasq's log -----"
+ip netns exec gwa getent ahostsv4 "$FAR_NAME" || fail "getent $FAR_NAME"
+grep "$FAR_NAME" "$E2E_DIR/dns-far.log" || fail "no $FAR_NAME in the far log"
 
 "$VPNCTL" -s "$SOCK" restart office >/dev/null || fail "vpnctl restart"
 wait_for "grep -q 'dns: taken back from resolvconf on $IF' \
