@@ -113,17 +113,18 @@ lk_count()
 # What vpnd logs when its own pppd did not end (src/pppchild.c):
 #  - LK_LOST: not even SIGKILL ended it: vpnd lost track of it, a bug;
 #  - LK_SLOW_TERM: it outlived SIGTERM by PPPCHILD_KILL_WAIT (2 s) and got
-#    SIGKILL.  At the reference pace pppd exits within about 1 s of SIGTERM
-#    (lcp-max-terminate 1, then its ip-down scripts), so this one is about
-#    the machine's speed: lk_check_reaped tolerates it once the guest runs
-#    at least twice slower than the reference (see "Time budgets" in
-#    guest-lib.sh).
+#    SIGKILL.  pppd's exit after SIGTERM takes 1 s of wall clock (one
+#    Terminate-Request, lcp-restart 1) plus its ip-down scripts, which
+#    run at the guest's pace (about 0.6 s at the reference: a run at 1.8x
+#    saw a pppd take over 2 s), so this one is about the machine's speed:
+#    lk_check_reaped tolerates it once the guest runs at least 1.5 times
+#    slower than the reference (see "Time budgets" in guest-lib.sh).
 LK_LOST='did not die after SIGKILL'
 LK_SLOW_TERM='did not exit after SIGTERM'
 
 # lk_check_reaped WHAT N_LOST N_SLOW: fail if vpnd's log has more LK_LOST
 # lines than N_LOST, or more LK_SLOW_TERM lines than N_SLOW while the guest
-# runs under twice the reference pace (measured again first).
+# runs under 1.5 times the reference pace (measured again first).
 lk_check_reaped()
 {
 	[ "$(lk_count "$LK_LOST")" = "$2" ] ||
@@ -131,7 +132,7 @@ lk_check_reaped()
 	    "$LK_LOG" | tail -n 2 | sed 's/^[^ ]* //')"
 	[ "$(lk_count "$LK_SLOW_TERM")" != "$3" ] || return 0
 	pace_update
-	[ "$E2E_PACE" -ge 200 ] ||
+	[ "$E2E_PACE" -ge 150 ] ||
 	    fail "$1: a pppd outlived SIGTERM by 2 s with the guest at" \
 	    "$(cs_to_s "$E2E_PACE")x the reference pace: $(grep -E \
 	    "$LK_SLOW_TERM" "$LK_LOG" | tail -n 2 | sed 's/^[^ ]* //')"
