@@ -164,11 +164,13 @@ kill -TERM "$vpnd"
 rc=0
 child_wait "$vpnd" 10 "vpnd" || rc=$?
 [ "$rc" = 0 ] || fail "vpnd exited with status $rc after SIGTERM, want 0"
-wait_for "[ ! -e /run/resolvconf/interfaces/$IF ]" 10 \
+# vpnd lets its `resolvconf -d` run on as it exits; openresolv is a shell
+# script of many forks (a re-dial's update took 12 s at 4.9x pace).
+wait_for "[ ! -e /run/resolvconf/interfaces/$IF ]" 30 \
     "the record for $IF to go"
-wait_for "! grep -q corp.example \"\$E2E_DIR/servers.conf\"" 5 \
+wait_for "! grep -q corp.example \"\$E2E_DIR/servers.conf\"" 30 \
     "the server of corp.example to go"
-wait_for "[ -z \"\$(resolves $FAR_NAME)\" ]" 10 "$FAR_NAME to stop resolving"
+wait_for "[ -z \"\$(resolves $FAR_NAME)\" ]" 30 "$FAR_NAME to stop resolving"
 [ "$(resolves "$NEAR_NAME")" = "$NEAR_ADDR" ] ||
     fail "$NEAR_NAME no longer resolves after stop"
 step "SIGTERM: record and domain server gone, $FAR_NAME unresolved"
