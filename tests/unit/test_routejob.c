@@ -425,6 +425,8 @@ test_input(void **state)
 	assert_int_equal(F.in_len, 16);		/* and again for the retry */
 	try_ends();
 	assert_int_equal(F.dones, 1);
+	routejob_free(F.rj);
+	F.rj = NULL;
 
 	F.write_r = SSH_ERR;
 	F.in_len = 0;
