@@ -391,17 +391,22 @@ dnsapply_done(int status, const char *err, void *arg)
 	struct dnsapply	*d = arg;
 	struct cmdjob	*j = d->job;	/* err lives in it: freed last */
 	const char	*what;
+	char		 how[32];
 
 	what = d->backend == DNSAPPLY_RESOLVED ? "resolvectl" : "resolvconf";
 	d->job = NULL;
 	if (status != 0) {
-		log_warnx("%s: dns: %s %s %s failed (%s%d)%s%s", d->tag, what,
-		    d->undoing ? "taking back" : "applying", d->ifname,
-		    status == -1 ? "killed" : "exit ",
-		    status == -1 ? 0 : status, *err != '\0' ? ": " : "", err);
+		if (status == -1)
+			(void)snprintf(how, sizeof(how), "killed by a signal");
+		else
+			(void)snprintf(how, sizeof(how), "exit status %d",
+			    status);
+		log_warnx("%s: dns: %s %s %s failed (%s)%s%s", d->tag, what,
+		    d->undoing ? "taking back" : "applying", d->ifname, how,
+		    *err != '\0' ? ": " : "", err);
 		if (!d->undoing) {
-			dnsapply_set_status(d, "failed: %s on %s exited %d%s%s",
-			    what, d->ifname, status, *err != '\0' ? ": " : "",
+			dnsapply_set_status(d, "failed: %s on %s: %s%s%s",
+			    what, d->ifname, how, *err != '\0' ? ": " : "",
 			    err);
 			/* The rest of this apply would fail the same way. */
 			dnsapply_drop_applies(d);

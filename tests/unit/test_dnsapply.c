@@ -408,7 +408,7 @@ test_failure(void **state)
 	dnsapply_set(d, srv, 1);
 	run_until_status(loop, d, "failed");
 	assert_string_equal(dnsapply_status(d), "failed: resolvectl on "
-	    "vpn-office exited 1: Failed to set DNS configuration: Link "
+	    "vpn-office: exit status 1: Failed to set DNS configuration: Link "
 	    "vpn-office not known");
 	dnsapply_free(d);
 	loop_free(loop);
