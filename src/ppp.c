@@ -172,8 +172,7 @@ ppp_local_argv(const struct ppp_params *p)
 	 */
 	if (p->peer_dns) {
 		argv_add(&w, "usepeerdns");
-		for (i = 0; i < sizeof(ppp_dns_env) / sizeof(ppp_dns_env[0]);
-		    i++) {
+		for (i = 0; i < nitems(ppp_dns_env); i++) {
 			argv_add(&w, "unset");
 			argv_add(&w, ppp_dns_env[i]);
 		}
