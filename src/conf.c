@@ -183,6 +183,11 @@ conf_unknown_keyword(struct parse *p, const char *word)
 	const char	*names[K__COUNT], *near;
 	size_t		 i;
 
+	/* Past the error limit the message is dropped: no alignments. */
+	if (p->nerrs >= CONF_MAX_ERRORS) {
+		perr(p, p->line, "%s: unknown keyword", word);
+		return;
+	}
 	for (i = 0; i < K__COUNT; i++)
 		names[i] = kw_table[i].name;
 	if ((near = spell_suggest(word, names, K__COUNT)) != NULL)

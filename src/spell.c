@@ -3,7 +3,8 @@
  * Copyright (c) 2026 The pppssh developers
  *
  * "Did you mean" (see spell.h): optimal string alignment distance, by
- * the usual dynamic programme over three rows on the stack.
+ * the usual dynamic programme over three rows on the stack; the
+ * suggestion aligns only the words whose length could make them near.
  */
 #include "config.h"
 
@@ -55,13 +56,21 @@ const char *
 spell_suggest(const char *word, const char *const *words, size_t n)
 {
 	const char	*best = NULL;
-	size_t		 i, d, bestd, len = strlen(word), limit;
+	size_t		 i, d, bestd, len = strlen(word), wlen, limit;
 
 	limit = len <= 4 ? 1 : len <= 8 ? 2 : 3;
 	bestd = limit + 1;
 	for (i = 0; i < n; i++) {
 		if (strcmp(word, words[i]) == 0)
 			return NULL;
+		/*
+		 * The lengths' difference is a lower bound on the
+		 * distance: a word that cannot beat the best so far is
+		 * not aligned (each alignment is len x len steps).
+		 */
+		wlen = strlen(words[i]);
+		if ((len > wlen ? len - wlen : wlen - len) >= bestd)
+			continue;
 		d = spell_distance(word, words[i]);
 		if (d < bestd) {
 			bestd = d;
