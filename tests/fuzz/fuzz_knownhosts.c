@@ -11,6 +11,7 @@
  */
 #include "config.h"
 
+#include <sys/mman.h>
 #include <sys/queue.h>
 #include <sys/types.h>
 
@@ -53,12 +54,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 		s.fd = -1;
 		/*
-		 * A file without a name (libFuzzer ends with _Exit(), no
-		 * atexit()): fopen() reaches it through /proc/self/fd.
+		 * A file in memory, without a name (libFuzzer ends with
+		 * _Exit(), no atexit()): fopen() reaches it through
+		 * /proc/self/fd.  A file on disk cost ext4's flush on
+		 * truncate-and-close at every input: 55% of the time.
 		 */
-		(void)snprintf(path, sizeof(path), "/tmp/fuzz_knownhosts."
-		    "XXXXXX");
-		if ((fd = mkstemp(path)) == -1 || unlink(path) == -1)
+		if ((fd = memfd_create("fuzz_knownhosts", MFD_CLOEXEC)) == -1)
 			abort();
 		(void)snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
 	}
