@@ -244,7 +244,7 @@ ssh_kh_load(struct ssh *s, LIBSSH2_KNOWNHOSTS *kh, const char *path,
 	FILE				*f;
 	struct libssh2_knownhost	*prev = NULL, *e;
 	char				*buf = NULL, *p, *tok, *field[4];
-	size_t				 bufsz = 0, len, nf;
+	size_t				 bufsz = 0, cap = 0, len, nf;
 	ssize_t				 n;
 	unsigned long			 lineno = 0;
 	int				 r = -1;
@@ -289,10 +289,16 @@ ssh_kh_load(struct ssh *s, LIBSSH2_KNOWNHOSTS *kh, const char *path,
 			log_debug("%s:%lu: ignored: %s", path, lineno,
 			    ssh_errmsg(s));
 		}
-		/* A line adds one entry per host name it lists (maybe some). */
+		/*
+		 * A line adds one entry per host name it lists (maybe
+		 * some); the array doubles, as a line can list thousands.
+		 */
 		while (libssh2_knownhost_get(kh, &e, prev) == 0) {
-			*lines = xreallocarray(*lines, *nlines + 1,
-			    sizeof(**lines));
+			if (*nlines == cap) {
+				cap = cap == 0 ? 16 : cap * 2;
+				*lines = xreallocarray(*lines, cap,
+				    sizeof(**lines));
+			}
 			(*lines)[*nlines].entry = e;
 			(*lines)[*nlines].line = lineno;
 			(*nlines)++;
