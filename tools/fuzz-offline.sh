@@ -14,8 +14,11 @@
 # (peer, ctlmsg, ...); the default is every target.  RUNS defaults to
 # 10000000; SECONDS, if given, bounds each target's time as well
 # (libFuzzer's -max_total_time: a slow target stops short of RUNS, and
-# its line says how many it ran).  A crash leaves its input as build-fuzz/crash-NAME-*, and
-# the script exits 1 after the remaining targets ran.
+# its line says how many it ran).  Inputs are at most the target's
+# length in tests/fuzz/max_len, as in .ci/run: a little past what its
+# parser takes for real (the file says why each).  Builds with make
+# -j1: one core.  A crash leaves its input as build-fuzz/crash-NAME-*,
+# and the script exits 1 after the remaining targets ran.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 runs=10000000
@@ -50,7 +53,7 @@ else
 	done
 fi
 # shellcheck disable=SC2086 # one word per target
-nice -n 19 make -j2 $targets >make.out 2>&1 || { cat make.out; exit 1; }
+nice -n 19 make -j1 $targets >make.out 2>&1 || { cat make.out; exit 1; }
 
 rc=0
 summary=
@@ -64,10 +67,14 @@ for t in $targets; do
 	else
 		cp "$top/tests/fuzz/corpus/$name"/* "$corpus/"
 	fi
-	echo "fuzz: $name, $runs runs" >&2
+	# Per target, from tests/fuzz/max_len (why each length, there).
+	maxlen=$(awk -v n="$name" '$1 == n { print $2 }' \
+	    "$top/tests/fuzz/max_len")
+	[ -n "$maxlen" ] || { echo "$0: $name: not in tests/fuzz/max_len" >&2; exit 1; }
+	echo "fuzz: $name, $runs runs, inputs up to $maxlen bytes" >&2
 	start=$(date +%s)
 	if nice -n 19 "./$t" -runs="$runs" -max_total_time="$secs" \
-	    -detect_leaks=1 -max_len=65536 \
+	    -detect_leaks=1 -max_len="$maxlen" \
 	    -print_final_stats=1 -artifact_prefix="crash-$name-" \
 	    "$corpus" >"offline-$name.log" 2>&1; then
 		result=clean
