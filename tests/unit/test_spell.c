@@ -5,7 +5,8 @@
  * Unit tests for "did you mean": the edit distance (each kind of edit,
  * a swap of neighbours counted once, empty and over-long words) and the
  * suggestion (near enough by length, the nearest wins, a tie goes to
- * the first, an exact word or a far one gets none).
+ * the first, an exact word or a far one gets none, and its shortcut
+ * picks what the full distances pick).
  */
 #include "config.h"
 
@@ -100,6 +101,69 @@ test_suggest_tie(void **state)
 	assert_string_equal(spell_suggest("lax", words + 1, 2), "lag");
 }
 
+/* xorshift32: the test's words, the same at every run. */
+static uint32_t
+next(uint32_t x)
+{
+	x ^= x << 13;
+	x ^= x >> 17;
+	x ^= x << 5;
+	return x;
+}
+
+/*
+ * The suggestion skips the words whose length cannot win: it must still
+ * pick what the full distances pick, for 20,000 words made by random
+ * edits of the list's words.
+ */
+static void
+test_suggest_same_as_full(void **state)
+{
+	static const char *const words[] = { "status", "up", "down",
+	    "restart", "reload", "remote-net", "local-net", "identity",
+	    "keepalive", "remote-command", "ddns-url", "probe-interval" };
+	const size_t	 n = sizeof(words) / sizeof(words[0]);
+	const char	*want, *got;
+	char		 w[32];
+	uint32_t	 x = 2463534242u;
+	size_t		 i, j, k, len, d, bestd, limit;
+
+	(void)state;
+	for (i = 0; i < 20000; i++) {
+		x = next(x);
+		(void)strcpy(w, words[x % n]);
+		len = strlen(w);
+		for (k = (x >> 8) & 3; k > 0 && len > 0; k--) {
+			x = next(x);
+			if (x & 1)
+				w[x % len] = "aeilnost-"[(x >> 4) & 7];
+			else if (len > 1) {
+				memmove(w + x % len, w + x % len + 1,
+				    len - x % len);
+				len--;
+			}
+		}
+		limit = len <= 4 ? 1 : len <= 8 ? 2 : 3;
+		bestd = limit + 1;
+		want = NULL;
+		for (j = 0; j < n; j++) {
+			if (strcmp(w, words[j]) == 0) {
+				want = NULL;
+				break;
+			}
+			if ((d = spell_distance(w, words[j])) < bestd) {
+				bestd = d;
+				want = words[j];
+			}
+		}
+		got = spell_suggest(w, words, n);
+		if (want == NULL)
+			assert_null(got);
+		else
+			assert_string_equal(got, want);
+	}
+}
+
 int
 main(void)
 {
@@ -108,6 +172,7 @@ main(void)
 		cmocka_unit_test(test_distance_long),
 		cmocka_unit_test(test_suggest),
 		cmocka_unit_test(test_suggest_tie),
+		cmocka_unit_test(test_suggest_same_as_full),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
