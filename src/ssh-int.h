@@ -3,9 +3,9 @@
  * Copyright (c) 2026 The pppssh developers
  *
  * What ssh.c and ssh-hostkey.c share, and nothing else includes (but
- * tests/fuzz/fuzz_knownhosts.c): the session and channel structs, what
- * owns the send path, the error recorder, and the known_hosts check of
- * a given key.
+ * tests/fuzz/fuzz_knownhosts.c and tests/unit/test_ssh.c): the session
+ * and channel structs, what owns the send path, the error recorder, and
+ * the known_hosts check of a given key.
  */
 #ifndef PPPSSH_SSH_INT_H
 #define PPPSSH_SSH_INT_H

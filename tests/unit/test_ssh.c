@@ -4,7 +4,8 @@
  *
  * Unit tests for src/ssh.c without an sshd: the failure classes and
  * causes a handshake gets from scripted misbehaving peers on loopback,
- * fd ownership when ssh_new() fails, and steps called out of order.
+ * fd ownership when ssh_new() fails, steps called out of order, and the
+ * line a known_hosts mismatch names when a line lists many hosts.
  * The real server paths are in tests/integration/ssh_*.sh.
  */
 #include "config.h"
@@ -20,6 +21,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -27,6 +29,7 @@
 #include <cmocka.h>
 
 #include "ssh.h"
+#include "ssh-int.h"
 
 /* What the fake server does once the client is connected. */
 enum peer_act {
@@ -251,6 +254,60 @@ test_out_of_order(void **state)
 	close(srv);
 }
 
+/*
+ * A known_hosts line of 40 host names (40 entries, the entry-to-line
+ * array grown past its first sizes), then the gateway's line: a
+ * mismatch names the line of the entry that libssh2 found, for an
+ * entry of either line.
+ */
+static void
+test_known_hosts_many_names(void **state)
+{
+	/* The key the check is offered, and another one. */
+	static const char key_blob[] =
+	    "\0\0\0\x0bssh-ed25519\0\0\0\x20"
+	    "\x5a\x1c\x33\x8e\x02\x9f\x41\x6b\xd0\x17\x8c\x25\x90\xee"
+	    "\x3b\x74\x11\xa8\x6d\x52\xc9\x0f\x84\x3e\x27\xb6\x99\x40"
+	    "\x1d\xf3\x68\x05";
+	static const char other[] = "AAAAC3NzaC1lZDI1NTE5AAAAIFocM44Cn0Fr0"
+	    "BeMJZDuO3QRqG1SyQ+EPie2mUAd82gG";
+	static const unsigned char sha256[32] = { 1 };
+	struct ssh	*s;
+	char		 path[] = "/tmp/test_ssh.XXXXXX", want[64];
+	char		*cause = NULL;
+	FILE		*f;
+	int		 fd, cli, srv, i;
+
+	(void)state;
+	tcp_pair(&cli, &srv);
+	assert_non_null(s = ssh_new(cli, &cause));
+	assert_int_not_equal(fd = mkstemp(path), -1);
+	assert_non_null(f = fdopen(fd, "w"));
+	fprintf(f, "# many names\n");
+	for (i = 0; i < 40; i++)
+		fprintf(f, "%sh%d", i == 0 ? "" : ",", i);
+	fprintf(f, " ssh-ed25519 %s\ngw.example.org ssh-ed25519 %s\n",
+	    other, other);
+	assert_int_equal(fclose(f), 0);
+
+	assert_int_equal(ssh_check_hostkey_blob(s, path, "h39", 22, key_blob,
+	    sizeof(key_blob) - 1, LIBSSH2_HOSTKEY_TYPE_ED25519, sha256,
+	    &cause), SSH_ERR);
+	(void)snprintf(want, sizeof(want), "does not match %s:2 ", path);
+	assert_non_null(strstr(cause, want));
+	free(cause);
+	cause = NULL;
+	assert_int_equal(ssh_check_hostkey_blob(s, path, "gw.example.org", 22,
+	    key_blob, sizeof(key_blob) - 1, LIBSSH2_HOSTKEY_TYPE_ED25519,
+	    sha256, &cause), SSH_ERR);
+	(void)snprintf(want, sizeof(want), "does not match %s:3 ", path);
+	assert_non_null(strstr(cause, want));
+	free(cause);
+	assert_int_equal(unlink(path), 0);
+	ssh_free(s);
+	close(srv);
+}
+
 static void
 test_free_null_and_names(void **state)
 {
@@ -292,6 +349,7 @@ main(void)
 		cmocka_unit_test(test_handshake_failures),
 		cmocka_unit_test(test_new_not_tcp),
 		cmocka_unit_test(test_out_of_order),
+		cmocka_unit_test(test_known_hosts_many_names),
 		cmocka_unit_test(test_free_null_and_names),
 	};
 
