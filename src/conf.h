@@ -81,6 +81,7 @@ struct link_conf {
 	int		 connect_timeout; /* seconds, 1..300 (10) */
 	int		 mtu;		/* 576..9000, or -1: pppd's default */
 	bool		 compression;	/* false: pppd noccp etc. */
+	bool		 fq_codel;	/* root qdisc of our ppp interface */
 	bool		 autostart;	/* dial when vpnd starts */
 	bool		 dns;		/* apply the far end's name servers */
 	struct argv	 dns_domains;	/* routed to them (split DNS); n >= 0 */

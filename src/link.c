@@ -880,6 +880,34 @@ link_ppp_begin(struct link *l)
 	link_step_begin(l, LINK_PPP, LINK_PPP_TIMEOUT);
 }
 
+/*
+ * fq_codel as the interface's root qdisc (vpn.conf(5) fq-codel): the
+ * queue in front of the link is kept short and each flow gets its
+ * turn, so a ping or an SSH keystroke does not wait behind a bulk
+ * transfer, whatever net.core.default_qdisc gave the interface (Debian
+ * without systemd: pfifo_fast, 3 packets for ppp, which drops bursts).
+ * A kernel without it keeps its default: a warning, not a failure.
+ */
+static void
+link_qdisc(struct link *l)
+{
+	const char	*msg;
+	int		 error;
+
+	if (!l->lc->fq_codel)
+		return;
+	if ((error = rtnl_qdisc_root(l->rtnl, l->ifindex, "fq_codel")) == 0) {
+		log_debug("link %s: fq_codel is %s's root qdisc", l->lc->name,
+		    l->lc->ifname);
+		return;
+	}
+	msg = rtnl_errmsg(l->rtnl);
+	log_warnx("link %s: fq_codel as %s's root qdisc: %s%s%s; it keeps "
+	    "the kernel's default (fq-codel no in vpn.conf says nothing)",
+	    l->lc->name, l->lc->ifname, strerror(-error), *msg != '\0' ?
+	    ": " : "", msg);
+}
+
 /* The interface has both addresses: routes here, then at the far end. */
 static void
 link_ppp_up(struct link *l, int ifindex)
@@ -892,6 +920,7 @@ link_ppp_up(struct link *l, int ifindex)
 	log_info("link %s: %s is up, %s peer %s", l->lc->name, l->lc->ifname,
 	    l->fe.local_ip, l->fe.remote_ip);
 	link_set_state(l, LINK_ROUTES);
+	link_qdisc(l);
 	if (localroutes_add(&l->here, &l->lc->remote_nets, l->ifindex,
 	    l->lc->ifname, &cause) == -1) {
 		link_fail(l, LINK_FAIL_REMOTE, "%s", cause);

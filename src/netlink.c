@@ -25,6 +25,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <linux/netlink.h>
+#include <linux/pkt_sched.h>
 #include <linux/rtnetlink.h>
 #include <net/if.h>
 #include <poll.h>
@@ -986,4 +987,87 @@ rtnl_route_get(struct rtnl *r, int family, const void *dst,
 		return -ENETUNREACH;
 	*out = route;
 	return 0;
+}
+
+/* ------------------------------------------------------------ qdiscs */
+
+int
+rtnl_qdisc_root(struct rtnl *r, int ifindex, const char *kind)
+{
+	_Alignas(struct nlmsghdr) char buf[RTNL_REQ_SIZE];
+	struct nlmsghdr	*nlh;
+	struct tcmsg	*tcm;
+
+	r->errmsg[0] = '\0';
+	if (ifindex <= 0 || kind == NULL || *kind == '\0' ||
+	    strlen(kind) >= IFNAMSIZ)
+		return -EINVAL;
+	memset(buf, 0, sizeof(buf));
+	nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = RTM_NEWQDISC;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_CREATE | NLM_F_REPLACE;
+	tcm = mnl_nlmsg_put_extra_header(nlh, sizeof(*tcm));
+	tcm->tcm_family = AF_UNSPEC;
+	tcm->tcm_ifindex = ifindex;
+	tcm->tcm_parent = TC_H_ROOT;
+	mnl_attr_put_strz(nlh, TCA_KIND, kind);
+	return rtnl_request(r, nlh, NULL, NULL);
+}
+
+struct rtnl_qdisc_find {
+	int	 ifindex;
+	char	*kind;
+	size_t	 size;
+	bool	 found;
+};
+
+static int
+rtnl_qdisc_cb(const struct nlmsghdr *nlh, void *arg)
+{
+	struct rtnl_qdisc_find	*f = arg;
+	const struct tcmsg	*tcm = mnl_nlmsg_get_payload(nlh);
+	struct rtnl_attrs	 at;
+	const struct nlattr	*a;
+
+	if (nlh->nlmsg_type != RTM_NEWQDISC ||
+	    rtnl_parse_attrs(nlh, sizeof(*tcm), &at) == -1)
+		return -EBADMSG;
+	/* Older kernels dump every interface's. */
+	if (f->found || tcm->tcm_ifindex != f->ifindex ||
+	    tcm->tcm_parent != TC_H_ROOT)
+		return 0;
+	if ((a = at.tb[TCA_KIND]) == NULL ||
+	    mnl_attr_validate(a, MNL_TYPE_NUL_STRING) != 0)
+		return -EBADMSG;
+	rtnl_strcpy(f->kind, mnl_attr_get_str(a), f->size);
+	f->found = true;
+	return 0;
+}
+
+int
+rtnl_qdisc_root_get(struct rtnl *r, int ifindex, char *kind, size_t size)
+{
+	_Alignas(struct nlmsghdr) char buf[RTNL_REQ_SIZE];
+	struct nlmsghdr		*nlh;
+	struct tcmsg		*tcm;
+	struct rtnl_qdisc_find	 f;
+	int			 error;
+
+	r->errmsg[0] = '\0';
+	if (ifindex <= 0 || size == 0)
+		return -EINVAL;
+	memset(buf, 0, sizeof(buf));
+	nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = RTM_GETQDISC;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	tcm = mnl_nlmsg_put_extra_header(nlh, sizeof(*tcm));
+	tcm->tcm_family = AF_UNSPEC;
+	tcm->tcm_ifindex = ifindex;
+	memset(&f, 0, sizeof(f));
+	f.ifindex = ifindex;
+	f.kind = kind;
+	f.size = size;
+	if ((error = rtnl_request(r, nlh, rtnl_qdisc_cb, &f)) != 0)
+		return error;
+	return f.found ? 0 : -ENOENT;
 }

@@ -201,6 +201,23 @@ int		 rtnl_route_del(struct rtnl *, int family, const void *dst,
 int		 rtnl_route_flush(struct rtnl *, int family, int ifindex);
 
 /*
+ * Make a qdisc of kind (e.g. "fq_codel", with the kernel's defaults for
+ * its parameters) the root qdisc of ifindex, replacing whatever was
+ * there (`tc qdisc replace dev IF root KIND`).  Returns 0 or -errno:
+ * -EINVAL (ifindex, kind), -ENODEV, -ENOENT (the kernel has no such
+ * qdisc: rtnl_errmsg() says "Specified qdisc kind is unknown"), ...
+ */
+int		 rtnl_qdisc_root(struct rtnl *, int ifindex, const char *kind);
+
+/*
+ * The kind of ifindex's root qdisc (at most IFNAMSIZ bytes with its
+ * NUL) into kind.  Returns 0, -ENOENT when the interface has none, or
+ * -errno.
+ */
+int		 rtnl_qdisc_root_get(struct rtnl *, int ifindex, char *kind,
+		    size_t size);
+
+/*
  * Ask the kernel how it routes to the host dst now (`ip route get`):
  * out gets the outgoing ifindex, the gateway (if not directly
  * connected) and the preferred source.  Returns 0 or -errno, such as

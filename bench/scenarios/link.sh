@@ -38,6 +38,12 @@
 # PEERS="vpnd vpnd2" and VPND2 the same vpnd.  Each turn prints the
 # qdiscs it ran with.
 #
+# DEFAULT_QDISC="fq_codel" sets the guest's net.core.default_qdisc first,
+# for every peer: the qdisc a new PPP interface gets at both ends.  The
+# guest runs no systemd, so it is pfifo_fast (a ppp interface's queue is
+# 3 packets) unless set; Debian with systemd has fq_codel (systemd's
+# sysctl.d/50-default.conf), a Debian without it pfifo_fast.
+#
 # HOG=1 runs a CPU-bound process (a shell loop, no system calls) in the
 # guest for the whole run: the link shares the guest's one CPU with it.
 #
@@ -64,6 +70,7 @@
 : "${VPND2:=}"
 : "${QDISC:=}"
 : "${QDISC_PEERS:=vpnd}"
+: "${DEFAULT_QDISC:=}"
 IPERF_PORT=5201
 # Debian's /etc/ppp/options says "auth": the HOWTO's pppds both say noauth.
 HOWTO_DEBIAN="noauth"
@@ -85,6 +92,12 @@ for p in $PEERS; do
 	*) fail "unknown peer $p" ;;
 	esac
 done
+
+if [ -n "$DEFAULT_QDISC" ]; then
+	sysctl -qw net.core.default_qdisc="$DEFAULT_QDISC" ||
+	    fail "net.core.default_qdisc=$DEFAULT_QDISC"
+fi
+step "net.core.default_qdisc: $(sysctl -n net.core.default_qdisc)"
 
 bench_sites
 conf=$E2E_DIR/vpn.conf

@@ -609,6 +609,20 @@ rtnl_route_add(struct rtnl *r, int family, const void *dst, unsigned plen,
 }
 
 int
+rtnl_qdisc_root(struct rtnl *r, int ifindex, const char *kind)
+{
+	F.qdisc_roots++;
+	snprintf(F.qdisc_kind, sizeof(F.qdisc_kind), "%s", kind);
+	return F.qdisc_r;
+}
+
+const char *
+rtnl_errmsg(struct rtnl *r)
+{
+	return F.qdisc_r != 0 ? "Specified qdisc kind is unknown" : "";
+}
+
+int
 rtnl_route_del(struct rtnl *r, int family, const void *dst, unsigned plen,
     int ifindex, const void *gateway, const void *prefsrc)
 {

@@ -119,6 +119,8 @@ struct fakes {
 
 	/* netlink */
 	int		 route_adds, route_dels, route_add_r;
+	int		 qdisc_roots, qdisc_r;	/* rtnl_qdisc_root() */
+	char		 qdisc_kind[16];		/* its last kind */
 	int		 route_get_r;	/* 0 or -errno */
 	bool		 prefsrc_other;	/* the path leaves from elsewhere */
 

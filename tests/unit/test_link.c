@@ -110,6 +110,7 @@ conf_make(struct link_conf *lc, struct conf_host *host,
 	lc->backoff.cap = BACKOFF_CAP / 1000;
 	lc->connect_timeout = CONNECT_TIMEOUT / 1000;
 	lc->mtu = -1;
+	lc->fq_codel = true;
 	lc->local_ip.family = AF_INET;
 	lc->local_ip.len = 32;
 	(void)inet_pton(AF_INET, "10.9.0.1", lc->local_ip.addr);
@@ -574,6 +575,40 @@ pppd_logs(const char *line)
  * is up (not before: its routes first), a late one at once, all taken
  * back at teardown, and applied again after a re-dial.
  */
+/*
+ * fq-codel yes: fq_codel on the interface once it is up, before the
+ * routes; a kernel without it leaves the link up all the same; fq-codel
+ * no leaves the qdisc alone.
+ */
+static void
+test_qdisc(void **state)
+{
+	(void)state;
+	bring_up();
+	assert_int_equal(F.qdisc_roots, 1);
+	assert_string_equal(F.qdisc_kind, "fq_codel");
+	assert_int_equal(link_state(lk), LINK_UP);
+	link_stop(lk, "test");
+	finish_stop();
+
+	link_free(lk);
+	F.qdisc_r = -ENOENT;
+	lk = link_new(loop, NULL, &lc0, on_state, NULL);
+	bring_up();
+	assert_int_equal(F.qdisc_roots, 2);
+	assert_int_equal(link_state(lk), LINK_UP);
+	link_stop(lk, "test");
+	finish_stop();
+
+	link_free(lk);
+	F.qdisc_r = 0;
+	lc0.fq_codel = false;
+	lk = link_new(loop, NULL, &lc0, on_state, NULL);
+	bring_up();
+	assert_int_equal(F.qdisc_roots, 2);
+	assert_int_equal(link_state(lk), LINK_UP);
+}
+
 static void
 test_dns(void **state)
 {
@@ -2594,6 +2629,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_up_without_local_nets,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_dns, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_qdisc, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_gateway_pinned, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_routes_early, setup,

@@ -907,6 +907,52 @@ test_msg_ok(void **state)
 	assert_int_equal(rtnl_event_parse(nlh, &ev), -1);
 }
 
+/*
+ * A root qdisc replaces the one there, and reads back; a kind the
+ * kernel lacks says so (this host's kernel has pfifo and pfifo_fast,
+ * not fq_codel: the kernel tier checks fq_codel on a real link).
+ */
+static void
+test_qdisc_root(void **state)
+{
+	struct fx	*fx = *state;
+	char		 kind[IF_NAMESIZE];
+	int		 idx, error;
+
+	veth(IF_A, IF_A_PEER);
+	idx = rtnl_ifindex(fx->r, IF_A);
+	assert_true(idx > 0);
+	assert_int_equal(rtnl_qdisc_root(fx->r, idx, "pfifo"), 0);
+	assert_int_equal(rtnl_qdisc_root_get(fx->r, idx, kind, sizeof(kind)),
+	    0);
+	assert_string_equal(kind, "pfifo");
+	/* Replacing it again, with itself or another, is no error. */
+	assert_int_equal(rtnl_qdisc_root(fx->r, idx, "pfifo"), 0);
+	assert_int_equal(rtnl_qdisc_root(fx->r, idx, "pfifo_fast"), 0);
+	assert_int_equal(rtnl_qdisc_root_get(fx->r, idx, kind, sizeof(kind)),
+	    0);
+	assert_string_equal(kind, "pfifo_fast");
+	/* Cut to the caller's size. */
+	assert_int_equal(rtnl_qdisc_root_get(fx->r, idx, kind, 4), 0);
+	assert_string_equal(kind, "pfi");
+
+	error = rtnl_qdisc_root(fx->r, idx, "nosuchqdisc");
+	assert_true(error < 0);
+	assert_string_not_equal(rtnl_errmsg(fx->r), "");
+	/* What was there stays. */
+	assert_int_equal(rtnl_qdisc_root_get(fx->r, idx, kind, sizeof(kind)),
+	    0);
+	assert_string_equal(kind, "pfifo_fast");
+
+	assert_int_equal(rtnl_qdisc_root(fx->r, 0, "pfifo"), -EINVAL);
+	assert_int_equal(rtnl_qdisc_root(fx->r, idx, ""), -EINVAL);
+	assert_int_equal(rtnl_qdisc_root(fx->r, idx,
+	    "0123456789abcdef"), -EINVAL);
+	assert_int_equal(rtnl_qdisc_root(fx->r, 99999, "pfifo"), -ENODEV);
+	assert_int_equal(rtnl_qdisc_root_get(fx->r, 0, kind, sizeof(kind)),
+	    -EINVAL);
+}
+
 int
 main(void)
 {
@@ -929,6 +975,8 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_overrun, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_close_in_cb, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_qdisc_root, setup,
 		    teardown),
 	};
 	int	st;

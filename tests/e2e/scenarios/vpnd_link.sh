@@ -44,7 +44,13 @@ grep -q "link office: routes -> up" "$E2E_DIR/vpnd.log" ||
     fail "vpnd did not log the link up"
 ip -n gwa route show proto 120 | grep -q "^$SITE_LAN_B dev $IF" ||
     fail "the route in gwa is not vpnd's (proto 120)"
-step "link up: $IF at both ends, routes at both ends"
+# fq-codel yes (the default): vpnd made fq_codel the root qdisc here.
+qd=$(ip netns exec gwa tc qdisc show dev "$IF" root)
+case $qd in
+"qdisc fq_codel "*) ;;
+*) fail "$IF in gwa has not fq_codel as its root qdisc: $qd" ;;
+esac
+step "link up: $IF at both ends, routes at both ends, $IF in gwa: ${qd%% limit*}"
 ip -n gwa route
 ip -n gwb route
 
