@@ -38,6 +38,12 @@ if [ ! -x configure ] || [ -n "$(find configure.ac -newer configure)" ]; then
 fi
 mkdir -p build-fuzz
 cd build-fuzz
+# A configure newer than the last run's (new flags, as for
+# tests/fuzz/coverage-ignore): configure again and rebuild everything,
+# as make alone keeps the objects built with the old flags.
+if [ -f Makefile ] && [ -n "$(find ../configure -newer config.status)" ]; then
+	make -s distclean >/dev/null 2>&1 || rm -f Makefile
+fi
 if [ ! -f Makefile ]; then
 	../configure --enable-fuzz --enable-sanitizers CC=clang \
 	    CFLAGS="-O1 -g -Werror" >configure.out ||
