@@ -16,8 +16,9 @@
 # interface at both ends once the link of a peer of BENCH_QDISC_PEERS,
 # "vpnd", is up), BENCH_DEFAULT_QDISC=fq_codel (the guest's
 # net.core.default_qdisc, for every peer: as systemd sets it on Debian),
-# E2E_TIMEOUT (enough for those), and those of
-# tests/e2e/lib.sh.  Prints, after the guest's console, the per-round
+# BENCH_WAN="8mbit 10ms" (netem on both gateways' WAN link, each way:
+# the WAN is the bottleneck, as on a real uplink), E2E_TIMEOUT (enough
+# for those), and those of tests/e2e/lib.sh.  Prints, after the guest's console, the per-round
 # figures, a table of medians and spreads, the ratios vpnd / HOWTO and the
 # issue's goals.  Exit 0, 77 when it cannot run here, else 1 or 99.
 set -eu
@@ -31,6 +32,7 @@ SECS=${BENCH_SECONDS:-10}
 HOG=${BENCH_HOG:-0}
 QDISC=${BENCH_QDISC:-}
 QDISC_PEERS=${BENCH_QDISC_PEERS:-vpnd}
+WAN=${BENCH_WAN:-}
 DEFAULT_QDISC=${BENCH_DEFAULT_QDISC:-}
 TRACE=${BENCH_TRACE:-0}
 VPND2=${BENCH_VPND2:-}
@@ -79,12 +81,13 @@ esac
 hogmsg=
 [ "$HOG" != 1 ] || hogmsg=", a CPU-bound process in the guest"
 [ -z "$QDISC" ] || hogmsg="$hogmsg, qdisc $QDISC for $QDISC_PEERS"
+[ -z "$WAN" ] || hogmsg="$hogmsg, WAN $WAN each way"
 [ -z "$DEFAULT_QDISC" ] || hogmsg="$hogmsg, default qdisc $DEFAULT_QDISC"
 echo "link: $ROUNDS rounds in one user-mode-linux guest of $PEERS," \
     "rotated; iperf3 $SECS s each way$hogmsg"
 bench_run "$top_srcdir/bench/scenarios/link.sh" PEERS="$PEERS" \
     SECONDS_IPERF="$SECS" HOG="$HOG" TRACE="$TRACE" VPND2="$VPND2" \
-    QDISC="$QDISC" QDISC_PEERS="$QDISC_PEERS" DEFAULT_QDISC="$DEFAULT_QDISC"
+    QDISC="$QDISC" QDISC_PEERS="$QDISC_PEERS" WAN="$WAN" DEFAULT_QDISC="$DEFAULT_QDISC"
 
 v()
 {

@@ -106,7 +106,7 @@ const struct kw kw_table[K__COUNT] = {
 	[K_COMPRESSION] = { "compression", S_BOTH, T_BOOL, LC(compression),
 	    .def = "no", .restart = true },
 	[K_FQ_CODEL] = { "fq-codel", S_BOTH, T_BOOL, LC(fq_codel),
-	    .def = "yes", .restart = true },
+	    .def = "no", .restart = true },
 	[K_AUTOSTART] = { "autostart", S_BOTH, T_BOOL, LC(autostart),
 	    .def = "yes", .restart = true },
 	[K_DNS] = { "dns", S_BOTH, T_BOOL, LC(dns), .def = "no",

@@ -38,10 +38,6 @@
 #include "xmalloc.h"
 
 #define DR_OUT_MAX	(1024 * 1024)	/* bytes kept of a local command */
-#define DR_DEFAULT_QDISC "/proc/sys/net/core/default_qdisc"
-#ifndef nitems
-#define nitems(a)	(sizeof(a) / sizeof((a)[0]))
-#endif
 
 struct dr {
 	const struct ctl_target	*t;
@@ -684,54 +680,6 @@ dr_far_installed(struct dr *d, struct gw *g, const char *path, bool as_root,
 	return 0;
 }
 
-/*
- * The qdisc the gateway's kernel gives a new interface, its PPP one
- * too: the queue the far end's traffic to us waits in (vpn.conf(5)
- * fq-codel; vpnd sets fq_codel at this end only).  A FIFO holds a ping
- * or a keystroke behind a whole transfer.
- */
-static void
-dr_far_qdisc(struct dr *d, struct gw *g)
-{
-	static const char *const fair[] = { "fq_codel", "cake", "fq_pie",
-	    "fq", "sfq" };
-	char	*argv[3], *out, *err, *q;
-	size_t	 i;
-	int	 status;
-
-	argv[0] = (char *)"cat";
-	argv[1] = (char *)DR_DEFAULT_QDISC;
-	argv[2] = NULL;
-	if (dr_remote(d, g, argv, &out, &err, &status) == -1)
-		return;
-	q = first_line(status == 0 ? out : err);
-	if (status == 0)
-		q[strcspn(q, " ")] = '\0';
-	for (i = 0; status == 0 && i < nitems(fair); i++)
-		if (strcmp(q, fair[i]) == 0)
-			break;
-	if (status != 0)
-		dr_line(d, DOCTOR_WARN, NULL, "far end: cannot read %s (in "
-		    "a network namespace other than the first, the host's "
-		    "applies): %s", DR_DEFAULT_QDISC, *q != '\0' ? q :
-		    "no reason given");
-	else if (i < nitems(fair))
-		dr_line(d, DOCTOR_OK, NULL, "far end: its PPP interface gets "
-		    "%s (net.core.default_qdisc)", q);
-	else
-		dr_line(d, DOCTOR_WARN, "on the gateway, as root: echo "
-		    "net.core.default_qdisc=fq_codel >/etc/sysctl.d/"
-		    "90-fq_codel.conf && sysctl -w "
-		    "net.core.default_qdisc=fq_codel (the next link gets it)",
-		    "far end: its PPP interface gets %s "
-		    "(net.core.default_qdisc), not a queue per flow: what "
-		    "it sends here waits behind a whole transfer",
-		    *q != '\0' ? q : "nothing");
-	free(q);
-	free(out);
-	free(err);
-}
-
 static void
 dr_far_end(struct dr *d, struct gw *g)
 {
@@ -791,7 +739,6 @@ dr_far_end(struct dr *d, struct gw *g)
 		    "other than sudo is not checked");
 	dr_far_sudo(d, g, &cmds);
 	farend_cmds_free(&cmds);
-	dr_far_qdisc(d, g);
 out:
 	free(self);
 }

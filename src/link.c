@@ -881,12 +881,13 @@ link_ppp_begin(struct link *l)
 }
 
 /*
- * fq_codel as the interface's root qdisc (vpn.conf(5) fq-codel): the
- * queue in front of the link is kept short and each flow gets its
- * turn, so a ping or an SSH keystroke does not wait behind a bulk
- * transfer, whatever net.core.default_qdisc gave the interface (Debian
- * without systemd: pfifo_fast, 3 packets for ppp, which drops bursts).
- * A kernel without it keeps its default: a warning, not a failure.
+ * fq_codel as the interface's root qdisc when vpn.conf(5) says
+ * fq-codel yes, whatever net.core.default_qdisc gave it (without
+ * systemd's sysctl: pfifo_fast, whose 3-packet queue on a ppp interface
+ * drops a transfer's bursts).  Measured (bench/README.md): more
+ * throughput, and more delay under load, as the queue then waits in
+ * the pty and TCP buffers behind the qdisc.  A kernel without fq_codel
+ * keeps its default: a warning, not a failure.
  */
 static void
 link_qdisc(struct link *l)
@@ -903,7 +904,7 @@ link_qdisc(struct link *l)
 	}
 	msg = rtnl_errmsg(l->rtnl);
 	log_warnx("link %s: fq_codel as %s's root qdisc: %s%s%s; it keeps "
-	    "the kernel's default (fq-codel no in vpn.conf says nothing)",
+	    "the kernel's default (fq-codel no in vpn.conf leaves it so)",
 	    l->lc->name, l->lc->ifname, strerror(-error), *msg != '\0' ?
 	    ": " : "", msg);
 }

@@ -44,6 +44,13 @@
 # 3 packets) unless set; Debian with systemd has fq_codel (systemd's
 # sysctl.d/50-default.conf), a Debian without it pfifo_fast.
 #
+# WAN="8mbit 10ms" makes the WAN, not the guest's CPU, the bottleneck, as
+# on a real uplink: netem on wan0 in gwa and in gwb, each way that rate
+# and that delay (so twice it as the round trip), with a queue of
+# WAN_LIMIT (30) packets, as a modem's.  Then the queue of a transfer
+# builds in front of the WAN: in the sender's TCP socket and whatever
+# buffers feed it, which is where a relay's buffer sizes show.
+#
 # HOG=1 runs a CPU-bound process (a shell loop, no system calls) in the
 # guest for the whole run: the link shares the guest's one CPU with it.
 #
@@ -70,6 +77,8 @@
 : "${VPND2:=}"
 : "${QDISC:=}"
 : "${QDISC_PEERS:=vpnd}"
+: "${WAN:=}"
+: "${WAN_LIMIT:=30}"
 : "${DEFAULT_QDISC:=}"
 IPERF_PORT=5201
 # Debian's /etc/ppp/options says "auth": the HOWTO's pppds both say noauth.
@@ -100,6 +109,14 @@ fi
 step "net.core.default_qdisc: $(sysctl -n net.core.default_qdisc)"
 
 bench_sites
+if [ -n "$WAN" ]; then
+	for ns in gwa gwb; do
+		ip netns exec "$ns" tc qdisc replace dev wan0 root netem \
+		    delay "${WAN#* }" rate "${WAN%% *}" limit "$WAN_LIMIT" ||
+		    fail "netem on $ns's wan0: delay ${WAN#* } rate ${WAN%% *}"
+	done
+	step "WAN: $(ip netns exec gwa tc qdisc show dev wan0 root)"
+fi
 conf=$E2E_DIR/vpn.conf
 bench_vpnd_conf "$conf" 3600 3600
 VPND1=$VPND

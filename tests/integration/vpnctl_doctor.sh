@@ -301,21 +301,6 @@ expect_line OK "far end: sudo lets root run pppd with this link's options, no pa
 expect_line OK "far end: sudo lets root add and remove the routes of the 1 local-net(s)"
 expect_line OK "far end: sudo lets root end a stale pppd with \"$PKILL_ARGS\""
 expect_line OK "forwarding: net.ipv4.ip_forward is on"
-# The gateway's default qdisc (this kernel may have no fq_codel to set);
-# a network namespace other than the first has no such file.
-defq=$(itest_in_gw cat /proc/sys/net/core/default_qdisc 2>/dev/null) ||
-    defq=
-case $defq in
-'')
-	expect_line WARN "far end: cannot read /proc/sys/net/core/default_qdisc (in a network namespace other than the first, the host's applies): cat: /proc/sys/net/core/default_qdisc: No such file or directory"
-	;;
-fq_codel | cake | fq_pie | fq | sfq)
-	expect_line OK "far end: its PPP interface gets $defq (net.core.default_qdisc)"
-	;;
-*)
-	expect_line WARN "far end: its PPP interface gets $defq (net.core.default_qdisc), not a queue per flow: what it sends here waits behind a whole transfer (on the gateway, as root: echo net.core.default_qdisc=fq_codel >/etc/sysctl.d/90-fq_codel.conf && sysctl -w net.core.default_qdisc=fq_codel (the next link gets it))"
-	;;
-esac
 only_fail_ppp
 
 # -------------------------------------------------------------- masquerade

@@ -110,7 +110,6 @@ conf_make(struct link_conf *lc, struct conf_host *host,
 	lc->backoff.cap = BACKOFF_CAP / 1000;
 	lc->connect_timeout = CONNECT_TIMEOUT / 1000;
 	lc->mtu = -1;
-	lc->fq_codel = true;
 	lc->local_ip.family = AF_INET;
 	lc->local_ip.len = 32;
 	(void)inet_pton(AF_INET, "10.9.0.1", lc->local_ip.addr);
@@ -578,12 +577,15 @@ pppd_logs(const char *line)
 /*
  * fq-codel yes: fq_codel on the interface once it is up, before the
  * routes; a kernel without it leaves the link up all the same; fq-codel
- * no leaves the qdisc alone.
+ * no (the default) leaves the qdisc alone.
  */
 static void
 test_qdisc(void **state)
 {
 	(void)state;
+	link_free(lk);
+	lc0.fq_codel = true;
+	lk = link_new(loop, NULL, &lc0, on_state, NULL);
 	bring_up();
 	assert_int_equal(F.qdisc_roots, 1);
 	assert_string_equal(F.qdisc_kind, "fq_codel");

@@ -18,7 +18,7 @@ site_sshd_start
 step "sites up, sshd in gwb"
 
 conf=$E2E_DIR/vpn.conf
-site_vpn_conf "$conf" "keepalive 2 3"
+site_vpn_conf "$conf" "keepalive 2 3" "fq-codel yes"
 "$VPND" -t -f "$conf" || fail "vpnd -t refuses $conf"
 collect_log "$E2E_DIR/vpnd.log"
 
@@ -44,7 +44,7 @@ grep -q "link office: routes -> up" "$E2E_DIR/vpnd.log" ||
     fail "vpnd did not log the link up"
 ip -n gwa route show proto 120 | grep -q "^$SITE_LAN_B dev $IF" ||
     fail "the route in gwa is not vpnd's (proto 120)"
-# fq-codel yes (the default): vpnd made fq_codel the root qdisc here.
+# fq-codel yes: vpnd made fq_codel the root qdisc here.
 qd=$(ip netns exec gwa tc qdisc show dev "$IF" root)
 case $qd in
 "qdisc fq_codel "*) ;;
