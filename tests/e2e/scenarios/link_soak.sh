@@ -170,5 +170,8 @@ pace_within "$cpu" $((SOAK_FLAPS * 50)) ||
 lk_vpnd_stop
 wait_for "[ -z \"\$(ns_pids gwb pppd)\" ] && [ -z \"\$(lk_sessions)\" ]" 10 \
     "pppd and the sshd session in gwb to end after vpnd's exit"
-[ -z "$(ip netns pids gwa)" ] || fail "processes left in gwa: $(lk_procs gwa)"
+# A pppd that got SIGKILL leaves its ip-down scripts running: they end
+# on their own, at the guest's pace (a CI run at 6.1x saw five left).
+wait_for "[ -z \"\$(ip netns pids gwa)\" ]" 10 \
+    "the processes in gwa to end (the failure's process list names them)"
 step "SIGTERM: nothing left"

@@ -25,9 +25,15 @@ ip -n gwa link add dum0 type dummy || fail "dummy in gwa"
 ip -n gwa addr add 10.4.0.1/24 dev dum0 || fail "address on gwa dum0"
 ip -n gwa link set dum0 up || fail "gwa dum0 up"
 step "sites up, sshd in gwb, 10.3.0.1 in gwb and 10.4.0.1 in gwa"
+# connect-timeout bounds the SSH handshake too: 5 s at the reference
+# pace, stretched to the guest's (a CI run at 5.3x timed one out, and the
+# link went down once before it was ever up).
+ct=$((5 * ${E2E_PACE:-100} / 100))
+[ "$ct" -ge 5 ] || ct=5
+[ "$ct" -le 300 ] || ct=300
 ka="	keepalive	1 3
 	backoff		1 8
-	connect-timeout	5"
+	connect-timeout	$ct"
 (
 	umask 077
 	lk_link one 1 "	remote-net	$SITE_LAN_B
