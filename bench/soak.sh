@@ -41,6 +41,13 @@ case $vpnd in
 /*) ;;
 *) vpnd=$(pwd)/$vpnd ;;
 esac
+# The scenario finds vpnd's processes by name (pgrep -x vpnd), so a copy
+# under another name would fail at once on "stray process".
+if [ "${vpnd##*/}" != vpnd ]; then
+	echo "soak: BENCH_VPND must be a file named vpnd, not ${vpnd##*/}" \
+	    "(copy it to a directory of its own)" >&2
+	exit 99
+fi
 
 rc=0
 e2e_run "$top_srcdir/tests/e2e/scenarios/link_soak.sh" \
