@@ -7,15 +7,17 @@
  * command shares (-h and --help, --option=value), one request on the
  * control socket with its reply printed (vpnctl_call()), and the short
  * commands: down, restart, reload, check.  status is in ctl-status.c,
- * up in ctl-up.c, watchdog in ctl-watchdog.c; setup, trust and doctor,
- * which read the configuration file and talk to the gateway instead,
- * in ctl-setup.c, ctl-trust.c and ctl-doctor.c.
+ * up in ctl-up.c, watchdog in ctl-watchdog.c.  setup, trust and doctor,
+ * which read the configuration file and talk to the gateway instead
+ * (ctl-setup.c, ctl-trust.c and ctl-doctor.c), are another program's,
+ * vpnctl-gateway, which vpnctl runs for them (cmd_gateway()).
  */
 #include "config.h"
 
 #include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -47,6 +49,7 @@ static int	cmd_down(struct vpnctl *, int, char **);
 static int	cmd_restart(struct vpnctl *, int, char **);
 static int	cmd_reload(struct vpnctl *, int, char **);
 static int	cmd_check(struct vpnctl *, int, char **);
+static int	cmd_gateway(struct vpnctl *, int, char **);
 
 static const struct vpnctl_cmd vpnctl_cmds[] = {
 	{ "status", ctl_status, "[name] [--json]",
@@ -80,14 +83,14 @@ static const struct vpnctl_cmd vpnctl_cmds[] = {
 	    "(300)\n"
 	    "  --init PATH     the init script, where systemd does not run\n"
 	    "  --unit NAME     the systemd unit (vpn.service)\n" },
-	{ "setup", ctl_setup, "[-f file] name",
+	{ "setup", cmd_gateway, "[-f file] name",
 	    "print what the gateway needs for a link",
 	    "  -f FILE         the configuration to read\n" },
-	{ "trust", ctl_trust, "[-f file] name [--yes]",
+	{ "trust", cmd_gateway, "[-f file] name [--yes]",
 	    "add the gateway's host key to the link's known-hosts",
 	    "  -f FILE         the configuration to read\n"
 	    "  --yes           the fingerprint was compared: add the key\n" },
-	{ "doctor", ctl_doctor, "[-f file] [name]",
+	{ "doctor", cmd_gateway, "[-f file] [name]",
 	    "check everything a first dial needs, one line each",
 	    "  -f FILE         the configuration to read\n" },
 	{ "help", cmd_help, "[command]",
@@ -374,6 +377,48 @@ static int
 cmd_check(struct vpnctl *v, int argc, char **argv)
 {
 	return simple(v, argc, argv, true);
+}
+
+/* ------------------------------------------------ setup, trust, doctor */
+
+/*
+ * setup, trust and doctor read the configuration and talk to the
+ * gateway through libssh2 and OpenSSL, which vpnctl itself, run for
+ * every status by admins, cron and scripts, does not load (in the
+ * guest, a third of a status was the loading of libcrypto): their
+ * program is vpnctl-gateway, in PKGLIBEXECDIR, or beside vpnctl (a
+ * build tree, where the installed one may be another version).  Run with
+ * the command's arguments as cmd_normalize() left them; returns only
+ * if the program could not be run.
+ */
+static int
+cmd_gateway(struct vpnctl *v, int argc, char **argv)
+{
+	const char	*path = VPN_PKGLIBEXECDIR "/" VPNCTL_GATEWAY;
+	char		 self[PATH_MAX], beside[PATH_MAX], **args;
+	char		*slash;
+	ssize_t		 n;
+	int		 i;
+
+	(void)v;
+	if ((n = readlink("/proc/self/exe", self, sizeof(self) - 1)) > 0) {
+		self[n] = '\0';
+		if ((slash = strrchr(self, '/')) != NULL &&
+		    snprintf(beside, sizeof(beside), "%.*s/%s",
+		    (int)(slash - self), self, VPNCTL_GATEWAY) <
+		    (int)sizeof(beside) && access(beside, X_OK) == 0)
+			path = beside;
+	}
+	args = xcalloc((size_t)argc + 2, sizeof(*args));
+	args[0] = xstrdup(VPNCTL_GATEWAY);
+	for (i = 0; i < argc; i++)
+		args[i + 1] = argv[i];
+	execv(path, args);
+	fprintf(stderr, "vpnctl: %s: %s (vpnctl %s needs it; is pppssh "
+	    "installed whole?)\n", path, strerror(errno), argv[0]);
+	free(args[0]);
+	free(args);
+	return VPNCTL_FAILED;
 }
 
 int

@@ -101,6 +101,13 @@ char		*ctl_target_vpnctl(const struct ctl_target *, const char *cmd);
 /* The file to compare a host key type with on the gateway. */
 const char	*ctl_hostkey_file(const char *type);
 
+/*
+ * setup, trust and doctor are vpnctl-gateway's (vpnctl-gateway.c): the
+ * only commands that need libssh2 and OpenSSL.  vpnctl runs it with
+ * the command and its arguments.
+ */
+#define VPNCTL_GATEWAY	"vpnctl-gateway"
+
 /* setup [-f file] name: what the gateway's admin needs. */
 int		 ctl_setup(struct vpnctl *, int argc, char **argv);
 /* trust [-f file] name [--yes]: add the gateway's host key. */

@@ -12,6 +12,8 @@
 #   --socket=PATH, watchdog --down-after=N, up --timeout=N);
 # - a wrong option or argument exits 2 with the usage on stderr; a
 #   misspelt command gets "did you mean";
+# - setup, trust and doctor run vpnctl-gateway (vpnctl links neither
+#   libssh2 nor libcrypto), found beside vpnctl or in pkglibexecdir;
 # - no vpnd: the error says whether it runs; a vpnd whose configuration
 #   has no link: vpnctl says so and names the file; --json stays one
 #   JSON document.
@@ -197,6 +199,43 @@ run "$VPNCTL" -s "$SOCK" watchdog --down-after=x
 expect 2
 grep -q -- '--down-after x: not a number of seconds' "$ERR" ||
     itest_fail "$(cat "$ERR")"
+
+itest_step "setup, trust, doctor: vpnctl runs vpnctl-gateway for them"
+# The arguments reach it as vpnctl normalised them, its usage and exit
+# statuses are vpnctl's.
+run "$VPNCTL" doctor -f "$IT_DIR/none.conf"
+expect 1
+grep -q "^FAIL  config $IT_DIR/none.conf: .*No such file" "$OUT" ||
+    itest_fail "doctor: $(cat "$OUT") $(cat "$ERR")"
+run "$VPNCTL" doctor --frobnicate=1
+expect 2
+grep -q '^usage: vpnctl doctor ' "$ERR" || itest_fail "$(cat "$ERR")"
+run "$VPNCTL" trust
+expect 2
+grep -q '^usage: vpnctl .*trust ' "$ERR" || itest_fail "$(cat "$ERR")"
+# So that vpnctl, run for every status, loads neither libssh2 nor
+# OpenSSL's libcrypto (nor libcurl).
+command -v readelf >/dev/null 2>&1 || itest_error "readelf not found (binutils)"
+needed=$(readelf -d "$VPNCTL" | sed -n 's/.*(NEEDED).*\[\(.*\)\]$/\1/p')
+[ -n "$needed" ] || itest_fail "readelf -d $VPNCTL: no NEEDED entries"
+case $needed in
+*libssh2* | *libcrypto* | *libcurl*)
+	itest_fail "vpnctl links $(echo "$needed" | tr '\n' ' ')" ;;
+esac
+# A vpnctl without its helper beside it looks in pkglibexecdir; where
+# that has none either, the error names the path.
+if ! mkdir -p "$IT_DIR/alone" || ! cp "$VPNCTL" "$IT_DIR/alone/vpnctl"; then
+	itest_error "copy vpnctl"
+fi
+run "$IT_DIR/alone/vpnctl" doctor -f "$IT_DIR/none.conf"
+if [ "$rc" -eq 1 ] && [ ! -s "$OUT" ]; then
+	grep -q '^vpnctl: /.*/vpnctl-gateway: No such file or directory (vpnctl doctor needs it' \
+	    "$ERR" || itest_fail "vpnctl alone: $(cat "$ERR")"
+else
+	# An installed pppssh answered: its helper ran.
+	expect 1
+	grep -q "^FAIL  config" "$OUT" || itest_fail "vpnctl alone: $(cat "$OUT")"
+fi
 
 itest_step "no vpnd: the error says so"
 run "$VPNCTL" --socket="$SOCK"

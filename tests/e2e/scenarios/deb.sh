@@ -27,7 +27,8 @@ dpkg-deb -x "$E2E_DEB" "$root" || fail "dpkg-deb -x $E2E_DEB"
 init=$root/etc/init.d/vpn
 unit=$root/lib/systemd/system/vpn.service
 vpnctl=$root/usr/bin/vpnctl
-for f in "$init" "$root/usr/sbin/vpnd" "$vpnctl"; do
+for f in "$init" "$root/usr/sbin/vpnd" "$vpnctl" \
+    "$root/usr/libexec/pppssh/vpnctl-gateway"; do
 	[ -x "$f" ] || fail "$f: not in the package, or not executable"
 done
 step "unpacked $(basename "$E2E_DEB") into $root"

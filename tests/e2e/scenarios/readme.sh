@@ -52,7 +52,8 @@ step "writable /etc /usr /var /home; gw.example.org is $SITE_GWB_WAN_IP"
 collect_log "$E2E_DIR/install.log"
 env -u MAKEFLAGS -u MFLAGS make -C "$B" install >"$E2E_DIR/install.log" 2>&1 ||
     fail "make install"
-for p in /usr/sbin/vpnd /usr/bin/vpnctl /usr/sbin/vpn-peer /etc/init.d/vpn; do
+for p in /usr/sbin/vpnd /usr/bin/vpnctl /usr/libexec/pppssh/vpnctl-gateway \
+    /usr/sbin/vpn-peer /etc/init.d/vpn; do
 	[ -x "$p" ] || fail "make install did not install $p"
 done
 step "pppssh installed with the README's configure line"
