@@ -7,6 +7,11 @@
 #
 #	- vpnd's RSS with no link, and with the N links up (per link above
 #	  the base);
+#	- `vpnctl status --json` and `vpnctl status` against a vpnd with
+#	  BENCH_STATUS_LINKS (200) links configured, none dialed (the
+#	  goal's 200 links without 200 bring-ups), and the same for
+#	  BENCH_VPNCTL2, another build's vpnctl under a path the guest sees
+#	  (not /tmp), if set: a before/after of the client in one run;
 #	- the serial baseline: the N links brought up one after the other
 #	  (`vpnctl up --wait` each), then the fleet: launch -> all N up at
 #	  once, as a ratio to the serial baseline, with the failures on the
@@ -22,7 +27,8 @@
 #	  TCP connections the gateway saw meanwhile.
 #
 # Usage: bench/scale.sh [N]  (N: BENCH_LINKS, 50).  Knobs: E2E_MEM (the
-# guest's memory, 3G), E2E_TIMEOUT (3600), and those of tests/e2e/lib.sh.
+# guest's memory, 3G), E2E_TIMEOUT (3600), BENCH_STATUS_LINKS,
+# BENCH_VPNCTL2, and those of tests/e2e/lib.sh.
 # Exit 0, 77 when it cannot run here, else 1 or 99.
 set -eu
 
@@ -49,7 +55,9 @@ if [ ! -x "$top_builddir/src/vpnctl" ]; then
 fi
 
 echo "scale: $N links in one vpnd, one user-mode-linux guest ($E2E_MEM)"
-bench_run "$top_srcdir/bench/scenarios/scale.sh" "N=$N"
+bench_run "$top_srcdir/bench/scenarios/scale.sh" "N=$N" \
+    ${BENCH_STATUS_LINKS:+"STATUS_LINKS=$BENCH_STATUS_LINKS"} \
+    ${BENCH_VPNCTL2:+"VPNCTL2=$BENCH_VPNCTL2"}
 v()
 {
 	e2e_report_value "$1"
@@ -74,9 +82,17 @@ printf '  %-44s %s\n' \
     "fds" "$(v fds)" \
     "vpnctl status --json" "$(v status_s) s (goal 0.10 for 200)" \
     "vpnctl --version (its start alone)" "$(v vpnctl_start_s) s" \
+    "status --json / status, $(v status_links) links" \
+    "$(v status_many_json_s) s / $(v status_many_s) s (goal 0.10; none dialed)" \
     "30 s blackhole: path back -> all $N up" \
     "$(v outage_s) s, $(v outage_dials) connections at the gateway," \
     "" "$(v outage_failures) failures"
+if [ -n "${BENCH_VPNCTL2:-}" ]; then
+	printf '  %-44s %s\n' "BENCH_VPNCTL2: status --json / status" \
+	    "$(v status2_many_json_s) s / $(v status2_many_s) s"
+	printf 'RATIO status --json, vpnctl / BENCH_VPNCTL2: %s\n' \
+	    "$(bench_ratio "$(v status_many_json_s)" "$(v status2_many_json_s)" x)"
+fi
 printf 'RATIO fleet bring-up / serial baseline: %s\n' \
     "$(bench_ratio "$(v fleet_s)" "$serial" x)"
 printf 'RATIO after blackhole / serial baseline: %s\n' \

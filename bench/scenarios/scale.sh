@@ -8,6 +8,10 @@
 # "sI", interface vpn-sI, PPP addresses 10.64+I/250.I%250.1 (gwa) and .2.
 #
 #	base	vpnd with no link at all: its RSS (VmRSS, KiB)
+#	status	vpnd with STATUS_LINKS links (200) "autostart no", none
+#		dialed: `vpnctl status --json` and `vpnctl status` wall
+#		times (median of 5), and the same for VPNCTL2 (another
+#		build's vpnctl, for a before/after in the same run) if set
 #	serial	vpnd with the N links "autostart no", brought up one after
 #		the other with `vpnctl up sI --wait`: the serial baseline;
 #		its RSS with the first link up (rss1)
@@ -30,8 +34,9 @@
 #
 # Reports (e2e_report): n, base_rss, serial_s, fleet_s, fleet_failures,
 # rss1, rss, fds, idle_cpu_pct, idle_wakeups, idle_preempted, status_s,
-# vpnctl_start_s, ssh_heap, outage_s, outage_dials, outage_failures, and
-# rounds=1.  A phase that does not complete within
+# vpnctl_start_s, ssh_heap, outage_s, outage_dials, outage_failures,
+# status_links, status_many_json_s, status_many_s (and status2_many_json_s,
+# status2_many_s with VPNCTL2), and rounds=1.  A phase that does not complete within
 # LIMIT_S s (900) fails the scenario with what it reached.
 
 # shellcheck disable=SC2154 source=bench/scenarios/lib.sh
@@ -41,6 +46,7 @@
 : "${IDLE_S:=30}"
 : "${BH_S:=30}"
 : "${LIMIT_S:=900}"
+: "${STATUS_LINKS:=200}"
 SOCK=$E2E_DIR/vpnd.sock
 LOG=$E2E_DIR/scale-vpnd.log
 
@@ -53,14 +59,14 @@ kill -HUP "$SITE_SSHD_PID" || fail "HUP sshd"
 wait_for "site_ssh true" 10 "sshd to listen again after SIGHUP"
 step "sshd in gwb: MaxStartups $((N * 2 + 10))"
 
-# scale_conf FILE AUTOSTART: the N links.
+# scale_conf FILE AUTOSTART [COUNT]: the N (or COUNT) links.
 scale_conf()
 {
 	(
 		umask 077
 		echo "control-socket $SOCK"
 		i=1
-		while [ "$i" -le "$N" ]; do
+		while [ "$i" -le "${3:-$N}" ]; do
 			a=$((64 + i / 250)).$((i % 250))
 			printf 'link s%s\n' "$i"
 			printf '\t%s\n' "host $SITE_GWB_WAN_IP" "user root" \
@@ -167,16 +173,27 @@ preempt()
 # discarded), in centiseconds; CMD failing fails the scenario.
 median3_cs()
 {
+	median_cs 3 "$@"
+}
+
+# median_cs RUNS CMD...: the median wall time of RUNS (odd) runs of CMD,
+# as median3_cs.
+median_cs()
+{
 	_m3=
-	for _ in 1 2 3; do
+	_m3n=$1
+	shift
+	while [ "$_m3n" -gt 0 ]; do
 		now_cs
 		_m3s=$now
 		"$@" >/dev/null || fail "$* failed"
 		now_cs
 		_m3="$_m3 $((now - _m3s))"
+		_m3n=$((_m3n - 1))
 	done
 	# shellcheck disable=SC2086 # a word list
-	printf '%s\n' $_m3 | sort -n | sed -n 2p
+	printf '%s\n' $_m3 | sort -n | awk '{ v[NR] = $1 }
+	    END { print v[int((NR + 1) / 2)] }'
 }
 
 # stop_clean: SIGTERM vpnd, no pppd and no vpn- interface left at
@@ -295,6 +312,24 @@ base_rss=$(proc_field "$vpnd" VmRSS)
 e2e_report base_rss "$base_rss"
 step "base: vpnd with no link, RSS $base_rss KiB"
 mem_where base
+stop_clean
+
+# status: many links configured, none dialed.
+confst=$E2E_DIR/vpn-status.conf
+scale_conf "$confst" no "$STATUS_LINKS"
+scale_start "$confst"
+e2e_report status_links "$STATUS_LINKS"
+for _sv in "$top_builddir/src/vpnctl" ${VPNCTL2:+"$VPNCTL2"}; do
+	_k=status
+	[ "$_sv" = "$top_builddir/src/vpnctl" ] || _k=status2
+	_j=$(median_cs 5 "$_sv" -s "$SOCK" status --json)
+	_t=$(median_cs 5 "$_sv" -s "$SOCK" status)
+	e2e_report "${_k}_many_json_s" "$(cs_to_s "$_j")"
+	e2e_report "${_k}_many_s" "$(cs_to_s "$_t")"
+	step "status of $STATUS_LINKS links (down) by $_sv:" \
+	    "--json $(cs_to_s "$_j") s, plain $(cs_to_s "$_t") s;" \
+	    "$_sv --version $(cs_to_s "$(median_cs 5 "$_sv" --version)") s"
+done
 stop_clean
 
 # serial: one link after the other.
