@@ -24,6 +24,7 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -659,26 +660,51 @@ dial_start(struct loop *loop, const struct dial_target *targets, size_t n,
 	return d;
 }
 
+bool
+dial_peer_acked(int fd)
+{
+	struct tcp_info	ti;
+	socklen_t	len = sizeof(ti);
+
+	memset(&ti, 0, sizeof(ti));
+	if (getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &len) == -1)
+		return false;
+	return ti.tcpi_state == TCP_ESTABLISHED && ti.tcpi_unacked == 0 &&
+	    ti.tcpi_retransmits == 0;
+}
+
+bool
+dial_others_left(const struct dial *d)
+{
+	size_t	i;
+
+	if (d == NULL || d->over || d->winner == DIAL_NONE)
+		return false;
+	for (i = 0; i < d->naddrs; i++)
+		if (d->addrs[i].target != d->winner && dial_addr_live(d, i))
+			return true;
+	for (i = 0; i < d->ntargets; i++)
+		if (i != d->winner && !d->gone[i] &&
+		    dial_lookup_pending(&d->lookups[i]))
+			return true;
+	return false;
+}
+
 int
 dial_resume(struct dial *d, int timeout_ms, const char *cause)
 {
 	size_t	i;
-	bool	left = false;
+	bool	left;
 
 	if (d->over || d->winner == DIAL_NONE)
 		return -1;
+	left = dial_others_left(d);
 	d->gone[d->winner] = true;
 	dial_lookup_stop(&d->lookups[d->winner]);
 	d->winner = DIAL_NONE;
-	for (i = 0; i < d->naddrs; i++) {
-		if (!dial_addr_live(d, i))
-			continue;
-		d->addrs[i].started = false;
-		left = true;
-	}
-	for (i = 0; i < d->ntargets; i++)
-		if (!d->gone[i] && dial_lookup_pending(&d->lookups[i]))
-			left = true;
+	for (i = 0; i < d->naddrs; i++)
+		if (dial_addr_live(d, i))
+			d->addrs[i].started = false;
 	if (!left) {
 		d->over = true;
 		return -1;

@@ -19,6 +19,8 @@
 
 #include <sys/socket.h>
 
+#include <stdbool.h>
+
 #define DIAL_STAGGER	250	/* ms between attempts */
 #define DIAL_REFRESH	1000	/* ms between connects to a silent address */
 
@@ -54,6 +56,17 @@ struct dial	*dial_start(struct loop *, const struct dial_target *targets,
  * host is left to try (nothing more happens; the cause is not kept).
  */
 int		 dial_resume(struct dial *, int timeout_ms, const char *cause);
+/*
+ * Whether dial_resume() would have another host to try (false for a
+ * NULL dial, or one without a winner).
+ */
+bool		 dial_others_left(const struct dial *);
+/*
+ * Whether the peer's kernel has acknowledged everything sent on the
+ * connected TCP socket fd, with no retransmission pending: the path to
+ * it works, whatever its application is doing.
+ */
+bool		 dial_peer_acked(int fd);
 /* Cancel (kill pending lookups, close pending sockets) and free. */
 void		 dial_free(struct dial *);
 

@@ -190,6 +190,7 @@ static void	link_dial_admitted(struct link *);
 static void	link_step_arm(struct link *, uint64_t);
 static void	link_step_begin(struct link *, enum link_state, uint64_t);
 static void	link_step_progress(struct link *, uint64_t);
+static bool	link_handshake_wait_more(struct link *);
 static bool	link_routes_inline(const struct link *);
 static bool	link_routes_early(const struct link *);
 static void	link_far_job_start(struct link *);
@@ -348,6 +349,10 @@ link_deadline_fired(void *arg)
 	    l->state == LINK_AUTH || l->state == LINK_PPP;
 	switch (l->state) {
 	case LINK_HANDSHAKE:
+		if (link_handshake_wait_more(l)) {
+			l->timed_out = false;
+			break;
+		}
 		/* connect-timeout bounds each host's handshake. */
 		if (link_next_host(l, "ssh handshake timed out"))
 			break;
@@ -1210,6 +1215,34 @@ link_step_progress(struct link *l, uint64_t timeout_ms)
 	l->step_rx = rx;
 	if (loop_now(l->loop) - l->step_at < LINK_STEP_SPAN * timeout_ms)
 		loop_timer_set(l->loop, &l->deadline, timeout_ms);
+}
+
+/*
+ * The handshake's deadline passed with nothing new from the gateway.  If
+ * no other host is left to try and the gateway's kernel acknowledged all
+ * vpnd sent (its banner, its key exchange), the path works and the wait
+ * is on the gateway's sshd: its fork and exec for each connection, slow
+ * while the previous session's processes end there (a session killed at
+ * the far end) or other links' handshakes run.  A new connection would
+ * cost it another fork and start over: wait on, like a step that
+ * advances, up to LINK_STEP_SPAN timeouts in all.  True if the deadline
+ * was set again.
+ */
+static bool
+link_handshake_wait_more(struct link *l)
+{
+	uint64_t	timeout = (uint64_t)l->lc->connect_timeout * 1000;
+	uint64_t	waited = loop_now(l->loop) - l->step_at;
+
+	if (l->ssh == NULL || l->ssh_dead ||
+	    waited >= LINK_STEP_SPAN * timeout ||
+	    dial_others_left(l->dial) || !dial_peer_acked(l->sshfd))
+		return false;
+	log_info("link %s: ssh handshake with %s:%d: its sshd silent for %d s "
+	    "but its kernel acknowledges: waiting on", l->lc->name, l->host,
+	    l->port, l->lc->connect_timeout);
+	loop_timer_set(l->loop, &l->deadline, timeout);
+	return true;
 }
 
 static void

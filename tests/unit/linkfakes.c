@@ -330,6 +330,19 @@ dial_resume(struct dial *d, int timeout_ms, const char *cause)
 	return F.resume_r;
 }
 
+bool
+dial_others_left(const struct dial *d)
+{
+	return d != NULL && F.resume_r == 0;
+}
+
+bool
+dial_peer_acked(int fd)
+{
+	assert_true(fd != -1);
+	return F.peer_acked;
+}
+
 void
 dial_free(struct dial *d)
 {

@@ -100,6 +100,7 @@ struct fakes {
 	int		 dial_starts, dial_frees, dial_timeout;
 	size_t		 dial_ntargets;
 	int		 resume_r;	/* dial_resume(): 0 goes on, -1 */
+	bool		 peer_acked;	/* dial_peer_acked() */
 	int		 resumes;
 	char		 resume_cause[256];
 

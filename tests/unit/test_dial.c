@@ -5,7 +5,8 @@
  * Unit tests for dialing: numeric and named hosts, refused and
  * unanswered connects, the order of targets, the race (a dead first host
  * costs one stagger, not its timeout), the fresh connects to a silent
- * address, and going on to the next host after the winner failed.
+ * address, going on to the next host after the winner failed, and
+ * whether a connection's peer acknowledged what was sent.
  * Loopback only; a "dead" host is a listener whose queue is full, which
  * drops SYNs.
  */
@@ -359,13 +360,17 @@ test_resume(void **state)
 	assert_true(r.fd >= 0);
 	assert_int_equal(r.port, pa);
 	close(r.fd);
+	assert_true(dial_others_left(d));
 	memset(&r, 0, sizeof(r));
 	assert_int_equal(dial_resume(d, 2000, "A: ssh handshake: banner"), 0);
+	assert_false(dial_others_left(d));	/* no winner out now */
 	assert_false(r.done);	/* never from inside dial_resume() */
 	run(l, &r);
 	assert_true(r.fd >= 0);
 	assert_int_equal(r.port, pb);
 	close(r.fd);
+	/* The dead port was refused meanwhile: nothing left. */
+	assert_false(dial_others_left(d));
 	/* Nothing left: said at once. */
 	memset(&r, 0, sizeof(r));
 	assert_int_equal(dial_resume(d, 2000, "B: ssh handshake: banner"), -1);
@@ -416,6 +421,62 @@ test_free_in_flight(void **state)
 	loop_free(l);
 }
 
+/*
+ * dial_peer_acked(): true once the peer's kernel acknowledged what was
+ * sent, even if nothing there reads it (a slow sshd); false for a
+ * connect still waiting on its SYN (the path is down), a socket never
+ * connected, and what is not a TCP socket.
+ */
+static void
+test_peer_acked(void **state)
+{
+	struct sockaddr_in	 sin;
+	const char		 banner[] = "SSH-2.0-test\r\n";
+	int			 lfd, fd, port, fill[4], pfd[2], i;
+	bool			 acked = false;
+
+	(void)state;
+	lfd = listener(4, &port);
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	sin.sin_port = htons((uint16_t)port);
+	fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	assert_true(fd >= 0);
+	assert_int_equal(connect(fd, (struct sockaddr *)&sin, sizeof(sin)), 0);
+	/* Never accepted, never read: the kernel acknowledges all the same. */
+	assert_int_equal(send(fd, banner, sizeof(banner) - 1, MSG_NOSIGNAL),
+	    (ssize_t)sizeof(banner) - 1);
+	for (i = 0; i < 100 && !acked; i++) {
+		acked = dial_peer_acked(fd);
+		if (!acked)
+			usleep(10000);
+	}
+	assert_true(acked);
+	close(fd);
+	close(lfd);
+
+	/* SYNs dropped: not established. */
+	lfd = dead_listener(&port, fill);
+	sin.sin_port = htons((uint16_t)port);
+	fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	assert_true(fd >= 0);
+	(void)connect(fd, (struct sockaddr *)&sin, sizeof(sin));
+	assert_false(dial_peer_acked(fd));
+	close(fd);
+	dead_close(lfd, fill);
+
+	fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	assert_true(fd >= 0);
+	assert_false(dial_peer_acked(fd));
+	close(fd);
+	assert_int_equal(pipe(pfd), 0);
+	assert_false(dial_peer_acked(pfd[0]));
+	close(pfd[0]);
+	close(pfd[1]);
+	assert_false(dial_others_left(NULL));
+}
+
 int
 main(void)
 {
@@ -429,6 +490,7 @@ main(void)
 		cmocka_unit_test(test_refresh_silent),
 		cmocka_unit_test(test_resume),
 		cmocka_unit_test(test_free_in_flight),
+		cmocka_unit_test(test_peer_acked),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -999,6 +999,70 @@ test_deadline_handshake_progress(void **state)
 	    "ssh handshake with gw.example:22 timed out after 10 s");
 }
 
+/*
+ * A handshake on the last host whose gateway sends nothing, but whose
+ * kernel acknowledged all vpnd sent: the path works, the gateway's sshd
+ * is slow (its fork for the connection, the killed session's processes
+ * ending).  It is waited on, up to 3 x connect-timeout, rather than
+ * connected to again; a host with others left to try is still given up
+ * at connect-timeout, and a gateway that does not acknowledge too.
+ */
+static void
+test_deadline_handshake_slow_sshd(void **state)
+{
+	(void)state;
+	F.handshake = SSH_AGAIN;
+	F.peer_acked = true;
+	link_start(lk);
+	dial_ok();
+	assert_int_equal(time_in(LINK_HANDSHAKE, 4 * CONNECT_TIMEOUT),
+	    3 * CONNECT_TIMEOUT);
+	assert_int_equal(link_state(lk), LINK_BACKOFF);
+	assert_int_equal(F.resumes, 1);
+	assert_string_equal(link_reason(lk),
+	    "ssh handshake with gw.example:22 timed out after 10 s");
+
+	/* A sshd that answers in the second timeout: up, no re-dial. */
+	teardown(NULL);
+	setup(NULL);
+	F.handshake = SSH_AGAIN;
+	F.peer_acked = true;
+	link_start(lk);
+	dial_ok();
+	advance(CONNECT_TIMEOUT + CONNECT_TIMEOUT / 2);
+	assert_int_equal(link_state(lk), LINK_HANDSHAKE);
+	F.handshake = SSH_OK;
+	F.rx += 1000;
+	poke();
+	assert_int_equal(link_state(lk), LINK_PPP);
+	assert_int_equal(F.resumes, 0);
+	assert_int_equal(F.dial_starts, 1);
+
+	/* Another host left: that one is tried at connect-timeout. */
+	teardown(NULL);
+	setup(NULL);
+	F.handshake = SSH_AGAIN;
+	F.peer_acked = true;
+	F.resume_r = 0;
+	link_start(lk);
+	dial_ok();
+	assert_int_equal(time_in(LINK_HANDSHAKE, 4 * CONNECT_TIMEOUT),
+	    CONNECT_TIMEOUT);
+	assert_int_equal(link_state(lk), LINK_CONNECTING);
+	assert_int_equal(F.resumes, 1);
+
+	/* Nothing acknowledged: the path is down, given up at once. */
+	teardown(NULL);
+	setup(NULL);
+	F.handshake = SSH_AGAIN;
+	F.peer_acked = false;
+	link_start(lk);
+	dial_ok();
+	assert_int_equal(time_in(LINK_HANDSHAKE, 4 * CONNECT_TIMEOUT),
+	    CONNECT_TIMEOUT);
+	assert_int_equal(link_state(lk), LINK_BACKOFF);
+}
+
 /* Auth too: its deadline starts over while the gateway answers. */
 static void
 test_deadline_auth_progress(void **state)
@@ -2647,6 +2711,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_deadline_handshake, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_deadline_handshake_progress,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_deadline_handshake_slow_sshd,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_deadline_auth_progress,
 		    setup, teardown),
