@@ -335,7 +335,7 @@ run_case()
 	    "+$(cs_to_s $((tr - tb))) s):"
 	if [ "$1" != howto ]; then
 		tl='/ -> |re-dial|network changed|nothing from|timed out|answers'
-		tl="$tl|pppd exited|No response|not waiting|remote pppd|refused"
+		tl="$tl|pppd exited|No response|waiting on|remote pppd|refused"
 		timeline "$log" "$tb" "$tl/"
 	else
 		timeline "$log" "$tb" '/./'
