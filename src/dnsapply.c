@@ -156,7 +156,7 @@ dnsapply_commands(enum dnsapply_backend b, const char *path,
 		w = (struct argv){ NULL, 0 };
 		argv_add(&w, path);
 		argv_add(&w, undo ? "-d" : "-a");
-		argv_add(&w, ifname);
+		argv_addf(&w, "%s%s", ifname, DNSAPPLY_RECORD_SUFFIX);
 		out[n].argv = w.v;
 		if (!undo) {
 			for (i = 0; i < nservers; i++)

@@ -26,6 +26,15 @@
 #define DNSAPPLY_CMDS_MAX	3	/* commands of one apply or undo */
 #define DNSAPPLY_PATH_MAX	256
 
+/*
+ * resolvconf(8)'s record of a link is "IFNAME.vpnd", an interface.protocol
+ * name both openresolv and Debian's resolvconf document: pppd's ip-down
+ * hook (000resolvconf: "resolvconf -f -d $PPP_IFACE") deletes the record
+ * named after the interface, and an old pppd's hook ending after a
+ * re-dial would take the new link's servers away.
+ */
+#define DNSAPPLY_RECORD_SUFFIX	".vpnd"
+
 /* Where systemd-resolved listens while it runs (its varlink socket). */
 #define DNSAPPLY_RESOLVED_SOCKET "/run/systemd/resolve/io.systemd.Resolve"
 

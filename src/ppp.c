@@ -167,8 +167,10 @@ ppp_local_argv(const struct ppp_params *p)
 	 * ip-down scripts see neither USEPEERDNS, which Debian's
 	 * ip-up.d/0000usepeerdns tests before it rewrites /etc/resolv.conf,
 	 * nor DNS1 and DNS2, which openresolv's ip-up.d/000resolvconf
-	 * hands to "resolvconf -a" under the interface's name, vpnd's own
-	 * record.  pppd unsets them right before it execs a script.
+	 * hands to "resolvconf -a" under the interface's name (its
+	 * ip-down.d deletes that name: vpnd's record is another,
+	 * DNSAPPLY_RECORD_SUFFIX).  pppd unsets them right before it execs
+	 * a script.
 	 */
 	if (p->peer_dns) {
 		argv_add(&w, "usepeerdns");

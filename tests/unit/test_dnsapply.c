@@ -204,14 +204,14 @@ static const struct {
 	{ "resolved, undo", DNSAPPLY_RESOLVED, "/bin/resolvectl", 2, doms,
 	    true, { "/bin/resolvectl revert vpn-office" }, NULL },
 	{ "resolvconf", DNSAPPLY_RESOLVCONF, "/sbin/resolvconf", 2, doms,
-	    false, { "/sbin/resolvconf -a vpn-office" },
+	    false, { "/sbin/resolvconf -a vpn-office.vpnd" },
 	    "nameserver 10.2.0.53\nnameserver 10.2.0.54\n"
 	    "search corp.example lab.example\n" },
 	{ "resolvconf, no domains", DNSAPPLY_RESOLVCONF, "/sbin/resolvconf",
-	    1, NULL, false, { "/sbin/resolvconf -a vpn-office" },
+	    1, NULL, false, { "/sbin/resolvconf -a vpn-office.vpnd" },
 	    "nameserver 10.2.0.53\n" },
 	{ "resolvconf, undo", DNSAPPLY_RESOLVCONF, "/sbin/resolvconf", 2,
-	    doms, true, { "/sbin/resolvconf -d vpn-office" }, NULL },
+	    doms, true, { "/sbin/resolvconf -d vpn-office.vpnd" }, NULL },
 	{ "none", DNSAPPLY_NONE, "", 2, doms, false, { NULL }, NULL },
 };
 
@@ -304,7 +304,7 @@ test_resolvconf(void **state)
 	run_until_status(loop, d, "10.2.0.53 through");
 	assert_string_equal(dnsapply_status(d), "10.2.0.53 through "
 	    "resolvconf on vpn-office, search corp.example");
-	assert_string_equal(read_log(), "resolvconf -a vpn-office\n"
+	assert_string_equal(read_log(), "resolvconf -a vpn-office.vpnd\n"
 	    "nameserver 10.2.0.53\nsearch corp.example\n");
 
 	/* The same again, or as primary and secondary: nothing runs. */
@@ -318,10 +318,10 @@ test_resolvconf(void **state)
 	/* A secondary too: the old record goes, the new one comes. */
 	dnsapply_set(d, srv, 2);
 	run_until_status(loop, d, "10.2.0.53, 10.2.0.54 through");
-	assert_string_equal(read_log(), "resolvconf -a vpn-office\n"
+	assert_string_equal(read_log(), "resolvconf -a vpn-office.vpnd\n"
 	    "nameserver 10.2.0.53\nsearch corp.example\n"
-	    "resolvconf -d vpn-office\n"
-	    "resolvconf -a vpn-office\n"
+	    "resolvconf -d vpn-office.vpnd\n"
+	    "resolvconf -a vpn-office.vpnd\n"
 	    "nameserver 10.2.0.53\nnameserver 10.2.0.54\n"
 	    "search corp.example\n");
 
@@ -330,20 +330,20 @@ test_resolvconf(void **state)
 	dnsapply_clear(d);
 	assert_string_equal(dnsapply_status(d),
 	    "not applied: the link is not up");
-	run_until_logged(loop, "resolvconf -d vpn-office\n");
+	run_until_logged(loop, "resolvconf -d vpn-office.vpnd\n");
 	dnsapply_clear(d);
 	assert_int_equal(loop_once(loop, 100), 0);
-	assert_string_equal(read_log(), "resolvconf -d vpn-office\n");
+	assert_string_equal(read_log(), "resolvconf -d vpn-office.vpnd\n");
 
 	/* Applied and then freed: the undo still runs. */
 	assert_int_equal(truncate(logpath, 0), 0);
 	dnsapply_set(d, srv, 1);
 	run_until_status(loop, d, "10.2.0.53 through");
 	dnsapply_free(d);
-	run_until_logged(loop, "resolvconf -d vpn-office\n");
-	assert_string_equal(read_log(), "resolvconf -a vpn-office\n"
+	run_until_logged(loop, "resolvconf -d vpn-office.vpnd\n");
+	assert_string_equal(read_log(), "resolvconf -a vpn-office.vpnd\n"
 	    "nameserver 10.2.0.53\nsearch corp.example\n"
-	    "resolvconf -d vpn-office\n");
+	    "resolvconf -d vpn-office.vpnd\n");
 	loop_free(loop);
 }
 

@@ -13,7 +13,8 @@
 #   their servers go to dnsmasq for their domains only, never to libc;
 # - the link (dns yes, dns-domains corp.example) up: vpnctl status and
 #   JSON say the server went in through resolvconf, openresolv holds
-#   the record, getent in gwa resolves www.corp.example (the far
+#   the record (vpn-office.vpnd: pppd's ip-down hook deletes the
+#   interface's own, vpn-office, and must leave it), getent in gwa resolves www.corp.example (the far
 #   dnsmasq saw the query come through the tunnel) and www.near.example
 #   (the far dnsmasq never saw it); /etc/resolv.conf still names only
 #   127.0.0.1;
@@ -24,6 +25,7 @@
 # commands are checked by test_dnsapply.
 
 IF=vpn-office
+REC=$IF.vpnd
 VPND=$top_builddir/src/vpnd
 VPNCTL=$top_builddir/src/vpnctl
 SOCK=$E2E_DIR/vpnd.sock
@@ -116,11 +118,21 @@ grep -q "primary   DNS address $SITE_HOSTB_IP" "$E2E_DIR/vpnd.log" ||
     fail "vpnctl status --json"
 grep -q "\"dns\":\"$applied\"" "$E2E_DIR/status.json" ||
     fail "no dns in the JSON status: $(cat "$E2E_DIR/status.json")"
-grep -q "^nameserver $SITE_HOSTB_IP\$" "/run/resolvconf/interfaces/$IF" ||
-    fail "openresolv has no record for $IF"
+grep -q "^nameserver $SITE_HOSTB_IP\$" "/run/resolvconf/interfaces/$REC" ||
+    fail "openresolv has no record $REC"
 grep -qx "server=/corp.example/$SITE_HOSTB_IP" "$E2E_DIR/servers.conf" ||
     fail "no server for corp.example: $(cat "$E2E_DIR/servers.conf")"
 step "link up: $applied"
+
+# What pppd's ip-down hook (openresolv's 000resolvconf) runs whenever a
+# pppd ends, an old one's possibly after the re-dial: vpnd's record is
+# not the interface's, so the servers stay.
+/sbin/resolvconf -f -d "$IF" || fail "resolvconf -f -d $IF"
+[ -e "/run/resolvconf/interfaces/$REC" ] ||
+    fail "resolvconf -d $IF took vpnd's record $REC"
+grep -qx "server=/corp.example/$SITE_HOSTB_IP" "$E2E_DIR/servers.conf" ||
+    fail "resolvconf -d $IF took the server of corp.example"
+step "pppd's ip-down hook (resolvconf -d $IF) leaves $REC"
 
 far_queries()
 {
@@ -166,8 +178,8 @@ child_wait "$vpnd" 10 "vpnd" || rc=$?
 [ "$rc" = 0 ] || fail "vpnd exited with status $rc after SIGTERM, want 0"
 # vpnd lets its `resolvconf -d` run on as it exits; openresolv is a shell
 # script of many forks (a re-dial's update took 12 s at 4.9x pace).
-wait_for "[ ! -e /run/resolvconf/interfaces/$IF ]" 30 \
-    "the record for $IF to go"
+wait_for "[ ! -e /run/resolvconf/interfaces/$REC ]" 30 \
+    "the record $REC to go"
 wait_for "! grep -q corp.example \"\$E2E_DIR/servers.conf\"" 30 \
     "the server of corp.example to go"
 wait_for "[ -z \"\$(resolves $FAR_NAME)\" ]" 30 "$FAR_NAME to stop resolving"
