@@ -4,10 +4,12 @@
 # soak.sh [FLAPS]: the kernel tier's soak (tests/e2e/scenarios/link_soak.sh)
 # at length: the office link forced down FLAPS times (1000), by turns its
 # local pppd, its remote pppd and its sshd session killed, and back each
-# time.  Prints vpnd's open fds and RSS, and the processes in each site's
-# gateway, at the start, after the warm-up (SOAK_WARM, 50 flaps) and at
-# the end; the scenario fails on any growth of fds or processes, on RSS
-# growth over SOAK_RSS_KB (512) after the warm-up, on a lost pppd, and
+# time.  Prints vpnd's open fds, RSS and heap in use (its own account,
+# vpnctl metrics), and the processes in each site's gateway, at the
+# start, after the warm-up (SOAK_WARM, 50 flaps) and at the end; the
+# scenario fails on any growth of fds or processes, on RSS growth over
+# SOAK_RSS_KB (512) or heap growth over SOAK_HEAP_KB (32) after the
+# warm-up, on a lost pppd, and
 # on a second interface or route set at either end (checked every 10
 # flaps).  A benchmark, not a test: about 5 s a flap at the reference pace.
 #
@@ -52,7 +54,8 @@ fi
 rc=0
 e2e_run "$top_srcdir/tests/e2e/scenarios/link_soak.sh" \
     SOAK_FLAPS="$FLAPS" SOAK_WARM="${SOAK_WARM:-50}" \
-    SOAK_RSS_KB="${SOAK_RSS_KB:-512}" LK_VPND="$vpnd" \
+    SOAK_RSS_KB="${SOAK_RSS_KB:-512}" SOAK_HEAP_KB="${SOAK_HEAP_KB:-32}" \
+    LK_VPND="$vpnd" \
     ${SOAK_KINDS:+"SOAK_KINDS=$SOAK_KINDS"} || rc=$?
 v()
 {
@@ -65,6 +68,8 @@ printf '%-24s %10s %10s %10s\n' "vpnd fds" "$(v soak_fds_start)" - \
     "$(v soak_fds_end)"
 printf '%-24s %10s %10s %10s\n' "vpnd RSS (kB)" "$(v soak_rss_kb_start)" \
     "$(v soak_rss_kb_warm)" "$(v soak_rss_kb_end)"
+printf '%-24s %10s %10s %10s\n' "vpnd heap in use (KiB)" \
+    "$(v soak_heap_kb_start)" "$(v soak_heap_kb_warm)" "$(v soak_heap_kb_end)"
 printf '%-24s %10s %10s %10s\n' "processes in gwa" \
     "$(v soak_procs_gwa_start)" - "$(v soak_procs_gwa_end)"
 printf '%-24s %10s %10s %10s\n' "processes in gwb" \

@@ -930,6 +930,7 @@ ctlserver_metrics(struct ctlserver *ctl, struct buf *b)
 {
 	struct ctlserver_desc	*d;
 	struct metrics_link	*v;
+	struct metrics_heap	 heap;
 	char			*netdev = NULL, *cause = NULL;
 	size_t			 i, n, len;
 
@@ -949,7 +950,8 @@ ctlserver_metrics(struct ctlserver *ctl, struct buf *b)
 		    metrics_ifstats_parse(netdev, d[i].m.ifname,
 		    &v[i].ifs) == 0;
 	}
-	metrics_put(b, v, n);
+	metrics_heap_read(&heap);
+	metrics_put(b, v, n, &heap);
 	for (i = 0; i < n; i++)
 		ctlserver_desc_clear(&d[i]);
 	free(netdev);

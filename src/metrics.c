@@ -8,6 +8,9 @@
 #include "config.h"
 
 #include <errno.h>
+#ifdef HAVE_MALLINFO2
+#include <malloc.h>
+#endif
 #include <stddef.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -247,7 +250,27 @@ metrics_head(struct buf *b, const char *name, const char *type,
 }
 
 void
-metrics_put(struct buf *b, const struct metrics_link *v, size_t n)
+metrics_heap_read(struct metrics_heap *h)
+{
+#ifdef HAVE_MALLINFO2
+	struct mallinfo2	mi = mallinfo2();
+
+	/*
+	 * All zero when malloc() is not glibc's (AddressSanitizer's
+	 * replaces it): a process that allocated has an arena.
+	 */
+	h->known = mi.arena != 0 || mi.hblkhd != 0;
+	h->in_use = (uint64_t)mi.uordblks + (uint64_t)mi.hblkhd;
+	h->free = (uint64_t)mi.fordblks;
+#else
+	h->known = false;
+	h->in_use = h->free = 0;
+#endif
+}
+
+void
+metrics_put(struct buf *b, const struct metrics_link *v, size_t n,
+    const struct metrics_heap *heap)
 {
 	const struct metrics_family	*f;
 	size_t				 i, j, count;
@@ -268,6 +291,16 @@ metrics_put(struct buf *b, const struct metrics_link *v, size_t n)
 				count++;
 		buf_printf(b, "pppssh_links{state=\"%s\"} %zu\n",
 		    link_state_name((enum link_state)s), count);
+	}
+	if (heap->known) {
+		metrics_head(b, "pppssh_vpnd_heap_in_use_bytes", "gauge",
+		    "Bytes of vpnd's heap allocated (mallinfo2)");
+		buf_printf(b, "pppssh_vpnd_heap_in_use_bytes %" PRIu64 "\n",
+		    heap->in_use);
+		metrics_head(b, "pppssh_vpnd_heap_free_bytes", "gauge",
+		    "Bytes freed that vpnd's heap keeps (mallinfo2)");
+		buf_printf(b, "pppssh_vpnd_heap_free_bytes %" PRIu64 "\n",
+		    heap->free);
 	}
 	for (j = 0; j < sizeof(metrics_families) /
 	    sizeof(metrics_families[0]); j++) {

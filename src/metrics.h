@@ -50,11 +50,27 @@ int	metrics_ifstats_parse(const char *text, const char *ifname,
 	    struct metrics_ifstats *st);
 
 /*
+ * The daemon's heap as the C library accounts for it (glibc's
+ * mallinfo2()): a leak shows as in_use growing, where RSS also counts
+ * freed memory the heap keeps (free) and pages the kernel lent.
+ */
+struct metrics_heap {
+	bool		known;		/* false: no mallinfo2() here */
+	uint64_t	in_use;		/* allocated, mmap()ed chunks too */
+	uint64_t	free;		/* freed, kept by the heap */
+};
+
+/* Fill *h with this process's heap figures now. */
+void	metrics_heap_read(struct metrics_heap *h);
+
+/*
  * Append the exposition of n links (in that order) and of the daemon
  * to b: "# HELP" and "# TYPE" once per family, its samples together,
  * label values escaped.  A link's counters appear only when has_if; its
- * RTT only when measured; its up-since only while up.
+ * RTT only when measured; its up-since only while up; the heap's
+ * figures only when heap is known.
  */
-void	metrics_put(struct buf *b, const struct metrics_link *v, size_t n);
+void	metrics_put(struct buf *b, const struct metrics_link *v, size_t n,
+	    const struct metrics_heap *heap);
 
 #endif

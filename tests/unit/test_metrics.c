@@ -16,6 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -109,6 +110,8 @@ test_exposition(void **state)
 	struct ctlmsg_link	 up, down;
 	struct metrics_link	 v[2];
 	struct buf		 b = { NULL, 0, 0 };
+	struct metrics_heap	 heap = { true, 123456, UINT64_MAX };
+	struct metrics_heap	 unknown = { false, 1, 2 };
 	const char		*p, *q;
 
 	(void)state;
@@ -137,13 +140,16 @@ test_exposition(void **state)
 	v[0].ifs.tx_bytes = UINT64_MAX;
 	v[0].ifs.tx_packets = 20;
 	v[1].m = &down;
-	metrics_put(&b, v, NITEMS(v));
+	metrics_put(&b, v, NITEMS(v), &heap);
 
 	assert_line(b.s, "pppssh_build_info{version=\"" PACKAGE_VERSION
 	    "\"} 1");
 	assert_line(b.s, "pppssh_links{state=\"up\"} 1");
 	assert_line(b.s, "pppssh_links{state=\"backoff\"} 1");
 	assert_line(b.s, "pppssh_links{state=\"down\"} 0");
+	assert_line(b.s, "# TYPE pppssh_vpnd_heap_in_use_bytes gauge");
+	assert_line(b.s, "pppssh_vpnd_heap_in_use_bytes 123456");
+	assert_line(b.s, "pppssh_vpnd_heap_free_bytes 18446744073709551615");
 	assert_line(b.s, "# TYPE pppssh_link_state gauge");
 	assert_line(b.s, "pppssh_link_state{link=\"office\",state=\"up\"} 1");
 	assert_line(b.s, "pppssh_link_state{link=\"office\",state=\"down\"} "
@@ -189,10 +195,52 @@ test_exposition(void **state)
 	buf_free(&b);
 
 	/* No links: the daemon's families, every state at 0. */
-	metrics_put(&b, NULL, 0);
+	metrics_put(&b, NULL, 0, &unknown);
 	assert_line(b.s, "pppssh_links{state=\"up\"} 0");
 	assert_no_prefix(b.s, "pppssh_link_state{");
+	/* A heap not known (not glibc's malloc): no figures rather than 0. */
+	assert_no_prefix(b.s, "pppssh_vpnd_heap");
+	assert_no_prefix(b.s, "# HELP pppssh_vpnd_heap");
 	buf_free(&b);
+}
+
+/*
+ * The heap's figures follow what this process allocates and frees: a
+ * block above glibc's mmap() threshold and a hundred small ones.
+ */
+static void
+test_heap(void **state)
+{
+	struct metrics_heap	 h0, h1, h2;
+	void			*big, *small[100];
+	size_t			 i;
+
+	(void)state;
+	metrics_heap_read(&h0);
+	big = malloc(1 << 20);
+	assert_non_null(big);
+	memset(big, 1, 1 << 20);
+	for (i = 0; i < NITEMS(small); i++) {
+		small[i] = malloc(1000);
+		assert_non_null(small[i]);
+	}
+	metrics_heap_read(&h1);
+	for (i = 0; i < NITEMS(small); i++)
+		free(small[i]);
+	free(big);
+	metrics_heap_read(&h2);
+#if defined(__SANITIZE_ADDRESS__) || !defined(HAVE_MALLINFO2)
+	/* AddressSanitizer's malloc is not the one mallinfo2() sees. */
+	assert_false(h0.known);
+	assert_false(h1.known);
+	assert_false(h2.known);
+#else
+	assert_true(h0.known);
+	assert_true(h1.in_use >= h0.in_use + (1 << 20) + 100 * 1000);
+	/* glibc counts the last few freed of a size (its tcache) in use. */
+	assert_true(h2.in_use + (1 << 20) + 100 * 1000 <= h1.in_use +
+	    16 * 1024);
+#endif
 }
 
 int
@@ -201,6 +249,7 @@ main(void)
 	const struct CMUnitTest	tests[] = {
 		cmocka_unit_test(test_ifstats),
 		cmocka_unit_test(test_exposition),
+		cmocka_unit_test(test_heap),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
