@@ -9,7 +9,7 @@
 # RSS (VmRSS) and heap in use (vpnctl metrics) are printed at the start,
 # after SOAK_WARM flaps and at the end: the fds must be the same at the
 # end as at the start, the RSS must not grow by more than SOAK_RSS_KB
-# after the warm-up nor the heap in use by more than SOAK_HEAP_KB (32),
+# after the warm-up nor the heap in use by more than SOAK_HEAP_KB (64),
 # vpnd must not have
 # lost track of a pppd nor used over half a second of CPU a flap (a busy
 # loop); every 10 flaps and
@@ -31,7 +31,7 @@
 : "${SOAK_KINDS:=pppd-local pppd-remote session}"
 : "${SOAK_WARM:=6}"
 : "${SOAK_RSS_KB:=512}"
-: "${SOAK_HEAP_KB:=32}"
+: "${SOAK_HEAP_KB:=64}"
 
 site_topology
 site_sshd_start
