@@ -292,6 +292,7 @@ link_set_state(struct link *l, enum link_state s)
 {
 	enum link_state	old = l->state;
 	char		*cause = NULL;
+	size_t		 trimmed;
 
 	if (old == s)
 		return;
@@ -307,9 +308,14 @@ link_set_state(struct link *l, enum link_state s)
 		    l->timed_out);
 	if (s == LINK_UP) {
 		backoff_up(&l->inc, loop_now(l->loop));
-		if (l->ssh != NULL)
+		if (l->ssh != NULL) {
+			/* The handshake used what it used of the buffers. */
+			trimmed = ssh_trim(l->ssh);
 			log_debug("link %s: libssh2 holds %zu bytes for the "
-			    "session", l->lc->name, ssh_heap(l->ssh));
+			    "session, %zu of its session structure resident "
+			    "(%zu handed back)", l->lc->name, ssh_heap(l->ssh),
+			    ssh_heap_resident(l->ssh), trimmed);
+		}
 		l->rtt = rtt_start(l->loop, l->lc->name, l->lc->ifname,
 		    l->lc->local_ip.addr, l->lc->remote_ip.addr,
 		    l->lc->keepalive.interval, l->lc->keepalive.misses,

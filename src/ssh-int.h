@@ -68,6 +68,9 @@ struct ssh_chan {
 	char			*exit_signal;
 };
 
+/* Blocks libssh2 asks for that get pages of their own (ssh.c). */
+#define SSH_BIG_MAX	4
+
 struct ssh {
 	LIBSSH2_SESSION		*session;
 	int			 fd;
@@ -85,6 +88,8 @@ struct ssh {
 	bool			 peer_closed;	/* recv() returned 0 */
 	uint64_t		 rx, tx, last_rx;
 	size_t			 heap;		/* bytes libssh2 holds */
+	/* libssh2's blocks on pages of their own (ssh_trim()), or NULL. */
+	void			*big[SSH_BIG_MAX];
 	/*
 	 * Poll hints (ssh_socket_ready()): once the owner passes them on,
 	 * rx_empty says recv() found the socket empty since poll() last

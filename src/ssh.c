@@ -17,7 +17,9 @@
  * other sending step answers SSH_AGAIN until the owner completes.
  *
  * libssh2 allocates through ssh_alloc() and its kin, which count what a
- * session holds (ssh_heap()) in a header before each block.
+ * session holds (ssh_heap()) in a header before each block, and give its
+ * largest blocks pages of their own whose zero pages ssh_trim() hands
+ * back.
  */
 #include "config.h"
 
@@ -42,6 +44,7 @@
 #include "base64.h"
 #include "log.h"
 #include "loop.h"
+#include "pageblock.h"
 #include "ssh.h"
 #include "ssh-int.h"
 #include "vis.h"
@@ -164,18 +167,41 @@ LIBSSH2_SEND_FUNC(ssh_send_cb)
 	return n;
 }
 
-/* Before each block libssh2 gets: its size; 16 bytes keep malloc's alignment. */
+/*
+ * Before each block libssh2 gets: its size, and whether it is a
+ * pageblock (1) or malloc()'s (0); 16 bytes keep malloc's alignment.
+ */
 #define SSH_HEAP_HDR	16
+
+/*
+ * Blocks this large get pages of their own (pageblock.h): libssh2's
+ * session structure (about 54 KB, its receive and send buffers zeroed
+ * at creation), not its packets (35,000 bytes at most), which come and
+ * go with the data and stay malloc()'s.
+ */
+#define SSH_BIG_BLOCK	(40 * 1024)
 
 static LIBSSH2_ALLOC_FUNC(ssh_alloc)
 {
 	struct ssh	*s = *abstract;
-	size_t		*p;
+	size_t		*p, i;
 
-	if (count > SIZE_MAX - SSH_HEAP_HDR ||
-	    (p = malloc(count + SSH_HEAP_HDR)) == NULL)
+	if (count > SIZE_MAX - SSH_HEAP_HDR)
 		return NULL;
-	*p = count;
+	for (i = 0; count >= SSH_BIG_BLOCK && i < SSH_BIG_MAX; i++)
+		if (s->big[i] == NULL)
+			break;
+	if (count >= SSH_BIG_BLOCK && i < SSH_BIG_MAX) {
+		if ((p = pageblock_new(count + SSH_HEAP_HDR)) == NULL)
+			return NULL;
+		s->big[i] = p;
+		p[1] = 1;
+	} else {
+		if ((p = malloc(count + SSH_HEAP_HDR)) == NULL)
+			return NULL;
+		p[1] = 0;
+	}
+	p[0] = count;
 	s->heap += count;
 	return (char *)p + SSH_HEAP_HDR;
 }
@@ -183,30 +209,69 @@ static LIBSSH2_ALLOC_FUNC(ssh_alloc)
 static LIBSSH2_FREE_FUNC(ssh_dealloc)
 {
 	struct ssh	*s = *abstract;
-	size_t		*p;
+	size_t		*p, i;
 
 	if (ptr == NULL)
 		return;
 	p = (size_t *)(void *)((char *)ptr - SSH_HEAP_HDR);
-	s->heap -= *p;
-	free(p);
+	s->heap -= p[0];
+	if (p[1] == 0) {
+		free(p);
+		return;
+	}
+	for (i = 0; i < SSH_BIG_MAX; i++)
+		if (s->big[i] == p)
+			s->big[i] = NULL;
+	pageblock_free(p, p[0] + SSH_HEAP_HDR);
 }
 
 static LIBSSH2_REALLOC_FUNC(ssh_realloc)
 {
 	struct ssh	*s = *abstract;
 	size_t		*p, old;
+	void		*q;
 
 	if (ptr == NULL)
 		return ssh_alloc(count, abstract);
 	p = (size_t *)(void *)((char *)ptr - SSH_HEAP_HDR);
-	old = *p;
-	if (count > SIZE_MAX - SSH_HEAP_HDR ||
-	    (p = realloc(p, count + SSH_HEAP_HDR)) == NULL)
+	old = p[0];
+	if (count > SIZE_MAX - SSH_HEAP_HDR)
 		return NULL;
-	*p = count;
+	if (p[1] != 0 || count >= SSH_BIG_BLOCK) {
+		/* Into or out of pages of its own: a new block. */
+		if ((q = ssh_alloc(count, abstract)) == NULL)
+			return NULL;
+		memcpy(q, ptr, old < count ? old : count);
+		ssh_dealloc(ptr, abstract);
+		return q;
+	}
+	if ((p = realloc(p, count + SSH_HEAP_HDR)) == NULL)
+		return NULL;
+	p[0] = count;
 	s->heap = s->heap - old + count;
 	return (char *)p + SSH_HEAP_HDR;
+}
+
+size_t
+ssh_trim(struct ssh *s)
+{
+	size_t	i, n = 0, *p;
+
+	for (i = 0; i < SSH_BIG_MAX; i++)
+		if ((p = s->big[i]) != NULL)
+			n += pageblock_trim(p, p[0] + SSH_HEAP_HDR);
+	return n;
+}
+
+size_t
+ssh_heap_resident(const struct ssh *s)
+{
+	size_t	i, n = 0, *p;
+
+	for (i = 0; i < SSH_BIG_MAX; i++)
+		if ((p = s->big[i]) != NULL)
+			n += pageblock_resident(p, p[0] + SSH_HEAP_HDR);
+	return n;
 }
 
 size_t
@@ -247,6 +312,8 @@ ssh_new(int fd, char **cause)
 		xasprintf(cause, "ssh: cannot create a libssh2 session");
 		goto fail;
 	}
+	/* Its buffers are zeros until used: not memory until then. */
+	(void)ssh_trim(s);
 	libssh2_session_set_blocking(s->session, 0);
 	(void)libssh2_session_callback_set(s->session, LIBSSH2_CALLBACK_RECV,
 	    (void *)ssh_recv_cb);

@@ -104,6 +104,14 @@ void		 ssh_counters(struct ssh *, uint64_t *rx, uint64_t *tx,
  * part of what an idle link costs in memory.
  */
 size_t		 ssh_heap(const struct ssh *);
+/*
+ * Hand back to the kernel the pages of libssh2's largest blocks (its
+ * session structure) that hold only zeros, as its unused buffers do;
+ * returns the bytes handed back.  Nothing libssh2 holds changes.
+ */
+size_t		 ssh_trim(struct ssh *);
+/* The bytes of those blocks resident now. */
+size_t		 ssh_heap_resident(const struct ssh *);
 
 /*
  * Key exchange (step).  Failures are SSH_FAIL_NETWORK, or

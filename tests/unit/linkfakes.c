@@ -123,6 +123,18 @@ ssh_heap(const struct ssh *s)
 	return 0;
 }
 
+size_t
+ssh_trim(struct ssh *s)
+{
+	return 0;
+}
+
+size_t
+ssh_heap_resident(const struct ssh *s)
+{
+	return 0;
+}
+
 void
 ssh_counters(struct ssh *s, uint64_t *rx, uint64_t *tx, uint64_t *last_rx)
 {

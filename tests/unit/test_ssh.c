@@ -201,6 +201,33 @@ test_new_not_tcp(void **state)
 	close(sv[1]);
 }
 
+/*
+ * libssh2's session structure (its zeroed 16 KiB receive and 35,000-byte
+ * send buffers in it) is on pages of its own, its zero pages handed back
+ * at once: a session costs the few pages it wrote.
+ */
+static void
+test_new_trimmed(void **state)
+{
+	struct ssh	*s;
+	char		*cause = NULL;
+	int		 cli, srv;
+
+	(void)state;
+	tcp_pair(&cli, &srv);
+	s = ssh_new(cli, &cause);
+	assert_non_null(s);
+	print_message("libssh2 holds %zu bytes, %zu resident of its session "
+	    "structure\n", ssh_heap(s), ssh_heap_resident(s));
+	assert_true(ssh_heap(s) > 50 * 1024);
+	assert_true(ssh_heap_resident(s) > 0);
+	assert_true(ssh_heap_resident(s) <= 16 * 1024);
+	/* Nothing more to hand back: the rest is written. */
+	assert_int_equal(ssh_trim(s), 0);
+	ssh_free(s);
+	close(srv);
+}
+
 /* Steps that need a handshake, and channels of a dead session. */
 static void
 test_out_of_order(void **state)
@@ -348,6 +375,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_handshake_failures),
 		cmocka_unit_test(test_new_not_tcp),
+		cmocka_unit_test(test_new_trimmed),
 		cmocka_unit_test(test_out_of_order),
 		cmocka_unit_test(test_known_hosts_many_names),
 		cmocka_unit_test(test_free_null_and_names),
