@@ -1031,6 +1031,9 @@ link_keepalive_fired(void *arg)
 
 	if (l->ssh == NULL || l->ssh_dead)
 		return;
+	/* A burst's pages go back once the link is quiet for a tick. */
+	if (l->relay != NULL)
+		(void)relay_release_idle(l->relay);
 	ssh_counters(l->ssh, &rx, &tx, &last_rx);
 	/*
 	 * The loop's time is that of the return from ppoll(); the session

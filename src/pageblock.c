@@ -119,6 +119,14 @@ pageblock_trim(void *p, size_t len)
 }
 
 size_t
+pageblock_discard(void *p, size_t len)
+{
+	if (p == NULL || madvise(p, pageblock_round(len), MADV_DONTNEED) == -1)
+		return 0;
+	return pageblock_round(len);
+}
+
+size_t
 pageblock_resident(const void *p, size_t len)
 {
 	unsigned char	 vec[64];

@@ -33,6 +33,13 @@ void	 pageblock_free(void *p, size_t len);
 size_t	 pageblock_trim(void *p, size_t len);
 
 /*
+ * Hand every page of [p, p + len) back, whatever it holds: the block
+ * reads as zeros afterwards.  For a buffer whose contents no longer
+ * matter.  Returns the bytes handed back.
+ */
+size_t	 pageblock_discard(void *p, size_t len);
+
+/*
  * The bytes of [p, p + len) mapped now (mincore()); 0 if unknown.  A page
  * read but never written since it was handed back maps the kernel's
  * shared zero page: counted here (until trimmed again), not in the RSS.

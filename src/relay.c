@@ -29,6 +29,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "pageblock.h"
 #include "relay.h"
 #include "xmalloc.h"
 
@@ -38,6 +39,8 @@ struct relay_buf {
 	size_t		 off;		/* first byte held */
 	size_t		 len;		/* bytes held */
 	uint64_t	 moved;		/* bytes written out so far */
+	uint64_t	 seen;		/* moved at relay_release_idle() */
+	uint64_t	 released;	/* moved when its pages went back */
 };
 
 struct relay_side {
@@ -75,6 +78,20 @@ const struct relay_end_ops relay_pty_ops = {
 	"pty", relay_pty_read, relay_fd_write, relay_fd_error
 };
 
+/*
+ * A buffer of pages of its own: memory only as far as data went in it,
+ * handed back when idle (relay_release_idle()).
+ */
+static char *
+relay_buf_new(size_t size)
+{
+	char	*p;
+
+	if ((p = pageblock_new(size)) == NULL)
+		fatal("relay: a buffer of %zu bytes", size);
+	return p;
+}
+
 struct relay *
 relay_new(const struct relay_end_ops *a, void *actx,
     const struct relay_end_ops *b, void *bctx, size_t bufsize_a_to_b,
@@ -87,9 +104,9 @@ relay_new(const struct relay_end_ops *a, void *actx,
 	r->a.ctx = actx;
 	r->b.ops = b;
 	r->b.ctx = bctx;
-	r->ab.data = xmalloc(bufsize_a_to_b);
+	r->ab.data = relay_buf_new(bufsize_a_to_b);
 	r->ab.size = bufsize_a_to_b;
-	r->ba.data = xmalloc(bufsize_b_to_a);
+	r->ba.data = relay_buf_new(bufsize_b_to_a);
 	r->ba.size = bufsize_b_to_a;
 	r->max_write_b = max_write_b;
 	return r;
@@ -100,8 +117,8 @@ relay_free(struct relay *r)
 {
 	if (r == NULL)
 		return;
-	free(r->ab.data);
-	free(r->ba.data);
+	pageblock_free(r->ab.data, r->ab.size);
+	pageblock_free(r->ba.data, r->ba.size);
 	free(r->cause);
 	free(r);
 }
@@ -213,6 +230,27 @@ relay_drain(struct relay *r, struct relay_side *src, struct relay_side *dst,
 	if (buf->len == 0)
 		buf->off = 0;
 	return 0;
+}
+
+static size_t
+relay_buf_release_idle(struct relay_buf *buf)
+{
+	size_t	n = 0;
+
+	/* Empty, nothing moved since the last look, and written since. */
+	if (buf->len == 0 && buf->moved == buf->seen &&
+	    buf->moved != buf->released) {
+		n = pageblock_discard(buf->data, buf->size);
+		buf->released = buf->moved;
+	}
+	buf->seen = buf->moved;
+	return n;
+}
+
+size_t
+relay_release_idle(struct relay *r)
+{
+	return relay_buf_release_idle(&r->ab) + relay_buf_release_idle(&r->ba);
 }
 
 int

@@ -98,6 +98,15 @@ int		 relay_pump(struct relay *, char **cause);
 void		 relay_wants(struct relay *, bool *a_read, bool *a_write,
 		    bool *b_read, bool *b_write);
 
+/*
+ * Hand back to the kernel the pages of each buffer that is empty and
+ * moved nothing since the previous call but did since its pages last
+ * went back: call it now and then (a keepalive tick), so a link that
+ * carried a burst and went quiet does not keep the burst's memory.
+ * Returns the bytes handed back.
+ */
+size_t		 relay_release_idle(struct relay *);
+
 /* Bytes delivered so far: written to b (from a) and written to a. */
 void		 relay_bytes(struct relay *, uint64_t *a_to_b,
 		    uint64_t *b_to_a);

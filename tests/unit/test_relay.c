@@ -446,6 +446,50 @@ test_backpressure_a_to_b(void **state)
 	free(data);
 }
 
+/*
+ * A buffer's pages go back once it is empty and a look found it quiet;
+ * the relay carries the same bytes after as before.
+ */
+static void
+test_release_idle(void **state)
+{
+	struct mock	 a, b;
+	struct relay	*r;
+	uint8_t		*data = pattern(1 << 20, 3);
+	char		*cause = NULL;
+
+	(void)state;
+	memset(&a, 0, sizeof(a));
+	memset(&b, 0, sizeof(b));
+	a.src = data;
+	a.srclen = 1 << 19;
+	a.read_chunk = 4096;
+	mock_sink(&b, 1 << 20);
+	r = relay_new(&pty_mock_ops, &a, &chan_mock_ops, &b, 65536, 65536,
+	    MAXW);
+	/* Nothing moved yet: nothing to give back. */
+	assert_int_equal(relay_release_idle(r), 0);
+	assert_int_equal(relay_pump(r, &cause), 0);
+	assert_int_equal(b.dstlen, 1 << 19);
+	/* It moved since the last look: not idle yet. */
+	assert_int_equal(relay_release_idle(r), 0);
+	/* Quiet for a look: A->B's buffer goes; B->A never held a byte. */
+	assert_int_equal(relay_release_idle(r), 65536);
+	assert_int_equal(relay_release_idle(r), 0);
+
+	/* And carries the rest, in order. */
+	a.srclen = 1 << 20;
+	assert_int_equal(relay_pump(r, &cause), 0);
+	assert_int_equal(b.dstlen, 1 << 20);
+	assert_memory_equal(b.dst, data, 1 << 20);
+	assert_int_equal(relay_release_idle(r), 0);
+	assert_int_equal(relay_release_idle(r), 65536);
+
+	relay_free(r);
+	free(b.dst);
+	free(data);
+}
+
 /* A never writable: B is read until the B->A buffer is full, no more. */
 static void
 test_backpressure_b_to_a(void **state)
@@ -824,6 +868,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_backpressure_a_to_b),
+		cmocka_unit_test(test_release_idle),
 		cmocka_unit_test(test_backpressure_b_to_a),
 		cmocka_unit_test(test_refill_after_half),
 		cmocka_unit_test(test_batching),
