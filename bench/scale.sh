@@ -64,6 +64,7 @@ v()
 }
 base=$(v base_rss)
 rss=$(v rss)
+rss1=$(v rss1)
 serial=$(v serial_s)
 echo
 echo "scale: $N links (keepalive 5 3, backoff 1 10, one sshd)"
@@ -72,6 +73,9 @@ printf '  %-44s %s\n' \
     "vpnd RSS, $N up" "$rss KiB: $(((rss - base) / N)) KiB a link (goal 64)" \
     "vpnd RSS, 1 up (serial)" "$(v rss1) KiB: $(((rss - $(v rss1)) / \
 	(N > 1 ? N - 1 : 1))) KiB a link more" \
+    "vpnd RSS a link at 200, extrapolated" "$((((rss1 - base) + 199 * \
+	((rss - rss1) / (N > 1 ? N - 1 : 1))) / 200)) KiB (the first link's" \
+    "" "cost, one-time libcrypto pages in it, and 199 more; goal 64)" \
     "serial baseline: $N up one after the other" "$serial s" \
     "fleet: launch -> all $N up" \
     "$(v fleet_s) s, $(v fleet_failures) failures on the way" \
