@@ -40,7 +40,7 @@ struct relay_buf {
 	size_t		 len;		/* bytes held */
 	uint64_t	 moved;		/* bytes written out so far */
 	uint64_t	 seen;		/* moved at relay_release_idle() */
-	uint64_t	 released;	/* moved when its pages went back */
+	size_t		 reach;		/* bytes from data touched since */
 };
 
 struct relay_side {
@@ -184,6 +184,8 @@ relay_fill(struct relay *r, struct relay_side *src, struct relay_buf *buf,
 			fatalx("relay: %s: read of %zu returned %zd",
 			    src->ops->name, room, n);
 		buf->len += n;
+		if (buf->off + buf->len > buf->reach)
+			buf->reach = buf->off + buf->len;
 		src->idle = false;
 		*progress = true;
 	}
@@ -232,16 +234,23 @@ relay_drain(struct relay *r, struct relay_side *src, struct relay_side *dst,
 	return 0;
 }
 
+/*
+ * Empty, no more than RELAY_QUIET bytes through it since the last look
+ * (a quiet link's LCP echoes), and data went beyond its first page since
+ * its pages last went back (a quiet link's echoes fill the first page
+ * alone: an empty buffer starts again at its start).
+ */
+#define RELAY_QUIET	4096
+
 static size_t
 relay_buf_release_idle(struct relay_buf *buf)
 {
 	size_t	n = 0;
 
-	/* Empty, nothing moved since the last look, and written since. */
-	if (buf->len == 0 && buf->moved == buf->seen &&
-	    buf->moved != buf->released) {
+	if (buf->len == 0 && buf->moved - buf->seen <= RELAY_QUIET &&
+	    buf->reach > RELAY_QUIET) {
 		n = pageblock_discard(buf->data, buf->size);
-		buf->released = buf->moved;
+		buf->reach = 0;
 	}
 	buf->seen = buf->moved;
 	return n;

@@ -99,8 +99,9 @@ void		 relay_wants(struct relay *, bool *a_read, bool *a_write,
 		    bool *b_read, bool *b_write);
 
 /*
- * Hand back to the kernel the pages of each buffer that is empty and
- * moved nothing since the previous call but did since its pages last
+ * Hand back to the kernel the pages of each buffer that is empty, moved
+ * no more than a page's worth since the previous call (a quiet link's
+ * LCP echoes) and held data beyond its first page since its pages last
  * went back: call it now and then (a keepalive tick), so a link that
  * carried a burst and went quiet does not keep the burst's memory.
  * Returns the bytes handed back.

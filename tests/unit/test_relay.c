@@ -469,11 +469,22 @@ test_release_idle(void **state)
 	    MAXW);
 	/* Nothing moved yet: nothing to give back. */
 	assert_int_equal(relay_release_idle(r), 0);
+	/* An echo's worth at a time: the first page alone, kept. */
+	a.srclen = 100;
+	assert_int_equal(relay_pump(r, &cause), 0);
+	assert_int_equal(relay_release_idle(r), 0);
+	a.srclen = 200;
+	assert_int_equal(relay_pump(r, &cause), 0);
+	assert_int_equal(relay_release_idle(r), 0);
+
+	/* A burst: not while it moves, once a look finds it quiet. */
+	a.srclen = 1 << 19;
 	assert_int_equal(relay_pump(r, &cause), 0);
 	assert_int_equal(b.dstlen, 1 << 19);
-	/* It moved since the last look: not idle yet. */
 	assert_int_equal(relay_release_idle(r), 0);
-	/* Quiet for a look: A->B's buffer goes; B->A never held a byte. */
+	a.srclen = (1 << 19) + 100;	/* an echo after it: still quiet */
+	assert_int_equal(relay_pump(r, &cause), 0);
+	/* A->B's buffer goes; B->A never held a byte. */
 	assert_int_equal(relay_release_idle(r), 65536);
 	assert_int_equal(relay_release_idle(r), 0);
 
