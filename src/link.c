@@ -1026,14 +1026,16 @@ link_keepalive_fired(void *arg)
 {
 	struct link	*l = arg;
 	uint64_t	 rx, tx, last_rx, now, quiet, limit, ival;
+	size_t		 released;
 	char		*cause = NULL;
 	int		 next = l->lc->keepalive.interval;
 
 	if (l->ssh == NULL || l->ssh_dead)
 		return;
 	/* A burst's pages go back once the link is quiet for a tick. */
-	if (l->relay != NULL)
-		(void)relay_release_idle(l->relay);
+	if (l->relay != NULL && (released = relay_release_idle(l->relay)) > 0)
+		log_debug("link %s: relay: %zu KiB of its quiet buffers handed "
+		    "back", l->lc->name, released / 1024);
 	ssh_counters(l->ssh, &rx, &tx, &last_rx);
 	/*
 	 * The loop's time is that of the return from ppoll(); the session

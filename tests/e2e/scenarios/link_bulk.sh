@@ -9,6 +9,7 @@
 # hosta pings hostb once a second.  The link must not be declared dead: no
 # transition, the same interface at each end, and pings still answered.
 # The throughput each way and the ping times under load are reported.
+# Quiet again, the relay hands its buffers' pages back (issue 14).
 
 . "$top_srcdir/tests/e2e/link-lib.sh"
 
@@ -25,6 +26,8 @@ step "sites up, sshd in gwb"
 	backoff		1 8
 	connect-timeout	5" >"$LK_CONF"
 ) || fail "write $LK_CONF"
+# Verbose: the relay says when its buffers' pages go back (debug).
+LK_VERBOSE=1
 lk_vpnd_start
 lk_wait_up 30 "the office link up"
 lk_check "bring-up"
@@ -121,6 +124,13 @@ e2e_report bulk_ping_rtt_min_avg_max_mdev_ms "$rtt"
 step "in $secs s: hosta -> hostb $ab bytes ($rate_ab KiB/s)," \
     "hostb -> hosta $ba bytes ($rate_ba KiB/s); pings: $pings of $BULK_S" \
     "answered, rtt min/avg/max/mdev $rtt ms"
+
+# Quiet again: the pages the transfers filled in the relay's buffers
+# go back at a keepalive tick (1 s) that finds them empty.
+wait_for "[ \"\$(lk_count 'link office: relay: [0-9]+ KiB of its quiet')\" \
+    -ge 1 ]" 10 "the relay's buffers handed back"
+step "quiet: $(grep -E 'relay: [0-9]+ KiB of its quiet' "$LK_LOG" |
+    tail -n 1 | sed 's/.*relay: //')"
 
 lk_alive
 declared_dead
