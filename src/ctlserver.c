@@ -316,6 +316,13 @@ ctlserver_open(struct loop *loop, const char *path, const char *group,
 		return NULL;
 	}
 
+	/*
+	 * The group first (NSS may take its time): once the socket's file
+	 * exists it listens, so a client started right after vpnd meets
+	 * either no socket or one that answers, never "connection refused".
+	 */
+	errno = 0;
+	gr = getgrnam(group);
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd == -1) {
 		xasprintf(cause, "control socket: socket: %s",
@@ -331,6 +338,13 @@ ctlserver_open(struct loop *loop, const char *path, const char *group,
 		return NULL;
 	}
 	(void)umask(old);
+	if (listen(fd, CTLSERVER_BACKLOG) == -1) {
+		xasprintf(cause, "control socket %s: listen: %s", path,
+		    strerror(errno));
+		(void)unlink(path);
+		close(fd);
+		return NULL;
+	}
 
 	ctl = xcalloc(1, sizeof(*ctl));
 	ctl->loop = loop;
@@ -349,8 +363,7 @@ ctlserver_open(struct loop *loop, const char *path, const char *group,
 		ctl->ino = st.st_ino;
 	}
 
-	errno = 0;
-	if ((gr = getgrnam(group)) != NULL) {
+	if (gr != NULL) {
 		ctl->gid = gr->gr_gid;
 		ctl->have_group = true;
 		/*
@@ -367,12 +380,6 @@ ctlserver_open(struct loop *loop, const char *path, const char *group,
 	} else
 		log_warnx("control socket %s: group %s does not exist, only "
 		    "root may use it", path, group);
-
-	if (listen(fd, CTLSERVER_BACKLOG) == -1) {
-		xasprintf(cause, "control socket %s: listen: %s", path,
-		    strerror(errno));
-		goto fail;
-	}
 
 	/* Links that are not up now have been down since they entered it. */
 	for (i = 0; i < links_count(links); i++) {
