@@ -164,7 +164,7 @@ vpnd_resumed(uint64_t slept_ms, void *arg)
 	struct vpnd	*d = arg;
 
 	log_info("the machine slept %llu s: checking every link now",
-	    (unsigned long long)(slept_ms / 1000));
+	    (unsigned long long)((slept_ms + 500) / 1000));
 	if (d->links != NULL && !d->exiting)
 		links_resumed(d->links, slept_ms);
 }
