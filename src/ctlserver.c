@@ -321,7 +321,6 @@ ctlserver_open(struct loop *loop, const char *path, const char *group,
 	 * exists it listens, so a client started right after vpnd meets
 	 * either no socket or one that answers, never "connection refused".
 	 */
-	errno = 0;
 	gr = getgrnam(group);
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd == -1) {
