@@ -427,6 +427,12 @@ dnsapply_status(const struct dnsapply *d)
 	return d->status;
 }
 
+bool
+dnsapply_busy(const struct dnsapply *d)
+{
+	return d->job != NULL || d->nqueue > 0;
+}
+
 /* Never called: an undo started by dnsapply_free() is let go at once. */
 static void
 dnsapply_unwatched(int status, const char *err, void *arg)

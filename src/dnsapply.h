@@ -110,6 +110,8 @@ void		 dnsapply_set(struct dnsapply *, const struct in_addr *srv,
 void		 dnsapply_clear(struct dnsapply *);
 /* What `vpnctl status` shows: servers and how, or why not. */
 const char	*dnsapply_status(const struct dnsapply *);
+/* Whether a command runs or waits to run. */
+bool		 dnsapply_busy(const struct dnsapply *);
 /*
  * Free: an undo due (or under way) still runs to its end, unwatched;
  * one queued behind a running apply starts at once, beside it (vpnd

@@ -19,6 +19,7 @@
 #include <fcntl.h>
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -32,6 +33,8 @@
 #include "dnsapply.h"
 #include "loop.h"
 #include "xmalloc.h"
+
+#define WAIT_MAX	30000	/* ms, for a stand-in command to have run */
 
 static char	 root[64];
 static char	 logpath[128];
@@ -251,29 +254,57 @@ test_commands(void **state)
 
 /* ----------------------------------------------------------- running */
 
-/* Turn the loop until the log holds want (at most 5 s). */
+/*
+ * Whether WAIT_MAX ms have passed since start.  The waits below are
+ * bounded by the clock, not by a count of turns: under ASan with the
+ * rest of the suite beside it, a shell stand-in once took more than
+ * the 100 turns of 50 ms the first version allowed.
+ */
+static bool
+waited_out(uint64_t start)
+{
+	return loop_clock_monotonic() - start >= WAIT_MAX;
+}
+
+/* Turn the loop until the log holds want (at most WAIT_MAX ms). */
 static void
 run_until_logged(struct loop *loop, const char *want)
 {
-	int	i;
+	uint64_t	start = loop_clock_monotonic();
 
-	for (i = 0; i < 100 && strstr(read_log(), want) == NULL; i++)
+	while (strstr(read_log(), want) == NULL && !waited_out(start))
 		assert_int_equal(loop_once(loop, 50), 0);
 	if (strstr(read_log(), want) == NULL)
 		fail_msg("never logged '%s'; log:\n%s", want, read_log());
 }
 
-/* Turn the loop until the status starts with want (at most 5 s). */
+/* Turn the loop until the status starts with want (at most WAIT_MAX). */
 static void
 run_until_status(struct loop *loop, struct dnsapply *d, const char *want)
 {
-	int	i;
+	uint64_t	start = loop_clock_monotonic();
 
-	for (i = 0; i < 100 && strncmp(dnsapply_status(d), want,
-	    strlen(want)) != 0; i++)
+	while (strncmp(dnsapply_status(d), want, strlen(want)) != 0 &&
+	    !waited_out(start))
 		assert_int_equal(loop_once(loop, 50), 0);
 	if (strncmp(dnsapply_status(d), want, strlen(want)) != 0)
 		fail_msg("status '%s', not '%s...'", dnsapply_status(d), want);
+}
+
+/*
+ * Turn the loop until no command runs or waits (at most WAIT_MAX): the
+ * next step's expectations start from an idle dnsapply.
+ */
+static void
+run_until_idle(struct loop *loop, struct dnsapply *d)
+{
+	uint64_t	start = loop_clock_monotonic();
+
+	while (dnsapply_busy(d) && !waited_out(start))
+		assert_int_equal(loop_once(loop, 50), 0);
+	if (dnsapply_busy(d))
+		fail_msg("still busy after %d ms; log:\n%s", WAIT_MAX,
+		    read_log());
 }
 
 static struct in_addr
@@ -378,9 +409,7 @@ test_resolved(void **state)
 	srv[0] = ip("10.2.0.99");
 	dnsapply_set(d, srv, 1);
 	dnsapply_clear(d);
-	run_until_logged(loop, "revert");
-	assert_int_equal(loop_once(loop, 200), 0);
-	assert_int_equal(loop_once(loop, 200), 0);
+	run_until_idle(loop, d);
 	assert_string_equal(read_log(), "resolvectl revert vpn-office\n");
 	/* Cleared while its first command runs: the rest is dropped. */
 	assert_int_equal(truncate(logpath, 0), 0);
@@ -410,7 +439,13 @@ test_failure(void **state)
 	assert_string_equal(dnsapply_status(d), "failed: resolvectl on "
 	    "vpn-office: exit status 1: Failed to set DNS configuration: Link "
 	    "vpn-office not known");
+	/*
+	 * A failed apply may have changed something: free takes it back,
+	 * unwatched.  Wait for it, or it writes its log into the tree the
+	 * teardown is removing.
+	 */
 	dnsapply_free(d);
+	run_until_logged(loop, "resolvectl revert vpn-office\n");
 	loop_free(loop);
 }
 
@@ -463,13 +498,13 @@ run_job(char *const *argv, const char *input)
 	struct loop	*loop = loop_new();
 	struct cmdjob	*j;
 	char		*cause = NULL;
-	int		 i;
+	uint64_t	 start = loop_clock_monotonic();
 
 	job_done = false;
 	j = cmdjob_start(loop, argv, input, "test", job_cb, &j, &cause);
 	if (j == NULL)
 		fail_msg("%s", cause);
-	for (i = 0; i < 100 && !job_done; i++)
+	while (!job_done && !waited_out(start))
 		assert_int_equal(loop_once(loop, 50), 0);
 	assert_true(job_done);
 	loop_free(loop);
