@@ -734,24 +734,36 @@ teardown_tmp(void **state)
 	return rmdir(tmpdir);
 }
 
-/* Wait until /proc shows pid as exec'd (its comm is pppd). */
+/* Whether /proc/PID/FILE starts with want. */
+static bool
+proc_starts(pid_t pid, const char *file, const char *want, size_t len)
+{
+	char	path[64], buf[64];
+	FILE	*f;
+	size_t	n;
+
+	(void)snprintf(path, sizeof(path), "/proc/%ld/%s", (long)pid, file);
+	if ((f = fopen(path, "r")) == NULL)
+		return false;
+	n = fread(buf, 1, sizeof(buf), f);
+	(void)fclose(f);
+	return n >= len && memcmp(buf, want, len) == 0;
+}
+
+/*
+ * Wait until /proc shows pid as exec'd: its comm is pppd and its argv
+ * is there.  The kernel names the process before it sets up the new
+ * argv, so under load comm alone can say pppd while cmdline is empty.
+ */
 static void
 wait_comm(pid_t pid)
 {
-	char	path[64], buf[32];
-	FILE	*f;
 	int	i;
 
-	(void)snprintf(path, sizeof(path), "/proc/%ld/comm", (long)pid);
-	for (i = 0; i < 200; i++) {
-		if ((f = fopen(path, "r")) != NULL) {
-			if (fgets(buf, sizeof(buf), f) != NULL &&
-			    strcmp(buf, "pppd\n") == 0) {
-				(void)fclose(f);
-				return;
-			}
-			(void)fclose(f);
-		}
+	for (i = 0; i < 3000; i++) {
+		if (proc_starts(pid, "comm", "pppd\n", 5) &&
+		    proc_starts(pid, "cmdline", "pppd\0-c\0", 8))
+			return;
 		(void)usleep(10000);
 	}
 	fail_msg("child %ld never became pppd", (long)pid);
