@@ -117,6 +117,27 @@ failures_since()
 	    END { print n + 0 }' "$LOG"
 }
 
+# phase_times FROM TO: the time links spent in each state they left between
+# $LOG's lines FROM and TO (TO 0: to the end), as "state mean s (n)",
+# in the order of a bring-up: where a fleet's dials wait, and whether an
+# admitted dial is slower among others than alone.
+phase_times()
+{
+	awk -v from="$1" -v upto="$2" "$SCALE_TO"'
+	    NR > from && (upto == 0 || NR <= upto) && to != "" {
+		if ($4 in at) { d[st[$4]] += $1 - at[$4]; c[st[$4]]++ }
+		at[$4] = $1; st[$4] = to
+	    }
+	    END {
+		n = split("queued connecting handshake auth ppp routes", o)
+		for (i = 1; i <= n; i++)
+			if (c[o[i]] > 0)
+				printf "%s%s %.2f s (%d)", (i > 1 ? ", " : ""),
+				    o[i], d[o[i]] / c[o[i]] / 100, c[o[i]]
+		printf "\n"
+	    }' "$LOG"
+}
+
 # wait_all_up WHAT [LINE]: poll (1 s) until all N links are up (with a
 # transition after LINE: links_up); fail after LIMIT_S s with how many were.
 wait_all_up()
@@ -354,6 +375,7 @@ now_cs
 serial=$((now - t0))
 e2e_report serial_s "$(cs_to_s "$serial")"
 step "serial: $N links up one after the other in $(cs_to_s "$serial") s"
+step "serial: mean time in each state: $(phase_times 0 0)"
 stop_clean
 
 # fleet: all at once.
@@ -369,6 +391,7 @@ e2e_report fleet_failures "$fleet_fail"
 step "fleet: all $N up $(cs_to_s "$fleet") s after launch," \
     "$fleet_fail failures on the way; their reasons:"
 reasons_since 0
+step "fleet: mean time in each state: $(phase_times 0 0)"
 
 # idle.
 sleep 5
@@ -442,6 +465,8 @@ step "outage: all $N up again $(cs_to_s "$outage") s after the path" \
     "returned; the gateway saw $((dials1 - dials0)) connections;" \
     "the failures' reasons:"
 reasons_since "$bh_lines"
+step "outage: mean time in each state after the path returned:" \
+    "$(phase_times "$lines" 0)"
 mem_where "after the outage, $N up"
 malloc_where
 stop_clean

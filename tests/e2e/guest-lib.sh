@@ -89,7 +89,8 @@ e2e_report()
 	printf '@@e2e:%s:report %s %s\n' "$E2E_TOKEN" "$1" "$2"
 }
 
-# collect_log FILE: print FILE among the guest's logs if the scenario fails.
+# collect_log FILE: print FILE among the guest's logs if the scenario fails
+# (or always, with E2E_KEEP).
 collect_log()
 {
 	printf 'log %s\n' "$1" >>"$E2E_DIR/.collect"

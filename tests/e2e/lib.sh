@@ -38,7 +38,9 @@
 #	E2E_MEM		guest memory (256M)
 #	E2E_LINUX	the user-mode-linux kernel (linux)
 #	E2E_UML_MODULES	its module tree (/usr/lib/uml/modules)
-#	E2E_KEEP	if set, keep the run directory and say where it is
+#	E2E_KEEP	if set, keep the run directory and say where it is,
+#			and have the guest print its logs (its console, in
+#			that directory) even when the scenario passed
 #
 # e2e_check_host (called by e2e_run) returns 77, saying why on stderr, when
 # the tier cannot run here; a test with host-side preparation may call it
@@ -163,6 +165,7 @@ _e2e_write_init()
 		    ${E2E_PACE_REF_CS:+"E2E_PACE_REF_CS=$E2E_PACE_REF_CS"} \
 		    "E2E_RUNDIR=$_e2e_rundir" \
 		    "E2E_UML_MODULES=$E2E_UML_MODULES" \
+		    ${E2E_KEEP:+"E2E_KEEP=1"} \
 		    "$@"; do
 			printf '%s=%s\nexport %s\n' "${_e2e_kv%%=*}" \
 			    "$(_e2e_quote "${_e2e_kv#*=}")" "${_e2e_kv%%=*}"
@@ -280,8 +283,15 @@ case $_rc in
 esac
 echo "e2e-init: scenario exit status $_rc at $(_uptime) s"
 
+# The guest's logs after a failure, or after any run with E2E_KEEP (in
+# the kept console: how long each step of a passing run took).
 case $_res in
 PASS|SKIP*)
+	[ -n "${E2E_KEEP:-}" ] || _res_quiet=1
+	;;
+esac
+case ${_res_quiet:-} in
+1)
 	;;
 *)
 	echo "===== guest logs ====="
