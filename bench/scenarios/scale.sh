@@ -130,10 +130,13 @@ phase_times()
 	    }
 	    END {
 		n = split("queued connecting handshake auth ppp routes", o)
+		sep = ""
 		for (i = 1; i <= n; i++)
-			if (c[o[i]] > 0)
-				printf "%s%s %.2f s (%d)", (i > 1 ? ", " : ""),
-				    o[i], d[o[i]] / c[o[i]] / 100, c[o[i]]
+			if (c[o[i]] > 0) {
+				printf "%s%s %.2f s (%d)", sep, o[i],
+				    d[o[i]] / c[o[i]] / 100, c[o[i]]
+				sep = ", "
+			}
 		printf "\n"
 	    }' "$LOG"
 }
