@@ -285,13 +285,8 @@ echo "e2e-init: scenario exit status $_rc at $(_uptime) s"
 
 # The guest's logs after a failure, or after any run with E2E_KEEP (in
 # the kept console: how long each step of a passing run took).
-case $_res in
+case ${E2E_KEEP:+kept }$_res in
 PASS|SKIP*)
-	[ -n "${E2E_KEEP:-}" ] || _res_quiet=1
-	;;
-esac
-case ${_res_quiet:-} in
-1)
 	;;
 *)
 	echo "===== guest logs ====="
